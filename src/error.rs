@@ -1,0 +1,43 @@
+//! Errors of the core, each naming what the user gave that is wrong.
+
+use std::fmt;
+
+/// Everything the core can refuse. The Python layer maps each variant to a Python exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// An alias that is empty once folded (`""`, `"   "`, `"\u{00AD}"`).
+    EmptyAlias { entity: String, alias: String },
+    /// An entity name that is empty or only whitespace.
+    EmptyEntity,
+    /// A document too large for 32-bit offsets inside the core.
+    DocumentTooLarge { doc: usize, bytes: usize },
+    /// The automaton could not be built (for example, it would exceed its size limits).
+    Automaton(String),
+    /// An option value that is not one of the allowed ones.
+    InvalidOption { name: &'static str, value: String, allowed: &'static str },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::EmptyAlias { entity, alias } => write!(
+                f,
+                "alias {alias:?} of entity {entity:?} is empty once whitespace and invisible characters are removed"
+            ),
+            Error::EmptyEntity => write!(f, "entity name is empty or only whitespace"),
+            Error::DocumentTooLarge { doc, bytes } => write!(
+                f,
+                "document {doc} is {bytes} bytes in UTF-8; documents must be under 4 GiB, split it"
+            ),
+            Error::Automaton(msg) => write!(f, "could not build the matching automaton: {msg}"),
+            Error::InvalidOption { name, value, allowed } => {
+                write!(f, "{name}={value:?} is not valid; use one of {allowed}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The core's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,18 @@
+//! lexiscan's core: lexicons, Unicode folding with offset maps, Aho-Corasick matching and
+//! parallel scanning. Pure Rust; the Python binding lives in `python/` behind the `python`
+//! feature, so `cargo test --no-default-features` proves the core never needs Python.
+
+pub mod chars;
+pub mod error;
+pub mod lexicon;
+pub mod matcher;
+pub mod normalize;
+pub mod scan;
+
+pub use error::{Error, Result};
+pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon};
+pub use matcher::{AccentMode, CaseMode, Match, MatchOptions, Matcher};
+pub use scan::ScanResult;
+
+#[cfg(feature = "python")]
+mod python;

@@ -1,0 +1,245 @@
+//! Finding the aliases of a lexicon in one text (docs/matching.md §3–5).
+
+use crate::chars::is_word_char;
+use crate::error::{Error, Result};
+use crate::lexicon::{AliasId, EntityId, Lexicon};
+use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Whether letter case matters for every alias or only for those added as case-sensitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseMode {
+    Insensitive,
+    Sensitive,
+}
+
+/// Whether diacritics are removed before matching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccentMode {
+    Fold,
+    Keep,
+}
+
+/// How a [`Matcher`] matches; the defaults are the ones users get from Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchOptions {
+    pub case: CaseMode,
+    pub accents: AccentMode,
+    pub whole_words: bool,
+    pub overlapping: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        Self { case: CaseMode::Insensitive, accents: AccentMode::Fold, whole_words: true, overlapping: false }
+    }
+}
+
+/// One match in one text. Offsets are in code points (Python `str` indices), end exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub entity: EntityId,
+    pub alias: AliasId,
+}
+
+/// What is known about one folded pattern of an automaton.
+#[derive(Debug)]
+struct Pattern {
+    /// Aliases folding to this pattern, in lexicon order.
+    aliases: Vec<(AliasId, EntityId)>,
+    word_at_start: bool,
+    word_at_end: bool,
+}
+
+/// One automaton over one folding of the document.
+#[derive(Debug)]
+struct Pass {
+    fold: FoldOptions,
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+/// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
+///
+/// ```
+/// use lexiscan::{Lexicon, Matcher, MatchOptions};
+/// let mut lex = Lexicon::new();
+/// lex.add("Russia", &["Russian Federation"], Some("GPE"), false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let text = "Russian troops; NATO–Russia talks; Russia’s envoy";
+/// let found: Vec<_> = m.find(text).unwrap().iter().map(|x| (x.start, x.end)).collect();
+/// assert_eq!(found, [(21, 27), (35, 41)]);
+/// ```
+#[derive(Debug)]
+pub struct Matcher {
+    lexicon: Lexicon,
+    options: MatchOptions,
+    passes: Vec<Pass>,
+}
+
+/// A match before its offsets are turned into code points.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    entity: EntityId,
+    alias: AliasId,
+}
+
+impl Matcher {
+    /// Compile `lexicon` with `options`.
+    pub fn new(lexicon: Lexicon, options: MatchOptions) -> Result<Self> {
+        let accent_fold = options.accents == AccentMode::Fold;
+        let mut passes = Vec::new();
+        for case_fold in [true, false] {
+            let fold = FoldOptions { case_fold, accent_fold };
+            let wanted = |sensitive: bool| {
+                let alias_case_fold = !sensitive && options.case == CaseMode::Insensitive;
+                alias_case_fold == case_fold
+            };
+            if let Some(pass) = build_pass(&lexicon, fold, wanted)? {
+                passes.push(pass);
+            }
+        }
+        Ok(Self { lexicon, options, passes })
+    }
+
+    /// The lexicon this matcher was compiled from.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The options this matcher was compiled with.
+    pub fn options(&self) -> MatchOptions {
+        self.options
+    }
+
+    /// All matches in `text`, ordered by start, longest first, then entity order.
+    pub fn find(&self, text: &str) -> Result<Vec<Match>> {
+        if text.len() >= u32::MAX as usize {
+            return Err(Error::DocumentTooLarge { doc: 0, bytes: text.len() });
+        }
+        let candidates = self.select(self.candidates(text));
+        Ok(to_code_points(text, candidates))
+    }
+
+    fn candidates(&self, text: &str) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        for pass in &self.passes {
+            let folded = fold_with_offsets(text, pass.fold);
+            for m in pass.automaton.find_overlapping_iter(folded.text()) {
+                let pattern = &pass.patterns[m.pattern().as_usize()];
+                let (Some(start), Some(end)) =
+                    (folded.original_start(m.start()), folded.original_end(m.end()))
+                else {
+                    continue;
+                };
+                if self.options.whole_words {
+                    let glued_before = pattern.word_at_start
+                        && folded.char_before(m.start()).is_some_and(is_word_char);
+                    let glued_after =
+                        pattern.word_at_end && folded.char_at(m.end()).is_some_and(is_word_char);
+                    if glued_before || glued_after {
+                        continue;
+                    }
+                }
+                found.extend(
+                    pattern.aliases.iter().map(|&(alias, entity)| Candidate { start, end, entity, alias }),
+                );
+            }
+        }
+        found
+    }
+
+    fn select(&self, mut found: Vec<Candidate>) -> Vec<Candidate> {
+        found.sort_unstable_by_key(|c| (c.start, std::cmp::Reverse(c.end), c.entity, c.alias));
+        // One row per (span, entity): the alias added first.
+        found.dedup_by_key(|c| (c.start, c.end, c.entity));
+        if self.options.overlapping {
+            return found;
+        }
+        let mut taken: Vec<Candidate> = Vec::with_capacity(found.len());
+        let mut free_from = 0;
+        for c in found {
+            let same_span = taken.last().is_some_and(|t| (t.start, t.end) == (c.start, c.end));
+            if same_span || c.start >= free_from {
+                free_from = c.end;
+                taken.push(c);
+            }
+        }
+        taken
+    }
+}
+
+fn build_pass(
+    lexicon: &Lexicon,
+    fold: FoldOptions,
+    wanted: impl Fn(bool) -> bool,
+) -> Result<Option<Pass>> {
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    for (id, alias) in lexicon.aliases().iter().enumerate() {
+        if !wanted(alias.case_sensitive) {
+            continue;
+        }
+        let folded = fold_alias(&alias.text, fold);
+        let entity = lexicon.entities()[alias.entity as usize].name.clone();
+        if folded.is_empty() {
+            return Err(Error::EmptyAlias { entity, alias: alias.text.clone() });
+        }
+        let slot = *by_text.entry(folded.clone()).or_insert_with(|| {
+            let word_at_start = folded.chars().next().is_some_and(is_word_char);
+            let word_at_end = folded.chars().next_back().is_some_and(is_word_char);
+            patterns.push(Pattern { aliases: Vec::new(), word_at_start, word_at_end });
+            texts.push(folded);
+            patterns.len() - 1
+        });
+        patterns[slot].aliases.push((id as AliasId, alias.entity));
+    }
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&texts)
+        .map_err(|e| Error::Automaton(e.to_string()))?;
+    Ok(Some(Pass { fold, automaton, patterns }))
+}
+
+/// Turn byte offsets into code-point offsets with one walk over the text.
+fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches: Vec<Match> = found
+        .iter()
+        .map(|c| Match { start: c.start, end: c.end, entity: c.entity, alias: c.alias })
+        .collect();
+    if text.is_ascii() {
+        return matches;
+    }
+    let mut marks: Vec<(usize, usize)> = Vec::with_capacity(matches.len() * 2);
+    for (i, m) in matches.iter().enumerate() {
+        marks.push((m.start, 2 * i));
+        marks.push((m.end, 2 * i + 1));
+    }
+    marks.sort_unstable();
+    let (mut byte, mut chars) = (0usize, 0usize);
+    for (offset, slot) in marks {
+        chars += text[byte..offset].chars().count();
+        byte = offset;
+        let m = &mut matches[slot / 2];
+        if slot % 2 == 0 {
+            m.start = chars;
+        } else {
+            m.end = chars;
+        }
+    }
+    matches
+}
+
+#[cfg(test)]
+#[path = "matcher_tests.rs"]
+mod tests;

@@ -1,0 +1,123 @@
+use super::*;
+
+fn lexicon(entries: &[(&str, &[&str], bool)]) -> Lexicon {
+    let mut lex = Lexicon::new();
+    for &(entity, aliases, sensitive) in entries {
+        lex.add(entity, aliases, Some("L"), sensitive).unwrap();
+    }
+    lex
+}
+
+/// (surface, entity name) of each match, for readable assertions.
+fn surfaces(m: &Matcher, text: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    m.find(text)
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let surface: String = chars[x.start..x.end].iter().collect();
+            (surface, m.lexicon().entities()[x.entity as usize].name.clone())
+        })
+        .collect()
+}
+
+fn texts(m: &Matcher, text: &str) -> Vec<String> {
+    surfaces(m, text).into_iter().map(|(s, _)| s).collect()
+}
+
+#[test]
+fn whole_words_and_typography() {
+    let m = Matcher::new(
+        lexicon(&[
+            ("Russia", &[], false),
+            ("United States", &["U.S."], false),
+            ("Alexander Fomin", &[], false),
+            ("NATO Secretary General", &[], false),
+        ]),
+        MatchOptions::default(),
+    )
+    .unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("Russian Russians", &[]),
+        ("Russia’s (Russia) NATO-Russia", &["Russia", "Russia", "Russia"]),
+        ("the U.S., and the U.S.", &["U.S.", "U.S."]),
+        ("Alexander\nFomin said", &["Alexander\nFomin"]),
+        ("NATO Secretary-General", &["NATO Secretary-General"]),
+        ("RUSSIA and ÉMILE", &["RUSSIA"]),
+    ];
+    for &(text, want) in cases {
+        assert_eq!(texts(&m, text), want, "in {text:?}");
+    }
+}
+
+#[test]
+fn unicode_case_and_accents() {
+    let lex = lexicon(&[
+        ("Émile", &[], false),
+        ("Straße", &[], false),
+        ("Москва", &[], false),
+        ("Οδυσσεύς", &[], false),
+        ("détente", &[], false),
+    ]);
+    let fold = Matcher::new(lex.clone(), MatchOptions::default()).unwrap();
+    let text = "EMILE émile STRASSE straße МОСКВА ΟΔΥΣΣΕΥΣ detente DÉTENTE";
+    assert_eq!(texts(&fold, text).len(), 8);
+    let keep = Matcher::new(lex, MatchOptions { accents: AccentMode::Keep, ..Default::default() }).unwrap();
+    assert_eq!(
+        texts(&keep, text),
+        ["émile", "STRASSE", "straße", "МОСКВА", "DÉTENTE"]
+    );
+}
+
+#[test]
+fn case_sensitive_aliases_only_match_their_capitals() {
+    let m = Matcher::new(lexicon(&[("US", &[], true)]), MatchOptions::default()).unwrap();
+    assert_eq!(texts(&m, "let us see the US and Us"), ["US"]);
+}
+
+#[test]
+fn a_longer_invalid_candidate_does_not_hide_a_shorter_valid_one() {
+    let m = Matcher::new(
+        lexicon(&[("New York", &[], false), ("New York Times", &[], false)]),
+        MatchOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(texts(&m, "New York Timesless"), ["New York"]);
+    assert_eq!(texts(&m, "New York Times."), ["New York Times"]);
+}
+
+#[test]
+fn overlapping_reports_nested_matches() {
+    let lex = lexicon(&[("NATO", &[], false), ("NATO-Russia Council", &[], false)]);
+    let text = "the NATO–Russia Council met";
+    let flat = Matcher::new(lex.clone(), MatchOptions::default()).unwrap();
+    assert_eq!(texts(&flat, text), ["NATO–Russia Council"]);
+    let nested = Matcher::new(lex, MatchOptions { overlapping: true, ..Default::default() }).unwrap();
+    assert_eq!(texts(&nested, text), ["NATO–Russia Council", "NATO"]);
+}
+
+#[test]
+fn ambiguous_alias_gives_a_row_per_entity() {
+    let mut lex = Lexicon::new();
+    lex.add("George Washington", &["Washington"], Some("PERSON"), false).unwrap();
+    lex.add("Washington", &[] as &[&str], Some("GPE"), false).unwrap();
+    let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    let found = m.find("Washington said").unwrap();
+    assert_eq!(found.iter().map(|x| x.entity).collect::<Vec<_>>(), [0, 1]);
+}
+
+#[test]
+fn offsets_are_code_points() {
+    let m = Matcher::new(lexicon(&[("Kyiv", &[], false)]), MatchOptions::default()).unwrap();
+    let text = "😀 Ünïcödé — Kyiv";
+    let found = m.find(text).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[found[0].start..found[0].end].iter().collect::<String>(), "Kyiv");
+}
+
+#[test]
+fn refuses_aliases_empty_after_folding() {
+    let lex = lexicon(&[("x", &["\u{301}"], false)]);
+    let err = Matcher::new(lex, MatchOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::EmptyAlias { .. }));
+}

@@ -1,0 +1,196 @@
+//! Scanning many documents in parallel into columns (one entry per match, no object per match).
+
+use crate::error::{Error, Result};
+use crate::lexicon::{AliasId, EntityId};
+use crate::matcher::Matcher;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Matches of many documents, column by column, in document order.
+///
+/// ```
+/// use lexiscan::{Lexicon, Matcher, MatchOptions, scan::scan};
+/// let mut lex = Lexicon::new();
+/// lex.add("Kyiv", &["Kiev"], Some("GPE"), false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let docs = [Some("Kiev or Kyiv?"), None, Some("KYIV")];
+/// let res = scan(&m, &docs, 0, Some(2)).unwrap();
+/// assert_eq!(res.doc, [0, 0, 2]);
+/// assert_eq!(res.surface(1), "Kyiv");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScanResult {
+    pub doc: Vec<u64>,
+    pub entity: Vec<EntityId>,
+    pub alias: Vec<AliasId>,
+    pub start: Vec<u64>,
+    pub end: Vec<u64>,
+    /// The matched surfaces, back to back; `surface_bounds[i]..surface_bounds[i + 1]`.
+    surfaces: String,
+    surface_bounds: Vec<usize>,
+}
+
+impl ScanResult {
+    /// Number of matches.
+    pub fn len(&self) -> usize {
+        self.doc.len()
+    }
+
+    /// True when there are no matches.
+    pub fn is_empty(&self) -> bool {
+        self.doc.is_empty()
+    }
+
+    /// The original text of match `i`.
+    pub fn surface(&self, i: usize) -> &str {
+        let bounds = self.bounds();
+        &self.surfaces[bounds[i]..bounds[i + 1]]
+    }
+
+    fn bounds(&self) -> &[usize] {
+        if self.surface_bounds.is_empty() {
+            &[0]
+        } else {
+            &self.surface_bounds
+        }
+    }
+
+    /// Append another result (the next batch of documents).
+    pub fn extend(&mut self, other: ScanResult) {
+        if self.surface_bounds.is_empty() {
+            self.surface_bounds.push(0);
+        }
+        let base = self.surfaces.len();
+        self.doc.extend(other.doc);
+        self.entity.extend(other.entity);
+        self.alias.extend(other.alias);
+        self.start.extend(other.start);
+        self.end.extend(other.end);
+        self.surfaces.push_str(&other.surfaces);
+        self.surface_bounds.extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
+    }
+
+    fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
+        if self.surface_bounds.is_empty() {
+            self.surface_bounds.push(0);
+        }
+        let byte_of = char_to_byte_offsets(text, matches);
+        for (m, (bs, be)) in matches.iter().zip(byte_of) {
+            self.doc.push(doc);
+            self.entity.push(m.entity);
+            self.alias.push(m.alias);
+            self.start.push(m.start as u64);
+            self.end.push(m.end as u64);
+            self.surfaces.push_str(&text[bs..be]);
+            self.surface_bounds.push(self.surfaces.len());
+        }
+    }
+}
+
+/// Byte ranges of code-point ranges (one walk; matches are ordered by start).
+fn char_to_byte_offsets(text: &str, matches: &[crate::Match]) -> Vec<(usize, usize)> {
+    if text.is_ascii() {
+        return matches.iter().map(|m| (m.start, m.end)).collect();
+    }
+    let mut marks: Vec<(usize, usize)> = Vec::with_capacity(matches.len() * 2);
+    for (i, m) in matches.iter().enumerate() {
+        marks.push((m.start, 2 * i));
+        marks.push((m.end, 2 * i + 1));
+    }
+    marks.sort_unstable();
+    let mut out = vec![(0, 0); matches.len()];
+    let mut walk = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let (mut char_at, mut byte_at) = (0usize, walk.next().unwrap_or(0));
+    for (chars, slot) in marks {
+        while char_at < chars {
+            byte_at = walk.next().unwrap_or(text.len());
+            char_at += 1;
+        }
+        if slot % 2 == 0 {
+            out[slot / 2].0 = byte_at;
+        } else {
+            out[slot / 2].1 = byte_at;
+        }
+    }
+    out
+}
+
+/// Scan `docs` (None = a missing document, no matches) on `n_threads` threads (None: all cores).
+/// Document keys in the result are `first_doc + position`.
+pub fn scan<S: AsRef<str> + Sync>(
+    matcher: &Matcher,
+    docs: &[Option<S>],
+    first_doc: u64,
+    n_threads: Option<usize>,
+) -> Result<ScanResult> {
+    let per_doc = || -> Result<Vec<Vec<crate::Match>>> {
+        docs.par_iter()
+            .enumerate()
+            .map(|(i, doc)| match doc {
+                None => Ok(Vec::new()),
+                Some(text) => matcher.find(text.as_ref()).map_err(|e| match e {
+                    Error::DocumentTooLarge { bytes, .. } => {
+                        Error::DocumentTooLarge { doc: first_doc as usize + i, bytes }
+                    }
+                    other => other,
+                }),
+            })
+            .collect()
+    };
+    let found = thread_pool(n_threads)?.install(per_doc)?;
+    let mut result = ScanResult::default();
+    for (i, (doc, matches)) in docs.iter().zip(&found).enumerate() {
+        if let Some(text) = doc {
+            result.push_document(first_doc + i as u64, text.as_ref(), matches);
+        }
+    }
+    Ok(result)
+}
+
+type Pools = HashMap<usize, Arc<rayon::ThreadPool>>;
+
+/// A pool per thread count, created on first use. Pools are remembered with the process id
+/// that made them: after `fork()` the child has none of the parent's threads, so it builds its
+/// own instead of waiting forever on workers that do not exist.
+pub fn thread_pool(n_threads: Option<usize>) -> Result<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<(u32, Pools)>> = OnceLock::new();
+    let n = match n_threads {
+        Some(0) => {
+            return Err(Error::InvalidOption {
+                name: "n_threads",
+                value: "0".into(),
+                allowed: "a positive number of threads, or None for all cores",
+            })
+        }
+        Some(n) => n,
+        None => default_threads(),
+    };
+    let pools = POOLS.get_or_init(|| Mutex::new((std::process::id(), HashMap::new())));
+    let mut guard = pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if guard.0 != std::process::id() {
+        // The parent's pools have no threads here; dropping them would try to reach those.
+        std::mem::forget(std::mem::take(&mut guard.1));
+        guard.0 = std::process::id();
+    }
+    if let Some(pool) = guard.1.get(&n) {
+        return Ok(pool.clone());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(|i| format!("lexiscan-{i}"))
+        .build()
+        .map_err(|e| Error::Automaton(format!("cannot start {n} threads: {e}")))?;
+    let pool = Arc::new(pool);
+    guard.1.insert(n, pool.clone());
+    Ok(pool)
+}
+
+/// `LEXISCAN_NUM_THREADS` if set to a positive number, else the number of cores.
+fn default_threads() -> usize {
+    std::env::var("LEXISCAN_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}

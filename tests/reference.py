@@ -1,0 +1,269 @@
+"""A plain, slow, obviously-correct reference matcher for docs/matching.md.
+
+This module deliberately does not import lexiscan. It uses only the standard library
+(``unicodedata`` for General Categories and NFD, ``str.casefold`` for full case folding) and
+brute-force substring search, so that it can be read side by side with the contract.
+
+Section numbers in the comments refer to docs/matching.md.
+"""
+
+import unicodedata
+
+__all__ = [
+    "IGNORABLE",
+    "WHITESPACE",
+    "is_word_char",
+    "is_dash",
+    "is_removed_mark_codepoint",
+    "fold",
+    "fold_alias",
+    "reference_find",
+]
+
+# §2.1 Ignorable characters: produce nothing.
+IGNORABLE = frozenset("\u00ad\u200b\u2060\ufeff")
+
+# §2.2 The Unicode White_Space property, spelled out (str.isspace differs: it also accepts
+# U+001C..U+001F, which are not White_Space).
+WHITESPACE = frozenset(
+    [chr(c) for c in range(0x0009, 0x000D + 1)]
+    + ["\u0020", "\u0085", "\u00a0", "\u1680"]
+    + [chr(c) for c in range(0x2000, 0x200A + 1)]
+    + ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
+)
+
+# §2.4 Quotes.
+SINGLE_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u2032\u02bc")
+DOUBLE_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2033")
+
+# §2.5 The combining-mark blocks removed by accent folding.
+REMOVED_MARK_BLOCKS = (
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+
+
+def is_word_char(c):
+    """§1: General Category L*, M* or N*."""
+    return unicodedata.category(c)[0] in "LMN"
+
+
+def is_dash(c):
+    """§2.3: General Category Pd, or the minus sign U+2212."""
+    return unicodedata.category(c) == "Pd" or c == "\u2212"
+
+
+def is_removed_mark_codepoint(c):
+    """§2.5: a character in one of the combining-mark blocks removed by accent folding."""
+    cp = ord(c)
+    return any(lo <= cp <= hi for lo, hi in REMOVED_MARK_BLOCKS)
+
+
+def _fold_other(c, case_fold, accent_fold):
+    """§2.5 for a single character: case folding, then NFD of each resulting character,
+    then removal of the accent blocks."""
+    chars = c.casefold() if case_fold else c
+    out = []
+    for ch in chars:
+        for d in unicodedata.normalize("NFD", ch):
+            if accent_fold and is_removed_mark_codepoint(d):
+                continue
+            out.append(d)
+    return "".join(out)
+
+
+def fold(text, case_fold, accent_fold):
+    """Fold ``text`` by §2.
+
+    Returns ``(folded, src, removed)``:
+
+    - ``folded``: the folded string;
+    - ``src``: a list, one entry per folded character, giving the index in ``text`` of the
+      original character whose output it belongs to. Each original character's output is a
+      contiguous (possibly empty) run of ``folded``; a run of whitespace is the output of the
+      first whitespace character of the run.
+    - ``removed``: a list, one entry per original character, True when the character went
+      through rule 5 and produced nothing (a combining mark removed by accent folding). Such
+      marks belong to the character before them (§3, end offsets).
+    """
+    out = []
+    src = []
+    removed = [False] * len(text)
+    in_ws_run = False
+    n = len(text)
+    for i, c in enumerate(text):
+        # Rule 1: ignorable characters produce nothing, and do not break a whitespace run.
+        if c in IGNORABLE:
+            continue
+        # Rule 2: a run of whitespace produces one space.
+        if c in WHITESPACE:
+            if not in_ws_run:
+                out.append(" ")
+                src.append(i)
+                in_ws_run = True
+            continue
+        in_ws_run = False
+        # Rule 3: dashes, looking at the neighbours in the ORIGINAL text.
+        if is_dash(c):
+            before = text[i - 1] if i > 0 else None
+            after = text[i + 1] if i + 1 < n else None
+            if (
+                before is not None
+                and after is not None
+                and is_word_char(before)
+                and is_word_char(after)
+            ):
+                piece = " "
+            else:
+                piece = "-"
+            out.append(piece)
+            src.append(i)
+            continue
+        # Rule 4: quotes.
+        if c in SINGLE_QUOTES:
+            out.append("'")
+            src.append(i)
+            continue
+        if c in DOUBLE_QUOTES:
+            out.append('"')
+            src.append(i)
+            continue
+        # Rule 5: everything else.
+        piece = _fold_other(c, case_fold, accent_fold)
+        if not piece:
+            removed[i] = True
+            continue
+        for ch in piece:
+            out.append(ch)
+            src.append(i)
+    return "".join(out), src, removed
+
+
+def fold_alias(alias, case_fold, accent_fold):
+    """§2: an alias is folded by the same rules, then stripped of leading/trailing spaces."""
+    folded, _, _ = fold(alias, case_fold, accent_fold)
+    folded = folded.strip(" ")
+    if not folded:
+        raise ValueError("alias %r is empty after normalisation" % (alias,))
+    return folded
+
+
+def _all_occurrences(haystack, needle):
+    """Every occurrence of needle in haystack, overlapping ones included."""
+    found = []
+    pos = haystack.find(needle)
+    while pos != -1:
+        found.append(pos)
+        pos = haystack.find(needle, pos + 1)
+    return found
+
+
+def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words):
+    """Yield (start, end) original offsets of the occurrences of alias_folded in folded that
+    pass the character-edge rule (§3) and, if asked, the whole-word rule (§4)."""
+    n = len(text)
+    m = len(alias_folded)
+    for s in _all_occurrences(folded, alias_folded):
+        e = s + m
+        # §3: s must be where an original character's output begins ...
+        if s > 0 and src[s] == src[s - 1]:
+            continue
+        # ... and e where an original character's output ends.
+        if e < len(folded) and src[e] == src[e - 1]:
+            continue
+        # §4: whole words, on the folded neighbours.
+        if whole_words:
+            if is_word_char(alias_folded[0]) and s > 0 and is_word_char(folded[s - 1]):
+                continue
+            if (
+                is_word_char(alias_folded[-1])
+                and e < len(folded)
+                and is_word_char(folded[e])
+            ):
+                continue
+        start = src[s]
+        end = src[e - 1] + 1
+        # §3: extend over removed combining marks right after the last character.
+        while end < n and removed[end]:
+            end += 1
+        yield start, end
+
+
+def reference_find(
+    entries,
+    text,
+    *,
+    case="insensitive",
+    accents="fold",
+    whole_words=True,
+    overlapping=False,
+):
+    """entries: list of (entity, label, alias, case_sensitive) tuples in lexicon order (the
+    order aliases were added). Entity identity is the pair (entity, label); entity order =
+    order of first appearance in entries. An entity's canonical name is NOT implicitly added
+    here: callers list it explicitly.
+
+    Returns a list of (start, end, entity, label, alias) tuples, Python code-point offsets into
+    `text`, ordered by start, then longer end first, then entity order; one row per
+    (span, entity) keeping the alias that appears first in entries.
+    """
+    if case not in ("insensitive", "sensitive"):
+        raise ValueError("case must be 'insensitive' or 'sensitive', got %r" % (case,))
+    if accents not in ("fold", "keep"):
+        raise ValueError("accents must be 'fold' or 'keep', got %r" % (accents,))
+    accent_fold = accents == "fold"
+
+    # Entity order: order of first appearance.
+    entity_order = {}
+    for entity, label, _alias, _cs in entries:
+        entity_order.setdefault((entity, label), len(entity_order))
+
+    # Fold every alias first, so an alias that folds to nothing raises whatever the text.
+    folded_aliases = []
+    for entity, label, alias, cs in entries:
+        case_fold = not (cs or case == "sensitive")
+        folded_aliases.append((case_fold, fold_alias(alias, case_fold, accent_fold)))
+
+    # The two foldings of the document (with and without case folding), made on demand.
+    foldings = {}
+
+    def folding(case_fold):
+        if case_fold not in foldings:
+            foldings[case_fold] = fold(text, case_fold, accent_fold)
+        return foldings[case_fold]
+
+    # All candidates: span -> {entity key -> index of the first entry that matched it}.
+    spans = {}
+    for idx, (entity, label, alias, cs) in enumerate(entries):
+        case_fold, alias_folded = folded_aliases[idx]
+        folded, src, removed = folding(case_fold)
+        for span in _candidates_in_folding(
+            text, folded, src, removed, alias_folded, whole_words
+        ):
+            per_entity = spans.setdefault(span, {})
+            key = (entity, label)
+            if key not in per_entity or idx < per_entity[key]:
+                per_entity[key] = idx
+
+    # §5: selection. Ordered by start, then longest end first.
+    ordered_spans = sorted(spans, key=lambda se: (se[0], -se[1]))
+    if overlapping:
+        chosen = ordered_spans
+    else:
+        chosen = []
+        last_end = None
+        for start, end in ordered_spans:
+            if last_end is None or start >= last_end:
+                chosen.append((start, end))
+                last_end = end
+
+    result = []
+    for span in chosen:
+        per_entity = spans[span]
+        for key in sorted(per_entity, key=lambda k: entity_order[k]):
+            entity, label, alias, _cs = entries[per_entity[key]]
+            result.append((span[0], span[1], entity, label, alias))
+    return result
