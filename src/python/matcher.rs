@@ -1,0 +1,189 @@
+//! `Matcher` and `Match`: compile a lexicon, find in one text, scan a batch of documents.
+
+use super::errors::{run_detached, to_py_err};
+use super::lexicon::PyLexicon;
+use super::result::PyScanResult;
+use crate::{AccentMode, CaseMode, Error, MatchOptions, Matcher};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyFloat, PyList, PyString};
+use std::sync::Arc;
+
+#[pyclass(name = "Matcher", module = "lexiscan._lexiscan", frozen)]
+pub struct PyMatcher {
+    pub inner: Arc<Matcher>,
+}
+
+/// One match: entity, label, alias, code-point offsets and the matched text.
+#[pyclass(name = "Match", module = "lexiscan", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyMatch {
+    #[pyo3(get)]
+    entity: String,
+    #[pyo3(get)]
+    label: Option<String>,
+    #[pyo3(get)]
+    alias: String,
+    #[pyo3(get)]
+    start: usize,
+    #[pyo3(get)]
+    end: usize,
+    #[pyo3(get)]
+    text: String,
+}
+
+#[pymethods]
+impl PyMatch {
+    fn __repr__(&self) -> String {
+        let label = self.label.as_deref().map_or("None".to_owned(), |l| format!("{l:?}"));
+        format!(
+            "Match(entity={:?}, label={label}, alias={:?}, start={}, end={}, text={:?})",
+            self.entity, self.alias, self.start, self.end, self.text
+        )
+    }
+
+    /// (entity, label, alias, start, end, text)
+    fn astuple(&self) -> (String, Option<String>, String, usize, usize, String) {
+        let s = self.clone();
+        (s.entity, s.label, s.alias, s.start, s.end, s.text)
+    }
+}
+
+fn parse_options(case: &str, accents: &str, whole_words: bool, overlapping: bool) -> PyResult<MatchOptions> {
+    let case = match case {
+        "insensitive" => CaseMode::Insensitive,
+        "sensitive" => CaseMode::Sensitive,
+        other => {
+            return Err(to_py_err(Error::InvalidOption {
+                name: "case",
+                value: other.into(),
+                allowed: "'insensitive', 'sensitive'",
+            }))
+        }
+    };
+    let accents = match accents {
+        "fold" => AccentMode::Fold,
+        "keep" => AccentMode::Keep,
+        other => {
+            return Err(to_py_err(Error::InvalidOption {
+                name: "accents",
+                value: other.into(),
+                allowed: "'fold', 'keep'",
+            }))
+        }
+    };
+    Ok(MatchOptions { case, accents, whole_words, overlapping })
+}
+
+/// A document as the core takes it: None for a missing value (None, NaN, pandas.NA).
+fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<PyBackedStr>> {
+    if let Ok(text) = item.cast::<PyString>() {
+        return PyBackedStr::try_from(text.clone()).map(Some).map_err(|_| {
+            PyValueError::new_err(format!(
+                "document {position} is not valid Unicode text (it contains a lone surrogate); \
+                 clean it, e.g. text.encode('utf-8', 'replace').decode('utf-8')"
+            ))
+        });
+    }
+    if item.is_none() {
+        return Ok(None);
+    }
+    if let Ok(number) = item.cast::<PyFloat>() {
+        if number.value().is_nan() {
+            return Ok(None);
+        }
+    }
+    let type_name = item.get_type().name()?.to_string();
+    if type_name == "NAType" || type_name == "NaTType" {
+        return Ok(None);
+    }
+    Err(PyTypeError::new_err(format!("document {position} is {type_name}, not str")))
+}
+
+#[pymethods]
+impl PyMatcher {
+    #[new]
+    #[pyo3(signature = (lexicon, case="insensitive", accents="fold", whole_words=true, overlapping=false))]
+    fn new(
+        py: Python<'_>,
+        lexicon: &PyLexicon,
+        case: &str,
+        accents: &str,
+        whole_words: bool,
+        overlapping: bool,
+    ) -> PyResult<Self> {
+        let options = parse_options(case, accents, whole_words, overlapping)?;
+        let lexicon = lexicon.inner.clone();
+        let matcher = run_detached(py, move || Matcher::new(lexicon, options))?;
+        Ok(Self { inner: Arc::new(matcher) })
+    }
+
+    /// Matches in one text, as Match objects.
+    fn find(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<PyMatch>> {
+        let Some(text) = document(text, 0)? else {
+            return Ok(Vec::new());
+        };
+        let matcher = self.inner.clone();
+        let docs = [Some(text)];
+        let found = run_detached(py, || crate::scan::scan(&matcher, &docs, 0, Some(1)))?;
+        let lexicon = self.inner.lexicon();
+        Ok((0..found.len())
+            .map(|i| {
+                let alias = &lexicon.aliases()[found.alias[i] as usize];
+                let entity = &lexicon.entities()[found.entity[i] as usize];
+                PyMatch {
+                    entity: entity.name.clone(),
+                    label: entity.label.clone(),
+                    alias: alias.text.clone(),
+                    start: found.start[i] as usize,
+                    end: found.end[i] as usize,
+                    text: found.surface(i).to_owned(),
+                }
+            })
+            .collect())
+    }
+
+    /// Scan a list of documents; document keys are `first_doc + position`.
+    #[pyo3(signature = (docs, first_doc=0, n_threads=None))]
+    fn scan(
+        &self,
+        py: Python<'_>,
+        docs: &Bound<'_, PyList>,
+        first_doc: u64,
+        n_threads: Option<usize>,
+    ) -> PyResult<PyScanResult> {
+        let docs = docs
+            .iter()
+            .enumerate()
+            .map(|(i, item)| document(&item, first_doc + i as u64))
+            .collect::<PyResult<Vec<_>>>()?;
+        let matcher = self.inner.clone();
+        let result = run_detached(py, || crate::scan::scan(&matcher, &docs, first_doc, n_threads))?;
+        Ok(PyScanResult { inner: result })
+    }
+
+    /// (name, label) of each entity of the compiled lexicon.
+    fn entities(&self) -> Vec<(String, Option<String>)> {
+        let lexicon = self.inner.lexicon();
+        lexicon.entities().iter().map(|e| (e.name.clone(), e.label.clone())).collect()
+    }
+
+    /// The alias texts of the compiled lexicon, by alias index.
+    fn alias_texts(&self) -> Vec<String> {
+        self.inner.lexicon().aliases().iter().map(|a| a.text.clone()).collect()
+    }
+
+    /// A copy of the lexicon this matcher was compiled from.
+    fn lexicon(&self) -> PyLexicon {
+        PyLexicon { inner: self.inner.lexicon().clone() }
+    }
+
+    /// (case, accents, whole_words, overlapping)
+    fn options(&self) -> (&'static str, &'static str, bool, bool) {
+        let o = self.inner.options();
+        let case = if o.case == CaseMode::Insensitive { "insensitive" } else { "sensitive" };
+        let accents = if o.accents == AccentMode::Fold { "fold" } else { "keep" };
+        (case, accents, o.whole_words, o.overlapping)
+    }
+}
