@@ -31,7 +31,7 @@ impl fmt::Display for Error {
             ),
             Error::Automaton(msg) => write!(f, "could not build the matching automaton: {msg}"),
             Error::InvalidOption { name, value, allowed } => {
-                write!(f, "{name}={value:?} is not valid; use one of {allowed}")
+                write!(f, "{name}='{value}' is not valid; use one of {allowed}")
             }
         }
     }

@@ -8,6 +8,9 @@ import pandas as pd
 from lexiscan import _lexiscan
 
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
+# pandas 3 gives text columns its `str` dtype; say so explicitly so that an empty result has the
+# same dtypes as a full one. Older pandas keeps object columns.
+_TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 
 class ScanResult:
@@ -74,7 +77,8 @@ class ScanResult:
             },
             columns=COLUMNS,
         )
-        return frame
+        text_columns = ["entity", "label", "alias", "text"]
+        return frame.astype(dict.fromkeys(text_columns, _TEXT_DTYPE))
 
     def __repr__(self) -> str:
         return f"<ScanResult: {len(self)} matches in {self.n_docs} documents>"

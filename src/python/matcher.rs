@@ -35,12 +35,20 @@ pub struct PyMatch {
 
 #[pymethods]
 impl PyMatch {
-    fn __repr__(&self) -> String {
-        let label = self.label.as_deref().map_or("None".to_owned(), |l| format!("{l:?}"));
-        format!(
-            "Match(entity={:?}, label={label}, alias={:?}, start={}, end={}, text={:?})",
-            self.entity, self.alias, self.start, self.end, self.text
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let repr = |s: &str| -> PyResult<String> { Ok(PyString::new(py, s).repr()?.to_string()) };
+        let label = match &self.label {
+            Some(l) => repr(l)?,
+            None => "None".to_owned(),
+        };
+        Ok(format!(
+            "Match(entity={}, label={label}, alias={}, start={}, end={}, text={})",
+            repr(&self.entity)?,
+            repr(&self.alias)?,
+            self.start,
+            self.end,
+            repr(&self.text)?
+        ))
     }
 
     /// (entity, label, alias, start, end, text)

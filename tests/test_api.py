@@ -1,0 +1,189 @@
+"""The Python face: inputs, keys, missing values, errors, result shape."""
+
+from __future__ import annotations
+
+import pickle  # noqa: F401  (kept for the pickling tests of a later issue)
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lexiscan
+
+
+@pytest.fixture
+def matcher() -> lexiscan.Matcher:
+    lex = lexiscan.Lexicon()
+    lex.add("Jens Stoltenberg", ["Stoltenberg", "NATO Secretary General"], label="PERSON")
+    lex.add("United States", ["United States", "U.S.", "America"], label="GPE")
+    lex.add("United States", ["US"], label="GPE", case_sensitive=True)
+    lex.add("Kyiv", ["Kiev"], label="GPE")
+    return lexiscan.Matcher(lex)
+
+
+def rows(result: lexiscan.ScanResult) -> list[tuple]:
+    return list(result.to_pandas().itertuples(index=False, name=None))
+
+
+def test_contract_example(matcher: lexiscan.Matcher) -> None:
+    text = "NATO Secretary-General Jens\nStoltenberg told us the US and the U.S. agree."
+    found = matcher.find(text)
+    assert [(m.entity, m.alias, m.text) for m in found] == [
+        ("Jens Stoltenberg", "NATO Secretary General", "NATO Secretary-General"),
+        ("Jens Stoltenberg", "Jens Stoltenberg", "Jens\nStoltenberg"),
+        ("United States", "US", "US"),
+        ("United States", "U.S.", "U.S."),
+    ]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert m.label in {"PERSON", "GPE"}
+
+
+def test_columns_and_order(matcher: lexiscan.Matcher) -> None:
+    df = matcher.scan(["Kiev and Kyiv", "", "Stoltenberg in America"]).to_pandas()
+    assert list(df.columns) == ["doc", "entity", "label", "alias", "start", "end", "text"]
+    assert df["doc"].tolist() == [0, 0, 2, 2]
+    assert df["text"].tolist() == ["Kiev", "Kyiv", "Stoltenberg", "America"]
+    assert df["start"].dtype == np.int64
+
+
+def test_empty_result_has_the_same_dtypes(matcher: lexiscan.Matcher) -> None:
+    full = matcher.scan(["Kyiv"]).to_pandas()
+    empty = matcher.scan(["nothing here"]).to_pandas()
+    assert empty.empty
+    assert full.dtypes.drop("label").tolist() == empty.dtypes.drop("label").tolist()
+
+
+def test_series_index_labels_are_doc_keys(matcher: lexiscan.Matcher) -> None:
+    docs = pd.Series(["Kiev", None, np.nan, pd.NA, "Kyiv"], index=["a", "b", "c", "d", "e"])
+    df = matcher.scan(docs).to_pandas()
+    assert df["doc"].tolist() == ["a", "e"]
+
+
+def test_mapping_and_generator_inputs(matcher: lexiscan.Matcher) -> None:
+    as_dict = matcher.scan({"x": "Kyiv", "y": "Kiev"}).to_pandas()
+    assert as_dict["doc"].tolist() == ["x", "y"]
+    gen = matcher.scan(t for t in ["Kyiv", "no", "Kiev"])
+    assert gen.n_docs == 3
+    assert gen.to_pandas()["doc"].tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
+def test_batches_do_not_change_the_result(matcher: lexiscan.Matcher, batch_size: int) -> None:
+    docs = ["Kyiv", "no", "Kiev Kyiv", "", "U.S. US us", "America"] * 3
+    whole = rows(matcher.scan(docs, n_threads=1))
+    assert rows(matcher.scan(docs, batch_size=batch_size, n_threads=2)) == whole
+    assert rows(matcher.scan(iter(docs), batch_size=batch_size)) == whole
+
+
+def test_scan_equals_find_per_document(matcher: lexiscan.Matcher) -> None:
+    docs = ["Kiev—Kyiv", "STOLTENBERG", "the U.S.’s Ünïcode 😀 Kyiv"]
+    expected = [
+        (i, m.entity, m.label, m.alias, m.start, m.end, m.text)
+        for i, d in enumerate(docs)
+        for m in matcher.find(d)
+    ]
+    assert rows(matcher.scan(docs)) == expected
+
+
+def test_non_string_document_is_named(matcher: lexiscan.Matcher) -> None:
+    with pytest.raises(TypeError, match="document 2 is int"):
+        matcher.scan(["a", "b", 3])
+    with pytest.raises(TypeError, match="document 12 is bytes"):
+        matcher.scan(["a"] * 12 + [b"x"], batch_size=5)
+    with pytest.raises(TypeError, match="single str"):
+        matcher.scan("Kyiv")
+
+
+def test_lone_surrogate_is_a_value_error(matcher: lexiscan.Matcher) -> None:
+    with pytest.raises(ValueError, match="document 1 .*surrogate"):
+        matcher.scan(["fine", "bad \ud800 text"])
+    with pytest.raises(ValueError, match="surrogate"):
+        matcher.find("\udfff")
+
+
+def test_missing_text_in_find_is_no_match(matcher: lexiscan.Matcher) -> None:
+    assert matcher.find(None) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("alias", ["", "   ", "\n\t", "\u00a0", "\u00ad"])
+def test_empty_alias_is_refused_and_nothing_is_added(alias: str) -> None:
+    lex = lexiscan.Lexicon().add("NATO", label="ORG")
+    with pytest.raises(ValueError, match="empty"):
+        lex.add("NATO", ["alliance", alias], label="ORG")
+    assert lex.aliases_of("NATO") == ["NATO"]
+
+
+def test_bad_lexicon_input_types() -> None:
+    lex = lexiscan.Lexicon()
+    with pytest.raises(TypeError, match="entity must be str"):
+        lex.add(42, ["x"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="alias 7 of 'NATO' is int"):
+        lex.add("NATO", ["ok", 7])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="label"):
+        lex.add("NATO", label=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Lexicon"):
+        lexiscan.Matcher({"NATO": []})  # type: ignore[arg-type]
+    assert len(lex) == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"case": "upper"}, "case='upper'"),
+        ({"accents": "strip"}, "accents='strip'"),
+        ({"whole_words": "yes"}, "whole_words must be bool"),
+    ],
+)
+def test_bad_options(kwargs: dict, message: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
+        lexiscan.Matcher(lexiscan.Lexicon().add("x"), **kwargs)
+
+
+def test_bad_thread_count(matcher: lexiscan.Matcher) -> None:
+    with pytest.raises(ValueError, match="n_threads"):
+        matcher.scan(["x"], n_threads=0)
+
+
+def test_lexicon_merges_and_lists_ambiguity() -> None:
+    lex = lexiscan.Lexicon()
+    lex.add("George Washington", ["Washington"], label="PERSON")
+    lex.add("Washington", ["Washington D.C."], label="GPE")
+    lex.add("Washington", ["D.C."], label="GPE")
+    assert lex.entities == [("George Washington", "PERSON"), ("Washington", "GPE")]
+    assert lex.aliases_of("Washington", label="GPE") == ["Washington", "Washington D.C.", "D.C."]
+    assert lex.ambiguous() == {"Washington": [("George Washington", "PERSON"), ("Washington", "GPE")]}
+    df = lexiscan.Matcher(lex).scan(["Washington said"]).to_pandas()
+    assert df[["entity", "label"]].values.tolist() == [
+        ["George Washington", "PERSON"],
+        ["Washington", "GPE"],
+    ]
+
+
+def test_from_dict_round_trips_through_to_dict() -> None:
+    data = {
+        "PERSON": {"Jens Stoltenberg": ["Jens Stoltenberg", "Stoltenberg"]},
+        "GPE": {"United States": ["United States", "U.S.", {"alias": "US", "case_sensitive": True}]},
+    }
+    lex = lexiscan.Lexicon.from_dict(data)
+    assert lex.to_dict() == data
+    assert lexiscan.Lexicon.from_dict(lex.to_dict()).to_dict() == data
+    with pytest.raises(ValueError, match="needs the key 'alias'"):
+        lexiscan.Lexicon.from_dict({"GPE": {"US": [{"name": "US"}]}})
+
+
+def test_matcher_keeps_a_snapshot_of_the_lexicon() -> None:
+    lex = lexiscan.Lexicon().add("NATO")
+    m = lexiscan.Matcher(lex)
+    lex.add("Russia")
+    assert [x.text for x in m.find("NATO and Russia")] == ["NATO"]
+    assert len(m.lexicon) == 1
+
+
+def test_match_objects_compare_and_print() -> None:
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv", label="GPE"))
+    a, b = m.find("Kyiv"), m.find("Kyiv")
+    assert a == b and hash(a[0]) == hash(b[0])
+    assert repr(a[0]) == (
+        "Match(entity='Kyiv', label='GPE', alias='Kyiv', start=0, end=4, text='Kyiv')"
+    )
