@@ -14,7 +14,11 @@ pub enum Error {
     /// The automaton could not be built (for example, it would exceed its size limits).
     Automaton(String),
     /// An option value that is not one of the allowed ones.
-    InvalidOption { name: &'static str, value: String, allowed: &'static str },
+    InvalidOption {
+        name: &'static str,
+        value: String,
+        allowed: &'static str,
+    },
 }
 
 impl fmt::Display for Error {

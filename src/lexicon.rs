@@ -65,10 +65,16 @@ impl Lexicon {
         if entity.trim().is_empty() {
             return Err(Error::EmptyEntity);
         }
-        let check = FoldOptions { case_fold: false, accent_fold: false };
+        let check = FoldOptions {
+            case_fold: false,
+            accent_fold: false,
+        };
         for alias in std::iter::once(entity).chain(aliases.iter().map(AsRef::as_ref)) {
             if fold_alias(alias, check).is_empty() {
-                return Err(Error::EmptyAlias { entity: entity.to_owned(), alias: alias.to_owned() });
+                return Err(Error::EmptyAlias {
+                    entity: entity.to_owned(),
+                    alias: alias.to_owned(),
+                });
             }
         }
         let key = (entity.to_owned(), label.map(str::to_owned));
@@ -76,7 +82,10 @@ impl Lexicon {
             Some(&id) => id,
             None => {
                 let id = self.entities.len() as EntityId;
-                self.entities.push(Entity { name: key.0.clone(), label: key.1.clone() });
+                self.entities.push(Entity {
+                    name: key.0.clone(),
+                    label: key.1.clone(),
+                });
                 self.index.insert(key, id);
                 self.push_alias(id, entity, case_sensitive);
                 id
@@ -90,7 +99,11 @@ impl Lexicon {
 
     fn push_alias(&mut self, entity: EntityId, text: &str, case_sensitive: bool) {
         if self.seen.insert((entity, case_sensitive, text.to_owned())) {
-            self.aliases.push(Alias { text: text.to_owned(), entity, case_sensitive });
+            self.aliases.push(Alias {
+                text: text.to_owned(),
+                entity,
+                case_sensitive,
+            });
         }
     }
 
@@ -118,7 +131,10 @@ impl Lexicon {
     /// assert_eq!(amb[0].1, vec![0, 1]);
     /// ```
     pub fn ambiguous_aliases(&self) -> Vec<(String, Vec<EntityId>)> {
-        let opts = FoldOptions { case_fold: true, accent_fold: true };
+        let opts = FoldOptions {
+            case_fold: true,
+            accent_fold: true,
+        };
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut groups: Vec<(String, Vec<EntityId>)> = Vec::new();
         for alias in &self.aliases {
@@ -159,25 +175,47 @@ mod tests {
     #[test]
     fn merges_same_entity_and_keeps_labels_apart() {
         let mut lex = Lexicon::new();
-        let us = lex.add("United States", &["U.S.", "America"], Some("GPE"), false).unwrap();
-        let again = lex.add("United States", &["US"], Some("GPE"), true).unwrap();
+        let us = lex
+            .add("United States", &["U.S.", "America"], Some("GPE"), false)
+            .unwrap();
+        let again = lex
+            .add("United States", &["US"], Some("GPE"), true)
+            .unwrap();
         assert_eq!(us, again);
-        let texts: Vec<_> = lex.aliases().iter().map(|a| (a.text.as_str(), a.case_sensitive)).collect();
+        let texts: Vec<_> = lex
+            .aliases()
+            .iter()
+            .map(|a| (a.text.as_str(), a.case_sensitive))
+            .collect();
         assert_eq!(
             texts,
-            [("United States", false), ("U.S.", false), ("America", false), ("US", true)]
+            [
+                ("United States", false),
+                ("U.S.", false),
+                ("America", false),
+                ("US", true)
+            ]
         );
-        let person = lex.add("Washington", &[] as &[&str], Some("PERSON"), false).unwrap();
-        let place = lex.add("Washington", &[] as &[&str], Some("GPE"), false).unwrap();
+        let person = lex
+            .add("Washington", &[] as &[&str], Some("PERSON"), false)
+            .unwrap();
+        let place = lex
+            .add("Washington", &[] as &[&str], Some("GPE"), false)
+            .unwrap();
         assert_ne!(person, place);
     }
 
     #[test]
     fn refuses_empty_aliases_without_partial_changes() {
         let mut lex = Lexicon::new();
-        let err = lex.add("NATO", &["ok", " \u{00A0}\n"], None, false).unwrap_err();
+        let err = lex
+            .add("NATO", &["ok", " \u{00A0}\n"], None, false)
+            .unwrap_err();
         assert!(matches!(err, Error::EmptyAlias { .. }));
         assert!(lex.entities().is_empty() && lex.aliases().is_empty());
-        assert_eq!(lex.add("  ", &["x"], None, false).unwrap_err(), Error::EmptyEntity);
+        assert_eq!(
+            lex.add("  ", &["x"], None, false).unwrap_err(),
+            Error::EmptyEntity
+        );
     }
 }

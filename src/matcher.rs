@@ -33,7 +33,12 @@ pub struct MatchOptions {
 
 impl Default for MatchOptions {
     fn default() -> Self {
-        Self { case: CaseMode::Insensitive, accents: AccentMode::Fold, whole_words: true, overlapping: false }
+        Self {
+            case: CaseMode::Insensitive,
+            accents: AccentMode::Fold,
+            whole_words: true,
+            overlapping: false,
+        }
     }
 }
 
@@ -96,7 +101,10 @@ impl Matcher {
         let accent_fold = options.accents == AccentMode::Fold;
         let mut passes = Vec::new();
         for case_fold in [true, false] {
-            let fold = FoldOptions { case_fold, accent_fold };
+            let fold = FoldOptions {
+                case_fold,
+                accent_fold,
+            };
             let wanted = |sensitive: bool| {
                 let alias_case_fold = !sensitive && options.case == CaseMode::Insensitive;
                 alias_case_fold == case_fold
@@ -105,7 +113,11 @@ impl Matcher {
                 passes.push(pass);
             }
         }
-        Ok(Self { lexicon, options, passes })
+        Ok(Self {
+            lexicon,
+            options,
+            passes,
+        })
     }
 
     /// The lexicon this matcher was compiled from.
@@ -121,7 +133,10 @@ impl Matcher {
     /// All matches in `text`, ordered by start, longest first, then entity order.
     pub fn find(&self, text: &str) -> Result<Vec<Match>> {
         if text.len() >= u32::MAX as usize {
-            return Err(Error::DocumentTooLarge { doc: 0, bytes: text.len() });
+            return Err(Error::DocumentTooLarge {
+                doc: 0,
+                bytes: text.len(),
+            });
         }
         let candidates = self.select(self.candidates(text));
         Ok(to_code_points(text, candidates))
@@ -133,9 +148,10 @@ impl Matcher {
             let folded = fold_with_offsets(text, pass.fold);
             for m in pass.automaton.find_overlapping_iter(folded.text()) {
                 let pattern = &pass.patterns[m.pattern().as_usize()];
-                let (Some(start), Some(end)) =
-                    (folded.original_start(m.start()), folded.original_end(m.end()))
-                else {
+                let (Some(start), Some(end)) = (
+                    folded.original_start(m.start()),
+                    folded.original_end(m.end()),
+                ) else {
                     continue;
                 };
                 if self.options.whole_words {
@@ -147,9 +163,12 @@ impl Matcher {
                         continue;
                     }
                 }
-                found.extend(
-                    pattern.aliases.iter().map(|&(alias, entity)| Candidate { start, end, entity, alias }),
-                );
+                found.extend(pattern.aliases.iter().map(|&(alias, entity)| Candidate {
+                    start,
+                    end,
+                    entity,
+                    alias,
+                }));
             }
         }
         found
@@ -165,7 +184,9 @@ impl Matcher {
         let mut taken: Vec<Candidate> = Vec::with_capacity(found.len());
         let mut free_from = 0;
         for c in found {
-            let same_span = taken.last().is_some_and(|t| (t.start, t.end) == (c.start, c.end));
+            let same_span = taken
+                .last()
+                .is_some_and(|t| (t.start, t.end) == (c.start, c.end));
             if same_span || c.start >= free_from {
                 free_from = c.end;
                 taken.push(c);
@@ -190,12 +211,19 @@ fn build_pass(
         let folded = fold_alias(&alias.text, fold);
         let entity = lexicon.entities()[alias.entity as usize].name.clone();
         if folded.is_empty() {
-            return Err(Error::EmptyAlias { entity, alias: alias.text.clone() });
+            return Err(Error::EmptyAlias {
+                entity,
+                alias: alias.text.clone(),
+            });
         }
         let slot = *by_text.entry(folded.clone()).or_insert_with(|| {
             let word_at_start = folded.chars().next().is_some_and(is_word_char);
             let word_at_end = folded.chars().next_back().is_some_and(is_word_char);
-            patterns.push(Pattern { aliases: Vec::new(), word_at_start, word_at_end });
+            patterns.push(Pattern {
+                aliases: Vec::new(),
+                word_at_start,
+                word_at_end,
+            });
             texts.push(folded);
             patterns.len() - 1
         });
@@ -208,14 +236,23 @@ fn build_pass(
         .match_kind(MatchKind::Standard)
         .build(&texts)
         .map_err(|e| Error::Automaton(e.to_string()))?;
-    Ok(Some(Pass { fold, automaton, patterns }))
+    Ok(Some(Pass {
+        fold,
+        automaton,
+        patterns,
+    }))
 }
 
 /// Turn byte offsets into code-point offsets with one walk over the text.
 fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     let mut matches: Vec<Match> = found
         .iter()
-        .map(|c| Match { start: c.start, end: c.end, entity: c.entity, alias: c.alias })
+        .map(|c| Match {
+            start: c.start,
+            end: c.end,
+            entity: c.entity,
+            alias: c.alias,
+        })
         .collect();
     if text.is_ascii() {
         return matches;

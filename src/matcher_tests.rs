@@ -16,7 +16,10 @@ fn surfaces(m: &Matcher, text: &str) -> Vec<(String, String)> {
         .iter()
         .map(|x| {
             let surface: String = chars[x.start..x.end].iter().collect();
-            (surface, m.lexicon().entities()[x.entity as usize].name.clone())
+            (
+                surface,
+                m.lexicon().entities()[x.entity as usize].name.clone(),
+            )
         })
         .collect()
 }
@@ -39,7 +42,10 @@ fn whole_words_and_typography() {
     .unwrap();
     let cases: &[(&str, &[&str])] = &[
         ("Russian Russians", &[]),
-        ("Russia’s (Russia) NATO-Russia", &["Russia", "Russia", "Russia"]),
+        (
+            "Russia’s (Russia) NATO-Russia",
+            &["Russia", "Russia", "Russia"],
+        ),
         ("the U.S., and the U.S.", &["U.S.", "U.S."]),
         ("Alexander\nFomin said", &["Alexander\nFomin"]),
         ("NATO Secretary-General", &["NATO Secretary-General"]),
@@ -62,7 +68,14 @@ fn unicode_case_and_accents() {
     let fold = Matcher::new(lex.clone(), MatchOptions::default()).unwrap();
     let text = "EMILE émile STRASSE straße МОСКВА ΟΔΥΣΣΕΥΣ detente DÉTENTE";
     assert_eq!(texts(&fold, text).len(), 8);
-    let keep = Matcher::new(lex, MatchOptions { accents: AccentMode::Keep, ..Default::default() }).unwrap();
+    let keep = Matcher::new(
+        lex,
+        MatchOptions {
+            accents: AccentMode::Keep,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         texts(&keep, text),
         ["émile", "STRASSE", "straße", "МОСКВА", "DÉTENTE"]
@@ -92,15 +105,24 @@ fn overlapping_reports_nested_matches() {
     let text = "the NATO–Russia Council met";
     let flat = Matcher::new(lex.clone(), MatchOptions::default()).unwrap();
     assert_eq!(texts(&flat, text), ["NATO–Russia Council"]);
-    let nested = Matcher::new(lex, MatchOptions { overlapping: true, ..Default::default() }).unwrap();
+    let nested = Matcher::new(
+        lex,
+        MatchOptions {
+            overlapping: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(texts(&nested, text), ["NATO–Russia Council", "NATO"]);
 }
 
 #[test]
 fn ambiguous_alias_gives_a_row_per_entity() {
     let mut lex = Lexicon::new();
-    lex.add("George Washington", &["Washington"], Some("PERSON"), false).unwrap();
-    lex.add("Washington", &[] as &[&str], Some("GPE"), false).unwrap();
+    lex.add("George Washington", &["Washington"], Some("PERSON"), false)
+        .unwrap();
+    lex.add("Washington", &[] as &[&str], Some("GPE"), false)
+        .unwrap();
     let m = Matcher::new(lex, MatchOptions::default()).unwrap();
     let found = m.find("Washington said").unwrap();
     assert_eq!(found.iter().map(|x| x.entity).collect::<Vec<_>>(), [0, 1]);
@@ -112,7 +134,12 @@ fn offsets_are_code_points() {
     let text = "😀 Ünïcödé — Kyiv";
     let found = m.find(text).unwrap();
     let chars: Vec<char> = text.chars().collect();
-    assert_eq!(chars[found[0].start..found[0].end].iter().collect::<String>(), "Kyiv");
+    assert_eq!(
+        chars[found[0].start..found[0].end]
+            .iter()
+            .collect::<String>(),
+        "Kyiv"
+    );
 }
 
 #[test]

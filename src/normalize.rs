@@ -117,7 +117,10 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
 /// assert_eq!(fold_alias("  NATO Secretary‑General ", opts), "nato secretary general");
 /// ```
 pub fn fold_alias(alias: &str, opts: FoldOptions) -> String {
-    fold_with_offsets(alias, opts).text.trim_matches(' ').to_owned()
+    fold_with_offsets(alias, opts)
+        .text
+        .trim_matches(' ')
+        .to_owned()
 }
 
 fn is_ascii_white_space(b: u8) -> bool {
@@ -156,7 +159,10 @@ fn fold_ascii(bytes: &[u8], opts: FoldOptions) -> Folded {
     }
     // Every byte pushed is ASCII, so this cannot fail.
     let text = String::from_utf8(out).expect("ASCII folding yields ASCII");
-    Folded { text, map: OffsetMap::Ascii(shifts) }
+    Folded {
+        text,
+        map: OffsetMap::Ascii(shifts),
+    }
 }
 
 fn fold_unicode(text: &str, opts: FoldOptions) -> Folded {
@@ -179,13 +185,16 @@ fn fold_unicode(text: &str, opts: FoldOptions) -> Folded {
                 out.push(' ');
             }
         } else if is_dash(c) {
-            let between_words =
-                prev.is_some_and(is_word_char) && next.is_some_and(is_word_char);
+            let between_words = prev.is_some_and(is_word_char) && next.is_some_and(is_word_char);
             out.push(if between_words { ' ' } else { '-' });
         } else if let Some(q) = straight_quote(c) {
             out.push(q);
         } else if c.is_ascii() {
-            out.push(if opts.case_fold { c.to_ascii_lowercase() } else { c });
+            out.push(if opts.case_fold {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            });
         } else {
             push_folded_char(&mut out, c, opts);
             if out.len() == before {
@@ -205,7 +214,10 @@ fn fold_unicode(text: &str, opts: FoldOptions) -> Folded {
         prev = Some(c);
     }
     starts.push(NONE);
-    Folded { text: out, map: OffsetMap::Table { starts, ends } }
+    Folded {
+        text: out,
+        map: OffsetMap::Table { starts, ends },
+    }
 }
 
 fn push_folded_char(out: &mut String, c: char, opts: FoldOptions) {
@@ -217,7 +229,9 @@ fn push_folded_char(out: &mut String, c: char, opts: FoldOptions) {
         })
     };
     if opts.case_fold {
-        std::iter::once(c).default_case_fold().for_each(&mut push_decomposed);
+        std::iter::once(c)
+            .default_case_fold()
+            .for_each(&mut push_decomposed);
     } else {
         push_decomposed(c);
     }
@@ -227,9 +241,18 @@ fn push_folded_char(out: &mut String, c: char, opts: FoldOptions) {
 mod tests {
     use super::*;
 
-    const FOLD_ALL: FoldOptions = FoldOptions { case_fold: true, accent_fold: true };
-    const KEEP_CASE: FoldOptions = FoldOptions { case_fold: false, accent_fold: true };
-    const KEEP_ACCENTS: FoldOptions = FoldOptions { case_fold: true, accent_fold: false };
+    const FOLD_ALL: FoldOptions = FoldOptions {
+        case_fold: true,
+        accent_fold: true,
+    };
+    const KEEP_CASE: FoldOptions = FoldOptions {
+        case_fold: false,
+        accent_fold: true,
+    };
+    const KEEP_ACCENTS: FoldOptions = FoldOptions {
+        case_fold: true,
+        accent_fold: false,
+    };
 
     #[test]
     fn folds_like_the_spec_says() {
@@ -252,7 +275,11 @@ mod tests {
             ("US", KEEP_CASE, "US"),
         ];
         for &(input, opts, want) in cases {
-            assert_eq!(fold_with_offsets(input, opts).text(), want, "folding {input:?}");
+            assert_eq!(
+                fold_with_offsets(input, opts).text(),
+                want,
+                "folding {input:?}"
+            );
         }
     }
 
@@ -276,7 +303,10 @@ mod tests {
         let f = fold_with_offsets(text, FOLD_ALL);
         assert_eq!(f.text(), "der strasse strasse emile");
         let at = f.text().find("emile").unwrap();
-        let (s, e) = (f.original_start(at).unwrap(), f.original_end(at + 5).unwrap());
+        let (s, e) = (
+            f.original_start(at).unwrap(),
+            f.original_end(at + 5).unwrap(),
+        );
         assert_eq!(&text[s..e], "Émile");
         // the second `s` of `ß` is not where a character's output begins
         let sz = f.text().rfind("ss").unwrap();

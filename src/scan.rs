@@ -68,7 +68,8 @@ impl ScanResult {
         self.start.extend(other.start);
         self.end.extend(other.end);
         self.surfaces.push_str(&other.surfaces);
-        self.surface_bounds.extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
+        self.surface_bounds
+            .extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
     }
 
     fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
@@ -100,7 +101,10 @@ fn char_to_byte_offsets(text: &str, matches: &[crate::Match]) -> Vec<(usize, usi
     }
     marks.sort_unstable();
     let mut out = vec![(0, 0); matches.len()];
-    let mut walk = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let mut walk = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
     let (mut char_at, mut byte_at) = (0usize, walk.next().unwrap_or(0));
     for (chars, slot) in marks {
         while char_at < chars {
@@ -130,9 +134,10 @@ pub fn scan<S: AsRef<str> + Sync>(
             .map(|(i, doc)| match doc {
                 None => Ok(Vec::new()),
                 Some(text) => matcher.find(text.as_ref()).map_err(|e| match e {
-                    Error::DocumentTooLarge { bytes, .. } => {
-                        Error::DocumentTooLarge { doc: first_doc as usize + i, bytes }
-                    }
+                    Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
+                        doc: first_doc as usize + i,
+                        bytes,
+                    },
                     other => other,
                 }),
             })
@@ -167,7 +172,9 @@ pub fn thread_pool(n_threads: Option<usize>) -> Result<Arc<rayon::ThreadPool>> {
         None => default_threads(),
     };
     let pools = POOLS.get_or_init(|| Mutex::new((std::process::id(), HashMap::new())));
-    let mut guard = pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = pools
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if guard.0 != std::process::id() {
         // The parent's pools have no threads here; dropping them would try to reach those.
         std::mem::forget(std::mem::take(&mut guard.1));

@@ -147,7 +147,7 @@ def fold_alias(alias, case_fold, accent_fold):
     folded, _, _ = fold(alias, case_fold, accent_fold)
     folded = folded.strip(" ")
     if not folded:
-        raise ValueError("alias %r is empty after normalisation" % (alias,))
+        raise ValueError(f"alias {alias!r} is empty after normalisation")
     return folded
 
 
@@ -178,11 +178,7 @@ def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words
         if whole_words:
             if is_word_char(alias_folded[0]) and s > 0 and is_word_char(folded[s - 1]):
                 continue
-            if (
-                is_word_char(alias_folded[-1])
-                and e < len(folded)
-                and is_word_char(folded[e])
-            ):
+            if is_word_char(alias_folded[-1]) and e < len(folded) and is_word_char(folded[e]):
                 continue
         start = src[s]
         end = src[e - 1] + 1
@@ -211,19 +207,19 @@ def reference_find(
     (span, entity) keeping the alias that appears first in entries.
     """
     if case not in ("insensitive", "sensitive"):
-        raise ValueError("case must be 'insensitive' or 'sensitive', got %r" % (case,))
+        raise ValueError(f"case must be 'insensitive' or 'sensitive', got {case!r}")
     if accents not in ("fold", "keep"):
-        raise ValueError("accents must be 'fold' or 'keep', got %r" % (accents,))
+        raise ValueError(f"accents must be 'fold' or 'keep', got {accents!r}")
     accent_fold = accents == "fold"
 
     # Entity order: order of first appearance.
     entity_order = {}
-    for entity, label, _alias, _cs in entries:
-        entity_order.setdefault((entity, label), len(entity_order))
+    for entry in entries:
+        entity_order.setdefault((entry[0], entry[1]), len(entity_order))
 
     # Fold every alias first, so an alias that folds to nothing raises whatever the text.
     folded_aliases = []
-    for entity, label, alias, cs in entries:
+    for _entity, _label, alias, cs in entries:
         case_fold = not (cs or case == "sensitive")
         folded_aliases.append((case_fold, fold_alias(alias, case_fold, accent_fold)))
 
@@ -237,12 +233,10 @@ def reference_find(
 
     # All candidates: span -> {entity key -> index of the first entry that matched it}.
     spans = {}
-    for idx, (entity, label, alias, cs) in enumerate(entries):
+    for idx, (entity, label, _alias, _cs) in enumerate(entries):
         case_fold, alias_folded = folded_aliases[idx]
         folded, src, removed = folding(case_fold)
-        for span in _candidates_in_folding(
-            text, folded, src, removed, alias_folded, whole_words
-        ):
+        for span in _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words):
             per_entity = spans.setdefault(span, {})
             key = (entity, label)
             if key not in per_entity or idx < per_entity[key]:

@@ -35,7 +35,9 @@ where
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            Err(InternalError::new_err(format!("internal error in lexiscan: {what}")))
+            Err(InternalError::new_err(format!(
+                "internal error in lexiscan: {what}"
+            )))
         }
     }
 }

@@ -26,17 +26,27 @@ impl PyLexicon {
         label: Option<&str>,
         case_sensitive: bool,
     ) -> PyResult<u32> {
-        self.inner.add(entity, &aliases, label, case_sensitive).map_err(to_py_err)
+        self.inner
+            .add(entity, &aliases, label, case_sensitive)
+            .map_err(to_py_err)
     }
 
     /// (name, label) of each entity, in the order added.
     fn entities(&self) -> Vec<(String, Option<String>)> {
-        self.inner.entities().iter().map(|e| (e.name.clone(), e.label.clone())).collect()
+        self.inner
+            .entities()
+            .iter()
+            .map(|e| (e.name.clone(), e.label.clone()))
+            .collect()
     }
 
     /// (alias, entity index, case_sensitive) of each alias, in the order added.
     fn aliases(&self) -> Vec<(String, u32, bool)> {
-        self.inner.aliases().iter().map(|a| (a.text.clone(), a.entity, a.case_sensitive)).collect()
+        self.inner
+            .aliases()
+            .iter()
+            .map(|a| (a.text.clone(), a.entity, a.case_sensitive))
+            .collect()
     }
 
     /// (alias, entity indices) for aliases naming more than one entity.

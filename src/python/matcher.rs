@@ -58,7 +58,12 @@ impl PyMatch {
     }
 }
 
-fn parse_options(case: &str, accents: &str, whole_words: bool, overlapping: bool) -> PyResult<MatchOptions> {
+fn parse_options(
+    case: &str,
+    accents: &str,
+    whole_words: bool,
+    overlapping: bool,
+) -> PyResult<MatchOptions> {
     let case = match case {
         "insensitive" => CaseMode::Insensitive,
         "sensitive" => CaseMode::Sensitive,
@@ -81,7 +86,12 @@ fn parse_options(case: &str, accents: &str, whole_words: bool, overlapping: bool
             }))
         }
     };
-    Ok(MatchOptions { case, accents, whole_words, overlapping })
+    Ok(MatchOptions {
+        case,
+        accents,
+        whole_words,
+        overlapping,
+    })
 }
 
 /// A document as the core takes it: None for a missing value (None, NaN, pandas.NA).
@@ -106,7 +116,9 @@ fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<PyBackedS
     if type_name == "NAType" || type_name == "NaTType" {
         return Ok(None);
     }
-    Err(PyTypeError::new_err(format!("document {position} is {type_name}, not str")))
+    Err(PyTypeError::new_err(format!(
+        "document {position} is {type_name}, not str"
+    )))
 }
 
 #[pymethods]
@@ -124,7 +136,9 @@ impl PyMatcher {
         let options = parse_options(case, accents, whole_words, overlapping)?;
         let lexicon = lexicon.inner.clone();
         let matcher = run_detached(py, move || Matcher::new(lexicon, options))?;
-        Ok(Self { inner: Arc::new(matcher) })
+        Ok(Self {
+            inner: Arc::new(matcher),
+        })
     }
 
     /// Matches in one text, as Match objects.
@@ -167,31 +181,52 @@ impl PyMatcher {
             .map(|(i, item)| document(&item, first_doc + i as u64))
             .collect::<PyResult<Vec<_>>>()?;
         let matcher = self.inner.clone();
-        let result = run_detached(py, || crate::scan::scan(&matcher, &docs, first_doc, n_threads))?;
+        let result = run_detached(py, || {
+            crate::scan::scan(&matcher, &docs, first_doc, n_threads)
+        })?;
         Ok(PyScanResult { inner: result })
     }
 
     /// (name, label) of each entity of the compiled lexicon.
     fn entities(&self) -> Vec<(String, Option<String>)> {
         let lexicon = self.inner.lexicon();
-        lexicon.entities().iter().map(|e| (e.name.clone(), e.label.clone())).collect()
+        lexicon
+            .entities()
+            .iter()
+            .map(|e| (e.name.clone(), e.label.clone()))
+            .collect()
     }
 
     /// The alias texts of the compiled lexicon, by alias index.
     fn alias_texts(&self) -> Vec<String> {
-        self.inner.lexicon().aliases().iter().map(|a| a.text.clone()).collect()
+        self.inner
+            .lexicon()
+            .aliases()
+            .iter()
+            .map(|a| a.text.clone())
+            .collect()
     }
 
     /// A copy of the lexicon this matcher was compiled from.
     fn lexicon(&self) -> PyLexicon {
-        PyLexicon { inner: self.inner.lexicon().clone() }
+        PyLexicon {
+            inner: self.inner.lexicon().clone(),
+        }
     }
 
     /// (case, accents, whole_words, overlapping)
     fn options(&self) -> (&'static str, &'static str, bool, bool) {
         let o = self.inner.options();
-        let case = if o.case == CaseMode::Insensitive { "insensitive" } else { "sensitive" };
-        let accents = if o.accents == AccentMode::Fold { "fold" } else { "keep" };
+        let case = if o.case == CaseMode::Insensitive {
+            "insensitive"
+        } else {
+            "sensitive"
+        };
+        let accents = if o.accents == AccentMode::Fold {
+            "fold"
+        } else {
+            "keep"
+        };
         (case, accents, o.whole_words, o.overlapping)
     }
 }

@@ -51,6 +51,8 @@ impl PyScanResult {
 
     /// The matched texts, in match order.
     fn surfaces(&self) -> Vec<&str> {
-        (0..self.inner.len()).map(|i| self.inner.surface(i)).collect()
+        (0..self.inner.len())
+            .map(|i| self.inner.surface(i))
+            .collect()
     }
 }
