@@ -4,7 +4,7 @@ use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -196,6 +196,9 @@ impl Matcher {
     }
 }
 
+/// Up to this many bytes of folded patterns (~25,000 names) the automaton is a DFA.
+const DFA_MAX_PATTERN_BYTES: usize = 300_000;
+
 fn build_pass(
     lexicon: &Lexicon,
     fold: FoldOptions,
@@ -232,8 +235,13 @@ fn build_pass(
     if texts.is_empty() {
         return Ok(None);
     }
+    // A DFA searches ~3x faster than the contiguous NFA but takes far more memory; the crate
+    // picks it only for tiny pattern sets, so choose it ourselves while it stays small.
+    let pattern_bytes: usize = texts.iter().map(String::len).sum();
+    let kind = (pattern_bytes <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(kind)
         .build(&texts)
         .map_err(|e| Error::Automaton(e.to_string()))?;
     Ok(Some(Pass {
