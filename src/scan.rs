@@ -128,27 +128,37 @@ pub fn scan<S: AsRef<str> + Sync>(
     first_doc: u64,
     n_threads: Option<usize>,
 ) -> Result<ScanResult> {
-    let per_doc = || -> Result<Vec<Vec<crate::Match>>> {
-        docs.par_iter()
+    let pool = thread_pool(n_threads)?;
+    // Chunks of documents become partial results in parallel (matching and copying the
+    // surfaces both happen on the workers); joining them is a few memcpys.
+    let chunk = docs
+        .len()
+        .div_ceil(pool.current_num_threads() * 8)
+        .clamp(1, 1024);
+    let partials = pool.install(|| {
+        docs.par_chunks(chunk)
             .enumerate()
-            .map(|(i, doc)| match doc {
-                None => Ok(Vec::new()),
-                Some(text) => matcher.find(text.as_ref()).map_err(|e| match e {
-                    Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
-                        doc: first_doc as usize + i,
-                        bytes,
-                    },
-                    other => other,
-                }),
+            .map(|(c, batch)| {
+                let mut partial = ScanResult::default();
+                for (j, doc) in batch.iter().enumerate() {
+                    let Some(text) = doc else { continue };
+                    let position = first_doc + (c * chunk + j) as u64;
+                    let matches = matcher.find(text.as_ref()).map_err(|e| match e {
+                        Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
+                            doc: position as usize,
+                            bytes,
+                        },
+                        other => other,
+                    })?;
+                    partial.push_document(position, text.as_ref(), &matches);
+                }
+                Ok(partial)
             })
-            .collect()
-    };
-    let found = thread_pool(n_threads)?.install(per_doc)?;
+            .collect::<Result<Vec<_>>>()
+    })?;
     let mut result = ScanResult::default();
-    for (i, (doc, matches)) in docs.iter().zip(&found).enumerate() {
-        if let Some(text) = doc {
-            result.push_document(first_doc + i as u64, text.as_ref(), matches);
-        }
+    for partial in partials {
+        result.extend(partial);
     }
     Ok(result)
 }
@@ -200,4 +210,67 @@ fn default_threads() -> usize {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Lexicon, MatchOptions};
+
+    fn matcher() -> Matcher {
+        let mut lex = Lexicon::new();
+        lex.add("Kyiv", &["Kiev"], Some("GPE"), false).unwrap();
+        lex.add("Émile Zola", &["Zola"], Some("PERSON"), false)
+            .unwrap();
+        Matcher::new(lex, MatchOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn threads_and_chunks_do_not_change_the_result() {
+        let m = matcher();
+        let texts = [
+            "Kiev",
+            "",
+            "ÉMILE ZOLA in Kyiv",
+            "zola—Kiev’s 😀 KYIV",
+            "nothing",
+        ];
+        let docs: Vec<Option<&str>> = (0..500)
+            .map(|i| {
+                if i % 7 == 3 {
+                    None
+                } else {
+                    Some(texts[i % texts.len()])
+                }
+            })
+            .collect();
+        let one = scan(&m, &docs, 10, Some(1)).unwrap();
+        let two = scan(&m, &docs, 10, Some(2)).unwrap();
+        assert_eq!(one, two);
+        let mut expected = 0;
+        for (i, doc) in docs.iter().enumerate() {
+            let Some(text) = doc else { continue };
+            for found in m.find(text).unwrap() {
+                assert_eq!(one.doc[expected], 10 + i as u64);
+                assert_eq!(one.start[expected], found.start as u64);
+                let chars: String = text
+                    .chars()
+                    .skip(found.start)
+                    .take(found.end - found.start)
+                    .collect();
+                assert_eq!(one.surface(expected), chars);
+                expected += 1;
+            }
+        }
+        assert_eq!(one.len(), expected);
+    }
+
+    #[test]
+    fn zero_threads_is_refused() {
+        let docs = [Some("Kyiv")];
+        assert!(matches!(
+            scan(&matcher(), &docs, 0, Some(0)),
+            Err(Error::InvalidOption { .. })
+        ));
+    }
 }
