@@ -38,12 +38,12 @@ class Matcher:
     ) -> None:
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"Matcher needs a lexiscan.Lexicon, not {type(lexicon).__name__}")
-        for name, value in (("whole_words", whole_words), ("overlapping", overlapping)):
-            if not isinstance(value, bool):
-                raise TypeError(f"{name} must be bool, not {type(value).__name__}")
-        for name, value in (("case", case), ("accents", accents)):
-            if not isinstance(value, str):
-                raise TypeError(f"{name} must be str, not {type(value).__name__}")
+        for name, flag in (("whole_words", whole_words), ("overlapping", overlapping)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be bool, not {type(flag).__name__}")
+        for name, choice in (("case", case), ("accents", accents)):
+            if not isinstance(choice, str):
+                raise TypeError(f"{name} must be str, not {type(choice).__name__}")
         self._native = _lexiscan.Matcher(lexicon._native, case, accents, whole_words, overlapping)
         self._entities = self._native.entities()
         self._alias_texts = self._native.alias_texts()
