@@ -129,12 +129,20 @@ class Lexicon:
 
     @property
     def entities(self) -> list[tuple[str, str | None]]:
-        """(name, label) of every entity, in the order added."""
+        """(name, label) of every entity, in the order added.
+
+        >>> Lexicon().add("NATO", label="ORG").add("Kyiv", label="GPE").entities
+        [('NATO', 'ORG'), ('Kyiv', 'GPE')]
+        """
         return self._native.entities()
 
     @property
     def labels(self) -> list[str]:
-        """The distinct labels, sorted."""
+        """The distinct labels, sorted.
+
+        >>> Lexicon().add("NATO", label="ORG").add("Kyiv", label="GPE").labels
+        ['GPE', 'ORG']
+        """
         return sorted({label for _, label in self.entities if label is not None})
 
     def aliases_of(self, entity: str, label: str | None = None) -> list[str]:
@@ -161,14 +169,24 @@ class Lexicon:
         return {alias: [entities[i] for i in ids] for alias, ids in self._native.ambiguous()}
 
     def copy(self) -> Lexicon:
-        """An independent copy."""
+        """An independent copy.
+
+        >>> lex = Lexicon().add("NATO")
+        >>> other = lex.copy().add("Kyiv")
+        >>> len(lex), len(other)
+        (1, 2)
+        """
         new = Lexicon()
         new._native = self._native.copy()
         return new
 
     @property
     def n_aliases(self) -> int:
-        """Number of aliases, canonical names included."""
+        """Number of aliases, canonical names included.
+
+        >>> Lexicon().add("Kyiv", ["Kiev"]).n_aliases
+        2
+        """
         return len(self._native.aliases())
 
     def __len__(self) -> int:

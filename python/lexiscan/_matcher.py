@@ -100,7 +100,11 @@ class Matcher:
 
     @property
     def lexicon(self) -> Lexicon:
-        """A copy of the lexicon this matcher was compiled from."""
+        """A copy of the lexicon this matcher was compiled from.
+
+        >>> Matcher(Lexicon().add("NATO", label="ORG")).lexicon.entities
+        [('NATO', 'ORG')]
+        """
         lex = Lexicon()
         lex._native = self._native.lexicon()
         return lex
