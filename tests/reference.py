@@ -87,25 +87,24 @@ def fold(text, case_fold, accent_fold):
       first whitespace character of the run.
     - ``removed``: a list, one entry per original character, True when the character went
       through rule 5 and produced nothing (a combining mark removed by accent folding). Such
-      marks belong to the character before them (§3, end offsets).
+      a mark belongs to the last character before it that produced output, ignorables in
+      between not counting (§2.5; used for end offsets, §3). Producing nothing, it does not
+      break a whitespace run (§2.2).
     """
     out = []
     src = []
     removed = [False] * len(text)
-    in_ws_run = False
     n = len(text)
     for i, c in enumerate(text):
         # Rule 1: ignorable characters produce nothing, and do not break a whitespace run.
         if c in IGNORABLE:
             continue
-        # Rule 2: a run of whitespace produces one space.
+        # Rule 2: whitespace produces one space, or nothing after a space.
         if c in WHITESPACE:
-            if not in_ws_run:
+            if not (out and out[-1] == " "):
                 out.append(" ")
                 src.append(i)
-                in_ws_run = True
             continue
-        in_ws_run = False
         # Rule 3: dashes, looking at the neighbours in the ORIGINAL text.
         if is_dash(c):
             before = text[i - 1] if i > 0 else None
@@ -182,9 +181,14 @@ def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words
                 continue
         start = src[s]
         end = src[e - 1] + 1
-        # §3: extend over removed combining marks right after the last character.
-        while end < n and removed[end]:
-            end += 1
+        # §3: extend over the removed combining marks that belong to the last character: those
+        # right after it, ignorable characters in between not counting (§2.5). Ignorables after
+        # the last such mark (or with no mark after them) are not included.
+        k = end
+        while k < n and (removed[k] or text[k] in IGNORABLE):
+            k += 1
+            if removed[k - 1]:
+                end = k
         yield start, end
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle  # noqa: F401  (kept for the pickling tests of a later issue)
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -152,7 +150,9 @@ def test_lexicon_merges_and_lists_ambiguity() -> None:
     lex.add("Washington", ["D.C."], label="GPE")
     assert lex.entities == [("George Washington", "PERSON"), ("Washington", "GPE")]
     assert lex.aliases_of("Washington", label="GPE") == ["Washington", "Washington D.C.", "D.C."]
-    assert lex.ambiguous() == {"Washington": [("George Washington", "PERSON"), ("Washington", "GPE")]}
+    assert lex.ambiguous() == {
+        "Washington": [("George Washington", "PERSON"), ("Washington", "GPE")]
+    }
     df = lexiscan.Matcher(lex).scan(["Washington said"]).to_pandas()
     assert df[["entity", "label"]].values.tolist() == [
         ["George Washington", "PERSON"],
@@ -163,7 +163,9 @@ def test_lexicon_merges_and_lists_ambiguity() -> None:
 def test_from_dict_round_trips_through_to_dict() -> None:
     data = {
         "PERSON": {"Jens Stoltenberg": ["Jens Stoltenberg", "Stoltenberg"]},
-        "GPE": {"United States": ["United States", "U.S.", {"alias": "US", "case_sensitive": True}]},
+        "GPE": {
+            "United States": ["United States", "U.S.", {"alias": "US", "case_sensitive": True}]
+        },
     }
     lex = lexiscan.Lexicon.from_dict(data)
     assert lex.to_dict() == data

@@ -240,6 +240,20 @@ EXAMPLES = [
         [(0, 5, "Jos\u00e9", "PER", "Jos\u00e9")],
     ),
     (
+        # §2.5: a removed mark belongs to the last character before it that produced output;
+        # ignorables in between do not count. Ignorables with no mark after them stay outside.
+        "removed-mark-after-ignorable-extends-end",
+        [("A", None, [], False)],
+        "A\u00ad\u0301 A\u00ad A\u0301\u200b\u0301\u2060 A",
+        {},
+        [
+            (0, 3, "A", None, "A"),
+            (4, 5, "A", None, "A"),
+            (7, 11, "A", None, "A"),
+            (13, 14, "A", None, "A"),
+        ],
+    ),
+    (
         "jose-unaccented-alias-keep-rejected-by-mark",
         [("Jose", "PER", [], False)],
         "Jose\u0301 Jos\u00e9 Jose",

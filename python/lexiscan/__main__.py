@@ -21,13 +21,19 @@ def main() -> int:
     matches = matcher.scan(docs.set_index("doc")["text"]).to_pandas()
     short = {doc: f"{i}:{outlet}" for i, (doc, outlet) in enumerate(zip(docs.doc, docs.outlet))}
     matches["article"] = matches["doc"].map(short)
-    print(f"Mentions per article in the built-in corpus ({len(docs)} articles, "
-          f"{len(matches)} matches of {matcher!r}).")
+    print(
+        f"Mentions per article in the built-in corpus ({len(docs)} articles, "
+        f"{len(matches)} matches of {matcher!r})."
+    )
     for i, row in docs.iterrows():
         print(f"  {i}:{row.outlet:<16} {row.title}")
     with pd.option_context("display.width", 200, "display.max_rows", 500):
-        for labels, heading in ((["PERSON"], "People"), (["ORG"], "Organisations"),
-                                (["GPE"], "Places"), (["TOPIC"], "Topics")):
+        for labels, heading in (
+            (["PERSON"], "People"),
+            (["ORG"], "Organisations"),
+            (["GPE"], "Places"),
+            (["TOPIC"], "Topics"),
+        ):
             subset = matches[matches["label"].isin(labels)]
             if subset.empty:
                 continue

@@ -72,7 +72,8 @@ class Matcher:
         all cores (or the LEXISCAN_NUM_THREADS environment variable).
 
         >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
-        >>> m.scan(pd.Series(["Kiev, now Kyiv", None], index=["a", "b"])).to_pandas()[["doc", "text"]]
+        >>> docs = pd.Series(["Kiev, now Kyiv", None], index=["a", "b"])
+        >>> m.scan(docs).to_pandas()[["doc", "text"]]
           doc  text
         0   a  Kiev
         1   a  Kyiv

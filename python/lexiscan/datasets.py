@@ -28,8 +28,7 @@ def seeds() -> pd.DataFrame:
     folder = _data() / "seeds"
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     rows = [
-        {**row, "text": (folder / f"{row['doc']}.txt").read_text(encoding="utf-8")}
-        for row in index
+        {**row, "text": (folder / f"{row['doc']}.txt").read_text(encoding="utf-8")} for row in index
     ]
     return pd.DataFrame(rows, columns=["doc", "title", "outlet", "text"])
 
