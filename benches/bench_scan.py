@@ -189,6 +189,7 @@ def corpus_vocabulary(texts: Iterable[str]) -> list[str]:
         if (
             a[0].isupper()
             and b[0].isupper()
+            and min(len(a), len(b)) > 1
             and a.lower() not in STOPWORDS
             and b.lower() not in STOPWORDS
             and (name_like(a) or name_like(b))
@@ -247,6 +248,7 @@ class Contender:
     scan: Callable[[Any, list[str]], Any]  # (matcher, docs) -> all matches, with len()
     install: str | None = None  # how to install it, if missing
     missing: bool = False
+    convert_s: list[float] = field(default_factory=list)  # lexiscan: to_pandas() time per scan
 
 
 def lexiscan_contender(lexiscan: Any, spec: LexiconSpec, n_threads: int) -> Contender:
@@ -257,10 +259,15 @@ def lexiscan_contender(lexiscan: Any, spec: LexiconSpec, n_threads: int) -> Cont
         return lexiscan.Matcher(lex)
 
     def scan(matcher: Any, docs: list[str]) -> Any:
-        return matcher.scan(docs, n_threads=n_threads).to_pandas()
+        result = matcher.scan(docs, n_threads=n_threads)
+        t0 = time.perf_counter()
+        frame = result.to_pandas()
+        contender.convert_s.append(time.perf_counter() - t0)
+        return frame
 
     threads = "thread" if n_threads == 1 else "threads"
-    return Contender(f"lexiscan, {n_threads} {threads}", "—", build, scan)
+    contender = Contender(f"lexiscan, {n_threads} {threads}", "—", build, scan)
+    return contender
 
 
 def lowered_patterns(aliases: list[str]) -> list[str]:
@@ -337,6 +344,7 @@ class Timing:
     build_s: float = float("nan")
     scan_s: float = float("nan")
     matches: int = 0
+    convert_s: float | None = None  # of scan_s, the time in to_pandas() (lexiscan only)
     skipped: str | None = None
     runs: list[tuple[float, float]] = field(default_factory=list)
 
@@ -357,9 +365,10 @@ def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
         t2 = time.perf_counter()
         counts.add(len(result))
         timing.runs.append((t1 - t0, t2 - t1))
+        convert = f" (to_pandas {contender.convert_s[-1]:.3f} s)" if contender.convert_s else ""
         print(
             f"  {contender.name} run {run + 1}/{repeat}: build {t1 - t0:.3f} s, "
-            f"scan {t2 - t1:.3f} s, {len(result):,} matches",
+            f"scan {t2 - t1:.3f} s{convert}, {len(result):,} matches",
             file=sys.stderr,
         )
         del matcher, result
@@ -368,6 +377,8 @@ def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
     timing.matches = counts.pop()
     timing.build_s = statistics.median(b for b, _ in timing.runs)
     timing.scan_s = statistics.median(s for _, s in timing.runs)
+    if contender.convert_s:
+        timing.convert_s = statistics.median(contender.convert_s)
     return timing
 
 
@@ -439,8 +450,10 @@ def report(
         "",
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; lexiscan commit {git_commit()}",
         f"- machine: {cpu_name()}, {os.cpu_count()} logical CPUs; {platform.system()} "
-        f"{platform.release()}; Python {platform.python_version()}",
-        f"- versions: lexiscan {version('lexiscan')}, ahocorasick-rs {version('ahocorasick-rs')}, "
+        f"{platform.release()}; Python {platform.python_version()}; load average "
+        f"{args.load[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (1 min)",
+        f"- versions: lexiscan {sys.modules['lexiscan'].__version__}, "
+        f"ahocorasick-rs {version('ahocorasick-rs')}, "
         f"pyahocorasick {version('pyahocorasick')}, pandas {version('pandas')}",
         f"- corpus: {len(docs):,} documents, {mb:,.1f} MB of UTF-8 ({n_bytes:,} bytes, "
         f"{sum(map(len, docs)):,} characters): the 5 built-in seed articles repeated, "
@@ -463,6 +476,16 @@ def report(
         "DataFrame. lexiscan also gives one row per entity for an alias shared by two "
         "entities.",
     ]
+    converts = [
+        f"{t.name}: {t.convert_s:.3f} s of {t.scan_s:.3f} s"
+        for t in timings
+        if t.convert_s is not None and not t.skipped
+    ]
+    if converts:
+        lines += [
+            "",
+            "Of lexiscan's scan time, `to_pandas()` took (medians): " + "; ".join(converts),
+        ]
     for note in spec.notes:
         lines += ["", f"Note: {note}."]
     return "\n".join(lines) + "\n"
@@ -490,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-save", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
+    args.load = os.getloadavg()
 
     try:
         import lexiscan

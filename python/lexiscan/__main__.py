@@ -32,6 +32,7 @@ def main() -> int:
             (["PERSON"], "People"),
             (["ORG"], "Organisations"),
             (["GPE"], "Places"),
+            (["EVENT"], "Events"),
             (["TOPIC"], "Topics"),
         ):
             subset = matches[matches["label"].isin(labels)]
