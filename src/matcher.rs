@@ -42,11 +42,14 @@ impl Default for MatchOptions {
     }
 }
 
-/// One match in one text. Offsets are in code points (Python `str` indices), end exclusive.
+/// One match in one text. `start`/`end` are code points (Python `str` indices), end exclusive;
+/// `byte_start`/`byte_end` the same span in UTF-8 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Match {
     pub start: usize,
     pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
     pub entity: EntityId,
     pub alias: AliasId,
 }
@@ -258,6 +261,8 @@ fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
         .map(|c| Match {
             start: c.start,
             end: c.end,
+            byte_start: c.start,
+            byte_end: c.end,
             entity: c.entity,
             alias: c.alias,
         })

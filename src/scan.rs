@@ -76,48 +76,16 @@ impl ScanResult {
         if self.surface_bounds.is_empty() {
             self.surface_bounds.push(0);
         }
-        let byte_of = char_to_byte_offsets(text, matches);
-        for (m, (bs, be)) in matches.iter().zip(byte_of) {
+        for m in matches {
             self.doc.push(doc);
             self.entity.push(m.entity);
             self.alias.push(m.alias);
             self.start.push(m.start as u64);
             self.end.push(m.end as u64);
-            self.surfaces.push_str(&text[bs..be]);
+            self.surfaces.push_str(&text[m.byte_start..m.byte_end]);
             self.surface_bounds.push(self.surfaces.len());
         }
     }
-}
-
-/// Byte ranges of code-point ranges (one walk; matches are ordered by start).
-fn char_to_byte_offsets(text: &str, matches: &[crate::Match]) -> Vec<(usize, usize)> {
-    if text.is_ascii() {
-        return matches.iter().map(|m| (m.start, m.end)).collect();
-    }
-    let mut marks: Vec<(usize, usize)> = Vec::with_capacity(matches.len() * 2);
-    for (i, m) in matches.iter().enumerate() {
-        marks.push((m.start, 2 * i));
-        marks.push((m.end, 2 * i + 1));
-    }
-    marks.sort_unstable();
-    let mut out = vec![(0, 0); matches.len()];
-    let mut walk = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()));
-    let (mut char_at, mut byte_at) = (0usize, walk.next().unwrap_or(0));
-    for (chars, slot) in marks {
-        while char_at < chars {
-            byte_at = walk.next().unwrap_or(text.len());
-            char_at += 1;
-        }
-        if slot % 2 == 0 {
-            out[slot / 2].0 = byte_at;
-        } else {
-            out[slot / 2].1 = byte_at;
-        }
-    }
-    out
 }
 
 /// Scan `docs` (None = a missing document, no matches) on `n_threads` threads (None: all cores).
