@@ -7,6 +7,7 @@ pub mod error;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
+pub mod persist;
 pub mod scan;
 
 pub use error::{Error, Result};

@@ -57,8 +57,8 @@ pub struct Match {
 /// What is known about one folded pattern of an automaton.
 #[derive(Debug)]
 struct Pattern {
-    /// Aliases folding to this pattern, in lexicon order.
-    aliases: Vec<(AliasId, EntityId)>,
+    /// Aliases folding to this pattern, in lexicon order, with whether each is a prefix entry.
+    aliases: Vec<(AliasId, EntityId, bool)>,
     word_at_start: bool,
     word_at_end: bool,
 }
@@ -151,27 +151,45 @@ impl Matcher {
             let folded = fold_with_offsets(text, pass.fold);
             for m in pass.automaton.find_overlapping_iter(folded.text()) {
                 let pattern = &pass.patterns[m.pattern().as_usize()];
-                let (Some(start), Some(end)) = (
-                    folded.original_start(m.start()),
-                    folded.original_end(m.end()),
-                ) else {
+                let Some(start) = folded.original_start(m.start()) else {
                     continue;
                 };
-                if self.options.whole_words {
-                    let glued_before = pattern.word_at_start
-                        && folded.char_before(m.start()).is_some_and(is_word_char);
-                    let glued_after =
-                        pattern.word_at_end && folded.char_at(m.end()).is_some_and(is_word_char);
-                    if glued_before || glued_after {
-                        continue;
-                    }
+                let exact_end = folded.original_end(m.end());
+                let glued_before = self.options.whole_words
+                    && pattern.word_at_start
+                    && folded.char_before(m.start()).is_some_and(is_word_char);
+                if glued_before {
+                    continue;
                 }
-                found.extend(pattern.aliases.iter().map(|&(alias, entity)| Candidate {
-                    start,
-                    end,
-                    entity,
-                    alias,
-                }));
+                let glued_after = self.options.whole_words
+                    && pattern.word_at_end
+                    && folded.char_at(m.end()).is_some_and(is_word_char);
+                for &(alias, entity, prefix) in &pattern.aliases {
+                    let end = if prefix {
+                        // A prefix entry takes in the rest of the word it starts.
+                        let word_end = m.end()
+                            + folded.text()[m.end()..]
+                                .chars()
+                                .take_while(|&c| is_word_char(c))
+                                .map(char::len_utf8)
+                                .sum::<usize>();
+                        match folded.original_end(word_end) {
+                            Some(end) => end,
+                            None => continue,
+                        }
+                    } else {
+                        match exact_end {
+                            Some(end) if !glued_after => end,
+                            _ => continue,
+                        }
+                    };
+                    found.push(Candidate {
+                        start,
+                        end,
+                        entity,
+                        alias,
+                    });
+                }
             }
         }
         found
@@ -214,7 +232,8 @@ fn build_pass(
         if !wanted(alias.case_sensitive) {
             continue;
         }
-        let folded = fold_alias(&alias.text, fold);
+        let (text, prefix) = split_prefix_entry(&alias.text);
+        let folded = fold_alias(text, fold);
         let entity = lexicon.entities()[alias.entity as usize].name.clone();
         if folded.is_empty() {
             return Err(Error::EmptyAlias {
@@ -233,7 +252,9 @@ fn build_pass(
             texts.push(folded);
             patterns.len() - 1
         });
-        patterns[slot].aliases.push((id as AliasId, alias.entity));
+        patterns[slot]
+            .aliases
+            .push((id as AliasId, alias.entity, prefix));
     }
     if texts.is_empty() {
         return Ok(None);
@@ -252,6 +273,23 @@ fn build_pass(
         automaton,
         patterns,
     }))
+}
+
+/// `invad*` is a prefix entry (quanteda's and LIWC's glob): it matches `invade`, `invading`...
+/// A `*` counts only at the end, after a letter, mark or digit, so `M*A*S*H` is literal.
+///
+/// ```
+/// use lexiscan::matcher::split_prefix_entry;
+/// assert_eq!(split_prefix_entry("invad*"), ("invad", true));
+/// assert_eq!(split_prefix_entry("M*A*S*H"), ("M*A*S*H", false));
+/// assert_eq!(split_prefix_entry("*"), ("*", false));
+/// ```
+pub fn split_prefix_entry(alias: &str) -> (&str, bool) {
+    let trimmed = alias.trim_end();
+    match trimmed.strip_suffix('*') {
+        Some(stem) if stem.chars().next_back().is_some_and(is_word_char) => (stem, true),
+        _ => (alias, false),
+    }
 }
 
 /// Turn byte offsets into code-point offsets with one walk over the text.

@@ -148,3 +148,22 @@ fn refuses_aliases_empty_after_folding() {
     let err = Matcher::new(lex, MatchOptions::default()).unwrap_err();
     assert!(matches!(err, Error::EmptyAlias { .. }));
 }
+
+#[test]
+fn prefix_entries_take_the_rest_of_the_word() {
+    let lex = lexicon(&[("invasion", &["invad*", "M*A*S*H"], false)]);
+    let m = Matcher::new(lex.clone(), MatchOptions::default()).unwrap();
+    assert_eq!(
+        texts(&m, "Invading, invaded; reinvade INVAD M*A*S*H"),
+        ["Invading", "invaded", "INVAD", "M*A*S*H"]
+    );
+    let loose = Matcher::new(
+        lex,
+        MatchOptions {
+            whole_words: false,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(texts(&loose, "reinvaders"), ["invaders"]);
+}

@@ -160,13 +160,25 @@ def _all_occurrences(haystack, needle):
     return found
 
 
-def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words):
+def split_prefix_entry(alias):
+    """§6: `invad*` is a prefix entry when the `*` ends the alias and follows a word char."""
+    stripped = alias.rstrip()
+    if len(stripped) > 1 and stripped.endswith("*") and is_word_char(stripped[-2]):
+        return stripped[:-1], True
+    return alias, False
+
+
+def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words, prefix=False):
     """Yield (start, end) original offsets of the occurrences of alias_folded in folded that
-    pass the character-edge rule (§3) and, if asked, the whole-word rule (§4)."""
+    pass the character-edge rule (§3) and, if asked, the whole-word rule (§4). A prefix entry
+    (§6) takes in the rest of the word and has no right-hand word check."""
     n = len(text)
     m = len(alias_folded)
     for s in _all_occurrences(folded, alias_folded):
         e = s + m
+        if prefix:
+            while e < len(folded) and is_word_char(folded[e]):
+                e += 1
         # §3: s must be where an original character's output begins ...
         if s > 0 and src[s] == src[s - 1]:
             continue
@@ -177,7 +189,8 @@ def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words
         if whole_words:
             if is_word_char(alias_folded[0]) and s > 0 and is_word_char(folded[s - 1]):
                 continue
-            if is_word_char(alias_folded[-1]) and e < len(folded) and is_word_char(folded[e]):
+            glued_after = e < len(folded) and is_word_char(folded[e])
+            if not prefix and is_word_char(alias_folded[-1]) and glued_after:
                 continue
         start = src[s]
         end = src[e - 1] + 1
@@ -225,7 +238,8 @@ def reference_find(
     folded_aliases = []
     for _entity, _label, alias, cs in entries:
         case_fold = not (cs or case == "sensitive")
-        folded_aliases.append((case_fold, fold_alias(alias, case_fold, accent_fold)))
+        stem, prefix = split_prefix_entry(alias)
+        folded_aliases.append((case_fold, fold_alias(stem, case_fold, accent_fold), prefix))
 
     # The two foldings of the document (with and without case folding), made on demand.
     foldings = {}
@@ -238,9 +252,12 @@ def reference_find(
     # All candidates: span -> {entity key -> index of the first entry that matched it}.
     spans = {}
     for idx, (entity, label, _alias, _cs) in enumerate(entries):
-        case_fold, alias_folded = folded_aliases[idx]
+        case_fold, alias_folded, prefix = folded_aliases[idx]
         folded, src, removed = folding(case_fold)
-        for span in _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words):
+        spans_found = _candidates_in_folding(
+            text, folded, src, removed, alias_folded, whole_words, prefix
+        )
+        for span in spans_found:
             per_entity = spans.setdefault(span, {})
             key = (entity, label)
             if key not in per_entity or idx < per_entity[key]:

@@ -712,8 +712,11 @@ def lexicon_specs(draw):
         extra = []
         known.append(name)
         for _ in range(draw(st.integers(0, 3))):
-            kind = draw(st.integers(0, 5))
-            if kind <= 1:
+            kind = draw(st.integers(0, 6))
+            if kind == 6:  # a prefix entry (`Russ*`) cut from a known alias
+                base = draw(st.sampled_from(known))
+                alias = base[: draw(st.integers(1, len(base)))] + "*"
+            elif kind <= 1:
                 alias = draw(aliases)
             elif kind == 2:  # an existing alias extended: prefixes of each other
                 base = draw(st.sampled_from(known))

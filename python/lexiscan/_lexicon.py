@@ -189,6 +189,32 @@ class Lexicon:
         """
         return len(self._native.aliases())
 
+    def to_bytes(self) -> bytes:
+        """The lexicon as versioned bytes (what pickling uses).
+
+        >>> lex = Lexicon().add("Kyiv", ["Kiev"], label="GPE")
+        >>> Lexicon.from_bytes(lex.to_bytes()) == lex
+        True
+        """
+        return self._native.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Lexicon:
+        """A lexicon back from `to_bytes()`; damaged or foreign bytes raise ValueError."""
+        lex = cls()
+        lex._native = _lexiscan.Lexicon.from_bytes(data)
+        return lex
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Lexicon.from_bytes, (self.to_bytes(),))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lexicon):
+            return NotImplemented
+        return self.entities == other.entities and self._native.aliases() == other._native.aliases()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
     def __len__(self) -> int:
         return len(self._native)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, Union
 
 import pandas as pd
 
@@ -13,6 +18,13 @@ from lexiscan._lexicon import Lexicon
 from lexiscan._result import ScanResult
 
 _DEFAULT_BATCH = 10_000
+# Matchers rebuilt from bytes in this process, by fingerprint: the second unpickle of the same
+# matcher in a worker (every Dask task, every Spark batch) costs a hash, not a rebuild.
+_REBUILT: OrderedDict[str, _lexiscan.Matcher] = OrderedDict()
+_REBUILT_MAX = 8
+_REBUILT_LOCK = threading.Lock()
+
+PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Matcher:
@@ -44,9 +56,85 @@ class Matcher:
         for name, choice in (("case", case), ("accents", accents)):
             if not isinstance(choice, str):
                 raise TypeError(f"{name} must be str, not {type(choice).__name__}")
-        self._native = _lexiscan.Matcher(lexicon._native, case, accents, whole_words, overlapping)
-        self._entities = self._native.entities()
-        self._alias_texts = self._native.alias_texts()
+        self._adopt(_lexiscan.Matcher(lexicon._native, case, accents, whole_words, overlapping))
+
+    def _adopt(self, native: _lexiscan.Matcher) -> None:
+        self._native = native
+        self._entities = native.entities()
+        self._alias_texts = native.alias_texts()
+        self._fingerprint: str | None = None
+
+    @classmethod
+    def _from_native(cls, native: _lexiscan.Matcher) -> Matcher:
+        matcher = cls.__new__(cls)
+        matcher._adopt(native)
+        return matcher
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Matcher:
+        """A matcher rebuilt from `to_bytes()`. Rebuilds are cached per process by fingerprint.
+
+        >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"]))
+        >>> Matcher.from_bytes(m.to_bytes()).find("Kiev")[0].entity
+        'Kyiv'
+        """
+        fingerprint = hashlib.sha256(data).hexdigest()
+        with _REBUILT_LOCK:
+            native = _REBUILT.get(fingerprint)
+            if native is not None:
+                _REBUILT.move_to_end(fingerprint)
+        if native is None:
+            native = _lexiscan.Matcher.from_bytes(data)
+            with _REBUILT_LOCK:
+                _REBUILT[fingerprint] = native
+                while len(_REBUILT) > _REBUILT_MAX:
+                    _REBUILT.popitem(last=False)
+        matcher = cls._from_native(native)
+        matcher._fingerprint = fingerprint
+        return matcher
+
+    def to_bytes(self) -> bytes:
+        """The matcher as versioned bytes (lexicon and options; the automaton is rebuilt).
+
+        >>> data = Matcher(Lexicon().add("NATO")).to_bytes()
+        >>> data[:8]
+        b'LEXISCAN'
+        """
+        return self._native.to_bytes()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of `to_bytes()`: equal lexicons with equal options have equal fingerprints.
+
+        >>> a, b = Matcher(Lexicon().add("NATO")), Matcher(Lexicon().add("NATO"))
+        >>> a.fingerprint == b.fingerprint
+        True
+        """
+        if self._fingerprint is None:
+            self._fingerprint = hashlib.sha256(self.to_bytes()).hexdigest()
+        return self._fingerprint
+
+    def save(self, path: PathLike) -> None:
+        """Write the matcher to a file (magic, format version, checksum, then the spec).
+
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "nato.lexiscan")
+        >>> Matcher(Lexicon().add("NATO")).save(path)
+        >>> Matcher.load(path).find("nato")[0].text
+        'nato'
+        """
+        Path(path).write_bytes(self.to_bytes())
+
+    @classmethod
+    def load(cls, path: PathLike) -> Matcher:
+        """Read a matcher written by `save`; a damaged or foreign file raises ValueError."""
+        return cls.from_bytes(Path(path).read_bytes())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Matcher.from_bytes, (self.to_bytes(),))
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        return ("lexiscan.Matcher", self.fingerprint)
 
     def find(self, text: str) -> list[_lexiscan.Match]:
         """All matches in one text, in order. Offsets are Python str indices.

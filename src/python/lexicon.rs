@@ -1,8 +1,9 @@
 //! `Lexicon`: a thin owner of the core lexicon.
 
-use super::errors::to_py_err;
-use crate::Lexicon;
+use super::errors::{run_detached, to_py_err};
+use crate::{persist, Lexicon};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 #[pyclass(name = "Lexicon", module = "lexiscan._lexiscan")]
 #[derive(Clone, Default)]
@@ -60,5 +61,47 @@ impl PyLexicon {
 
     fn __len__(&self) -> usize {
         self.inner.entities().len()
+    }
+
+    /// Add many (entity, alias, label, case_sensitive) rows at once, in order; all or nothing.
+    fn add_rows(
+        &mut self,
+        py: Python<'_>,
+        entities: Vec<String>,
+        aliases: Vec<String>,
+        labels: Vec<Option<String>>,
+        case_sensitive: Vec<bool>,
+    ) -> PyResult<()> {
+        let n = entities.len();
+        if aliases.len() != n || labels.len() != n || case_sensitive.len() != n {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "add_rows needs columns of equal length",
+            ));
+        }
+        let mut lexicon = self.inner.clone();
+        let lexicon = run_detached(py, move || {
+            for i in 0..n {
+                lexicon.add(
+                    &entities[i],
+                    &[&aliases[i]],
+                    labels[i].as_deref(),
+                    case_sensitive[i],
+                )?;
+            }
+            Ok(lexicon)
+        })?;
+        self.inner = lexicon;
+        Ok(())
+    }
+
+    /// The lexicon as versioned bytes (for pickling).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &persist::lexicon_to_bytes(&self.inner))
+    }
+
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+        let inner = run_detached(py, move || persist::lexicon_from_bytes(&data))?;
+        Ok(Self { inner })
     }
 }

@@ -3,11 +3,11 @@
 use super::errors::{run_detached, to_py_err};
 use super::lexicon::PyLexicon;
 use super::result::PyScanResult;
-use crate::{AccentMode, CaseMode, Error, MatchOptions, Matcher};
+use crate::{persist, AccentMode, CaseMode, Error, MatchOptions, Matcher};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyFloat, PyList, PyString};
+use pyo3::types::{PyBytes, PyFloat, PyList, PyString};
 use std::sync::Arc;
 
 #[pyclass(name = "Matcher", module = "lexiscan._lexiscan", frozen)]
@@ -212,6 +212,20 @@ impl PyMatcher {
         PyLexicon {
             inner: self.inner.lexicon().clone(),
         }
+    }
+
+    /// The matcher as versioned bytes: its lexicon and options (for save and pickling).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &persist::matcher_to_bytes(&self.inner))
+    }
+
+    /// A matcher rebuilt from `to_bytes()`; damaged or foreign bytes raise ValueError.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+        let matcher = run_detached(py, move || persist::matcher_from_bytes(&data))?;
+        Ok(Self {
+            inner: Arc::new(matcher),
+        })
     }
 
     /// (case, accents, whole_words, overlapping)

@@ -1,0 +1,172 @@
+//! Saving lexicons and matchers as bytes: a versioned envelope around the spec (lexicon and
+//! options), never the automaton — the `aho-corasick` crate has no serde on purpose, and a
+//! rebuild is fast. The same bytes serve `Matcher.save`/`load` and pickling.
+//!
+//! Layout: `LEXISCAN` magic (8 bytes), format version (u32 LE), payload length (u64 LE),
+//! CRC-32 of the payload (u32 LE), payload (JSON). Everything is checked before use, so a
+//! truncated, corrupted or foreign file is an error, never a crash or an unbounded allocation.
+
+use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
+use crate::matcher::{MatchOptions, Matcher};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 8] = b"LEXISCAN";
+/// Bumped whenever the payload changes shape; older readers then refuse newer files clearly.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8 + 4;
+
+#[derive(Serialize, Deserialize)]
+struct Spec {
+    lexicon: Lexicon,
+    options: Option<MatchOptions>,
+}
+
+fn encode(spec: &Spec) -> Vec<u8> {
+    let payload = serde_json::to_vec(spec).expect("a lexicon always serialises");
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+fn decode(bytes: &[u8]) -> Result<Spec> {
+    let bad = |why: String| Error::Corrupt(why);
+    if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+        return Err(bad(
+            "not a lexiscan file (the magic bytes are missing)".into()
+        ));
+    }
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    let version = word(8);
+    if version != FORMAT_VERSION {
+        return Err(bad(format!(
+            "format version {version}; this lexiscan reads version {FORMAT_VERSION}"
+        )));
+    }
+    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let payload = &bytes[HEADER_LEN..];
+    if declared != payload.len() as u64 {
+        return Err(bad(format!(
+            "truncated or padded: the header announces {declared} bytes of data, the file has {}",
+            payload.len()
+        )));
+    }
+    if crc32fast::hash(payload) != word(20) {
+        return Err(bad(
+            "checksum mismatch: the data was changed or damaged".into()
+        ));
+    }
+    let mut spec: Spec = serde_json::from_slice(payload)
+        .map_err(|e| bad(format!("unreadable data despite a valid checksum: {e}")))?;
+    let n_entities = spec.lexicon.entities().len();
+    if let Some(alias) = spec
+        .lexicon
+        .aliases()
+        .iter()
+        .find(|a| a.entity as usize >= n_entities)
+    {
+        return Err(bad(format!(
+            "alias {:?} refers to a missing entity",
+            alias.text
+        )));
+    }
+    spec.lexicon.reindex();
+    Ok(spec)
+}
+
+/// The bytes of a lexicon alone.
+///
+/// ```
+/// use lexiscan::{Lexicon, persist};
+/// let mut lex = Lexicon::new();
+/// lex.add("Kyiv", &["Kiev"], Some("GPE"), false).unwrap();
+/// let back = persist::lexicon_from_bytes(&persist::lexicon_to_bytes(&lex)).unwrap();
+/// assert_eq!(back, lex);
+/// ```
+pub fn lexicon_to_bytes(lexicon: &Lexicon) -> Vec<u8> {
+    encode(&Spec {
+        lexicon: lexicon.clone(),
+        options: None,
+    })
+}
+
+/// A lexicon back from [`lexicon_to_bytes`] (or from a matcher's bytes).
+pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon> {
+    Ok(decode(bytes)?.lexicon)
+}
+
+/// The bytes of a matcher: its lexicon and options.
+pub fn matcher_to_bytes(matcher: &Matcher) -> Vec<u8> {
+    encode(&Spec {
+        lexicon: matcher.lexicon().clone(),
+        options: Some(matcher.options()),
+    })
+}
+
+/// A matcher rebuilt from [`matcher_to_bytes`].
+///
+/// ```
+/// use lexiscan::{Lexicon, Matcher, MatchOptions, persist};
+/// let mut lex = Lexicon::new();
+/// lex.add("Kyiv", &["Kiev"], Some("GPE"), false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions { overlapping: true, ..Default::default() }).unwrap();
+/// let back = persist::matcher_from_bytes(&persist::matcher_to_bytes(&m)).unwrap();
+/// assert_eq!(back.options(), m.options());
+/// assert_eq!(back.find("Kiev").unwrap(), m.find("Kiev").unwrap());
+/// assert!(persist::matcher_from_bytes(b"LEXISCAN").is_err());
+/// ```
+pub fn matcher_from_bytes(bytes: &[u8]) -> Result<Matcher> {
+    let spec = decode(bytes)?;
+    let options = spec
+        .options
+        .ok_or_else(|| Error::Corrupt("this file holds a lexicon, not a matcher".into()))?;
+    Matcher::new(spec.lexicon, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved() -> Vec<u8> {
+        let mut lex = Lexicon::new();
+        lex.add("Émile Zola", &["Zola"], Some("PERSON"), false)
+            .unwrap();
+        lex.add("US", &[] as &[&str], Some("GPE"), true).unwrap();
+        matcher_to_bytes(&Matcher::new(lex, MatchOptions::default()).unwrap())
+    }
+
+    #[test]
+    fn every_truncation_and_every_flipped_byte_is_refused() {
+        let bytes = saved();
+        assert!(matcher_from_bytes(&bytes).is_ok());
+        for len in 0..bytes.len() {
+            assert!(
+                matcher_from_bytes(&bytes[..len]).is_err(),
+                "truncated to {len}"
+            );
+        }
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert!(matcher_from_bytes(&damaged).is_err(), "byte {at} flipped");
+        }
+    }
+
+    #[test]
+    fn foreign_and_future_files_are_named() {
+        let err = matcher_from_bytes(b"PK\x03\x04 a zip file, not ours").unwrap_err();
+        assert!(err.to_string().contains("not a lexiscan file"));
+        let mut future = saved();
+        future[8] = 9;
+        assert!(matcher_from_bytes(&future)
+            .unwrap_err()
+            .to_string()
+            .contains("version 9"));
+        let lexicon_only = lexicon_to_bytes(&Lexicon::new());
+        assert!(matcher_from_bytes(&lexicon_only).is_err());
+    }
+}
