@@ -97,6 +97,42 @@ impl Lexicon {
         Ok(id)
     }
 
+    /// Add one alias per row, `(entity, alias, label, case_sensitive)`, in order: like
+    /// [`Lexicon::add`] per row, but all rows are checked first, so nothing is added on error.
+    ///
+    /// ```
+    /// use lexiscan::Lexicon;
+    /// let mut lex = Lexicon::new();
+    /// lex.add_rows(&[("Kyiv", "Kiev", Some("GPE"), false), ("Lviv", "Lemberg", Some("GPE"), false)])
+    ///     .unwrap();
+    /// assert_eq!(lex.aliases().len(), 4);
+    /// assert!(lex.add_rows(&[("Kyiv", "Kyjiw", None, false), ("Kyiv", " ", None, false)]).is_err());
+    /// assert_eq!(lex.aliases().len(), 4);
+    /// ```
+    pub fn add_rows(&mut self, rows: &[(&str, &str, Option<&str>, bool)]) -> Result<()> {
+        let check = FoldOptions {
+            case_fold: false,
+            accent_fold: false,
+        };
+        for &(entity, alias, _, _) in rows {
+            if entity.trim().is_empty() {
+                return Err(Error::EmptyEntity);
+            }
+            for text in [entity, alias] {
+                if fold_alias(text, check).is_empty() {
+                    return Err(Error::EmptyAlias {
+                        entity: entity.to_owned(),
+                        alias: text.to_owned(),
+                    });
+                }
+            }
+        }
+        for &(entity, alias, label, case_sensitive) in rows {
+            self.add(entity, &[alias], label, case_sensitive)?;
+        }
+        Ok(())
+    }
+
     fn push_alias(&mut self, entity: EntityId, text: &str, case_sensitive: bool) {
         if self.seen.insert((entity, case_sensitive, text.to_owned())) {
             self.aliases.push(Alias {

@@ -7,6 +7,7 @@ use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Whether letter case matters for every alias or only for those added as case-sensitive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +85,7 @@ struct Pass {
 /// ```
 #[derive(Debug)]
 pub struct Matcher {
-    lexicon: Lexicon,
+    lexicon: Arc<Lexicon>,
     options: MatchOptions,
     passes: Vec<Pass>,
 }
@@ -99,8 +100,9 @@ struct Candidate {
 }
 
 impl Matcher {
-    /// Compile `lexicon` with `options`.
-    pub fn new(lexicon: Lexicon, options: MatchOptions) -> Result<Self> {
+    /// Compile `lexicon` with `options`. A shared lexicon (`Arc`) is kept, not copied.
+    pub fn new(lexicon: impl Into<Arc<Lexicon>>, options: MatchOptions) -> Result<Self> {
+        let lexicon: Arc<Lexicon> = lexicon.into();
         let accent_fold = options.accents == AccentMode::Fold;
         let mut passes = Vec::new();
         for case_fold in [true, false] {
@@ -124,7 +126,7 @@ impl Matcher {
     }
 
     /// The lexicon this matcher was compiled from.
-    pub fn lexicon(&self) -> &Lexicon {
+    pub fn lexicon(&self) -> &Arc<Lexicon> {
         &self.lexicon
     }
 
@@ -234,10 +236,9 @@ fn build_pass(
         }
         let (text, prefix) = split_prefix_entry(&alias.text);
         let folded = fold_alias(text, fold);
-        let entity = lexicon.entities()[alias.entity as usize].name.clone();
         if folded.is_empty() {
             return Err(Error::EmptyAlias {
-                entity,
+                entity: lexicon.entities()[alias.entity as usize].name.clone(),
                 alias: alias.text.clone(),
             });
         }

@@ -16,13 +16,20 @@ const MAGIC: &[u8; 8] = b"LEXISCAN";
 pub const FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Spec {
     lexicon: Lexicon,
     options: Option<MatchOptions>,
 }
 
-fn encode(spec: &Spec) -> Vec<u8> {
+/// What [`Spec`] reads, borrowed for writing.
+#[derive(Serialize)]
+struct SpecRef<'a> {
+    lexicon: &'a Lexicon,
+    options: Option<MatchOptions>,
+}
+
+fn encode(spec: &SpecRef<'_>) -> Vec<u8> {
     let payload = serde_json::to_vec(spec).expect("a lexicon always serialises");
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
@@ -88,8 +95,8 @@ fn decode(bytes: &[u8]) -> Result<Spec> {
 /// assert_eq!(back, lex);
 /// ```
 pub fn lexicon_to_bytes(lexicon: &Lexicon) -> Vec<u8> {
-    encode(&Spec {
-        lexicon: lexicon.clone(),
+    encode(&SpecRef {
+        lexicon,
         options: None,
     })
 }
@@ -101,8 +108,8 @@ pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon> {
 
 /// The bytes of a matcher: its lexicon and options.
 pub fn matcher_to_bytes(matcher: &Matcher) -> Vec<u8> {
-    encode(&Spec {
-        lexicon: matcher.lexicon().clone(),
+    encode(&SpecRef {
+        lexicon: matcher.lexicon(),
         options: Some(matcher.options()),
     })
 }

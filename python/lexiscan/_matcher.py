@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -20,7 +21,7 @@ from lexiscan._result import ScanResult
 _DEFAULT_BATCH = 10_000
 # Matchers rebuilt from bytes in this process, by fingerprint: the second unpickle of the same
 # matcher in a worker (every Dask task, every Spark batch) costs a hash, not a rebuild.
-_REBUILT: OrderedDict[str, _lexiscan.Matcher] = OrderedDict()
+_REBUILT: OrderedDict[str, Matcher] = OrderedDict()
 _REBUILT_MAX = 8
 _REBUILT_LOCK = threading.Lock()
 
@@ -60,9 +61,17 @@ class Matcher:
 
     def _adopt(self, native: _lexiscan.Matcher) -> None:
         self._native = native
-        self._entities = native.entities()
-        self._alias_texts = native.alias_texts()
         self._fingerprint: str | None = None
+
+    # The lexicon's tables as Python lists, made when first needed (a million aliases take a
+    # noticeable moment to convert, and many matchers are only ever used to scan).
+    @functools.cached_property
+    def _entities(self) -> list[tuple[str, str | None]]:
+        return self._native.entities()
+
+    @functools.cached_property
+    def _alias_texts(self) -> list[str]:
+        return self._native.alias_texts()
 
     @classmethod
     def _from_native(cls, native: _lexiscan.Matcher) -> Matcher:
@@ -78,19 +87,22 @@ class Matcher:
         >>> Matcher.from_bytes(m.to_bytes()).find("Kiev")[0].entity
         'Kyiv'
         """
-        fingerprint = hashlib.sha256(data).hexdigest()
+        return cls._rebuild(hashlib.sha256(data).hexdigest(), data)
+
+    @classmethod
+    def _rebuild(cls, fingerprint: str, data: bytes) -> Matcher:
+        # Matchers are immutable, so the cached one is handed out as it is.
         with _REBUILT_LOCK:
-            native = _REBUILT.get(fingerprint)
-            if native is not None:
+            matcher = _REBUILT.get(fingerprint)
+            if matcher is not None:
                 _REBUILT.move_to_end(fingerprint)
-        if native is None:
-            native = _lexiscan.Matcher.from_bytes(data)
-            with _REBUILT_LOCK:
-                _REBUILT[fingerprint] = native
-                while len(_REBUILT) > _REBUILT_MAX:
-                    _REBUILT.popitem(last=False)
-        matcher = cls._from_native(native)
+                return matcher
+        matcher = cls._from_native(_lexiscan.Matcher.from_bytes(data))
         matcher._fingerprint = fingerprint
+        with _REBUILT_LOCK:
+            _REBUILT[fingerprint] = matcher
+            while len(_REBUILT) > _REBUILT_MAX:
+                _REBUILT.popitem(last=False)
         return matcher
 
     def to_bytes(self) -> bytes:
@@ -131,7 +143,9 @@ class Matcher:
         return cls.from_bytes(Path(path).read_bytes())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Matcher.from_bytes, (self.to_bytes(),))
+        # The fingerprint travels with the bytes, so a worker that has this matcher already
+        # finds it without hashing the bytes again.
+        return (Matcher._rebuild, (self.fingerprint, self.to_bytes()))
 
     def __dask_tokenize__(self) -> tuple[str, str]:
         return ("lexiscan.Matcher", self.fingerprint)

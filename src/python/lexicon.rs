@@ -4,11 +4,13 @@ use super::errors::{run_detached, to_py_err};
 use crate::{persist, Lexicon};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::sync::Arc;
 
 #[pyclass(name = "Lexicon", module = "lexiscan._lexiscan")]
 #[derive(Clone, Default)]
 pub struct PyLexicon {
-    pub inner: Lexicon,
+    /// Shared with the matchers compiled from it; copied only when changed after that.
+    pub inner: Arc<Lexicon>,
 }
 
 #[pymethods]
@@ -27,7 +29,7 @@ impl PyLexicon {
         label: Option<&str>,
         case_sensitive: bool,
     ) -> PyResult<u32> {
-        self.inner
+        Arc::make_mut(&mut self.inner)
             .add(entity, &aliases, label, case_sensitive)
             .map_err(to_py_err)
     }
@@ -78,19 +80,20 @@ impl PyLexicon {
                 "add_rows needs columns of equal length",
             ));
         }
-        let mut lexicon = self.inner.clone();
-        let lexicon = run_detached(py, move || {
-            for i in 0..n {
-                lexicon.add(
-                    &entities[i],
-                    &[&aliases[i]],
-                    labels[i].as_deref(),
-                    case_sensitive[i],
-                )?;
-            }
-            Ok(lexicon)
+        let lexicon = Arc::make_mut(&mut self.inner);
+        run_detached(py, move || {
+            let rows: Vec<_> = (0..n)
+                .map(|i| {
+                    (
+                        entities[i].as_str(),
+                        aliases[i].as_str(),
+                        labels[i].as_deref(),
+                        case_sensitive[i],
+                    )
+                })
+                .collect();
+            lexicon.add_rows(&rows)
         })?;
-        self.inner = lexicon;
         Ok(())
     }
 
@@ -102,6 +105,8 @@ impl PyLexicon {
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
         let inner = run_detached(py, move || persist::lexicon_from_bytes(&data))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 }
