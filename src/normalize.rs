@@ -83,6 +83,27 @@ impl Folded {
         }
     }
 
+    /// The first folded position whose original offset is at or after original byte `orig`
+    /// (where a search must resume after a match that ended at `orig`).
+    pub fn folded_at_or_after(&self, orig: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.orig as usize <= orig);
+        if i == 0 {
+            return 0;
+        }
+        let piece = &self.pieces[i - 1];
+        let next_folded = self
+            .pieces
+            .get(i)
+            .map_or(self.text.len(), |p| p.folded as usize);
+        let offset = orig - piece.orig as usize;
+        let folded = match piece.unit_len {
+            0 => piece.folded as usize + offset,
+            _ if offset == 0 => piece.folded as usize,
+            _ => next_folded,
+        };
+        folded.min(next_folded)
+    }
+
     /// The folded character just before folded byte `pos`.
     #[inline]
     pub fn char_before(&self, pos: usize) -> Option<char> {

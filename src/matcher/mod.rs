@@ -1,10 +1,16 @@
-//! Finding the aliases of a lexicon in one text (docs/matching.md §3–5).
+//! Finding the aliases of a lexicon in one text (docs/matching.md §3–6).
+//!
+//! Overlapping mode collects every candidate from a standard automaton. Non-overlapping mode
+//! (the default) walks a leftmost-longest automaton instead, so it never generates the
+//! candidates that the greedy choice would throw away (see `longest`).
+
+mod longest;
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -70,6 +76,8 @@ struct Pass {
     fold: FoldOptions,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// Whether any alias is a prefix entry (only those can outgrow their pattern).
+    has_prefix: bool,
 }
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -91,7 +99,7 @@ pub struct Matcher {
 }
 
 /// A match before its offsets are turned into code points.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Candidate {
     start: usize,
     end: usize,
@@ -114,7 +122,7 @@ impl Matcher {
                 let alias_case_fold = !sensitive && options.case == CaseMode::Insensitive;
                 alias_case_fold == case_fold
             };
-            if let Some(pass) = build_pass(&lexicon, fold, wanted)? {
+            if let Some(pass) = build_pass(&lexicon, fold, options.overlapping, wanted)? {
                 passes.push(pass);
             }
         }
@@ -143,7 +151,11 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
-        let candidates = self.select(self.candidates(text));
+        let candidates = if self.options.overlapping {
+            self.select(self.candidates(text))
+        } else {
+            longest::find(&self.passes, text, self.options.whole_words)
+        };
         Ok(to_code_points(text, candidates))
     }
 
@@ -197,25 +209,12 @@ impl Matcher {
         found
     }
 
+    /// Overlapping mode: every candidate, in result order, one row per (span, entity).
     fn select(&self, mut found: Vec<Candidate>) -> Vec<Candidate> {
         found.sort_unstable_by_key(|c| (c.start, std::cmp::Reverse(c.end), c.entity, c.alias));
         // One row per (span, entity): the alias added first.
         found.dedup_by_key(|c| (c.start, c.end, c.entity));
-        if self.options.overlapping {
-            return found;
-        }
-        let mut taken: Vec<Candidate> = Vec::with_capacity(found.len());
-        let mut free_from = 0;
-        for c in found {
-            let same_span = taken
-                .last()
-                .is_some_and(|t| (t.start, t.end) == (c.start, c.end));
-            if same_span || c.start >= free_from {
-                free_from = c.end;
-                taken.push(c);
-            }
-        }
-        taken
+        found
     }
 }
 
@@ -225,6 +224,7 @@ const DFA_MAX_PATTERN_BYTES: usize = 300_000;
 fn build_pass(
     lexicon: &Lexicon,
     fold: FoldOptions,
+    overlapping: bool,
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
     let mut by_text: HashMap<String, usize> = HashMap::new();
@@ -264,15 +264,27 @@ fn build_pass(
     // picks it only for tiny pattern sets, so choose it ourselves while it stays small.
     let pattern_bytes: usize = texts.iter().map(String::len).sum();
     let kind = (pattern_bytes <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
+    // Overlapping search needs standard semantics; the greedy walk needs leftmost-longest,
+    // searched both unanchored (the next start) and anchored (the shorter aliases at a start).
+    let (match_kind, start_kind) = if overlapping {
+        (MatchKind::Standard, StartKind::Unanchored)
+    } else {
+        (MatchKind::LeftmostLongest, StartKind::Both)
+    };
     let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
+        .match_kind(match_kind)
+        .start_kind(start_kind)
         .kind(kind)
         .build(&texts)
         .map_err(|e| Error::Automaton(e.to_string()))?;
+    let has_prefix = patterns
+        .iter()
+        .any(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix));
     Ok(Some(Pass {
         fold,
         automaton,
         patterns,
+        has_prefix,
     }))
 }
 
@@ -330,5 +342,4 @@ fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
 }
 
 #[cfg(test)]
-#[path = "matcher_tests.rs"]
 mod tests;

@@ -1,0 +1,190 @@
+//! Non-overlapping, leftmost-longest matching among valid candidates (docs/matching.md §5),
+//! without generating the candidates the greedy choice would discard.
+//!
+//! A leftmost-longest automaton finds the next start that has any alias. If the start itself
+//! fails (it splits a character, or is glued to a word), every alias there fails, and the walk
+//! moves on by one character. Otherwise anchored searches over shrinking ranges list the aliases
+//! at that start, longest first, and the longest valid span wins — a longer alias that fails
+//! its end check never hides a shorter valid one. With case-sensitive and case-insensitive
+//! aliases there are two foldings; their next groups are merged by (start, longest).
+
+use super::{Candidate, Pass};
+use crate::chars::is_word_char;
+use crate::normalize::{fold_with_offsets, Folded};
+use aho_corasick::{Anchored, Input};
+
+/// The span of a group of candidates; its rows are kept in a buffer beside it.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    folded_end: usize,
+}
+
+/// All non-overlapping matches of `text`, in result order.
+pub(super) fn find(passes: &[Pass], text: &str, whole_words: bool) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let [pass] = passes {
+        // One folding: no merging, rows go straight to the output.
+        let folded = fold_with_offsets(text, pass.fold);
+        let mut from = 0;
+        let mut first_row = 0;
+        while let Some(span) = next_group(pass, &folded, from, whole_words, &mut out) {
+            one_row_per_entity(&mut out, first_row);
+            first_row = out.len();
+            from = span.folded_end;
+        }
+        return out;
+    }
+    let folded: Vec<Folded> = passes
+        .iter()
+        .map(|p| fold_with_offsets(text, p.fold))
+        .collect();
+    let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); passes.len()];
+    let mut next: Vec<Option<Span>> = (0..passes.len())
+        .map(|i| next_group(&passes[i], &folded[i], 0, whole_words, &mut rows[i]))
+        .collect();
+    loop {
+        let best = next
+            .iter()
+            .flatten()
+            .map(|g| (g.start, std::cmp::Reverse(g.end)))
+            .min();
+        let Some((start, std::cmp::Reverse(end))) = best else {
+            break;
+        };
+        let first_row = out.len();
+        for i in 0..passes.len() {
+            let resume = match next[i] {
+                None => continue,
+                Some(g) if (g.start, g.end) == (start, end) => {
+                    out.append(&mut rows[i]);
+                    g.folded_end
+                }
+                Some(g) if g.start >= end => continue,
+                Some(_) => folded[i].folded_at_or_after(end),
+            };
+            rows[i].clear();
+            next[i] = next_group(&passes[i], &folded[i], resume, whole_words, &mut rows[i]);
+        }
+        one_row_per_entity(&mut out, first_row);
+    }
+    out
+}
+
+/// The rows of one span (from `first_row` on): in entity order, the first-added alias of each.
+fn one_row_per_entity(out: &mut Vec<Candidate>, first_row: usize) {
+    if out.len() - first_row < 2 {
+        return;
+    }
+    out[first_row..].sort_unstable_by_key(|c| (c.entity, c.alias));
+    let mut kept = first_row + 1;
+    for i in first_row + 1..out.len() {
+        if out[i].entity != out[kept - 1].entity {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// The first span at or after folded position `from` with a valid candidate; its rows are
+/// appended to `rows`.
+fn next_group(
+    pass: &Pass,
+    folded: &Folded,
+    from: usize,
+    whole_words: bool,
+    rows: &mut Vec<Candidate>,
+) -> Option<Span> {
+    let hay = folded.text();
+    let mut at = from;
+    while at < hay.len() {
+        let found = pass.automaton.find(Input::new(hay).range(at..))?;
+        if let Some(span) = group_at(pass, folded, found, whole_words, rows) {
+            return Some(span);
+        }
+        at = found.start() + folded.char_at(found.start()).map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// The longest valid span starting where `longest` (the longest alias there) starts; its rows
+/// (one per alias, in pattern order) are appended to `rows`.
+fn group_at(
+    pass: &Pass,
+    folded: &Folded,
+    longest: aho_corasick::Match,
+    whole_words: bool,
+    rows: &mut Vec<Candidate>,
+) -> Option<Span> {
+    let start = longest.start();
+    let original_start = folded.original_start(start)?;
+    // Every alias here begins with the same character, so the start check is shared.
+    let first = &pass.patterns[longest.pattern().as_usize()];
+    if whole_words && first.word_at_start && folded.char_before(start).is_some_and(is_word_char) {
+        return None;
+    }
+    let hay = folded.text();
+    let mark = rows.len();
+    let mut best: Option<Span> = None;
+    let mut found = Some(longest);
+    while let Some(m) = found {
+        let pattern = &pass.patterns[m.pattern().as_usize()];
+        let glued_after =
+            whole_words && pattern.word_at_end && folded.char_at(m.end()).is_some_and(is_word_char);
+        for &(alias, entity, prefix) in &pattern.aliases {
+            let folded_end = if prefix {
+                word_end(folded, m.end())
+            } else if glued_after {
+                continue;
+            } else {
+                m.end()
+            };
+            let Some(end) = folded.original_end(folded_end) else {
+                continue;
+            };
+            match best {
+                Some(b) if b.end > end => continue,
+                Some(b) if b.end == end => {}
+                _ => {
+                    rows.truncate(mark);
+                    best = Some(Span {
+                        start: original_start,
+                        end,
+                        folded_end,
+                    });
+                }
+            }
+            rows.push(Candidate {
+                start: original_start,
+                end,
+                entity,
+                alias,
+            });
+        }
+        // Only a prefix entry can give a shorter alias an equal or longer span.
+        if best.is_some() && !pass.has_prefix {
+            break;
+        }
+        // The next shorter alias at this start, if any.
+        found = (m.end() > start + 1)
+            .then(|| {
+                let shorter = Input::new(hay)
+                    .range(start..m.end() - 1)
+                    .anchored(Anchored::Yes);
+                pass.automaton.find(shorter)
+            })
+            .flatten();
+    }
+    best
+}
+
+/// A prefix entry takes in the rest of the word it starts.
+fn word_end(folded: &Folded, from: usize) -> usize {
+    from + folded.text()[from..]
+        .chars()
+        .take_while(|&c| is_word_char(c))
+        .map(char::len_utf8)
+        .sum::<usize>()
+}

@@ -1,0 +1,98 @@
+"""Hostile input: each case gives a correct result or a clear exception, quickly."""
+
+from __future__ import annotations
+
+import pytest
+from reference import reference_find
+
+import lexiscan
+
+
+@pytest.fixture(scope="module")
+def matcher() -> lexiscan.Matcher:
+    lex = lexiscan.Lexicon().add("NATO", label="ORG").add("Kyiv", ["Kiev"], label="GPE")
+    return lexiscan.Matcher(lex)
+
+
+def texts(found: list[lexiscan.Match]) -> list[str]:
+    return [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("NATO\0Kyiv\0\0", ["NATO", "Kyiv"]),
+        ("\ufeffNATO \ufeffKyiv\ufeff", ["NATO", "Kyiv"]),
+        ("NATO" + "\u0301" * 100_000 + " Kyiv", ["NATO" + "\u0301" * 100_000, "Kyiv"]),
+        ("x" * 100_000 + " NATO " + "y" * 100_000, ["NATO"]),
+        ("NATO" * 50_000, []),
+        ("\u0301" * 1000 + "NATO", ["NATO"]),  # the marks belong to nothing
+    ],
+)
+def test_odd_characters_and_long_words(matcher, text: str, expected: list[str]) -> None:
+    found = matcher.find(text)
+    assert [text[m.start : m.end] for m in found] == [m.text for m in found]
+    assert texts(found) == expected
+
+
+def test_ten_million_empty_documents(matcher) -> None:
+    result = matcher.scan([""] * 10_000_000, batch_size=1_000_000)
+    assert len(result) == 0 and result.n_docs == 10_000_000
+
+
+def test_alias_of_ten_thousand_characters() -> None:
+    alias = "Ab" * 5_000
+    m = lexiscan.Matcher(lexiscan.Lexicon().add(alias))
+    assert texts(m.find(f"{alias.upper()} {alias}b {alias}.")) == [alias.upper(), alias]
+
+
+def test_aliases_that_are_prefixes_of_one_another() -> None:
+    # 2,000 aliases a, a a, a a a, ... over 20,000 words: the greedy walk must not build the
+    # ~40,000,000 overlapping candidates.
+    lex = lexiscan.Lexicon().add_many(
+        [f"e{i}" for i in range(2000)], ["a" + " a" * i for i in range(2000)]
+    )
+    m = lexiscan.Matcher(lex)
+    found = m.find(" ".join(["a"] * 20_000))
+    assert len(found) == 10 and all(len(x.text) == 3999 for x in found)
+
+
+def test_the_same_alias_under_ten_thousand_entities() -> None:
+    lex = lexiscan.Lexicon().add_many(
+        [f"entity {i}" for i in range(10_000)], ["Springfield"] * 10_000
+    )
+    found = lexiscan.Matcher(lex).find("Springfield, and springfield")
+    assert len(found) == 20_000
+    assert [m.entity for m in found[:3]] == ["entity 0", "entity 1", "entity 2"]
+
+
+@pytest.mark.parametrize(
+    "call, error",
+    [
+        (lambda lex: lex.add(""), ValueError),
+        (lambda lex: lex.add("\u200b"), ValueError),
+        (lambda lex: lex.add(None), TypeError),
+        (lambda lex: lex.add("x", label=5), TypeError),
+        (lambda lex: lex.add("x", label=""), None),  # an empty label is allowed: it is a label
+        (lambda lex: lex.add("x", [""]), ValueError),
+        (lambda lex: lex.add("x", [b"bytes"]), TypeError),
+        (lambda lex: lex.add_many(["x", 1], ["a", "b"]), TypeError),
+        (lambda lex: lex.add_many(["x"], ["a", "b"]), ValueError),
+    ],
+)
+def test_bad_names_and_labels(call, error) -> None:
+    lex = lexiscan.Lexicon()
+    if error is None:
+        call(lex)
+        return
+    with pytest.raises(error):
+        call(lex)
+    assert len(lex) == 0
+
+
+def test_combining_storm_agrees_with_the_reference() -> None:
+    lex = lexiscan.Lexicon().add("e", ["ee"])
+    text = "e" + "\u0301\u0308" * 500 + "e " + "E\u0301" * 300
+    want = reference_find([("e", None, "e", False), ("e", None, "ee", False)], text)
+    got = [(m.start, m.end, m.entity, m.label, m.alias) for m in lexiscan.Matcher(lex).find(text)]
+    assert got == want
