@@ -13,6 +13,8 @@ pub enum Error {
     DocumentTooLarge { doc: usize, bytes: usize },
     /// The automaton could not be built (for example, it would exceed its size limits).
     Automaton(String),
+    /// A scan stopped on request (an interrupt).
+    Cancelled,
     /// Saved bytes that are not a lexiscan file, or a damaged one.
     Corrupt(String),
     /// An option value that is not one of the allowed ones.
@@ -36,6 +38,7 @@ impl fmt::Display for Error {
                 "document {doc} is {bytes} bytes in UTF-8; documents must be under 4 GiB, split it"
             ),
             Error::Automaton(msg) => write!(f, "could not build the matching automaton: {msg}"),
+            Error::Cancelled => write!(f, "the scan was cancelled"),
             Error::Corrupt(why) => write!(f, "cannot load lexiscan data: {why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")

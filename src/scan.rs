@@ -5,6 +5,7 @@ use crate::lexicon::{AliasId, EntityId};
 use crate::matcher::Matcher;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Matches of many documents, column by column, in document order.
@@ -96,6 +97,18 @@ pub fn scan<S: AsRef<str> + Sync>(
     first_doc: u64,
     n_threads: Option<usize>,
 ) -> Result<ScanResult> {
+    scan_cancellable(matcher, docs, first_doc, n_threads, &AtomicBool::new(false))
+}
+
+/// [`scan`] that stops with [`Error::Cancelled`] soon after `cancel` is set (workers look at it
+/// before each document), so an interrupt does not wait for the whole batch.
+pub fn scan_cancellable<S: AsRef<str> + Sync>(
+    matcher: &Matcher,
+    docs: &[Option<S>],
+    first_doc: u64,
+    n_threads: Option<usize>,
+    cancel: &AtomicBool,
+) -> Result<ScanResult> {
     let pool = thread_pool(n_threads)?;
     // Chunks of documents become partial results in parallel (matching and copying the
     // surfaces both happen on the workers); joining them is a few memcpys.
@@ -109,6 +122,9 @@ pub fn scan<S: AsRef<str> + Sync>(
             .map(|(c, batch)| {
                 let mut partial = ScanResult::default();
                 for (j, doc) in batch.iter().enumerate() {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
                     let Some(text) = doc else { continue };
                     let position = first_doc + (c * chunk + j) as u64;
                     let matches = matcher.find(text.as_ref()).map_err(|e| match e {

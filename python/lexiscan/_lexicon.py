@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 from lexiscan import _lexiscan
 
-AliasSpec = Union[str, Mapping[str, Any]]
+AliasSpec = str | Mapping[str, Any]
 
 
 def _alias_list(entity: str, aliases: str | Iterable[str]) -> list[str]:

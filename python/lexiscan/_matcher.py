@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pandas as pd
 
@@ -25,7 +25,7 @@ _REBUILT: OrderedDict[str, Matcher] = OrderedDict()
 _REBUILT_MAX = 8
 _REBUILT_LOCK = threading.Lock()
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = str | os.PathLike[str]
 
 
 class Matcher:

@@ -1,6 +1,6 @@
 //! `Matcher` and `Match`: compile a lexicon, find in one text, scan a batch of documents.
 
-use super::errors::{run_detached, to_py_err};
+use super::errors::{run_detached, run_interruptible, to_py_err};
 use super::lexicon::PyLexicon;
 use super::result::PyScanResult;
 use crate::{persist, AccentMode, CaseMode, Error, MatchOptions, Matcher};
@@ -181,8 +181,8 @@ impl PyMatcher {
             .map(|(i, item)| document(&item, first_doc + i as u64))
             .collect::<PyResult<Vec<_>>>()?;
         let matcher = self.inner.clone();
-        let result = run_detached(py, || {
-            crate::scan::scan(&matcher, &docs, first_doc, n_threads)
+        let result = run_interruptible(py, |cancel| {
+            crate::scan::scan_cancellable(&matcher, &docs, first_doc, n_threads, cancel)
         })?;
         Ok(PyScanResult { inner: result })
     }
