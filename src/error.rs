@@ -30,7 +30,7 @@ impl fmt::Display for Error {
         match self {
             Error::EmptyAlias { entity, alias } => write!(
                 f,
-                "alias {alias:?} of entity {entity:?} is empty once whitespace and invisible characters are removed"
+                "alias {alias:?} of entity {entity:?} is empty once folded (whitespace, invisible characters and, with accent folding, accents removed)"
             ),
             Error::EmptyEntity => write!(f, "entity name is empty or only whitespace"),
             Error::DocumentTooLarge { doc, bytes } => write!(
