@@ -213,21 +213,21 @@ def read_text(path: PathLike, newline: str | None = None) -> str:
 
 def read(path: PathLike, format: str | None = None) -> Lexicon:
     """Read a lexicon file in any of FORMATS (see Lexicon.read)."""
-    from lexiscan import _format_liwc, _format_tables, _format_yaml
+    from lexiscan import _formats_liwc, _formats_tables, _formats_yaml
 
     fmt = format_of(path, format)
     problems = Problems(os.fspath(path))
     rows: Iterator[Row]
     if fmt in ("csv", "tsv"):
         text = read_text(path, newline="")
-        rows = _format_tables.table_rows(text, "," if fmt == "csv" else "\t", problems)
+        rows = _formats_tables.table_rows(text, "," if fmt == "csv" else "\t", problems)
     else:
         text = read_text(path)
         reader = {
-            "yaml": _format_yaml.yaml_rows,
-            "json": _format_tables.json_rows,
-            "spacy": _format_tables.spacy_rows,
-            "liwc": _format_liwc.liwc_rows,
+            "yaml": _formats_yaml.yaml_rows,
+            "json": _formats_tables.json_rows,
+            "spacy": _formats_tables.spacy_rows,
+            "liwc": _formats_liwc.liwc_rows,
         }[fmt]
         rows = reader(text, problems)
     return build(rows, problems)
@@ -235,18 +235,18 @@ def read(path: PathLike, format: str | None = None) -> Lexicon:
 
 def write(lex: Lexicon, path: PathLike, format: str | None = None) -> None:
     """Write a lexicon file in any of FORMATS (see Lexicon.write)."""
-    from lexiscan import _format_liwc, _format_tables, _format_yaml
+    from lexiscan import _formats_liwc, _formats_tables, _formats_yaml
 
     fmt = format_of(path, format)
     entries = entity_aliases(lex)
     if fmt in ("csv", "tsv"):
-        text = _format_tables.table_text(entries, "," if fmt == "csv" else "\t")
+        text = _formats_tables.table_text(entries, "," if fmt == "csv" else "\t")
     else:
         writer = {
-            "yaml": _format_yaml.yaml_text,
-            "json": _format_tables.json_text,
-            "spacy": _format_tables.spacy_text,
-            "liwc": _format_liwc.liwc_text,
+            "yaml": _formats_yaml.yaml_text,
+            "json": _formats_tables.json_text,
+            "spacy": _formats_tables.spacy_text,
+            "liwc": _formats_liwc.liwc_text,
         }[fmt]
         text = writer(entries)
     with open(path, "w", encoding="utf-8", newline="") as f:

@@ -97,7 +97,7 @@ class Lexicon:
         >>> lex.entities
         [('Jens Stoltenberg', 'PERSON'), ('NATO', 'ORG'), ('détente', None)]
         """
-        from lexiscan import _format_tables, _formats
+        from lexiscan import _formats, _formats_tables
 
         if not isinstance(data, Mapping):
             raise TypeError(f"from_dict takes a mapping label -> entity -> aliases, not {data!r}")
@@ -108,7 +108,7 @@ class Lexicon:
             for label, value in data.items()
         }
         problems = _formats.Problems("from_dict", strict=True)
-        lex = _formats.build(_format_tables.dict_rows(plain, problems), problems)
+        lex = _formats.build(_formats_tables.dict_rows(plain, problems), problems)
         if cls is not Lexicon:
             new = cls()
             new._native = lex._native

@@ -121,6 +121,16 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # Line breaks in plain or single-quoted scalars are folded on reading ("0\x85" -> "0 "):
+    # double quotes escape them.
+    style = '"' if any(c in text for c in "\n\r\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _specs(entry: EntityAliases) -> list[Any]:
     return [{"alias": a, "case_sensitive": True} if cs else a for a, cs in entry[2]]
 
