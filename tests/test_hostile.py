@@ -96,4 +96,3 @@ def test_combining_storm_agrees_with_the_reference() -> None:
     want = reference_find([("e", None, "e", False), ("e", None, "ee", False)], text)
     got = [(m.start, m.end, m.entity, m.label, m.alias) for m in lexiscan.Matcher(lex).find(text)]
     assert got == want
-

@@ -12,10 +12,19 @@ Aho-Corasick matching in Rust, with results as pandas DataFrames.
 """
 
 from lexiscan import datasets
+from lexiscan._formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._lexiscan import InternalError, Match
 from lexiscan._lexiscan import __version__ as __version__
 from lexiscan._matcher import Matcher
 from lexiscan._result import ScanResult
 
-__all__ = ["InternalError", "Lexicon", "Match", "Matcher", "ScanResult", "datasets"]
+__all__ = [
+    "InternalError",
+    "Lexicon",
+    "LexiconFormatError",
+    "Match",
+    "Matcher",
+    "ScanResult",
+    "datasets",
+]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lexiscan import _lexiscan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 AliasSpec = str | Mapping[str, Any]
 
@@ -24,6 +28,13 @@ def _alias_list(entity: str, aliases: str | Iterable[str]) -> list[str]:
         if not isinstance(item, str):
             raise TypeError(f"alias {item!r} of {entity!r} is {type(item).__name__}, not str")
     return items
+
+
+def _alias_specs(value: Any) -> Any:
+    """An iterable of alias specs as a list (a str stays a str)."""
+    if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
+        return value
+    return [dict(spec) if isinstance(spec, Mapping) else spec for spec in value]
 
 
 class Lexicon:
@@ -101,49 +112,40 @@ class Lexicon:
         return self
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Mapping[str, str | Iterable[AliasSpec]]]) -> Lexicon:
+    def from_dict(
+        cls, data: Mapping[str, Mapping[str, str | Iterable[AliasSpec]] | Iterable[AliasSpec]]
+    ) -> Lexicon:
         """Build a lexicon from ``{label: {entity: [aliases]}}``.
 
-        An alias is a str, or a mapping ``{"alias": "US", "case_sensitive": True}``.
+        An alias is a str, or a mapping ``{"alias": "US", "case_sensitive": True}``; aliases are
+        added in the order given. A top-level ``{entity: [aliases]}`` is an entity without a
+        label. A bad entry raises ValueError.
 
         >>> lex = Lexicon.from_dict({
         ...     "PERSON": {"Jens Stoltenberg": ["Stoltenberg"]},
         ...     "ORG": {"NATO": ["North Atlantic Treaty Organization"]},
+        ...     "détente": ["detente"],
         ... })
         >>> lex.entities
-        [('Jens Stoltenberg', 'PERSON'), ('NATO', 'ORG')]
+        [('Jens Stoltenberg', 'PERSON'), ('NATO', 'ORG'), ('détente', None)]
         """
+        from lexiscan import _formats, _formats_tables
+
         if not isinstance(data, Mapping):
             raise TypeError(f"from_dict takes a mapping label -> entity -> aliases, not {data!r}")
-        lex = cls()
-        for label, entities in data.items():
-            if not isinstance(entities, Mapping):
-                raise TypeError(
-                    f"label {label!r} must map entity names to aliases, not "
-                    f"{type(entities).__name__}"
-                )
-            for entity, aliases in entities.items():
-                lex._add_specs(entity, aliases, label)
+        plain = {
+            label: {entity: _alias_specs(aliases) for entity, aliases in value.items()}
+            if isinstance(value, Mapping)
+            else _alias_specs(value)
+            for label, value in data.items()
+        }
+        problems = _formats.Problems("from_dict", strict=True)
+        lex = _formats.build(_formats_tables.dict_rows(plain, problems), problems)
+        if cls is not Lexicon:
+            new = cls()
+            new._native = lex._native
+            return new
         return lex
-
-    def _add_specs(self, entity: str, aliases: str | Iterable[AliasSpec], label: str) -> None:
-        plain: list[str] = []
-        sensitive: list[str] = []
-        for spec in [aliases] if isinstance(aliases, str) else aliases:
-            if isinstance(spec, Mapping):
-                unknown = set(spec) - {"alias", "case_sensitive"}
-                if "alias" not in spec or unknown:
-                    raise ValueError(
-                        f"alias entry {dict(spec)!r} of {entity!r} needs the key 'alias' "
-                        "and may have 'case_sensitive'"
-                    )
-                target = sensitive if spec.get("case_sensitive", False) else plain
-                target.append(spec["alias"])
-            else:
-                plain.append(spec)
-        self.add(entity, plain, label=label)
-        if sensitive:
-            self.add(entity, sensitive, label=label, case_sensitive=True)
 
     def to_dict(self) -> dict[str | None, dict[str, list[AliasSpec]]]:
         """The lexicon as ``{label: {entity: [aliases]}}``, the shape `from_dict` reads.
@@ -158,6 +160,101 @@ class Lexicon:
             spec: AliasSpec = {"alias": alias, "case_sensitive": True} if sensitive else alias
             out.setdefault(label, {}).setdefault(name, []).append(spec)
         return out
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        entity: str = "entity",
+        alias: str = "alias",
+        label: str | None = "label",
+        case_sensitive: str | bool | None = None,
+    ) -> Lexicon:
+        """Build a lexicon from a DataFrame with one row per alias, the rows in order.
+
+        `entity` and `alias` name the columns of entity names and aliases (an empty alias: the
+        entity alone); `label` the column of labels, used if the frame has it (empty: no
+        label). `case_sensitive` is a column of booleans (None: the column "case_sensitive" if
+        there is one) or one bool for every alias. An entity's name is case-sensitive only if a
+        row gives it, case-sensitive, as the entity's first alias. Bad rows raise
+        `LexiconFormatError`, every one of them named by its position.
+
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"entity": ["United States", "United States", "Kyiv"],
+        ...                    "alias": ["U.S.", "US", "Kiev"],
+        ...                    "label": ["GPE", "GPE", None],
+        ...                    "case_sensitive": [False, True, False]})
+        >>> lex = Lexicon.from_frame(df)
+        >>> lex.entities
+        [('United States', 'GPE'), ('Kyiv', None)]
+        >>> lex.to_dict()["GPE"]
+        {'United States': ['United States', 'U.S.', {'alias': 'US', 'case_sensitive': True}]}
+        """
+        from lexiscan import _formats
+
+        return _formats.from_frame(df, entity, alias, label, case_sensitive)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per alias: entity, label, alias, case_sensitive.
+
+        Entities come in the order added, each with its aliases in the order added, canonical
+        names included; `from_frame` rebuilds the same lexicon from it.
+
+        >>> Lexicon().add("Kyiv", ["Kiev"], label="GPE").to_frame()
+          entity label alias  case_sensitive
+        0   Kyiv   GPE  Kyiv           False
+        1   Kyiv   GPE  Kiev           False
+        """
+        from lexiscan import _formats
+
+        return _formats.to_frame(self)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str], format: str | None = None) -> Lexicon:
+        """Read a lexicon file; the format is `format` or the file's extension.
+
+        ====================  ==========  =================================================
+        extension             format      shape
+        ====================  ==========  =================================================
+        ``.yml``, ``.yaml``   ``yaml``    quanteda dictionary: nested keys, lists of patterns
+        ``.json``             ``json``    ``{label: {entity: [aliases]}}`` as in `from_dict`
+        ``.csv``, ``.tsv``    ``csv``,    the columns of `to_frame`, with a header
+                              ``tsv``
+        ``.jsonl``            ``spacy``   spaCy EntityRuler: ``{"label", "pattern", "id"}``
+        ``.dic``              ``liwc``    LIWC: ``%`` category table ``%``, term lines
+        ====================  ==========  =================================================
+
+        The README's "Lexicon files" section says how each format maps to entities, labels and
+        aliases. Files are UTF-8. Bad lines raise one `LexiconFormatError` that names the file
+        and every bad line.
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "topics.yml"
+        >>> _ = path.write_text("TOPIC:\\n  security:\\n    - defence\\n    - military\\n")
+        >>> lex = Lexicon.read(path)
+        >>> lex.entities, lex.aliases_of("security")
+        ([('security', 'TOPIC')], ['security', 'defence', 'military'])
+        """
+        from lexiscan import _formats
+
+        return _formats.read(path, format)
+
+    def write(self, path: str | os.PathLike[str], format: str | None = None) -> None:
+        """Write the lexicon to a file that `read` turns back into the same lexicon.
+
+        The format is `format` or the file's extension (see `read`). What a format cannot hold
+        (a case-sensitive alias in a .dic file, an empty label in CSV) raises ValueError.
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "gpe.jsonl"
+        >>> Lexicon().add("Kyiv", ["Kiev"], label="GPE").write(path)
+        >>> print(path.read_text(), end="")
+        {"label": "GPE", "pattern": "Kyiv", "id": "Kyiv"}
+        {"label": "GPE", "pattern": "Kiev", "id": "Kyiv"}
+        """
+        from lexiscan import _formats
+
+        _formats.write(self, path, format)
 
     @property
     def entities(self) -> list[tuple[str, str | None]]:
