@@ -62,6 +62,26 @@ impl Lexicon {
         label: Option<&str>,
         case_sensitive: bool,
     ) -> Result<EntityId> {
+        self.add_entity(entity, aliases, label, case_sensitive, true)
+    }
+
+    /// [`Lexicon::add`], with the choice of whether a new entity's name becomes an alias: not
+    /// for dictionaries whose keys are category names rather than words (quanteda, LIWC).
+    ///
+    /// ```
+    /// use lexiscan::Lexicon;
+    /// let mut lex = Lexicon::new();
+    /// lex.add_entity("economy", &["inflation", "jobs"], Some("TOPIC"), false, false).unwrap();
+    /// assert_eq!(lex.aliases().len(), 2);
+    /// ```
+    pub fn add_entity<S: AsRef<str>>(
+        &mut self,
+        entity: &str,
+        aliases: &[S],
+        label: Option<&str>,
+        case_sensitive: bool,
+        name_is_alias: bool,
+    ) -> Result<EntityId> {
         if entity.trim().is_empty() {
             return Err(Error::EmptyEntity);
         }
@@ -69,7 +89,8 @@ impl Lexicon {
             case_fold: false,
             accent_fold: false,
         };
-        for alias in std::iter::once(entity).chain(aliases.iter().map(AsRef::as_ref)) {
+        let name = name_is_alias.then_some(entity);
+        for alias in name.into_iter().chain(aliases.iter().map(AsRef::as_ref)) {
             if fold_alias(alias, check).is_empty() {
                 return Err(Error::EmptyAlias {
                     entity: entity.to_owned(),
@@ -87,7 +108,9 @@ impl Lexicon {
                     label: key.1.clone(),
                 });
                 self.index.insert(key, id);
-                self.push_alias(id, entity, case_sensitive);
+                if name_is_alias {
+                    self.push_alias(id, entity, case_sensitive);
+                }
                 id
             }
         };

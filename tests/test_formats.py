@@ -39,19 +39,18 @@ def test_quanteda_yaml_keys_become_labels_and_entities() -> None:
         ("arms_control", "TOPIC"),
         ("sanctions", "TOPIC"),
     ]
-    assert got["security", "TOPIC"][1:] == [
+    assert got["security", "TOPIC"] == [  # a key is a category name, not a pattern
         ("security guarantees", False),
         ("collective defence", False),
         ("military build*", False),
     ]
-    assert got["sanctions", "TOPIC"] == [("sanctions", False), ("sanction*", False)]
+    assert got["sanctions", "TOPIC"] == [("sanction*", False)]
     assert got["NATO", "ACTOR.ORG"][-1] == ("alliance", False)
     # "__" holds the patterns of the key above it: GPE is an entity and a label level.
-    assert got["GPE", "ACTOR"] == [("GPE", False), ("great power*", False)]
+    assert got["GPE", "ACTOR"] == [("great power*", False)]
     assert got["United States", "ACTOR.GPE"][-1] == ("US", True)
     # A top-level list is an entity without a label; quoted "no" is the word, not a boolean.
     assert got["escalation", None] == [
-        ("escalation", False),
         ("escalat*", False),
         ("troop buildup", False),
         ("no", False),
@@ -61,7 +60,7 @@ def test_quanteda_yaml_keys_become_labels_and_entities() -> None:
 def test_yaml_scalars_are_text_as_written(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "negation.yaml"
     path.write_text("negate:\n  - no\n  - 'off'\n  - 1984\n  - true\n", encoding="utf-8")
-    assert Lexicon.read(path).aliases_of("negate") == ["negate", "no", "off", "1984", "true"]
+    assert Lexicon.read(path).aliases_of("negate") == ["no", "off", "1984", "true"]
 
 
 def test_spacy_patterns() -> None:

@@ -93,8 +93,11 @@ class Problems:
             raise LexiconFormatError(self.source, self.items, self.unit)
 
 
-def build(rows: Iterable[Row], problems: Problems) -> Lexicon:
-    """Replay rows into a new lexicon, in order; raise if any row (or the reader) was bad."""
+def build(rows: Iterable[Row], problems: Problems, names_are_aliases: bool = True) -> Lexicon:
+    """Replay rows into a new lexicon, in order; raise if any row (or the reader) was bad.
+
+    `names_are_aliases=False` for quanteda YAML, whose keys are category names, not words: an
+    entity then has exactly the patterns its file lists."""
     from lexiscan._lexicon import Lexicon
 
     lex = Lexicon()
@@ -105,7 +108,12 @@ def build(rows: Iterable[Row], problems: Problems) -> Lexicon:
             if key not in created:
                 # An entity's name is its first alias: case-sensitive only if the file says so.
                 name_case = row.case_sensitive and row.alias == row.entity
-                lex.add(row.entity, label=row.label, case_sensitive=name_case)
+                lex.add(
+                    row.entity,
+                    label=row.label,
+                    case_sensitive=name_case,
+                    name_is_alias=names_are_aliases,
+                )
                 created.add(key)
             if row.alias is not None:
                 lex.add(row.entity, [row.alias], label=row.label, case_sensitive=row.case_sensitive)
@@ -230,7 +238,7 @@ def read(path: PathLike, format: str | None = None) -> Lexicon:
             "liwc": _formats_liwc.liwc_rows,
         }[fmt]
         rows = reader(text, problems)
-    return build(rows, problems)
+    return build(rows, problems, names_are_aliases=fmt != "yaml")
 
 
 def write(lex: Lexicon, path: PathLike, format: str | None = None) -> None:

@@ -60,15 +60,23 @@ class Lexicon:
         aliases: str | Iterable[str] = (),
         label: str | None = None,
         case_sensitive: bool = False,
+        *,
+        name_is_alias: bool = True,
     ) -> Lexicon:
         """Add `aliases` to `entity` (created if new, with its name as first alias).
 
         `case_sensitive=True` makes these aliases match only their exact capitalisation (so
-        "US" does not match "us"). Nothing is added if any alias is invalid. Returns the lexicon.
+        "US" does not match "us"). `name_is_alias=False` creates the entity without making its
+        name an alias — for category names that are not words (a topic "economy" that should
+        count "inflation" and "jobs", not the word "economy"). Nothing is added if any alias is
+        invalid. Returns the lexicon.
 
         >>> lex = Lexicon().add("NATO", ["North Atlantic Treaty Organization"], label="ORG")
         >>> lex.aliases_of("NATO")
         ['NATO', 'North Atlantic Treaty Organization']
+        >>> _ = lex.add("economy", ["inflation", "jobs"], label="TOPIC", name_is_alias=False)
+        >>> lex.aliases_of("economy")
+        ['inflation', 'jobs']
         """
         if not isinstance(entity, str):
             raise TypeError(f"entity must be str, not {type(entity).__name__}: {entity!r}")
@@ -76,7 +84,10 @@ class Lexicon:
             raise TypeError(f"label of {entity!r} must be str or None, not {type(label).__name__}")
         if not isinstance(case_sensitive, bool):
             raise TypeError(f"case_sensitive must be bool, not {type(case_sensitive).__name__}")
-        self._native.add(entity, _alias_list(entity, aliases), label, case_sensitive)
+        if not isinstance(name_is_alias, bool):
+            raise TypeError(f"name_is_alias must be bool, not {type(name_is_alias).__name__}")
+        aliases = _alias_list(entity, aliases)
+        self._native.add(entity, aliases, label, case_sensitive, name_is_alias)
         return self
 
     def add_many(

@@ -21,16 +21,17 @@ impl PyLexicon {
     }
 
     /// Add aliases to an entity (created if new); returns the entity's index.
-    #[pyo3(signature = (entity, aliases, label=None, case_sensitive=false))]
+    #[pyo3(signature = (entity, aliases, label=None, case_sensitive=false, name_is_alias=true))]
     fn add(
         &mut self,
         entity: &str,
         aliases: Vec<String>,
         label: Option<&str>,
         case_sensitive: bool,
+        name_is_alias: bool,
     ) -> PyResult<u32> {
         Arc::make_mut(&mut self.inner)
-            .add(entity, &aliases, label, case_sensitive)
+            .add_entity(entity, &aliases, label, case_sensitive, name_is_alias)
             .map_err(to_py_err)
     }
 
