@@ -244,7 +244,7 @@ class Lexicon:
         >>> _ = path.write_text("TOPIC:\\n  security:\\n    - defence\\n    - military\\n")
         >>> lex = Lexicon.read(path)
         >>> lex.entities, lex.aliases_of("security")
-        ([('security', 'TOPIC')], ['security', 'defence', 'military'])
+        ([('security', 'TOPIC')], ['defence', 'military'])
         """
         from lexiscan import _formats
 
