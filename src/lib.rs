@@ -2,6 +2,7 @@
 //! parallel scanning. Pure Rust; the Python binding lives in `python/` behind the `python`
 //! feature, so `cargo test --no-default-features` proves the core never needs Python.
 
+pub mod analysis;
 pub mod chars;
 pub mod error;
 pub mod lexicon;

@@ -2,8 +2,20 @@
 
 from typing import Any, final
 
-__all__ = ["InternalError", "Lexicon", "Match", "Matcher", "ScanResult", "__version__"]
+__all__ = [
+    "InternalError",
+    "Lexicon",
+    "Match",
+    "Matcher",
+    "ScanResult",
+    "__version__",
+    "keyness",
+]
 __version__: str
+
+def keyness(
+    a: list[int], b: list[int], c: list[int], d: list[int]
+) -> tuple[list[float], list[float]]: ...
 
 class InternalError(RuntimeError): ...
 
@@ -61,6 +73,15 @@ class ScanResult:
     def __len__(self) -> int: ...
     def column(self, name: str) -> bytes: ...
     def surfaces(self) -> list[str]: ...
+    def counts(self, key: bytes) -> tuple[bytes, bytes, bytes]: ...
+    def frequency(
+        self, key: bytes, n_keys: int, doc_group: bytes | None = None, n_groups: int = 1
+    ) -> tuple[bytes, bytes]: ...
+    def cooccurrence(self, key: bytes, window: str | int) -> tuple[bytes, bytes, bytes]: ...
+    def kwic(
+        self, rows: list[int], window: int, characters: bool
+    ) -> tuple[list[str], list[str]]: ...
+    def highlight(self, doc: int, spans: list[tuple[int, int, str, str]]) -> str: ...
 
 @final
 class Matcher:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from lexiscan import _lexiscan
+from lexiscan import _analysis, _lexiscan
 
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
 # pandas 3 gives text columns its `str` dtype; say so explicitly so that an empty result has the
@@ -79,6 +81,109 @@ class ScanResult:
         )
         text_columns = ["entity", "label", "alias", "text"]
         return frame.astype(dict.fromkeys(text_columns, _TEXT_DTYPE))
+
+    def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
+        """Documents x entities (or x labels with ``by="label"``): mentions per document.
+
+        Rows are every scanned document (keys as in `to_pandas`), columns the entities in
+        lexicon order ("name (label)" where two entities share a name). ``presence=True``
+        gives 0/1; ``sparse=True`` a `SparseCounts` (scipy CSR matrix, row and column keys).
+
+        >>> import lexiscan
+        >>> lex = lexiscan.Lexicon().add("NATO", label="ORG").add("Kyiv", label="GPE")
+        >>> lexiscan.Matcher(lex).scan(["NATO NATO Kyiv", "none"]).counts()
+           NATO  Kyiv
+        0     2     1
+        1     0     0
+        """
+        return _analysis.counts(self, by, presence, sparse)
+
+    def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:
+        """Per entity (or label): mentions, rank, documents mentioning, share of documents.
+
+        The shape of quanteda's ``textstat_frequency``: feature, frequency, rank (ties share
+        the best rank), docfreq, share; with `groups` (one value per document, or a Series
+        indexed by doc key) one block per group with a ``group`` column.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+        >>> m.scan(["NATO NATO Kyiv", "Kyiv"]).frequency()
+          feature  frequency  rank  docfreq  share
+        0    NATO          2     1        1    0.5
+        1    Kyiv          2     1        2    1.0
+        """
+        return _analysis.frequency(self, by, groups)
+
+    def cooccurrence(
+        self, window: str | int = "document", as_: str = "frame", by: str = "entity"
+    ) -> pd.DataFrame:
+        """How often entities appear together.
+
+        ``window="document"`` / ``"sentence"`` counts the documents / sentences (Unicode
+        sentence boundaries) in which both appear; an int N counts the pairs of mentions at
+        most N words apart. ``as_="frame"`` gives a symmetric entity x entity DataFrame with a
+        zero diagonal, ``as_="edges"`` a source, target, weight list for
+        ``networkx.from_pandas_edgelist``.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Russia").add("Kyiv"))
+        >>> res = m.scan(["NATO met Russia. Kyiv waited.", "Russia, Kyiv"])
+        >>> res.cooccurrence(as_="edges")
+           source  target  weight
+        0    NATO  Russia       1
+        1    NATO    Kyiv       1
+        2  Russia    Kyiv       2
+        >>> res.cooccurrence("sentence", as_="edges")
+           source  target  weight
+        0    NATO  Russia       1
+        1  Russia    Kyiv       1
+        """
+        return _analysis.cooccurrence(self, window, as_, by)
+
+    def kwic(self, pattern: str, window: int = 5, unit: str = "words") -> pd.DataFrame:
+        """Keyword in context for an entity (canonical name) or an alias.
+
+        Columns as quanteda's ``kwic``: docname, from, to (character offsets), pre, keyword,
+        post, pattern (the alias), plus entity. The window is in words (default 5) or, with
+        ``unit="chars"``, characters cut back to word boundaries.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Alexander Fomin", ["Fomin"]))
+        >>> res = m.scan(["Deputy Defence Minister Alexander\\nFomin said no."])
+        >>> res.kwic("Alexander Fomin", 2)[["pre", "keyword", "post"]].values.tolist()
+        [['Defence Minister', 'Alexander\\nFomin', 'said no']]
+        """
+        return _analysis.kwic(self, pattern, window, unit)
+
+    def compare(self, groups: Any, by: str = "entity") -> pd.DataFrame:
+        """Who each group (outlet) talks about more: keyness of each entity for each group
+        against the rest, as quanteda's ``textstat_keyness``: signed chi-squared with Yates'
+        correction and its p-value, and log-likelihood G2 and its p-value (1 degree of freedom).
+        `groups` gives one value per document (or a Series indexed by doc key).
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Russia"))
+        >>> res = m.scan(["NATO NATO NATO Russia", "Russia Russia Russia NATO"])
+        >>> res.compare(["A", "B"])[["group", "feature", "n_target", "n_reference"]]
+          group feature  n_target  n_reference
+        0     A    NATO         3            1
+        1     A  Russia         1            3
+        2     B  Russia         3            1
+        3     B    NATO         1            3
+        """
+        return _analysis.compare(self, groups, by)
+
+    def highlight(self, doc: Any, colours: dict[str, str] | None = None) -> Any:
+        """One document as static HTML with its matches marked and labelled (inline styles,
+        ``$`` escaped for MathJax); it renders itself in Jupyter, VS Code and Colab.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO", label="ORG"))
+        >>> html = m.scan(["NATO <costs> $5bn"]).highlight(0).html
+        >>> "NATO<span" in html and "&lt;costs&gt; &#36;5bn" in html
+        True
+        """
+        return _analysis.highlight(self, doc, colours)
 
     def __repr__(self) -> str:
         return f"<ScanResult: {len(self)} matches in {self.n_docs} documents>"

@@ -184,7 +184,10 @@ impl PyMatcher {
         let result = run_interruptible(py, |cancel| {
             crate::scan::scan_cancellable(&matcher, &docs, first_doc, n_threads, cancel)
         })?;
-        Ok(PyScanResult { inner: result })
+        Ok(PyScanResult {
+            inner: result,
+            docs,
+        })
     }
 
     /// (name, label) of each entity of the compiled lexicon.

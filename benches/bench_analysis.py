@@ -1,0 +1,67 @@
+"""Time of each analysis on a scan result of over a million matches (the seed corpus repeated).
+
+python benches/bench_analysis.py            # writes benches/results/bench_analysis.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import lexiscan
+
+RESULTS = Path(__file__).parent / "results" / "bench_analysis.md"
+
+
+def timed(call):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=2000, help="copies of the 5 articles")
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args()
+    seeds = lexiscan.datasets.seeds()
+    docs = seeds["text"].tolist() * args.copies
+    outlets = seeds["outlet"].tolist() * args.copies
+    matcher = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
+    start = time.perf_counter()
+    res = matcher.scan(docs)
+    scan_s = time.perf_counter() - start
+    rows = [
+        ("scan", scan_s),
+        ("to_pandas()", timed(res.to_pandas)),
+        ("counts()", timed(res.counts)),
+        ("counts(sparse=True)", timed(lambda: res.counts(sparse=True))),
+        ("frequency()", timed(res.frequency)),
+        ("frequency(groups=outlet)", timed(lambda: res.frequency(groups=outlets))),
+        ("cooccurrence('document')", timed(res.cooccurrence)),
+        ("cooccurrence('sentence')", timed(lambda: res.cooccurrence("sentence"))),
+        ("cooccurrence(10) (words)", timed(lambda: res.cooccurrence(10))),
+        ("kwic('NATO')", timed(lambda: res.kwic("NATO"))),
+        ("compare(outlet)", timed(lambda: res.compare(outlets))),
+        ("highlight(one document)", timed(lambda: res.highlight(0))),
+    ]
+    lines = [
+        "# bench_analysis: analyses on a large scan result",
+        "",
+        f"{len(docs):,} documents ({sum(len(d) for d in docs) / 1e6:.0f} M characters), "
+        f"{len(res):,} matches of the seed lexicon; 2 cores.",
+        "",
+        "| step | seconds |",
+        "|---|---:|",
+        *[f"| {name} | {seconds:.3f} |" for name, seconds in rows],
+    ]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if not args.no_save:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
