@@ -189,3 +189,15 @@ def test_match_objects_compare_and_print() -> None:
     assert repr(a[0]) == (
         "Match(entity='Kyiv', label='GPE', alias='Kyiv', start=0, end=4, text='Kyiv')"
     )
+
+
+def test_notebook_views() -> None:
+    lex = lexiscan.datasets.seeds_lexicon()
+    html = lex._repr_html_()
+    assert (
+        f"{len(lex):,} entities" in html and "Jens Stoltenberg" in html and "more entities" in html
+    )
+    res = lexiscan.Matcher(lex).scan(lexiscan.datasets.seeds()["text"])
+    html = res._repr_html_()
+    assert f"{len(res):,} matches in 5 documents" in html and "<table" in html
+    assert "NATO" in html.split("most mentioned:")[1].split("</p>")[0]

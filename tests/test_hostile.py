@@ -96,3 +96,11 @@ def test_combining_storm_agrees_with_the_reference() -> None:
     want = reference_find([("e", None, "e", False), ("e", None, "ee", False)], text)
     got = [(m.start, m.end, m.entity, m.label, m.alias) for m in lexiscan.Matcher(lex).find(text)]
     assert got == want
+
+
+def test_prefix_entry_whose_stem_folds_to_nothing_is_refused() -> None:
+    # found by fuzz/fuzz_matcher.py: "\u0327*" is a prefix entry whose stem is an accent
+    lex = lexiscan.Lexicon().add("E0", ["\u0327*"])
+    with pytest.raises(ValueError, match="empty once folded"):
+        lexiscan.Matcher(lex)
+    assert len(lexiscan.Matcher(lex, accents="keep").find("\u0327x")) == 1

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 AliasSpec = str | Mapping[str, Any]
 
 
+def pd_value_counts(values: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def _alias_list(entity: str, aliases: str | Iterable[str]) -> list[str]:
     if isinstance(aliases, str):
         return [aliases]
@@ -363,6 +370,29 @@ class Lexicon:
 
     def __contains__(self, entity: object) -> bool:
         return any(name == entity for name, _ in self.entities)
+
+    def _repr_html_(self) -> str:
+        """A notebook view: size, entities per label, and the first entities with aliases."""
+        import html
+
+        entities = self.entities
+        per_label = pd_value_counts([str(label) for _, label in entities])
+        aliases: dict[int, list[str]] = {}
+        for alias, index, _ in self._native.aliases():
+            if index < 10:
+                aliases.setdefault(index, []).append(alias)
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(label))}</td>"
+            f"<td>{html.escape(', '.join(aliases.get(i, [])))}</td></tr>"
+            for i, (name, label) in enumerate(entities[:10])
+        )
+        labels = ", ".join(f"{html.escape(k)}: {v}" for k, v in per_label.items()) or "none"
+        more = f"<p>… and {len(entities) - 10:,} more entities</p>" if len(entities) > 10 else ""
+        return (
+            f"<p><b>Lexicon</b>: {len(entities):,} entities, {self.n_aliases:,} aliases; "
+            f"labels {labels}</p><table><thead><tr><th>entity</th><th>label</th>"
+            f"<th>aliases</th></tr></thead><tbody>{rows}</tbody></table>{more}"
+        )
 
     def __repr__(self) -> str:
         labels = ", ".join(self.labels) or "none"

@@ -165,13 +165,16 @@ class Matcher:
         *,
         n_threads: int | None = None,
         batch_size: int = _DEFAULT_BATCH,
+        progress: bool | None = None,
     ) -> ScanResult:
         """Find all matches in many documents, in parallel with the GIL released.
 
         `docs` is a list or tuple of str, a pandas Series (its index labels become the doc
         keys), a mapping key -> text, or any iterable of str (consumed in batches). Missing
         values (None, NaN, pandas.NA) are documents without matches. `n_threads` defaults to
-        all cores (or the LEXISCAN_NUM_THREADS environment variable).
+        all cores (or the LEXISCAN_NUM_THREADS environment variable). Documents go to Rust
+        `batch_size` at a time; `progress=True` shows a tqdm bar over them (None: only for
+        scans of more than ten batches), which works in notebooks and terminals alike.
 
         >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
         >>> docs = pd.Series(["Kiev, now Kyiv", None], index=["a", "b"])
@@ -196,9 +199,17 @@ class Matcher:
             keys, docs = pd.Index(list(docs.keys())), list(docs.values())
         native = _lexiscan.ScanResult()
         n_docs = 0
-        for batch in _batches(docs, batch_size):
-            native.extend(self._native.scan(batch, n_docs, n_threads))
-            n_docs += len(batch)
+        total = len(docs) if isinstance(docs, (list, tuple)) else None
+        bar = _progress_bar(progress, total, batch_size)
+        try:
+            for batch in _batches(docs, batch_size):
+                native.extend(self._native.scan(batch, n_docs, n_threads))
+                n_docs += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+        finally:
+            if bar is not None:
+                bar.close()
         return ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
 
     @property
@@ -219,6 +230,17 @@ class Matcher:
             f"case={case!r}, accents={accents!r}, whole_words={whole_words}, "
             f"overlapping={overlapping}>"
         )
+
+
+def _progress_bar(progress: bool | None, total: int | None, batch_size: int) -> Any:
+    # Drawn from Python, batch by batch: bars printed from Rust misbehave in Jupyter.
+    if progress is None:
+        progress = total is not None and total > 10 * batch_size
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="doc", desc="lexiscan")
 
 
 def _batches(docs: Iterable[Any], size: int) -> Iterable[list[Any]]:

@@ -185,5 +185,15 @@ class ScanResult:
         """
         return _analysis.highlight(self, doc, colours)
 
+    def _repr_html_(self) -> str:
+        """A notebook view: size, the most mentioned entities, the first matches."""
+        top = self.frequency().head(8)
+        listed = ", ".join(f"{f} ({n})" for f, n in zip(top["feature"], top["frequency"]))
+        preview = self.to_pandas().head(10).to_html(index=False, escape=True)
+        return (
+            f"<p><b>ScanResult</b>: {len(self):,} matches in {self.n_docs:,} documents"
+            f"{'; most mentioned: ' + listed if listed else ''}</p>{preview}"
+        )
+
     def __repr__(self) -> str:
         return f"<ScanResult: {len(self)} matches in {self.n_docs} documents>"

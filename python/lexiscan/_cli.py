@@ -1,0 +1,129 @@
+"""The `lexiscan` command: scan files with a lexicon, count, keyword-in-context.
+
+With no arguments it analyses the built-in corpus. Exit status: 0 done, 1 a file or lexicon
+that cannot be used (the message says which), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from lexiscan import _demo
+from lexiscan._formats import LexiconFormatError
+from lexiscan._lexicon import Lexicon
+from lexiscan._matcher import Matcher
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lexiscan",
+        description="Find the entities of a lexicon in text files. "
+        "Without a command: analyse the built-in corpus.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    for name, help_ in (
+        ("scan", "every match: doc, entity, label, alias, start, end, text"),
+        ("counts", "mentions per document and entity"),
+        ("kwic", "keyword in context for one entity or alias"),
+    ):
+        sub = commands.add_parser(name, help=help_)
+        if name == "kwic":
+            sub.add_argument("entity", help="canonical entity name or alias")
+            sub.add_argument("--window", type=int, default=5, help="words each side (5)")
+        sub.add_argument(
+            "--lexicon", required=True, help="lexicon file (.yml .json .csv .tsv .jsonl .dic)"
+        )
+        sub.add_argument("corpus", nargs="+", help=".txt files, directories or globs")
+        sub.add_argument("--format", choices=["csv", "jsonl", "parquet"], default="csv")
+        sub.add_argument("--output", "-o", help="file to write (default: standard output)")
+        sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    return parser
+
+
+def _corpus_files(patterns: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for pattern in patterns:
+        path = Path(pattern)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.txt")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            matched = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+            if not matched:
+                raise FileNotFoundError(f"no such file, directory or match: {pattern}")
+            files.extend(p for p in matched if p.is_file())
+    return files
+
+
+def _write(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
+    if fmt == "parquet":
+        if output is None:
+            raise ValueError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+    elif fmt == "jsonl":
+        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        _emit(text, output)
+    else:
+        _emit(frame.to_csv(index=False), output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Stoltenberg met Fomin.", encoding="utf-8")
+    >>> _ = (folder / "lex.csv").write_text(
+    ...     "entity,label,alias\\nJens Stoltenberg,PERSON,Stoltenberg\\n", encoding="utf-8")
+    >>> main(["scan", "--lexicon", str(folder / "lex.csv"), str(folder)])  # doctest: +ELLIPSIS
+    doc,entity,label,alias,start,end,text
+    ...a.txt,Jens Stoltenberg,PERSON,Stoltenberg,0,11,Stoltenberg
+    0
+    >>> main(["scan", "--lexicon", "missing.yml", str(folder)])  # the message goes to stderr
+    1
+    """
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        return _demo.demo()
+    try:
+        if not os.path.exists(args.lexicon):
+            raise FileNotFoundError(f"no such lexicon file: {args.lexicon}")
+        matcher = Matcher(Lexicon.read(args.lexicon))
+        files = _corpus_files(args.corpus)
+        docs = pd.Series(
+            [f.read_text(encoding="utf-8", errors="replace") for f in files],
+            index=[str(f) for f in files],
+            dtype=object,
+        )
+        result = matcher.scan(docs, progress=args.progress)
+        if args.command == "scan":
+            frame = result.to_pandas()
+        elif args.command == "counts":
+            frame = result.counts().rename_axis("doc").reset_index()
+        else:
+            frame = result.kwic(args.entity, window=args.window)
+        _write(frame, args.format, args.output)
+    except (FileNotFoundError, LexiconFormatError, ValueError, ImportError) as err:
+        print(f"lexiscan: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main_exit() -> None:
+    """Entry point of the `lexiscan` console script."""
+    sys.exit(main())
