@@ -29,9 +29,15 @@ def test_sigint_stops_a_long_scan_within_half_a_second(matcher: lexiscan.Matcher
         sent.append(time.perf_counter())
         os.kill(os.getpid(), signal.SIGINT)
 
-    threading.Thread(target=interrupt).start()
-    with pytest.raises(KeyboardInterrupt):
-        matcher.scan(docs, batch_size=len(docs))
+    # A process started in the background inherits SIGINT ignored; Python then installs no
+    # handler. Install the usual one for this test, as an interactive session has it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=interrupt).start()
+        with pytest.raises(KeyboardInterrupt):
+            matcher.scan(docs, batch_size=len(docs))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     latency = time.perf_counter() - sent[0]
     assert latency < 0.5, f"KeyboardInterrupt came {latency:.2f} s after SIGINT"
     # the matcher is still usable, and right

@@ -226,6 +226,9 @@ class Highlighted:
     def __str__(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:
+        return f"<Highlighted document: {len(self.html):,} characters of HTML>"
+
 
 def highlight(result: ScanResult, doc: Any, colours: dict[str, str] | None) -> Highlighted:
     keys_ = doc_index(result)

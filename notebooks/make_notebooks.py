@@ -1,0 +1,271 @@
+"""Write the notebooks from their cells, then run them so they are committed with outputs.
+
+    python notebooks/make_notebooks.py     # needs nbformat, nbclient, ipykernel
+
+The test suite re-executes the committed notebooks (pytest --nbmake), so they cannot rot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).parent
+
+SEED_CORPUS = [
+    (
+        "md",
+        """# Five outlets, one week of talks: the NATO–Russia meetings of January 2022
+
+lexiscan ships five articles from different outlets on the talks in Geneva and Brussels, as
+they were scraped — page furniture, typos and a name broken across two lines included — and a
+lexicon written for them. This notebook asks what a journalist comparing the coverage would
+ask: who is mentioned where, who appears with whom, what is said around a phrase, which outlet
+stresses whom, and how the many spellings of a name were caught.""",
+    ),
+    (
+        "code",
+        """import lexiscan
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+
+articles = lexiscan.datasets.seeds()
+lexicon = lexiscan.datasets.seeds_lexicon()
+matcher = lexiscan.Matcher(lexicon)
+result = matcher.scan(articles.set_index("doc")["text"])
+articles[["doc", "outlet", "title"]]""",
+    ),
+    ("code", "lexicon"),
+    ("code", "result"),
+    (
+        "md",
+        """## Who is mentioned in which article
+
+Mentions per article of the people in the lexicon: the aggregator's copy of the Geneva report
+is about Wendy Sherman and Sergei Ryabkov, the Brussels pieces about Jens Stoltenberg and
+Alexander Grushko.""",
+    ),
+    (
+        "code",
+        """counts = result.counts()
+outlet = articles.set_index("doc")["outlet"]
+people = [name for name, label in lexicon.entities if label == "PERSON"]
+table = counts[people].rename(index=outlet)
+table = table.loc[:, table.sum() > 0]
+
+fig, ax = plt.subplots(figsize=(9, 3.2))
+image = ax.imshow(table.to_numpy(), cmap="Blues")
+ax.set_xticks(range(table.shape[1]), table.columns, rotation=60, ha="right")
+ax.set_yticks(range(table.shape[0]), table.index)
+for (i, j), n in pd.DataFrame(table.to_numpy()).stack().items():
+    if n:
+        ax.text(j, i, n, ha="center", va="center", fontsize=8)
+ax.set_title("Mentions of people per article")
+fig.colorbar(image, ax=ax, shrink=0.8)
+plt.tight_layout()""",
+    ),
+    (
+        "md",
+        """## Who appears with whom
+
+Two people, organisations or places are linked when they are named in the same sentence
+(Unicode sentence boundaries); the thicker the line, the more sentences they share.""",
+    ),
+    (
+        "code",
+        """edges = result.cooccurrence("sentence", as_="edges")
+actors = {name for name, label in lexicon.entities if label in ("PERSON", "ORG", "GPE")}
+edges = edges[edges.source.isin(actors) & edges.target.isin(actors) & (edges.weight >= 2)]
+graph = nx.from_pandas_edgelist(edges, "source", "target", "weight")
+
+fig, ax = plt.subplots(figsize=(9, 6))
+layout = nx.spring_layout(graph, seed=7, k=0.9)
+nx.draw_networkx(
+    graph, layout, ax=ax, node_color="#bfeeb7", node_size=600, font_size=8,
+    width=[0.6 * graph[a][b]["weight"] for a, b in graph.edges],
+)
+ax.set_axis_off()
+edges.sort_values("weight", ascending=False).head(10)""",
+    ),
+    (
+        "md",
+        """## Keyword in context: the "open door"
+
+NATO's open-door policy — the right of any European country to apply — is the phrase the
+talks turned on. Here is every mention with five words either side.""",
+    ),
+    (
+        "code",
+        """pd.set_option("display.max_colwidth", 80)
+result.kwic("open door policy", window=5)[["docname", "pre", "keyword", "post"]]""",
+    ),
+    (
+        "md",
+        """## Which outlet stresses whom
+
+Keyness compares each outlet with the other four, as quanteda's `textstat_keyness` does: a
+positive chi-squared means the outlet names the entity more often than the rest of the corpus
+would lead one to expect.""",
+    ),
+    (
+        "code",
+        """keyness = result.compare(articles.set_index("doc")["outlet"])
+top = keyness[keyness.chi2 > 0].groupby("group").head(3)
+top[["group", "feature", "n_target", "n_reference", "chi2", "p"]].round(3)""",
+    ),
+    (
+        "md",
+        """## How the variants were caught
+
+Names come in many spellings: titles, initials, transliterations, a line break in the middle.
+Every alias that matched, per entity, with the texts it matched:""",
+    ),
+    (
+        "code",
+        """matches = result.to_pandas()
+variants = ["Wendy R. Sherman", "Aleksandr V. Grushko", "Alexander Fomin", "Kyiv"]
+(matches[matches.entity.isin(variants)]
+ .groupby(["entity", "alias"])["text"]
+ .agg(lambda texts: " | ".join(sorted({t.replace("\\n", "⏎") for t in texts})))
+ .to_frame("matched texts"))""",
+    ),
+    (
+        "md",
+        """The line-broken `Alexander⏎Fomin` is one match of *Alexander Fomin*; its offsets point
+into the original text, so slicing the article gives it back exactly. The misspelling
+"Alexander formin" is, rightly, not a match.""",
+    ),
+    (
+        "code",
+        """fomin = matches[matches.entity == "Alexander Fomin"]
+texts = articles.set_index("doc")["text"]
+for row in fomin.itertuples():
+    assert texts[row.doc][row.start:row.end] == row.text
+fomin[["doc", "alias", "start", "end", "text"]]""",
+    ),
+    ("md", "## One article, marked up"),
+    ("code", """result.highlight(articles.doc[0])"""),
+]
+
+OWN_LEXICON = [
+    (
+        "md",
+        """# Your own lexicon, your own column
+
+Most analysts arrive with a spreadsheet of names and a DataFrame of documents. This notebook
+builds a lexicon from a DataFrame and from a quanteda-style YAML file, scans a pandas column,
+and joins the counts back onto the documents.""",
+    ),
+    (
+        "code",
+        """import tempfile
+from pathlib import Path
+
+import lexiscan
+import pandas as pd
+
+names = pd.DataFrame(
+    [
+        ("Jens Stoltenberg", "PERSON", "Stoltenberg"),
+        ("Jens Stoltenberg", "PERSON", "NATO Secretary General"),
+        ("Sergei Ryabkov", "PERSON", "Ryabkov"),
+        ("Kyiv", "GPE", "Kiev"),
+    ],
+    columns=["entity", "label", "alias"],
+)
+people = lexiscan.Lexicon.from_frame(names)
+people""",
+    ),
+    (
+        "md",
+        """A quanteda dictionary keeps categories as nested keys; the keys are category names, and
+the patterns under them — `escalat*` is a prefix entry — are what is matched.""",
+    ),
+    (
+        "code",
+        """folder = Path(tempfile.mkdtemp())
+(folder / "topics.yml").write_text(
+    "TOPIC:\\n"
+    "  escalation: [escalat*, invasion, invade*]\\n"
+    "  diplomacy: [diplomacy, diplomatic, talks]\\n",
+    encoding="utf-8",
+)
+topics = lexiscan.Lexicon.read(folder / "topics.yml")
+topics.to_frame()""",
+    ),
+    (
+        "code",
+        """lexicon = lexiscan.Lexicon.from_frame(pd.concat([people.to_frame(), topics.to_frame()]))
+articles = lexiscan.datasets.seeds().set_index("doc")
+result = lexiscan.Matcher(lexicon).scan(articles["text"])
+counts = result.counts()
+articles[["outlet"]].join(counts)""",
+    ),
+    ("md", "Share of articles mentioning each entity, and mentions per group of outlets:"),
+    ("code", """result.frequency(groups=articles["outlet"]).head(12)"""),
+]
+
+SCALE = [
+    (
+        "md",
+        """# Scale: throughput, threads, memory
+
+The figures come from the benchmark scripts in `benches/` (run outside the test suite, on the
+project's 2-core machine); this notebook reads their results and plots them.""",
+    ),
+    (
+        "code",
+        """from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+results = Path("..") / "benches" / "results"
+table = (results / "bench_scan.md").read_text(encoding="utf-8")
+rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+frame = pd.DataFrame(
+    [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]],
+    columns=[cell.strip() for cell in rows[0].strip("|").split("|")],
+)
+frame["MB/s"] = frame["MB/s"].astype(float)
+frame[["contender", "build (s)", "scan (s)", "MB/s", "matches"]]""",
+    ),
+    (
+        "code",
+        """ax = frame.plot.barh(x="contender", y="MB/s", legend=False, figsize=(7, 2.5))
+ax.set_xlabel("MB/s, end to end from Python (100 MB, 10,000 aliases)")
+ax.invert_yaxis()
+plt.tight_layout()""",
+    ),
+    (
+        "code",
+        """for name in ("bench_lexicon.md", "bench_memory.md", "bench_analysis.md"):
+    path = results / name
+    if path.exists():
+        print(path.read_text(encoding="utf-8"))""",
+    ),
+]
+
+
+def build(name: str, cells: list[tuple[str, str]]) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        for kind, src in cells
+    ]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(HERE)}}).execute()
+    nbformat.write(notebook, HERE / name)
+
+
+if __name__ == "__main__":
+    build("01_seed_corpus.ipynb", SEED_CORPUS)
+    build("02_your_own_lexicon.ipynb", OWN_LEXICON)
+    build("03_scale.ipynb", SCALE)
