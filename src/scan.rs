@@ -49,6 +49,16 @@ impl ScanResult {
         &self.surfaces[bounds[i]..bounds[i + 1]]
     }
 
+    /// All matched texts back to back, with `surface_offsets()` as Arrow string offsets.
+    pub fn surface_data(&self) -> &str {
+        &self.surfaces
+    }
+
+    /// Byte offsets of each matched text in `surface_data()`: `len() + 1` of them.
+    pub fn surface_offsets(&self) -> &[usize] {
+        self.bounds()
+    }
+
     fn bounds(&self) -> &[usize] {
         if self.surface_bounds.is_empty() {
             &[0]

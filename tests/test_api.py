@@ -201,3 +201,15 @@ def test_notebook_views() -> None:
     html = res._repr_html_()
     assert f"{len(res):,} matches in 5 documents" in html and "<table" in html
     assert "NATO" in html.split("most mentioned:")[1].split("</p>")[0]
+
+
+def test_arrow_table_and_stream_interface(matcher: lexiscan.Matcher) -> None:
+    pa = pytest.importorskip("pyarrow")
+    docs = pd.Series(["Kiev—Kyiv", None, "ÜS U.S. Stoltenberg"], index=["a", "b", "c"])
+    res = matcher.scan(docs)
+    table = pa.table(res)  # through __arrow_c_stream__
+    assert table.column_names == ["doc", "entity", "label", "alias", "start", "end", "text"]
+    frame = res.to_pandas()
+    assert table.column("text").to_pylist() == frame["text"].tolist()
+    assert table.column("doc").to_pylist() == frame["doc"].tolist()
+    assert table.column("entity").to_pylist() == frame["entity"].tolist()

@@ -15,6 +15,18 @@ COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
 _TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 
+def _pyarrow_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# With pandas 3 and pyarrow, `str` columns are Arrow arrays: build them from Rust's buffers.
+_ARROW_STRINGS = _TEXT_DTYPE == "str" and _pyarrow_available()
+
+
 class ScanResult:
     """All matches of a scan, one row per match, in document order.
 
@@ -60,16 +72,17 @@ class ScanResult:
         0   Kyiv  Kiev      0    4  Kiev
         1   Kyiv  Kyiv      5    9  Kyiv
         """
+        if _ARROW_STRINGS:
+            return self._to_pandas_via_arrow()
         doc = self._column("doc", "<u8").astype(np.int64)
         entity = self._column("entity", "<u4").astype(np.intp)
         alias = self._column("alias", "<u4").astype(np.intp)
         names = np.array([name for name, _ in self._entities] or [""], dtype=object)
         labels = np.array([label for _, label in self._entities] or [None], dtype=object)
         alias_texts = np.array(self._alias_texts or [""], dtype=object)
-        keys = doc if self._keys is None else self._keys.take(doc)
         frame = pd.DataFrame(
             {
-                "doc": keys,
+                "doc": self._doc_keys(doc),
                 "entity": names.take(entity),
                 "label": labels.take(entity),
                 "alias": alias_texts.take(alias),
@@ -81,6 +94,81 @@ class ScanResult:
         )
         text_columns = ["entity", "label", "alias", "text"]
         return frame.astype(dict.fromkeys(text_columns, _TEXT_DTYPE))
+
+    def _doc_keys(self, doc: np.ndarray) -> Any:
+        return doc if self._keys is None else self._keys.take(doc)
+
+    def _arrow_columns(self) -> dict[str, Any]:
+        """The text columns as Arrow arrays built from the Rust buffers: no str per match."""
+        import pyarrow as pa
+
+        n = len(self)
+        entity = pa.array(self._column("entity", "<u4").astype(np.int32))
+        alias = pa.array(self._column("alias", "<u4").astype(np.int32))
+
+        def decoded(codes: Any, values: list[str | None]) -> Any:
+            dictionary = pa.array(values or [None], type=pa.large_string())
+            return pa.DictionaryArray.from_arrays(codes, dictionary).dictionary_decode()
+
+        text = pa.LargeStringArray.from_buffers(
+            n,
+            pa.py_buffer(self._native.surface_offsets()),
+            pa.py_buffer(self._native.surface_data()),
+        )
+        return {
+            "entity": decoded(entity, [name for name, _ in self._entities]),
+            "label": decoded(entity, [label for _, label in self._entities]),
+            "alias": decoded(alias, list(self._alias_texts)),
+            "text": text,
+        }
+
+    def _to_pandas_via_arrow(self) -> pd.DataFrame:
+        doc = self._column("doc", "<u8").astype(np.int64)
+        dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+        strings = {
+            name: pd.arrays.ArrowStringArray(array, dtype=dtype)
+            for name, array in self._arrow_columns().items()
+        }
+        return pd.DataFrame(
+            {
+                "doc": self._doc_keys(doc),
+                **{k: strings[k] for k in ("entity", "label", "alias")},
+                "start": self._column("start", "<u8").astype(np.int64),
+                "end": self._column("end", "<u8").astype(np.int64),
+                "text": strings["text"],
+            },
+            columns=COLUMNS,
+        )
+
+    def to_arrow(self) -> Any:
+        """The matches as a `pyarrow.Table` (columns as `to_pandas`), built from the Rust
+        buffers without a Python object per match. Needs pyarrow.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
+        >>> m.scan(["Kiev/Kyiv"]).to_arrow().column("text").to_pylist()
+        ['Kiev', 'Kyiv']
+        """
+        import pyarrow as pa
+
+        doc = self._column("doc", "<u8").astype(np.int64)
+        keys = self._doc_keys(doc)
+        columns = self._arrow_columns()
+        return pa.table(
+            {
+                "doc": pa.array(np.asarray(keys)),
+                "entity": columns["entity"],
+                "label": columns["label"],
+                "alias": columns["alias"],
+                "start": pa.array(self._column("start", "<u8").astype(np.int64)),
+                "end": pa.array(self._column("end", "<u8").astype(np.int64)),
+                "text": columns["text"],
+            }
+        )
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule stream interface: ``pa.table(result)``, ``pl.DataFrame(result)``."""
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """Documents x entities (or x labels with ``by="label"``): mentions per document.

@@ -262,6 +262,22 @@ impl PyScanResult {
         }
     }
 
+    /// The matched texts back to back (UTF-8), for an Arrow string array.
+    fn surface_data<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.surface_data().as_bytes())
+    }
+
+    /// Arrow (large) string offsets of the matched texts: int64, one more than matches.
+    fn surface_offsets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let offsets: Vec<i64> = self
+            .inner
+            .surface_offsets()
+            .iter()
+            .map(|&o| o as i64)
+            .collect();
+        little_endian(py, &offsets, i64::to_le_bytes)
+    }
+
     /// The matched texts, in match order. Equal texts share one Python `str` (matches repeat
     /// the same few surfaces, so this is both faster and smaller than a `str` per match).
     fn surfaces<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
