@@ -213,3 +213,9 @@ def test_arrow_table_and_stream_interface(matcher: lexiscan.Matcher) -> None:
     assert table.column("text").to_pylist() == frame["text"].tolist()
     assert table.column("doc").to_pylist() == frame["doc"].tolist()
     assert table.column("entity").to_pylist() == frame["entity"].tolist()
+
+
+def test_match_notebook_view_escapes() -> None:
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("A&B", label="<ORG>"))
+    html = m.find("A&B $5")[0]._repr_html_()
+    assert "A&amp;B</mark>" in html and "&lt;ORG&gt;" in html and "0–3" in html

@@ -172,7 +172,8 @@ pub fn highlight_html(text: &str, spans: &[(u64, u64, String, String)]) -> Strin
     html
 }
 
-fn escape(text: &str) -> String {
+/// `text` with `& < > " ' $` escaped for HTML (and MathJax).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);
     out

@@ -101,10 +101,23 @@ fn next_group(
     let mut at = from;
     while at < hay.len() {
         let found = pass.automaton.find(Input::new(hay).range(at..))?;
+        let start = found.start();
         if let Some(span) = group_at(pass, folded, found, whole_words, rows) {
             return Some(span);
         }
-        at = found.start() + folded.char_at(found.start()).map_or(1, char::len_utf8);
+        at = start + folded.char_at(start).map_or(1, char::len_utf8);
+        // When every alias begins with a letter or digit, none can start inside a word: skip
+        // the rest of this one instead of trying each of its characters.
+        if whole_words
+            && pass.all_start_with_word
+            && folded.char_before(at).is_some_and(is_word_char)
+        {
+            at += hay[at..]
+                .chars()
+                .take_while(|&c| is_word_char(c))
+                .map(char::len_utf8)
+                .sum::<usize>();
+        }
     }
     None
 }

@@ -78,6 +78,8 @@ struct Pass {
     patterns: Vec<Pattern>,
     /// Whether any alias is a prefix entry (only those can outgrow their pattern).
     has_prefix: bool,
+    /// Whether every pattern begins with a word character (then none starts inside a word).
+    all_start_with_word: bool,
 }
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -280,11 +282,13 @@ fn build_pass(
     let has_prefix = patterns
         .iter()
         .any(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix));
+    let all_start_with_word = patterns.iter().all(|p| p.word_at_start);
     Ok(Some(Pass {
         fold,
         automaton,
         patterns,
         has_prefix,
+        all_start_with_word,
     }))
 }
 

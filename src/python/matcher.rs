@@ -51,6 +51,22 @@ impl PyMatch {
         ))
     }
 
+    /// A notebook view: the matched text marked, with its entity, label, alias and offsets.
+    fn _repr_html_(&self) -> String {
+        use crate::analysis::context::escape;
+        let label = self.label.as_deref().map(escape).unwrap_or_default();
+        format!(
+            "<mark style=\"background:#7aecec;padding:0.1em 0.3em;border-radius:0.3em\">{}</mark> \
+             <small>{} <b>{}</b> · alias {} · {}–{}</small>",
+            escape(&self.text),
+            escape(&self.entity),
+            label,
+            escape(&self.alias),
+            self.start,
+            self.end
+        )
+    }
+
     /// (entity, label, alias, start, end, text)
     fn astuple(&self) -> (String, Option<String>, String, usize, usize, String) {
         let s = self.clone();
