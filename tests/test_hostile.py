@@ -104,3 +104,23 @@ def test_prefix_entry_whose_stem_folds_to_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="empty once folded"):
         lexiscan.Matcher(lex)
     assert len(lexiscan.Matcher(lex, accents="keep").find("\u0327x")) == 1
+
+
+def test_a_million_aliases_that_are_prefixes_of_one_another() -> None:
+    # 0..999,999 as aliases: "1" is a prefix of "12", "123", ... and of 111,111 others
+    numbers = [str(i) for i in range(1_000_000)]
+    m = lexiscan.Matcher(lexiscan.Lexicon().add_many(numbers, numbers))
+    text = "123456 99, 1234567 and 007 or 0"
+    assert [x.text for x in m.find(text)] == ["123456", "99", "0"]
+
+
+def test_a_one_gigabyte_document() -> None:
+    filler = "lorem ipsum dolor sit amet " * 400  # ~10 KB without a match
+    doc = (filler + "NATO met in Kyiv. ") * 100_000  # ~1 GB of ASCII text
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+    result = m.scan([doc])
+    assert len(result) == 200_000
+    frame = result.to_pandas()
+    first = frame.iloc[0]
+    assert doc[first.start : first.end] == "NATO"
+    assert frame["end"].iloc[-1] == len(doc) - 2
