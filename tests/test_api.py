@@ -219,3 +219,16 @@ def test_match_notebook_view_escapes() -> None:
     m = lexiscan.Matcher(lexiscan.Lexicon().add("A&B", label="<ORG>"))
     html = m.find("A&B $5")[0]._repr_html_()
     assert "A&amp;B</mark>" in html and "&lt;ORG&gt;" in html and "0–3" in html
+
+
+@pytest.mark.parametrize("as_series", [False, True])
+def test_scan_to_parquet_equals_scan(matcher: lexiscan.Matcher, tmp_path, as_series: bool) -> None:
+    pytest.importorskip("pyarrow")
+    texts = ["Kiev—Kyiv", "", "US and us", "Stoltenberg in America", None] * 7
+    docs = pd.Series(texts, index=[f"d{i}" for i in range(len(texts))]) if as_series else texts
+    path = tmp_path / "matches.parquet"
+    n = matcher.scan_to_parquet(docs if as_series else iter(docs), path, batch_size=3)
+    expected = matcher.scan(docs).to_pandas()
+    got = pd.read_parquet(path)
+    assert n == len(expected) == len(got)
+    assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()

@@ -8,7 +8,7 @@ import itertools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +183,61 @@ class Matcher:
         0   a  Kiev
         1   a  Kyiv
         """
+        native = _lexiscan.ScanResult()
+        n_docs = 0
+        keys: pd.Index | None = None
+        for part in self._scan_parts(docs, n_threads, batch_size, progress):
+            native.extend(part._native)
+            n_docs, keys = part.n_docs, part._keys
+        return ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
+
+    def scan_to_parquet(
+        self,
+        docs: Iterable[Any] | pd.Series | Mapping[Any, Any],
+        path: PathLike,
+        *,
+        n_threads: int | None = None,
+        batch_size: int = _DEFAULT_BATCH,
+        progress: bool | None = None,
+    ) -> int:
+        """Scan a corpus larger than memory: each batch's matches are appended to a Parquet
+        file as soon as they are found, so memory holds one batch, never the whole result.
+        Columns as `ScanResult.to_pandas`; returns the number of matches. Needs pyarrow.
+
+        >>> import os, tempfile, pandas as pd
+        >>> path = os.path.join(tempfile.mkdtemp(), "matches.parquet")
+        >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
+        >>> m.scan_to_parquet((t for t in ["Kiev", "none", "Kyiv"]), path, batch_size=1)
+        2
+        >>> pd.read_parquet(path)[["doc", "text"]].values.tolist()
+        [[0, 'Kiev'], [2, 'Kyiv']]
+        """
+        import pyarrow.parquet as pq
+
+        writer = None
+        found = 0
+        try:
+            for part in self._scan_parts(docs, n_threads, batch_size, progress):
+                table = part.to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema)
+                writer.write_table(table)
+                found += len(part)
+            if writer is None:  # no documents: an empty file with the columns
+                pq.write_table(self.scan([]).to_arrow(), path)
+        finally:
+            if writer is not None:
+                writer.close()
+        return found
+
+    def _scan_parts(
+        self,
+        docs: Iterable[Any] | pd.Series | Mapping[Any, Any],
+        n_threads: int | None,
+        batch_size: int,
+        progress: bool | None,
+    ) -> Iterator[ScanResult]:
+        """The results of one batch at a time (document keys as in `scan`)."""
         if isinstance(docs, (str, bytes)):
             raise TypeError(
                 "scan() takes a collection of documents, not a single "
@@ -197,20 +252,19 @@ class Matcher:
             keys, docs = docs.index, docs.tolist()
         elif isinstance(docs, Mapping):
             keys, docs = pd.Index(list(docs.keys())), list(docs.values())
-        native = _lexiscan.ScanResult()
         n_docs = 0
         total = len(docs) if isinstance(docs, (list, tuple)) else None
         bar = _progress_bar(progress, total, batch_size)
         try:
             for batch in _batches(docs, batch_size):
-                native.extend(self._native.scan(batch, n_docs, n_threads))
+                native = self._native.scan(batch, n_docs, n_threads)
                 n_docs += len(batch)
                 if bar is not None:
                     bar.update(len(batch))
+                yield ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
         finally:
             if bar is not None:
                 bar.close()
-        return ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
 
     @property
     def lexicon(self) -> Lexicon:
