@@ -232,3 +232,36 @@ def test_scan_to_parquet_equals_scan(matcher: lexiscan.Matcher, tmp_path, as_ser
     got = pd.read_parquet(path)
     assert n == len(expected) == len(got)
     assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda pa, d: pa.array(d),
+        lambda pa, d: pa.array(d, type=pa.large_string()),
+        lambda pa, d: pa.array(d, type=pa.string_view()),
+        lambda pa, d: pa.array(d).dictionary_encode(),
+        lambda pa, d: pa.chunked_array([d[:3], d[3:]]),
+    ],
+    ids=["utf8", "large_utf8", "utf8_view", "dictionary", "chunked"],
+)
+def test_arrow_documents_are_read_in_place(matcher: lexiscan.Matcher, make) -> None:
+    pa = pytest.importorskip("pyarrow")
+    docs = ["Kiev—Kyiv", None, "the U.S.’s Ünïcode 😀 Kyiv", "", "Stoltenberg", None, "US us"]
+    expected = rows(matcher.scan(docs))
+    result = matcher.scan(make(pa, docs))
+    assert result.n_docs == len(docs)
+    assert rows(result) == expected
+    assert result.kwic("Kyiv")["keyword"].tolist() == ["Kiev", "Kyiv", "Kyiv"]
+
+
+def test_arrow_backed_pandas_series_keeps_its_index(matcher: lexiscan.Matcher) -> None:
+    pytest.importorskip("pyarrow")
+    docs = pd.Series(["Kiev", None, "Kyiv"], index=["x", "y", "z"], dtype="string[pyarrow]")
+    assert matcher.scan(docs).to_pandas()["doc"].tolist() == ["x", "z"]
+
+
+def test_arrow_documents_must_be_strings(matcher: lexiscan.Matcher) -> None:
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(TypeError, match="Arrow documents must be strings.*Int64"):
+        matcher.scan(pa.array([1, 2]))

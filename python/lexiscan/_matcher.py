@@ -248,6 +248,17 @@ class Matcher:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
         keys: pd.Index | None = None
+        arrow = _arrow_source(docs)
+        if arrow is not None:
+            # Strings already in Arrow memory are read in place, all at once: batching would
+            # only copy them.
+            if isinstance(docs, pd.Series):
+                keys = docs.index
+            native = self._native.scan_arrow(arrow, 0, n_threads)
+            yield ScanResult(
+                native, self._entities, self._alias_texts, keys, native.document_count()
+            )
+            return
         if isinstance(docs, pd.Series):
             keys, docs = docs.index, docs.tolist()
         elif isinstance(docs, Mapping):
@@ -284,6 +295,35 @@ class Matcher:
             f"case={case!r}, accents={accents!r}, whole_words={whole_words}, "
             f"overlapping={overlapping}>"
         )
+
+
+def _arrow_source(docs: Any) -> Any:
+    """An object with `__arrow_c_stream__` for documents held as Arrow strings, else None.
+
+    pyarrow arrays and chunked arrays, polars Series (string_view), and pandas Series with
+    Arrow-backed strings (pandas 3's `str`) qualify; object-dtype Series and lists do not.
+    """
+    if isinstance(docs, pd.Series):
+        dtype = docs.dtype
+        arrow_backed = (
+            isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+        ) or isinstance(dtype, getattr(pd, "ArrowDtype", ()))
+        if not arrow_backed:
+            return None
+        if hasattr(docs, "__arrow_c_stream__"):
+            return docs
+        import pyarrow as pa
+
+        return pa.chunked_array(docs.array)
+    if isinstance(docs, (pd.DataFrame, pd.Index)):
+        return None
+    if hasattr(docs, "__arrow_c_stream__"):
+        return docs
+    if hasattr(docs, "__arrow_c_array__"):
+        import pyarrow as pa
+
+        return pa.chunked_array([docs])
+    return None
 
 
 def _progress_bar(progress: bool | None, total: int | None, batch_size: int) -> Any:

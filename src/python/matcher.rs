@@ -1,5 +1,6 @@
 //! `Matcher` and `Match`: compile a lexicon, find in one text, scan a batch of documents.
 
+use super::documents::{from_arrow_stream, DocText};
 use super::errors::{run_detached, run_interruptible, to_py_err};
 use super::lexicon::PyLexicon;
 use super::result::PyScanResult;
@@ -137,6 +138,27 @@ fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<PyBackedS
     )))
 }
 
+impl PyMatcher {
+    fn scan_documents(
+        &self,
+        py: Python<'_>,
+        docs: Vec<Option<DocText>>,
+        first_doc: u64,
+        n_threads: Option<usize>,
+    ) -> PyResult<PyScanResult> {
+        let matcher = self.inner.clone();
+        let texts: Vec<Option<&str>> = docs.iter().map(|d| d.as_deref()).collect();
+        let result = run_interruptible(py, |cancel| {
+            crate::scan::scan_cancellable(&matcher, &texts, first_doc, n_threads, cancel)
+        })?;
+        drop(texts);
+        Ok(PyScanResult {
+            inner: result,
+            docs,
+        })
+    }
+}
+
 #[pymethods]
 impl PyMatcher {
     #[new]
@@ -194,16 +216,23 @@ impl PyMatcher {
         let docs = docs
             .iter()
             .enumerate()
-            .map(|(i, item)| document(&item, first_doc + i as u64))
+            .map(|(i, item)| Ok(document(&item, first_doc + i as u64)?.map(DocText::Python)))
             .collect::<PyResult<Vec<_>>>()?;
-        let matcher = self.inner.clone();
-        let result = run_interruptible(py, |cancel| {
-            crate::scan::scan_cancellable(&matcher, &docs, first_doc, n_threads, cancel)
-        })?;
-        Ok(PyScanResult {
-            inner: result,
-            docs,
-        })
+        self.scan_documents(py, docs, first_doc, n_threads)
+    }
+
+    /// Scan every document of an object with `__arrow_c_stream__` (pyarrow, polars, pandas),
+    /// read in place; nulls are missing documents.
+    #[pyo3(signature = (source, first_doc=0, n_threads=None))]
+    fn scan_arrow(
+        &self,
+        py: Python<'_>,
+        source: &Bound<'_, PyAny>,
+        first_doc: u64,
+        n_threads: Option<usize>,
+    ) -> PyResult<PyScanResult> {
+        let docs = from_arrow_stream(source)?;
+        self.scan_documents(py, docs, first_doc, n_threads)
     }
 
     /// (name, label) of each entity of the compiled lexicon.

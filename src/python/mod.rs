@@ -1,5 +1,6 @@
 //! The PyO3 binding: converts, releases the GIL around core work, maps errors. No logic.
 
+mod documents;
 mod errors;
 mod lexicon;
 mod matcher;

@@ -1,12 +1,12 @@
 //! `ScanResult`: the columns of a scan, handed to Python as raw buffers for numpy, and the
 //! analyses on them (the documents are kept, as Python strings, for those that need text).
 
+use super::documents::DocText;
 use super::errors::run_detached;
 use crate::analysis::{self, context, cooccurrence};
 use crate::ScanResult;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyList, PyString};
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub struct PyScanResult {
     pub inner: ScanResult,
     /// The scanned documents by position (None: missing); they share the caller's strings.
-    pub docs: Vec<Option<PyBackedStr>>,
+    pub docs: Vec<Option<DocText>>,
 }
 
 /// A little-endian u32 column from Python bytes (numpy `astype("<u4").tobytes()`).
@@ -247,6 +247,11 @@ impl PyScanResult {
 
     fn __len__(&self) -> usize {
         self.inner.len()
+    }
+
+    /// Number of documents scanned (missing ones included).
+    fn document_count(&self) -> usize {
+        self.docs.len()
     }
 
     /// A column as little-endian bytes: doc, start, end (uint64); entity, alias (uint32).

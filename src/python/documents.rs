@@ -1,0 +1,96 @@
+//! Documents as the binding hands them to the core: Python strings, or strings inside Arrow
+//! arrays (pyarrow, polars, Arrow-backed pandas) read in place through the Arrow C stream
+//! interface, without a Python object per document.
+
+use arrow_array::cast::AsArray;
+use arrow_array::ffi_stream::{ArrayStreamReader, FFI_ArrowArrayStream};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyCapsule;
+use std::ops::Deref;
+
+/// The text of one document, kept alive for analyses that need it after the scan.
+pub enum DocText {
+    Python(PyBackedStr),
+    /// Row `.1` of a string array (its dictionary already resolved).
+    Arrow(ArrayRef, usize),
+}
+
+impl Deref for DocText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            DocText::Python(text) => text,
+            DocText::Arrow(array, row) => string_at(array, *row),
+        }
+    }
+}
+
+fn string_at(array: &ArrayRef, row: usize) -> &str {
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().value(row),
+        DataType::LargeUtf8 => array.as_string::<i64>().value(row),
+        DataType::Utf8View => array.as_string_view().value(row),
+        other => unreachable!("checked by is_string_type: {other}"),
+    }
+}
+
+fn is_string_type(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+/// All documents of an object with `__arrow_c_stream__` (nulls are missing documents).
+pub fn from_arrow_stream(source: &Bound<'_, PyAny>) -> PyResult<Vec<Option<DocText>>> {
+    let capsule = source.call_method0("__arrow_c_stream__")?;
+    let capsule = capsule
+        .cast::<PyCapsule>()
+        .map_err(|_| PyTypeError::new_err("__arrow_c_stream__ did not return a PyCapsule"))?;
+    let pointer = capsule
+        .pointer_checked(Some(c"arrow_array_stream"))?
+        .as_ptr() as *mut FFI_ArrowArrayStream;
+    // SAFETY: the capsule holds an initialised stream by the C stream interface's contract;
+    // from_raw moves it out and leaves a released stream for the capsule's destructor.
+    let reader = unsafe { ArrayStreamReader::from_raw(pointer) }
+        .map_err(|e| PyValueError::new_err(format!("cannot read the Arrow stream: {e}")))?;
+    let mut docs = Vec::new();
+    for chunk in reader {
+        let chunk = chunk.map_err(|e| PyValueError::new_err(format!("Arrow stream: {e}")))?;
+        push_chunk(&mut docs, &chunk)?;
+    }
+    Ok(docs)
+}
+
+fn push_chunk(docs: &mut Vec<Option<DocText>>, chunk: &ArrayRef) -> PyResult<()> {
+    let data_type = chunk.data_type();
+    if is_string_type(data_type) {
+        docs.extend((0..chunk.len()).map(|row| {
+            chunk
+                .is_valid(row)
+                .then(|| DocText::Arrow(chunk.clone(), row))
+        }));
+        return Ok(());
+    }
+    if let DataType::Dictionary(_, values) = data_type {
+        if is_string_type(values) {
+            let dictionary = chunk.as_any_dictionary();
+            let values = dictionary.values().clone();
+            let keys = dictionary.normalized_keys();
+            docs.extend((0..chunk.len()).map(|row| {
+                let valid = chunk.is_valid(row) && values.is_valid(keys[row]);
+                valid.then(|| DocText::Arrow(values.clone(), keys[row]))
+            }));
+            return Ok(());
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "Arrow documents must be strings (utf8, large_utf8, utf8_view or a dictionary of \
+         them), not {data_type}"
+    )))
+}
