@@ -13,6 +13,8 @@ pub enum Error {
     DocumentTooLarge { doc: usize, bytes: usize },
     /// The automaton could not be built (for example, it would exceed its size limits).
     Automaton(String),
+    /// A corpus file that cannot be read (named, with what is wrong).
+    File(String),
     /// A scan stopped on request (an interrupt).
     Cancelled,
     /// Saved bytes that are not a lexiscan file, or a damaged one.
@@ -39,6 +41,7 @@ impl fmt::Display for Error {
             ),
             Error::Automaton(msg) => write!(f, "could not build the matching automaton: {msg}"),
             Error::Cancelled => write!(f, "the scan was cancelled"),
+            Error::File(why) => write!(f, "{why}"),
             Error::Corrupt(why) => write!(f, "cannot load lexiscan data: {why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod chars;
 pub mod error;
+pub mod files;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;

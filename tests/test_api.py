@@ -265,3 +265,29 @@ def test_arrow_documents_must_be_strings(matcher: lexiscan.Matcher) -> None:
     pa = pytest.importorskip("pyarrow")
     with pytest.raises(TypeError, match="Arrow documents must be strings.*Int64"):
         matcher.scan(pa.array([1, 2]))
+
+
+def test_corpus_files(tmp_path, matcher: lexiscan.Matcher) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_bytes("\ufeffKiev and Kyiv".encode())
+    (tmp_path / "a" / "two.txt").write_text("nothing", "utf-8")
+    texts = lexiscan.read_texts(tmp_path / "a")
+    assert texts.tolist() == ["Kiev and Kyiv", "nothing"]
+    assert matcher.scan(texts).to_pandas()["doc"].str.endswith("one.txt").all()
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(ValueError, match=r"latin1.txt: not UTF-8 \(bad byte at offset 3\)"):
+        lexiscan.read_texts(tmp_path / "latin1.txt")
+    with pytest.raises(FileNotFoundError, match="nope"):
+        lexiscan.read_texts(tmp_path / "nope*.txt")
+
+
+def test_jsonl_corpus(tmp_path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        '{"id": 1, "body": "NATO met.", "outlet": "AJ"}\n\n{"id": "b", "body": null}\n', "utf-8"
+    )
+    frame = lexiscan.read_jsonl(path, text="body", id="id", group="outlet")
+    assert frame.values.tolist() == [["1", "NATO met.", "AJ"], ["b", None, None]]
+    path.write_text('{"body": "ok"}\n{"body": 3}\nnot json\n', "utf-8")
+    with pytest.raises(ValueError, match=r"2 bad lines: line 2: .*not text.*line 3: not JSON"):
+        lexiscan.read_jsonl(path, text="body")

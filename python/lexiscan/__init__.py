@@ -12,6 +12,7 @@ Aho-Corasick matching in Rust, with results as pandas DataFrames.
 """
 
 from lexiscan import datasets
+from lexiscan._corpus import read_jsonl, read_texts
 from lexiscan._formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._lexiscan import InternalError, Match
@@ -27,4 +28,6 @@ __all__ = [
     "Matcher",
     "ScanResult",
     "datasets",
+    "read_jsonl",
+    "read_texts",
 ]

@@ -7,7 +7,6 @@ that cannot be used (the message says which), 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import glob
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from lexiscan import _demo
+from lexiscan._corpus import read_texts
 from lexiscan._formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._matcher import Matcher
@@ -45,22 +45,6 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--output", "-o", help="file to write (default: standard output)")
         sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     return parser
-
-
-def _corpus_files(patterns: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for pattern in patterns:
-        path = Path(pattern)
-        if path.is_dir():
-            files.extend(sorted(path.rglob("*.txt")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            matched = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
-            if not matched:
-                raise FileNotFoundError(f"no such file, directory or match: {pattern}")
-            files.extend(p for p in matched if p.is_file())
-    return files
 
 
 def _write(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
@@ -104,12 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not os.path.exists(args.lexicon):
             raise FileNotFoundError(f"no such lexicon file: {args.lexicon}")
         matcher = Matcher(Lexicon.read(args.lexicon))
-        files = _corpus_files(args.corpus)
-        docs = pd.Series(
-            [f.read_text(encoding="utf-8", errors="replace") for f in files],
-            index=[str(f) for f in files],
-            dtype=object,
-        )
+        docs = read_texts(*args.corpus)
         result = matcher.scan(docs, progress=args.progress)
         if args.command == "scan":
             frame = result.to_pandas()

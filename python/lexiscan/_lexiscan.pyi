@@ -10,9 +10,15 @@ __all__ = [
     "ScanResult",
     "__version__",
     "keyness",
+    "read_jsonl",
+    "read_texts",
 ]
 __version__: str
 
+def read_texts(paths: list[str]) -> list[str]: ...
+def read_jsonl(
+    path: str, text_field: str, id_field: str | None = None, group_field: str | None = None
+) -> tuple[list[str | None], list[str | None], list[str | None]]: ...
 def keyness(
     a: list[int], b: list[int], c: list[int], d: list[int]
 ) -> tuple[list[float], list[float]]: ...

@@ -2,6 +2,7 @@
 
 mod documents;
 mod errors;
+mod files;
 mod lexicon;
 mod matcher;
 mod result;
@@ -26,5 +27,7 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", m.py().get_type::<errors::InternalError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(keyness, m)?)?;
+    m.add_function(wrap_pyfunction!(files::read_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(files::read_jsonl, m)?)?;
     Ok(())
 }
