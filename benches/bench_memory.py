@@ -2,7 +2,7 @@
 
 Each case runs in a fresh process and reports its peak resident memory (ru_maxrss):
 
-    python benches/bench_memory.py            # 1 GB document, 4 GB streamed in batches
+    python benches/bench_memory.py            # 1 GB document, 5 GB streamed in batches
 
 - one document of `--doc-mb` MB (the seed articles joined until that size): the document, its
   UTF-8 view, the folded copy and the matches are all in memory at once;
@@ -65,7 +65,7 @@ def run(script: str, mb: float) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--doc-mb", type=float, default=1000)
-    parser.add_argument("--stream-mb", type=float, default=4000)
+    parser.add_argument("--stream-mb", type=float, default=5000)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     size, took, n, peak = run(ONE_DOCUMENT, args.doc_mb)

@@ -291,3 +291,13 @@ def test_jsonl_corpus(tmp_path) -> None:
     path.write_text('{"body": "ok"}\n{"body": 3}\nnot json\n', "utf-8")
     with pytest.raises(ValueError, match=r"2 bad lines: line 2: .*not text.*line 3: not JSON"):
         lexiscan.read_jsonl(path, text="body")
+
+
+def test_polars_series_in_and_dataframe_out(matcher: lexiscan.Matcher) -> None:
+    pl = pytest.importorskip("polars")
+    docs = ["Kiev—Kyiv", None, "KYIV ü Kiev"]
+    result = matcher.scan(pl.Series(docs))  # string_view, through __arrow_c_stream__
+    assert rows(result) == rows(matcher.scan(docs))
+    frame = pl.DataFrame(result)
+    assert frame.columns == ["doc", "entity", "label", "alias", "start", "end", "text"]
+    assert frame["text"].to_list() == ["Kiev", "Kyiv", "KYIV", "Kiev"]
