@@ -301,3 +301,14 @@ def test_polars_series_in_and_dataframe_out(matcher: lexiscan.Matcher) -> None:
     frame = pl.DataFrame(result)
     assert frame.columns == ["doc", "entity", "label", "alias", "start", "end", "text"]
     assert frame["text"].to_list() == ["Kiev", "Kyiv", "KYIV", "Kiev"]
+
+
+def test_a_stream_does_not_keep_its_documents_unless_asked(matcher: lexiscan.Matcher) -> None:
+    streamed = matcher.scan((d for d in ["Kiev and Kyiv", "Kyiv"]), batch_size=1)
+    assert len(streamed) == 3 and streamed.counts().to_numpy().sum() == 3  # no text needed
+    with pytest.raises(ValueError, match="keep_text=True"):
+        streamed.kwic("Kyiv")
+    with pytest.raises(ValueError, match="keep_text=True"):
+        streamed.cooccurrence("sentence")
+    kept = matcher.scan((d for d in ["Kiev and Kyiv", "Kyiv"]), batch_size=1, keep_text=True)
+    assert kept.kwic("Kyiv")["post"].tolist() == ["and Kyiv", "", ""]

@@ -105,10 +105,18 @@ class Matcher:
     ) -> Matcher: ...
     def find(self, text: Any) -> list[Match]: ...
     def scan(
-        self, docs: list[Any], first_doc: int = 0, n_threads: int | None = None
+        self,
+        docs: list[Any],
+        first_doc: int = 0,
+        n_threads: int | None = None,
+        keep_text: bool = True,
     ) -> ScanResult: ...
     def scan_arrow(
-        self, source: Any, first_doc: int = 0, n_threads: int | None = None
+        self,
+        source: Any,
+        first_doc: int = 0,
+        n_threads: int | None = None,
+        keep_text: bool = True,
     ) -> ScanResult: ...
     def entities(self) -> list[tuple[str, str | None]]: ...
     def alias_texts(self) -> list[str]: ...

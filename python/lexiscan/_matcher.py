@@ -166,6 +166,7 @@ class Matcher:
         n_threads: int | None = None,
         batch_size: int = _DEFAULT_BATCH,
         progress: bool | None = None,
+        keep_text: bool | None = None,
     ) -> ScanResult:
         """Find all matches in many documents, in parallel with the GIL released.
 
@@ -174,7 +175,9 @@ class Matcher:
         values (None, NaN, pandas.NA) are documents without matches. `n_threads` defaults to
         all cores (or the LEXISCAN_NUM_THREADS environment variable). Documents go to Rust
         `batch_size` at a time; `progress=True` shows a tqdm bar over them (None: only for
-        scans of more than ten batches), which works in notebooks and terminals alike.
+        scans of more than ten batches), which works in notebooks and terminals alike. The
+        result keeps the documents for kwic, highlight and sentence/word co-occurrence; for an
+        iterator (a stream) it does not unless ``keep_text=True``, so memory stays one batch.
 
         >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
         >>> docs = pd.Series(["Kiev, now Kyiv", None], index=["a", "b"])
@@ -186,7 +189,7 @@ class Matcher:
         native = _lexiscan.ScanResult()
         n_docs = 0
         keys: pd.Index | None = None
-        for part in self._scan_parts(docs, n_threads, batch_size, progress):
+        for part in self._scan_parts(docs, n_threads, batch_size, progress, keep_text):
             native.extend(part._native)
             n_docs, keys = part.n_docs, part._keys
         return ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
@@ -217,7 +220,7 @@ class Matcher:
         writer = None
         found = 0
         try:
-            for part in self._scan_parts(docs, n_threads, batch_size, progress):
+            for part in self._scan_parts(docs, n_threads, batch_size, progress, False):
                 table = part.to_arrow()
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema)
@@ -236,6 +239,7 @@ class Matcher:
         n_threads: int | None,
         batch_size: int,
         progress: bool | None,
+        keep_text: bool | None,
     ) -> Iterator[ScanResult]:
         """The results of one batch at a time (document keys as in `scan`)."""
         if isinstance(docs, (str, bytes)):
@@ -248,13 +252,17 @@ class Matcher:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
         keys: pd.Index | None = None
+        if keep_text is None:  # documents already in memory are kept; a stream's are not
+            keep_text = isinstance(docs, (list, tuple, pd.Series, Mapping)) or (
+                _arrow_source(docs) is not None
+            )
         arrow = _arrow_source(docs)
         if arrow is not None:
             # Strings already in Arrow memory are read in place, all at once: batching would
             # only copy them.
             if isinstance(docs, pd.Series):
                 keys = docs.index
-            native = self._native.scan_arrow(arrow, 0, n_threads)
+            native = self._native.scan_arrow(arrow, 0, n_threads, keep_text)
             yield ScanResult(
                 native, self._entities, self._alias_texts, keys, native.document_count()
             )
@@ -268,7 +276,7 @@ class Matcher:
         bar = _progress_bar(progress, total, batch_size)
         try:
             for batch in _batches(docs, batch_size):
-                native = self._native.scan(batch, n_docs, n_threads)
+                native = self._native.scan(batch, n_docs, n_threads, keep_text)
                 n_docs += len(batch)
                 if bar is not None:
                     bar.update(len(batch))

@@ -145,6 +145,7 @@ impl PyMatcher {
         docs: Vec<Option<DocText>>,
         first_doc: u64,
         n_threads: Option<usize>,
+        keep_text: bool,
     ) -> PyResult<PyScanResult> {
         let matcher = self.inner.clone();
         let texts: Vec<Option<&str>> = docs.iter().map(|d| d.as_deref()).collect();
@@ -152,9 +153,12 @@ impl PyMatcher {
             crate::scan::scan_cancellable(&matcher, &texts, first_doc, n_threads, cancel)
         })?;
         drop(texts);
+        let n_docs = docs.len();
         Ok(PyScanResult {
             inner: result,
-            docs,
+            docs: if keep_text { docs } else { Vec::new() },
+            n_docs,
+            texts_kept: keep_text,
         })
     }
 }
@@ -204,35 +208,38 @@ impl PyMatcher {
             .collect())
     }
 
-    /// Scan a list of documents; document keys are `first_doc + position`.
-    #[pyo3(signature = (docs, first_doc=0, n_threads=None))]
+    /// Scan a list of documents; document keys are `first_doc + position`. `keep_text=False`
+    /// lets the documents go after the scan (streams), at the cost of the text analyses.
+    #[pyo3(signature = (docs, first_doc=0, n_threads=None, keep_text=true))]
     fn scan(
         &self,
         py: Python<'_>,
         docs: &Bound<'_, PyList>,
         first_doc: u64,
         n_threads: Option<usize>,
+        keep_text: bool,
     ) -> PyResult<PyScanResult> {
         let docs = docs
             .iter()
             .enumerate()
             .map(|(i, item)| Ok(document(&item, first_doc + i as u64)?.map(DocText::Python)))
             .collect::<PyResult<Vec<_>>>()?;
-        self.scan_documents(py, docs, first_doc, n_threads)
+        self.scan_documents(py, docs, first_doc, n_threads, keep_text)
     }
 
     /// Scan every document of an object with `__arrow_c_stream__` (pyarrow, polars, pandas),
     /// read in place; nulls are missing documents.
-    #[pyo3(signature = (source, first_doc=0, n_threads=None))]
+    #[pyo3(signature = (source, first_doc=0, n_threads=None, keep_text=true))]
     fn scan_arrow(
         &self,
         py: Python<'_>,
         source: &Bound<'_, PyAny>,
         first_doc: u64,
         n_threads: Option<usize>,
+        keep_text: bool,
     ) -> PyResult<PyScanResult> {
         let docs = from_arrow_stream(source)?;
-        self.scan_documents(py, docs, first_doc, n_threads)
+        self.scan_documents(py, docs, first_doc, n_threads, keep_text)
     }
 
     /// (name, label) of each entity of the compiled lexicon.

@@ -11,11 +11,39 @@ use pyo3::types::{PyBytes, PyList, PyString};
 use std::collections::HashMap;
 
 #[pyclass(name = "ScanResult", module = "lexiscan._lexiscan")]
-#[derive(Default)]
 pub struct PyScanResult {
     pub inner: ScanResult,
     /// The scanned documents by position (None: missing); they share the caller's strings.
+    /// Empty when the texts were not kept (a stream scanned batch by batch).
     pub docs: Vec<Option<DocText>>,
+    pub n_docs: usize,
+    pub texts_kept: bool,
+}
+
+impl Default for PyScanResult {
+    fn default() -> Self {
+        Self {
+            inner: ScanResult::default(),
+            docs: Vec::new(),
+            n_docs: 0,
+            texts_kept: true,
+        }
+    }
+}
+
+impl PyScanResult {
+    /// The documents, for analyses that need their text.
+    fn texts(&self) -> PyResult<&[Option<DocText>]> {
+        if self.texts_kept {
+            Ok(&self.docs)
+        } else {
+            Err(PyValueError::new_err(
+                "this result did not keep its documents (they came from an iterator, scanned \
+                 batch by batch so memory stays bounded); scan with keep_text=True to use kwic, \
+                 highlight, or sentence and word co-occurrence",
+            ))
+        }
+    }
 }
 
 /// A little-endian u32 column from Python bytes (numpy `astype("<u4").tobytes()`).
@@ -61,7 +89,13 @@ impl PyScanResult {
     /// Append the matches of the next batch (its document keys must follow this one's).
     fn extend(&mut self, mut other: PyRefMut<'_, PyScanResult>) {
         self.inner.extend(std::mem::take(&mut other.inner));
-        self.docs.append(&mut other.docs);
+        self.n_docs += other.n_docs;
+        if self.texts_kept && other.texts_kept {
+            self.docs.append(&mut other.docs);
+        } else {
+            self.texts_kept = false;
+            self.docs = Vec::new();
+        }
     }
 
     /// Mentions per (document, key): columns doc (u64), key (u32), count (u32).
@@ -100,7 +134,7 @@ impl PyScanResult {
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let key = u32_column(key, self.inner.len(), "key")?;
         let groups = doc_group
-            .map(|g| u32_column(g, self.docs.len(), "doc_group"))
+            .map(|g| u32_column(g, self.n_docs, "doc_group"))
             .transpose()?;
         if key.iter().any(|&k| k as usize >= n_keys)
             || groups.iter().flatten().any(|&g| g as usize >= n_groups)
@@ -152,12 +186,17 @@ impl PyScanResult {
             out
         };
         let pairs = if let Ok(words) = window.extract::<u64>() {
+            self.texts()?;
             run_detached(py, || {
                 let word = positions(context::word_index);
                 Ok(cooccurrence::within_words(&r.doc, &word, &key, words))
             })?
         } else {
-            match window.extract::<String>()?.as_str() {
+            let window = window.extract::<String>()?;
+            if window == "sentence" {
+                self.texts()?;
+            }
+            match window.as_str() {
                 "document" => run_detached(py, || Ok(cooccurrence::in_same_unit(&r.doc, &key)))?,
                 "sentence" => run_detached(py, || {
                     // number sentences globally: (doc, sentence) pairs are non-decreasing
@@ -208,7 +247,7 @@ impl PyScanResult {
         if rows.iter().any(|&i| i >= r.len()) {
             return Err(PyIndexError::new_err("match row out of range"));
         }
-        let docs = &self.docs;
+        let docs = self.texts()?;
         run_detached(py, || {
             // rows grouped by document, so each text's words are found once
             let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -236,7 +275,7 @@ impl PyScanResult {
     /// One document as HTML, with the given spans (start, end, label, colour) marked.
     fn highlight(&self, doc: usize, spans: Vec<(u64, u64, String, String)>) -> PyResult<String> {
         let text = self
-            .docs
+            .texts()?
             .get(doc)
             .ok_or_else(|| PyIndexError::new_err(format!("no document at position {doc}")))?;
         Ok(context::highlight_html(
@@ -251,7 +290,7 @@ impl PyScanResult {
 
     /// Number of documents scanned (missing ones included).
     fn document_count(&self) -> usize {
-        self.docs.len()
+        self.n_docs
     }
 
     /// A column as little-endian bytes: doc, start, end (uint64); entity, alias (uint32).
