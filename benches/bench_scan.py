@@ -249,6 +249,7 @@ class Contender:
     install: str | None = None  # how to install it, if missing
     missing: bool = False
     convert_s: list[float] = field(default_factory=list)  # lexiscan: to_pandas() time per scan
+    subset_mb: float | None = None  # slow peers are timed on the first documents only
 
 
 def lexiscan_contender(lexiscan: Any, spec: LexiconSpec, n_threads: int) -> Contender:
@@ -329,6 +330,101 @@ def pyahocorasick_contender(aliases: list[str]) -> Contender:
     return Contender(name, does_less, build, scan, install)
 
 
+def flashtext_contender(aliases: list[str], subset_mb: float) -> Contender:
+    install = "pip install flashtext"
+    does_less = "ASCII word boundaries ([A-Za-z0-9_]), lower() only, no folding; pure Python"
+    try:
+        from flashtext import KeywordProcessor
+    except ImportError:
+        return Contender("flashtext", does_less, _none, _none, install, missing=True)
+
+    def build() -> Any:
+        processor = KeywordProcessor(case_sensitive=False)
+        for pattern in lowered_patterns(aliases):
+            processor.add_keyword(pattern)
+        return processor
+
+    def scan(processor: Any, docs: list[str]) -> list[tuple[int, int, int, str]]:
+        out: list[tuple[int, int, int, str]] = []
+        for d, doc in enumerate(docs):
+            found = processor.extract_keywords(doc, span_info=True)
+            out.extend([(d, start, end, keyword) for keyword, start, end in found])
+        return out
+
+    name = f"flashtext (first {subset_mb:g} MB)"
+    return Contender(name, does_less, build, scan, install, subset_mb=subset_mb)
+
+
+def spacy_contender(aliases: list[str], subset_mb: float) -> Contender:
+    install = "pip install spacy"
+    does_less = "token-aligned (spaCy tokenizer), LOWER attribute only, no accent folding"
+    try:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+    except ImportError:
+        return Contender("spaCy PhraseMatcher", does_less, _none, _none, install, missing=True)
+
+    def build() -> Any:
+        nlp = spacy.blank("en")
+        nlp.max_length = 10**9
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        patterns = list(nlp.tokenizer.pipe(lowered_patterns(aliases)))
+        matcher.add("ALIAS", patterns)
+        return nlp, matcher
+
+    def scan(built: Any, docs: list[str]) -> list[tuple[int, int, int]]:
+        nlp, matcher = built
+        out: list[tuple[int, int, int]] = []
+        for d, doc in enumerate(nlp.tokenizer.pipe(docs)):
+            spans = matcher(doc, as_spans=True)
+            out.extend(
+                [(d, span.start_char, span.end_char) for span in spacy.util.filter_spans(spans)]
+            )
+        return out
+
+    name = f"spaCy PhraseMatcher (first {subset_mb:g} MB)"
+    return Contender(name, does_less, build, scan, install, subset_mb=subset_mb)
+
+
+def polars_contender(aliases: list[str]) -> Contender:
+    install = "pip install polars"
+    does_less = "ASCII case-insensitive, no boundaries, matched strings only (no offsets)"
+    try:
+        import polars as pl
+    except ImportError:
+        return Contender("polars extract_many", does_less, _none, _none, install, missing=True)
+
+    def build() -> Any:
+        return lowered_patterns(aliases)
+
+    def scan(patterns: Any, docs: list[str]) -> Any:
+        found = pl.Series(docs).str.extract_many(
+            patterns, ascii_case_insensitive=True, overlapping=False
+        )
+        return found.explode().drop_nulls()
+
+    return Contender("polars extract_many", does_less, build, scan, install)
+
+
+def regex_contender(aliases: list[str], subset_mb: float) -> Contender:
+    import re
+
+    does_less = "one alternation, IGNORECASE, \\b boundaries; no folding beyond that"
+
+    def build() -> Any:
+        patterns = sorted(lowered_patterns(aliases), key=len, reverse=True)
+        alternation = "|".join(re.escape(p) for p in patterns)
+        return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+    def scan(pattern: Any, docs: list[str]) -> list[tuple[int, int, int]]:
+        return [
+            (d, m.start(), m.end()) for d, doc in enumerate(docs) for m in pattern.finditer(doc)
+        ]
+
+    name = f"re alternation (first {subset_mb:g} MB)"
+    return Contender(name, does_less, build, scan, None, subset_mb=subset_mb)
+
+
 def _none(*_: Any) -> None:
     return None
 
@@ -347,6 +443,7 @@ class Timing:
     convert_s: float | None = None  # of scan_s, the time in to_pandas() (lexiscan only)
     skipped: str | None = None
     runs: list[tuple[float, float]] = field(default_factory=list)
+    mb: float | None = None  # MB scanned, when a subset of the corpus
 
 
 def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
@@ -355,6 +452,14 @@ def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
         timing.skipped = f"not installed: `{contender.install}`"
         print(f"SKIP {contender.name}: not installed; {contender.install}", file=sys.stderr)
         return timing
+    if contender.subset_mb is not None:
+        subset, size = [], 0
+        for doc in docs:
+            if size >= contender.subset_mb * MB:
+                break
+            subset.append(doc)
+            size += len(doc.encode("utf-8"))
+        docs, timing.mb = subset, size / MB
     counts = set()
     for run in range(repeat):
         gc.collect()
@@ -438,9 +543,12 @@ def report(
         if t.skipped:
             rows.append(f"| {t.name} | | | | | | skipped: {t.skipped} |")
             continue
-        speed = f"{base.scan_s / t.scan_s:.2f}×" if base and not base.skipped else "n/a"
+        t_mb = t.mb or mb
+        speed = (
+            f"{(t_mb / t.scan_s) / (mb / base.scan_s):.2f}×" if base and not base.skipped else "n/a"
+        )
         rows.append(
-            f"| {t.name} | {t.build_s:.3f} | {t.scan_s:.3f} | {mb / t.scan_s:,.1f} "
+            f"| {t.name} | {t.build_s:.3f} | {t.scan_s:.3f} | {t_mb / t.scan_s:,.1f} "
             f"| {t.matches:,} | {speed} | {t.does_less} |"
         )
     n_patterns = len(lowered_patterns(spec.aliases()))
@@ -512,6 +620,12 @@ def main(argv: list[str] | None = None) -> int:
         help="results file (default benches/results/bench_scan.md)",
     )
     parser.add_argument("--no-save", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--slow-mb",
+        type=float,
+        default=5.0,
+        help="MB that the pure-Python peers (flashtext, spaCy, re) scan (default 5)",
+    )
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
 
@@ -540,6 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         lexiscan_contender(lexiscan, spec, int(n)) for n in args.threads.split(",") if n.strip()
     ]
     contenders += [ahocorasick_rs_contender(aliases), pyahocorasick_contender(aliases)]
+    contenders += [
+        polars_contender(aliases),
+        flashtext_contender(aliases, args.slow_mb),
+        spacy_contender(aliases, args.slow_mb),
+        regex_contender(aliases, args.slow_mb / 10),  # backtracking: ten times less text
+    ]
     timings = [measure(c, docs, args.repeat) for c in contenders]
 
     table = report(timings, docs, n_bytes, spec, args)
