@@ -26,12 +26,24 @@ import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from peers import (
+    Contender,
+    ahocorasick_rs_contender,
+    flashtext_contender,
+    lexiscan_contender,
+    lowered_patterns,
+    polars_contender,
+    pyahocorasick_contender,
+    regex_contender,
+    spacy_contender,
+)
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "bench_scan.md"
@@ -237,197 +249,7 @@ def make_lexicon_spec(lexiscan: Any, texts: list[str], n_aliases: int, seed: int
 
 
 # --------------------------------------------------------------------------------------------
-# Contenders
-
-
-@dataclass
-class Contender:
-    name: str
-    does_less: str  # what it does less than lexiscan, in a few words
-    build: Callable[[], Any]  # -> a ready matcher, from the alias specs
-    scan: Callable[[Any, list[str]], Any]  # (matcher, docs) -> all matches, with len()
-    install: str | None = None  # how to install it, if missing
-    missing: bool = False
-    convert_s: list[float] = field(default_factory=list)  # lexiscan: to_pandas() time per scan
-    subset_mb: float | None = None  # slow peers are timed on the first documents only
-
-
-def lexiscan_contender(lexiscan: Any, spec: LexiconSpec, n_threads: int) -> Contender:
-    def build() -> Any:
-        lex = lexiscan.Lexicon()
-        for s in spec.specs:
-            lex.add(s.entity, s.aliases, label=s.label, case_sensitive=s.case_sensitive)
-        return lexiscan.Matcher(lex)
-
-    def scan(matcher: Any, docs: list[str]) -> Any:
-        result = matcher.scan(docs, n_threads=n_threads)
-        t0 = time.perf_counter()
-        frame = result.to_pandas()
-        contender.convert_s.append(time.perf_counter() - t0)
-        return frame
-
-    threads = "thread" if n_threads == 1 else "threads"
-    contender = Contender(f"lexiscan, {n_threads} {threads}", "—", build, scan)
-    return contender
-
-
-def lowered_patterns(aliases: list[str]) -> list[str]:
-    return list(dict.fromkeys(a.lower() for a in aliases))
-
-
-def ahocorasick_rs_contender(aliases: list[str]) -> Contender:
-    install = "pip install ahocorasick-rs"
-    does_less = "lower() only, no accents/spaces/dashes/quotes folding, no whole-word check"
-    try:
-        import ahocorasick_rs
-    except ImportError:
-        return Contender("ahocorasick_rs", does_less, _none, _none, install, missing=True)
-
-    def build() -> Any:
-        patterns = lowered_patterns(aliases)
-        ac = ahocorasick_rs.AhoCorasick(
-            patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-        )
-        return ac, patterns
-
-    def scan(built: Any, docs: list[str]) -> list[tuple[int, int, int, str]]:
-        ac, patterns = built
-        find = ac.find_matches_as_indexes
-        out: list[tuple[int, int, int, str]] = []
-        for d, doc in enumerate(docs):
-            out.extend([(d, start, end, patterns[i]) for i, start, end in find(doc.lower())])
-        return out
-
-    return Contender("ahocorasick_rs", does_less, build, scan, install)
-
-
-def pyahocorasick_contender(aliases: list[str]) -> Contender:
-    install = "pip install pyahocorasick"
-    does_less = "lower() only, no accents/spaces/dashes/quotes folding, no whole-word check"
-    try:
-        import ahocorasick
-    except ImportError:
-        return Contender("pyahocorasick", does_less, _none, _none, install, missing=True)
-    longest = hasattr(ahocorasick.Automaton(), "iter_long")
-    name = "pyahocorasick (iter_long)" if longest else "pyahocorasick (iter, overlapping)"
-    if not longest:
-        does_less += "; overlapping matches (no iter_long in this version)"
-
-    def build() -> Any:
-        automaton = ahocorasick.Automaton()
-        for pattern in lowered_patterns(aliases):
-            automaton.add_word(pattern, (len(pattern), pattern))
-        automaton.make_automaton()
-        return automaton
-
-    def scan(automaton: Any, docs: list[str]) -> list[tuple[int, int, int, str]]:
-        out: list[tuple[int, int, int, str]] = []
-        for d, doc in enumerate(docs):
-            found = automaton.iter_long(doc.lower()) if longest else automaton.iter(doc.lower())
-            out.extend([(d, last - n + 1, last + 1, p) for last, (n, p) in found])
-        return out
-
-    return Contender(name, does_less, build, scan, install)
-
-
-def flashtext_contender(aliases: list[str], subset_mb: float) -> Contender:
-    install = "pip install flashtext"
-    does_less = "ASCII word boundaries ([A-Za-z0-9_]), lower() only, no folding; pure Python"
-    try:
-        from flashtext import KeywordProcessor
-    except ImportError:
-        return Contender("flashtext", does_less, _none, _none, install, missing=True)
-
-    def build() -> Any:
-        processor = KeywordProcessor(case_sensitive=False)
-        for pattern in lowered_patterns(aliases):
-            processor.add_keyword(pattern)
-        return processor
-
-    def scan(processor: Any, docs: list[str]) -> list[tuple[int, int, int, str]]:
-        out: list[tuple[int, int, int, str]] = []
-        for d, doc in enumerate(docs):
-            found = processor.extract_keywords(doc, span_info=True)
-            out.extend([(d, start, end, keyword) for keyword, start, end in found])
-        return out
-
-    name = f"flashtext (first {subset_mb:g} MB)"
-    return Contender(name, does_less, build, scan, install, subset_mb=subset_mb)
-
-
-def spacy_contender(aliases: list[str], subset_mb: float) -> Contender:
-    install = "pip install spacy"
-    does_less = "token-aligned (spaCy tokenizer), LOWER attribute only, no accent folding"
-    try:
-        import spacy
-        from spacy.matcher import PhraseMatcher
-    except ImportError:
-        return Contender("spaCy PhraseMatcher", does_less, _none, _none, install, missing=True)
-
-    def build() -> Any:
-        nlp = spacy.blank("en")
-        nlp.max_length = 10**9
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        patterns = list(nlp.tokenizer.pipe(lowered_patterns(aliases)))
-        matcher.add("ALIAS", patterns)
-        return nlp, matcher
-
-    def scan(built: Any, docs: list[str]) -> list[tuple[int, int, int]]:
-        nlp, matcher = built
-        out: list[tuple[int, int, int]] = []
-        for d, doc in enumerate(nlp.tokenizer.pipe(docs)):
-            spans = matcher(doc, as_spans=True)
-            out.extend(
-                [(d, span.start_char, span.end_char) for span in spacy.util.filter_spans(spans)]
-            )
-        return out
-
-    name = f"spaCy PhraseMatcher (first {subset_mb:g} MB)"
-    return Contender(name, does_less, build, scan, install, subset_mb=subset_mb)
-
-
-def polars_contender(aliases: list[str]) -> Contender:
-    install = "pip install polars"
-    does_less = "ASCII case-insensitive, no boundaries, matched strings only (no offsets)"
-    try:
-        import polars as pl
-    except ImportError:
-        return Contender("polars extract_many", does_less, _none, _none, install, missing=True)
-
-    def build() -> Any:
-        return lowered_patterns(aliases)
-
-    def scan(patterns: Any, docs: list[str]) -> Any:
-        found = pl.Series(docs).str.extract_many(
-            patterns, ascii_case_insensitive=True, overlapping=False
-        )
-        return found.explode().drop_nulls()
-
-    return Contender("polars extract_many", does_less, build, scan, install)
-
-
-def regex_contender(aliases: list[str], subset_mb: float) -> Contender:
-    import re
-
-    does_less = "one alternation, IGNORECASE, \\b boundaries; no folding beyond that"
-
-    def build() -> Any:
-        patterns = sorted(lowered_patterns(aliases), key=len, reverse=True)
-        alternation = "|".join(re.escape(p) for p in patterns)
-        return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
-
-    def scan(pattern: Any, docs: list[str]) -> list[tuple[int, int, int]]:
-        return [
-            (d, m.start(), m.end()) for d, doc in enumerate(docs) for m in pattern.finditer(doc)
-        ]
-
-    name = f"re alternation (first {subset_mb:g} MB)"
-    return Contender(name, does_less, build, scan, None, subset_mb=subset_mb)
-
-
-def _none(*_: Any) -> None:
-    return None
-
+# Contenders: see peers.py
 
 # --------------------------------------------------------------------------------------------
 # Timing and report
