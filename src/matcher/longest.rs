@@ -8,10 +8,11 @@
 //! its end check never hides a shorter valid one. With case-sensitive and case-insensitive
 //! aliases there are two foldings; their next groups are merged by (start, longest).
 
-use super::{Candidate, Pass};
+use super::word_starts::{word_end, WordStartAutomaton};
+use super::{Candidate, Pass, Search};
 use crate::chars::is_word_char;
 use crate::normalize::{fold_with_offsets, Folded};
-use aho_corasick::{Anchored, Input};
+use aho_corasick::{AhoCorasick, Anchored, Input, PatternID};
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -29,7 +30,9 @@ pub(super) fn find(passes: &[Pass], text: &str, whole_words: bool) -> Vec<Candid
         let folded = fold_with_offsets(text, pass.fold);
         let mut from = 0;
         let mut first_row = 0;
-        while let Some(span) = next_group(pass, &folded, from, whole_words, &mut out) {
+        let mut scratch = Vec::new();
+        while let Some(span) = next_group(pass, &folded, from, whole_words, &mut out, &mut scratch)
+        {
             one_row_per_entity(&mut out, first_row);
             first_row = out.len();
             from = span.folded_end;
@@ -41,8 +44,18 @@ pub(super) fn find(passes: &[Pass], text: &str, whole_words: bool) -> Vec<Candid
         .map(|p| fold_with_offsets(text, p.fold))
         .collect();
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); passes.len()];
+    let mut scratch = Vec::new();
     let mut next: Vec<Option<Span>> = (0..passes.len())
-        .map(|i| next_group(&passes[i], &folded[i], 0, whole_words, &mut rows[i]))
+        .map(|i| {
+            next_group(
+                &passes[i],
+                &folded[i],
+                0,
+                whole_words,
+                &mut rows[i],
+                &mut scratch,
+            )
+        })
         .collect();
     loop {
         let best = next
@@ -65,7 +78,14 @@ pub(super) fn find(passes: &[Pass], text: &str, whole_words: bool) -> Vec<Candid
                 Some(_) => folded[i].folded_at_or_after(end),
             };
             rows[i].clear();
-            next[i] = next_group(&passes[i], &folded[i], resume, whole_words, &mut rows[i]);
+            next[i] = next_group(
+                &passes[i],
+                &folded[i],
+                resume,
+                whole_words,
+                &mut rows[i],
+                &mut scratch,
+            );
         }
         one_row_per_entity(&mut out, first_row);
     }
@@ -89,9 +109,78 @@ fn one_row_per_entity(out: &mut Vec<Candidate>, first_row: usize) {
 }
 
 /// The first span at or after folded position `from` with a valid candidate; its rows are
-/// appended to `rows`.
+/// appended to `rows`. `scratch` is a buffer for the aliases found at one start.
 fn next_group(
     pass: &Pass,
+    folded: &Folded,
+    from: usize,
+    whole_words: bool,
+    rows: &mut Vec<Candidate>,
+    scratch: &mut Vec<(usize, PatternID)>,
+) -> Option<Span> {
+    match &pass.search {
+        Search::WordStarts(automaton) => {
+            next_group_at_word_starts(pass, automaton, folded, from, rows, scratch)
+        }
+        Search::Unanchored(automaton) => {
+            next_group_unanchored(pass, automaton, folded, from, whole_words, rows)
+        }
+    }
+}
+
+/// Whole words, every alias starting with a word character: walk from each word start.
+fn next_group_at_word_starts(
+    pass: &Pass,
+    automaton: &WordStartAutomaton,
+    folded: &Folded,
+    from: usize,
+    rows: &mut Vec<Candidate>,
+    found: &mut Vec<(usize, PatternID)>,
+) -> Option<Span> {
+    let text = folded.text();
+    let mut at = from;
+    while let Some(start) = automaton.next_start(text, at) {
+        found.clear();
+        automaton.patterns_at(text.as_bytes(), start, found);
+        if !found.is_empty() {
+            if let Some(original_start) = folded.original_start(start) {
+                let mark = rows.len();
+                let mut best = None;
+                // Longest first: a longer valid span wins; only a prefix entry can give a
+                // shorter alias an equal or longer span.
+                for &(end, pattern) in found.iter().rev() {
+                    consider(
+                        pass,
+                        folded,
+                        original_start,
+                        end,
+                        pattern,
+                        true,
+                        rows,
+                        mark,
+                        &mut best,
+                    );
+                    if best.is_some() && !pass.has_prefix {
+                        break;
+                    }
+                }
+                if best.is_some() {
+                    return best;
+                }
+            }
+        }
+        // Past this word (or this one non-word byte): nothing valid starts inside a word.
+        at = match word_end(text, start) {
+            end if end > start => end,
+            _ => start + folded.char_at(start).map_or(1, char::len_utf8),
+        };
+    }
+    None
+}
+
+fn next_group_unanchored(
+    pass: &Pass,
+    automaton: &AhoCorasick,
     folded: &Folded,
     from: usize,
     whole_words: bool,
@@ -100,24 +189,12 @@ fn next_group(
     let hay = folded.text();
     let mut at = from;
     while at < hay.len() {
-        let found = pass.automaton.find(Input::new(hay).range(at..))?;
+        let found = automaton.find(Input::new(hay).range(at..))?;
         let start = found.start();
-        if let Some(span) = group_at(pass, folded, found, whole_words, rows) {
+        if let Some(span) = group_at(pass, automaton, folded, found, whole_words, rows) {
             return Some(span);
         }
         at = start + folded.char_at(start).map_or(1, char::len_utf8);
-        // When every alias begins with a letter or digit, none can start inside a word: skip
-        // the rest of this one instead of trying each of its characters.
-        if whole_words
-            && pass.all_start_with_word
-            && folded.char_before(at).is_some_and(is_word_char)
-        {
-            at += hay[at..]
-                .chars()
-                .take_while(|&c| is_word_char(c))
-                .map(char::len_utf8)
-                .sum::<usize>();
-        }
     }
     None
 }
@@ -126,6 +203,7 @@ fn next_group(
 /// (one per alias, in pattern order) are appended to `rows`.
 fn group_at(
     pass: &Pass,
+    automaton: &AhoCorasick,
     folded: &Folded,
     longest: aho_corasick::Match,
     whole_words: bool,
@@ -143,39 +221,17 @@ fn group_at(
     let mut best: Option<Span> = None;
     let mut found = Some(longest);
     while let Some(m) = found {
-        let pattern = &pass.patterns[m.pattern().as_usize()];
-        let glued_after =
-            whole_words && pattern.word_at_end && folded.char_at(m.end()).is_some_and(is_word_char);
-        for &(alias, entity, prefix) in &pattern.aliases {
-            let folded_end = if prefix {
-                word_end(folded, m.end())
-            } else if glued_after {
-                continue;
-            } else {
-                m.end()
-            };
-            let Some(end) = folded.original_end(folded_end) else {
-                continue;
-            };
-            match best {
-                Some(b) if b.end > end => continue,
-                Some(b) if b.end == end => {}
-                _ => {
-                    rows.truncate(mark);
-                    best = Some(Span {
-                        start: original_start,
-                        end,
-                        folded_end,
-                    });
-                }
-            }
-            rows.push(Candidate {
-                start: original_start,
-                end,
-                entity,
-                alias,
-            });
-        }
+        consider(
+            pass,
+            folded,
+            original_start,
+            m.end(),
+            m.pattern(),
+            whole_words,
+            rows,
+            mark,
+            &mut best,
+        );
         // Only a prefix entry can give a shorter alias an equal or longer span.
         if best.is_some() && !pass.has_prefix {
             break;
@@ -186,18 +242,60 @@ fn group_at(
                 let shorter = Input::new(hay)
                     .range(start..m.end() - 1)
                     .anchored(Anchored::Yes);
-                pass.automaton.find(shorter)
+                automaton.find(shorter)
             })
             .flatten();
     }
     best
 }
 
-/// A prefix entry takes in the rest of the word it starts.
-fn word_end(folded: &Folded, from: usize) -> usize {
-    from + folded.text()[from..]
-        .chars()
-        .take_while(|&c| is_word_char(c))
-        .map(char::len_utf8)
-        .sum::<usize>()
+/// One alias found from `original_start` to folded byte `end`: if its span is valid and at
+/// least as long as the best so far, its rows join `rows` (those of shorter spans are dropped,
+/// back to `mark`).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn consider(
+    pass: &Pass,
+    folded: &Folded,
+    original_start: usize,
+    end: usize,
+    pattern: PatternID,
+    whole_words: bool,
+    rows: &mut Vec<Candidate>,
+    mark: usize,
+    best: &mut Option<Span>,
+) {
+    let pattern = &pass.patterns[pattern.as_usize()];
+    let glued_after =
+        whole_words && pattern.word_at_end && folded.char_at(end).is_some_and(is_word_char);
+    for &(alias, entity, prefix) in &pattern.aliases {
+        let folded_end = if prefix {
+            word_end(folded.text(), end)
+        } else if glued_after {
+            continue;
+        } else {
+            end
+        };
+        let Some(original_end) = folded.original_end(folded_end) else {
+            continue;
+        };
+        match *best {
+            Some(b) if b.end > original_end => continue,
+            Some(b) if b.end == original_end => {}
+            _ => {
+                rows.truncate(mark);
+                *best = Some(Span {
+                    start: original_start,
+                    end: original_end,
+                    folded_end,
+                });
+            }
+        }
+        rows.push(Candidate {
+            start: original_start,
+            end: original_end,
+            entity,
+            alias,
+        });
+    }
 }

@@ -5,6 +5,7 @@
 //! candidates that the greedy choice would throw away (see `longest`).
 
 mod longest;
+mod word_starts;
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
@@ -14,6 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
+use word_starts::WordStartAutomaton;
 
 /// Whether letter case matters for every alias or only for those added as case-sensitive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,16 +72,24 @@ struct Pattern {
     word_at_end: bool,
 }
 
+/// How a pass finds its patterns.
+#[derive(Debug)]
+enum Search {
+    /// Overlapping mode, or aliases that may start anywhere: an unanchored automaton.
+    Unanchored(AhoCorasick),
+    /// Whole words with every alias starting with a letter or digit (the usual case): anchored
+    /// walks from word starts only.
+    WordStarts(Box<WordStartAutomaton>),
+}
+
 /// One automaton over one folding of the document.
 #[derive(Debug)]
 struct Pass {
     fold: FoldOptions,
-    automaton: AhoCorasick,
+    search: Search,
     patterns: Vec<Pattern>,
     /// Whether any alias is a prefix entry (only those can outgrow their pattern).
     has_prefix: bool,
-    /// Whether every pattern begins with a word character (then none starts inside a word).
-    all_start_with_word: bool,
 }
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -112,7 +122,14 @@ struct Candidate {
 impl Matcher {
     /// Compile `lexicon` with `options`. A shared lexicon (`Arc`) is kept, not copied.
     pub fn new(lexicon: impl Into<Arc<Lexicon>>, options: MatchOptions) -> Result<Self> {
-        let lexicon: Arc<Lexicon> = lexicon.into();
+        Self::with_search(lexicon.into(), options, SearchChoice::Auto)
+    }
+
+    fn with_search(
+        lexicon: Arc<Lexicon>,
+        options: MatchOptions,
+        choice: SearchChoice,
+    ) -> Result<Self> {
         let accent_fold = options.accents == AccentMode::Fold;
         let mut passes = Vec::new();
         for case_fold in [true, false] {
@@ -124,7 +141,7 @@ impl Matcher {
                 let alias_case_fold = !sensitive && options.case == CaseMode::Insensitive;
                 alias_case_fold == case_fold
             };
-            if let Some(pass) = build_pass(&lexicon, fold, options.overlapping, wanted)? {
+            if let Some(pass) = build_pass(&lexicon, fold, options, choice, wanted)? {
                 passes.push(pass);
             }
         }
@@ -164,8 +181,11 @@ impl Matcher {
     fn candidates(&self, text: &str) -> Vec<Candidate> {
         let mut found = Vec::new();
         for pass in &self.passes {
+            let Search::Unanchored(automaton) = &pass.search else {
+                unreachable!("overlapping mode builds unanchored automata")
+            };
             let folded = fold_with_offsets(text, pass.fold);
-            for m in pass.automaton.find_overlapping_iter(folded.text()) {
+            for m in automaton.find_overlapping_iter(folded.text()) {
                 let pattern = &pass.patterns[m.pattern().as_usize()];
                 let Some(start) = folded.original_start(m.start()) else {
                     continue;
@@ -223,10 +243,19 @@ impl Matcher {
 /// Up to this many bytes of folded patterns (~25,000 names) the automaton is a DFA.
 const DFA_MAX_PATTERN_BYTES: usize = 300_000;
 
+/// Which search a non-overlapping whole-word pass uses; tests force each to compare them.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SearchChoice {
+    Auto,
+    WordStarts,
+}
+
 fn build_pass(
     lexicon: &Lexicon,
     fold: FoldOptions,
-    overlapping: bool,
+    options: MatchOptions,
+    choice: SearchChoice,
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
     let mut by_text: HashMap<String, usize> = HashMap::new();
@@ -265,30 +294,40 @@ fn build_pass(
     // A DFA searches ~3x faster than the contiguous NFA but takes far more memory; the crate
     // picks it only for tiny pattern sets, so choose it ourselves while it stays small.
     let pattern_bytes: usize = texts.iter().map(String::len).sum();
-    let kind = (pattern_bytes <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
-    // Overlapping search needs standard semantics; the greedy walk needs leftmost-longest,
-    // searched both unanchored (the next start) and anchored (the shorter aliases at a start).
-    let (match_kind, start_kind) = if overlapping {
-        (MatchKind::Standard, StartKind::Unanchored)
-    } else {
-        (MatchKind::LeftmostLongest, StartKind::Both)
-    };
-    let automaton = AhoCorasick::builder()
-        .match_kind(match_kind)
-        .start_kind(start_kind)
-        .kind(kind)
-        .build(&texts)
-        .map_err(|e| Error::Automaton(e.to_string()))?;
+    let small = pattern_bytes <= DFA_MAX_PATTERN_BYTES;
     let has_prefix = patterns
         .iter()
         .any(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix));
-    let all_start_with_word = patterns.iter().all(|p| p.word_at_start);
+    // Walks from word starts touch only the top of the trie, where the unanchored search of a
+    // big NFA keeps following failure links across it: 2x faster with a million aliases. A
+    // small lexicon's DFA searches faster unanchored (and with a prefilter for few patterns).
+    let word_starts = match choice {
+        SearchChoice::Auto => !small,
+        SearchChoice::WordStarts => true,
+    };
+    let search = if options.whole_words && !options.overlapping && word_starts {
+        Search::WordStarts(Box::new(WordStartAutomaton::build(&texts)?))
+    } else {
+        // Overlapping search needs standard semantics; the greedy walk needs leftmost-longest,
+        // searched both unanchored (the next start) and anchored (the shorter aliases there).
+        let (match_kind, start_kind) = if options.overlapping {
+            (MatchKind::Standard, StartKind::Unanchored)
+        } else {
+            (MatchKind::LeftmostLongest, StartKind::Both)
+        };
+        let automaton = AhoCorasick::builder()
+            .match_kind(match_kind)
+            .start_kind(start_kind)
+            .kind(small.then_some(AhoCorasickKind::DFA))
+            .build(&texts)
+            .map_err(|e| Error::Automaton(e.to_string()))?;
+        Search::Unanchored(automaton)
+    };
     Ok(Some(Pass {
         fold,
-        automaton,
+        search,
         patterns,
         has_prefix,
-        all_start_with_word,
     }))
 }
 

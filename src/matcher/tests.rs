@@ -167,3 +167,75 @@ fn prefix_entries_take_the_rest_of_the_word() {
     .unwrap();
     assert_eq!(texts(&loose, "reinvaders"), ["invaders"]);
 }
+
+/// A tiny deterministic generator, so the differential test needs no dependency.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+
+    fn text(&mut self, pieces: &[&str], max: usize) -> String {
+        (0..self.below(max) + 1)
+            .map(|_| pieces[self.below(pieces.len())])
+            .collect()
+    }
+}
+
+#[test]
+fn word_start_walks_agree_with_the_unanchored_search() {
+    // Letters that fold together, separators that fold or glue, prefix stars, odd first chars.
+    let alias_pieces = [
+        "a", "b", "ab", "É", "e", "ss", "ß", " ", "-", "'", "(", ".", "7", "Ж", "ж",
+    ];
+    let text_pieces = [
+        "a", "b", "A", "É", "é", "e", "ss", "ß", " ", "  ", "\n", "-", "–", "’", "'", "(", ".",
+        "7", "Ж", "x", "😀", "\u{0301}",
+    ];
+    let mut rng = Lcg(7);
+    for case in 0..3000 {
+        let mut lex = Lexicon::new();
+        for i in 0..rng.below(6) + 1 {
+            let mut alias = rng.text(&alias_pieces, 4);
+            if rng.below(5) == 0 {
+                alias.push('*');
+            }
+            let sensitive = rng.below(4) == 0;
+            // Aliases that fold to nothing are refused by the lexicon; skip them.
+            let _ = lex.add(&format!("E{i}"), &[alias.as_str()], None, sensitive);
+        }
+        if lex.aliases().is_empty() {
+            continue;
+        }
+        let lex = Arc::new(lex);
+        for accents in [AccentMode::Fold, AccentMode::Keep] {
+            for case_mode in [CaseMode::Insensitive, CaseMode::Sensitive] {
+                let options = MatchOptions {
+                    case: case_mode,
+                    accents,
+                    ..MatchOptions::default()
+                };
+                let Ok(auto) = Matcher::with_search(lex.clone(), options, SearchChoice::Auto)
+                else {
+                    continue;
+                };
+                let walks =
+                    Matcher::with_search(lex.clone(), options, SearchChoice::WordStarts).unwrap();
+                for _ in 0..5 {
+                    let text = rng.text(&text_pieces, 12);
+                    assert_eq!(
+                        auto.find(&text).unwrap(),
+                        walks.find(&text).unwrap(),
+                        "case {case}: {text:?} with {:?} {options:?}",
+                        lex.aliases()
+                    );
+                }
+            }
+        }
+    }
+}
