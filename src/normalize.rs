@@ -325,15 +325,53 @@ fn is_plain_ascii(b: u8) -> bool {
 #[inline]
 fn plain_run_len(bytes: &[u8]) -> usize {
     let mut j = 1;
-    while j < bytes.len() {
-        let b = bytes[j];
+    loop {
+        // Eight bytes at a time (most text is long runs of these) up to the first byte that
+        // may end the run: not ASCII, a control or whitespace byte other than a single space,
+        // or a dash. That byte and the last few are then looked at one at a time.
+        while let (Some(chunk), Some(before)) = (word_at(bytes, j), word_at(bytes, j - 1)) {
+            let stop = (chunk & HIGH_BITS)
+                | below_space(chunk)
+                | bytes_equal(chunk, b'-')
+                | (bytes_equal(chunk, b' ') & bytes_equal(before, b' '));
+            if stop != 0 {
+                j += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
+        let Some(&b) = bytes.get(j) else {
+            return j;
+        };
         let single_space = b == b' ' && bytes[j - 1] != b' ';
         if !(is_plain_ascii(b) || single_space) {
-            break;
+            return j;
         }
         j += 1;
     }
-    j
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const LOW_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// The eight bytes at `at`, little-endian (byte `at` in the lowest bits).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// The high bit of each byte of `x` that equals `b` (exact: no carries between bytes).
+#[inline]
+fn bytes_equal(x: u64, b: u8) -> u64 {
+    let y = x ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    !(((y & LOW_BITS) + LOW_BITS) | y) & HIGH_BITS
+}
+
+/// The high bit of each ASCII byte of `x` below 0x20 (controls, tab, newline...).
+#[inline]
+fn below_space(x: u64) -> u64 {
+    !(((x & LOW_BITS) + 0x6060_6060_6060_6060) | x) & HIGH_BITS
 }
 
 fn is_ascii_white_space(b: u8) -> bool {
@@ -364,6 +402,63 @@ fn push_folded_char(out: &mut String, c: char, opts: FoldOptions) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time definition that the eight-byte fast path must agree with.
+    fn plain_run_len_bytewise(bytes: &[u8]) -> usize {
+        let mut j = 1;
+        while j < bytes.len()
+            && (is_plain_ascii(bytes[j]) || bytes[j] == b' ' && bytes[j - 1] != b' ')
+        {
+            j += 1;
+        }
+        j
+    }
+
+    #[test]
+    fn eight_byte_masks_are_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut chunk = [b'a'; 8];
+                chunk[pos] = b;
+                let x = u64::from_le_bytes(chunk);
+                let bit = 0x80u64 << (8 * pos);
+                assert_eq!(bytes_equal(x, b'-') & bit != 0, b == b'-', "{b:#x}");
+                assert_eq!(bytes_equal(x, b' ') & bit != 0, b == b' ', "{b:#x}");
+                assert_eq!(below_space(x) & bit != 0, b < 0x20, "{b:#x}");
+                assert_eq!(x & HIGH_BITS & bit != 0, b >= 0x80, "{b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_runs_match_the_bytewise_definition() {
+        // Mostly plain bytes, so that eight-byte chunks with one odd byte are common.
+        let plain = [b'a', b'Z', b' ', b'.'];
+        let odd = [b' ', b'-', b'\n', b'\t', 0x01, 0x7F, 0xC3];
+        let mut state = 1u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (state >> 33) as usize
+        };
+        for _ in 0..20_000 {
+            let len = 1 + next() % 40;
+            let mut bytes = vec![b'a'];
+            for _ in 1..len {
+                let r = next();
+                let pick = if r % 12 == 0 {
+                    odd[r / 12 % odd.len()]
+                } else {
+                    plain[r / 12 % plain.len()]
+                };
+                bytes.push(pick);
+            }
+            assert_eq!(
+                plain_run_len(&bytes),
+                plain_run_len_bytewise(&bytes),
+                "{bytes:?}"
+            );
+        }
+    }
 
     const FOLD_ALL: FoldOptions = FoldOptions {
         case_fold: true,
