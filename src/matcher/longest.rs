@@ -1,18 +1,20 @@
 //! Non-overlapping, leftmost-longest matching among valid candidates (docs/matching.md §5),
 //! without generating the candidates the greedy choice would discard.
 //!
-//! A leftmost-longest automaton finds the next start that has any alias. If the start itself
-//! fails (it splits a character, or is glued to a word), every alias there fails, and the walk
-//! moves on by one character. Otherwise anchored searches over shrinking ranges list the aliases
-//! at that start, longest first, and the longest valid span wins — a longer alias that fails
-//! its end check never hides a shorter valid one. With case-sensitive and case-insensitive
+//! A leftmost-longest automaton finds the next start that has any alias, and the longest alias
+//! there. If the start itself fails (it splits a character, or is glued to a word), every alias
+//! there fails, and the walk moves on by one character. If the longest alias is valid it wins;
+//! otherwise an anchored walk lists every alias at that start and the longest valid span wins —
+//! a longer alias that fails its end check never hides a shorter valid one. With large lexicons
+//! and whole words, anchored walks from word starts replace the unanchored search
+//! (`word_starts`). With case-sensitive and case-insensitive
 //! aliases there are two foldings; their next groups are merged by (start, longest).
 
-use super::word_starts::{word_end, WordStartAutomaton};
+use super::word_starts::{word_end, AnchoredAutomaton};
 use super::{Candidate, Pass, Search};
 use crate::chars::is_word_char;
 use crate::normalize::{fold_with_offsets, Folded};
-use aho_corasick::{AhoCorasick, Anchored, Input, PatternID};
+use aho_corasick::{AhoCorasick, Input, PatternID};
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -122,16 +124,24 @@ fn next_group(
         Search::WordStarts(automaton) => {
             next_group_at_word_starts(pass, automaton, folded, from, rows, scratch)
         }
-        Search::Unanchored(automaton) => {
-            next_group_unanchored(pass, automaton, folded, from, whole_words, rows)
-        }
+        Search::Unanchored { next, at_start } => next_group_unanchored(
+            pass,
+            next,
+            at_start,
+            folded,
+            from,
+            whole_words,
+            rows,
+            scratch,
+        ),
+        Search::Overlapping(_) => unreachable!("overlapping mode does not choose"),
     }
 }
 
 /// Whole words, every alias starting with a word character: walk from each word start.
 fn next_group_at_word_starts(
     pass: &Pass,
-    automaton: &WordStartAutomaton,
+    automaton: &AnchoredAutomaton,
     folded: &Folded,
     from: usize,
     rows: &mut Vec<Candidate>,
@@ -178,23 +188,35 @@ fn next_group_at_word_starts(
     None
 }
 
+#[allow(clippy::too_many_arguments)]
 fn next_group_unanchored(
     pass: &Pass,
-    automaton: &AhoCorasick,
+    next: &AhoCorasick,
+    at_start: &AnchoredAutomaton,
     folded: &Folded,
     from: usize,
     whole_words: bool,
     rows: &mut Vec<Candidate>,
+    scratch: &mut Vec<(usize, PatternID)>,
 ) -> Option<Span> {
     let hay = folded.text();
     let mut at = from;
     while at < hay.len() {
-        let found = automaton.find(Input::new(hay).range(at..))?;
+        let found = next.find(Input::new(hay).range(at..))?;
         let start = found.start();
-        if let Some(span) = group_at(pass, automaton, folded, found, whole_words, rows) {
-            return Some(span);
+        let group = group_at(pass, at_start, folded, found, whole_words, rows, scratch);
+        if group.is_some() {
+            return group;
         }
         at = start + folded.char_at(start).map_or(1, char::len_utf8);
+        // When every alias begins with a letter or digit, none can start inside a word: skip
+        // the rest of this one instead of trying each of its characters.
+        if whole_words
+            && at_start.all_start_with_word()
+            && folded.char_before(at).is_some_and(is_word_char)
+        {
+            at = word_end(hay, at);
+        }
     }
     None
 }
@@ -203,11 +225,12 @@ fn next_group_unanchored(
 /// (one per alias, in pattern order) are appended to `rows`.
 fn group_at(
     pass: &Pass,
-    automaton: &AhoCorasick,
+    at_start: &AnchoredAutomaton,
     folded: &Folded,
     longest: aho_corasick::Match,
     whole_words: bool,
     rows: &mut Vec<Candidate>,
+    scratch: &mut Vec<(usize, PatternID)>,
 ) -> Option<Span> {
     let start = longest.start();
     let original_start = folded.original_start(start)?;
@@ -216,35 +239,44 @@ fn group_at(
     if whole_words && first.word_at_start && folded.char_before(start).is_some_and(is_word_char) {
         return None;
     }
-    let hay = folded.text();
     let mark = rows.len();
     let mut best: Option<Span> = None;
-    let mut found = Some(longest);
-    while let Some(m) = found {
+    let (end, pattern) = (longest.end(), longest.pattern());
+    consider(
+        pass,
+        folded,
+        original_start,
+        end,
+        pattern,
+        whole_words,
+        rows,
+        mark,
+        &mut best,
+    );
+    // Usually the longest alias is valid and nothing can beat it. Otherwise (or when a prefix
+    // entry might outgrow it) look at every alias at this start, longest first.
+    if best.is_some() && !pass.has_prefix {
+        return best;
+    }
+    rows.truncate(mark);
+    best = None;
+    scratch.clear();
+    at_start.patterns_at(folded.text().as_bytes(), start, scratch);
+    for &(end, pattern) in scratch.iter().rev() {
         consider(
             pass,
             folded,
             original_start,
-            m.end(),
-            m.pattern(),
+            end,
+            pattern,
             whole_words,
             rows,
             mark,
             &mut best,
         );
-        // Only a prefix entry can give a shorter alias an equal or longer span.
         if best.is_some() && !pass.has_prefix {
             break;
         }
-        // The next shorter alias at this start, if any.
-        found = (m.end() > start + 1)
-            .then(|| {
-                let shorter = Input::new(hay)
-                    .range(start..m.end() - 1)
-                    .anchored(Anchored::Yes);
-                automaton.find(shorter)
-            })
-            .flatten();
     }
     best
 }

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
-use word_starts::WordStartAutomaton;
+use word_starts::AnchoredAutomaton;
 
 /// Whether letter case matters for every alias or only for those added as case-sensitive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,11 +75,16 @@ struct Pattern {
 /// How a pass finds its patterns.
 #[derive(Debug)]
 enum Search {
-    /// Overlapping mode, or aliases that may start anywhere: an unanchored automaton.
-    Unanchored(AhoCorasick),
-    /// Whole words with every alias starting with a letter or digit (the usual case): anchored
-    /// walks from word starts only.
-    WordStarts(Box<WordStartAutomaton>),
+    /// Overlapping mode: every candidate, from a standard unanchored automaton.
+    Overlapping(AhoCorasick),
+    /// The next start from a leftmost-longest unanchored automaton (which reports the longest
+    /// alias there); the shorter aliases at that start, when needed, from an anchored walk.
+    Unanchored {
+        next: AhoCorasick,
+        at_start: Box<AnchoredAutomaton>,
+    },
+    /// Whole words with a large lexicon: anchored walks from word starts only.
+    WordStarts(Box<AnchoredAutomaton>),
 }
 
 /// One automaton over one folding of the document.
@@ -181,8 +186,8 @@ impl Matcher {
     fn candidates(&self, text: &str) -> Vec<Candidate> {
         let mut found = Vec::new();
         for pass in &self.passes {
-            let Search::Unanchored(automaton) = &pass.search else {
-                unreachable!("overlapping mode builds unanchored automata")
+            let Search::Overlapping(automaton) = &pass.search else {
+                unreachable!("overlapping mode builds an overlapping search")
             };
             let folded = fold_with_offsets(text, pass.fold);
             for m in automaton.find_overlapping_iter(folded.text()) {
@@ -305,23 +310,25 @@ fn build_pass(
         SearchChoice::Auto => !small,
         SearchChoice::WordStarts => true,
     };
-    let search = if options.whole_words && !options.overlapping && word_starts {
-        Search::WordStarts(Box::new(WordStartAutomaton::build(&texts)?))
-    } else {
-        // Overlapping search needs standard semantics; the greedy walk needs leftmost-longest,
-        // searched both unanchored (the next start) and anchored (the shorter aliases there).
-        let (match_kind, start_kind) = if options.overlapping {
-            (MatchKind::Standard, StartKind::Unanchored)
-        } else {
-            (MatchKind::LeftmostLongest, StartKind::Both)
-        };
-        let automaton = AhoCorasick::builder()
+    let unanchored = |match_kind, start_kind| {
+        AhoCorasick::builder()
             .match_kind(match_kind)
             .start_kind(start_kind)
             .kind(small.then_some(AhoCorasickKind::DFA))
             .build(&texts)
-            .map_err(|e| Error::Automaton(e.to_string()))?;
-        Search::Unanchored(automaton)
+            .map_err(|e| Error::Automaton(e.to_string()))
+    };
+    let search = if options.overlapping {
+        Search::Overlapping(unanchored(MatchKind::Standard, StartKind::Unanchored)?)
+    } else if options.whole_words && word_starts {
+        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
+    } else {
+        // Unanchored only: an automaton with both start kinds is twice the size, and the
+        // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
+        Search::Unanchored {
+            next: unanchored(MatchKind::LeftmostLongest, StartKind::Unanchored)?,
+            at_start: Box::new(AnchoredAutomaton::build(&texts)?),
+        }
     };
     Ok(Some(Pass {
         fold,

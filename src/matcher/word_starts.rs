@@ -15,15 +15,16 @@ use aho_corasick::{nfa, Anchored, MatchKind, PatternID};
 /// the aliases ending there. (A DFA is no faster here: the walks stay near the root, which
 /// the NFA keeps dense and in cache.)
 #[derive(Clone, Debug)]
-pub(super) struct WordStartAutomaton {
+pub(super) struct AnchoredAutomaton {
     nfa: nfa::contiguous::NFA,
     start: StateID,
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
+    all_start_with_word: bool,
 }
 
-impl WordStartAutomaton {
+impl AnchoredAutomaton {
     pub(super) fn build(patterns: &[String]) -> Result<Self> {
         let error = |e: String| Error::Automaton(e);
         let nfa = nfa::contiguous::NFA::builder()
@@ -39,11 +40,18 @@ impl WordStartAutomaton {
                 other_starts[usize::from(pattern.as_bytes()[0])] = true;
             }
         }
+        let all_start_with_word = !other_starts.contains(&true);
         Ok(Self {
             nfa,
             start,
             other_starts,
+            all_start_with_word,
         })
+    }
+
+    /// Whether every pattern begins with a letter or digit (so none starts inside a word).
+    pub(super) fn all_start_with_word(&self) -> bool {
+        self.all_start_with_word
     }
 
     /// The first byte at or after `from` where a pattern may start: where a word starts, or
@@ -140,7 +148,7 @@ mod tests {
     #[test]
     fn starts_are_word_starts_and_first_bytes_of_other_patterns() {
         let patterns: Vec<String> = ["ab", "(old) town"].map(String::from).to_vec();
-        let aut = WordStartAutomaton::build(&patterns).unwrap();
+        let aut = AnchoredAutomaton::build(&patterns).unwrap();
         let text = "ab, ça-va 7x (old";
         let next = |s: usize| {
             let after = if text.as_bytes()[s] == b'(' {
@@ -163,7 +171,7 @@ mod tests {
             .map(String::from)
             .to_vec();
         {
-            let aut = WordStartAutomaton::build(&patterns).unwrap();
+            let aut = AnchoredAutomaton::build(&patterns).unwrap();
             let mut out = Vec::new();
             aut.patterns_at(b"new york city!", 0, &mut out);
             let ends: Vec<(usize, usize)> = out.iter().map(|&(e, p)| (e, p.as_usize())).collect();
