@@ -69,6 +69,14 @@ impl ScanResult {
 
     /// Append another result (the next batch of documents).
     pub fn extend(&mut self, other: ScanResult) {
+        if self.is_empty() && self.surfaces.is_empty() {
+            *self = other; // the first batch is moved, not copied
+            return;
+        }
+        self.append(other);
+    }
+
+    fn append(&mut self, other: ScanResult) {
         if self.surface_bounds.is_empty() {
             self.surface_bounds.push(0);
         }
@@ -81,6 +89,28 @@ impl ScanResult {
         self.surfaces.push_str(&other.surfaces);
         self.surface_bounds
             .extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
+    }
+
+    /// The results of consecutive chunks, joined with one allocation per column.
+    fn concat(mut parts: Vec<ScanResult>) -> ScanResult {
+        if parts.len() == 1 {
+            return parts.pop().expect("one part");
+        }
+        let matches: usize = parts.iter().map(ScanResult::len).sum();
+        let bytes: usize = parts.iter().map(|p| p.surfaces.len()).sum();
+        let mut result = ScanResult {
+            doc: Vec::with_capacity(matches),
+            entity: Vec::with_capacity(matches),
+            alias: Vec::with_capacity(matches),
+            start: Vec::with_capacity(matches),
+            end: Vec::with_capacity(matches),
+            surfaces: String::with_capacity(bytes),
+            surface_bounds: Vec::with_capacity(matches + 1),
+        };
+        for part in parts {
+            result.append(part);
+        }
+        result
     }
 
     fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
@@ -150,11 +180,7 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
             })
             .collect::<Result<Vec<_>>>()
     })?;
-    let mut result = ScanResult::default();
-    for partial in partials {
-        result.extend(partial);
-    }
-    Ok(result)
+    Ok(ScanResult::concat(partials))
 }
 
 type Pools = HashMap<usize, Arc<rayon::ThreadPool>>;

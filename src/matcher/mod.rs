@@ -175,12 +175,12 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
-        let candidates = if self.options.overlapping {
-            self.select(self.candidates(text))
+        Ok(if self.options.overlapping {
+            to_code_points(text, self.select(self.candidates(text)))
         } else {
-            longest::find(&self.passes, text, self.options.whole_words)
-        };
-        Ok(to_code_points(text, candidates))
+            let found = longest::find(&self.passes, text, self.options.whole_words);
+            to_code_points_in_order(text, found)
+        })
     }
 
     fn candidates(&self, text: &str) -> Vec<Candidate> {
@@ -355,9 +355,8 @@ pub fn split_prefix_entry(alias: &str) -> (&str, bool) {
     }
 }
 
-/// Turn byte offsets into code-point offsets with one walk over the text.
-fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
-    let mut matches: Vec<Match> = found
+fn with_byte_offsets(found: Vec<Candidate>) -> Vec<Match> {
+    found
         .iter()
         .map(|c| Match {
             start: c.start,
@@ -367,7 +366,46 @@ fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
             entity: c.entity,
             alias: c.alias,
         })
-        .collect();
+        .collect()
+}
+
+/// Code points in `bytes` (a slice of valid UTF-8): the bytes that are not continuation bytes.
+#[inline]
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Turn byte offsets into code-point offsets with one walk over the text, for matches that do
+/// not overlap and come in order (rows of one span next to each other).
+fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
+    if text.is_ascii() {
+        return matches;
+    }
+    let bytes = text.as_bytes();
+    let (mut byte, mut chars) = (0usize, 0usize);
+    let mut previous: Option<Match> = None;
+    for m in &mut matches {
+        if let Some(p) =
+            previous.filter(|p| (p.byte_start, p.byte_end) == (m.byte_start, m.byte_end))
+        {
+            (m.start, m.end) = (p.start, p.end);
+            continue;
+        }
+        debug_assert!(m.byte_start >= byte, "matches overlap or are out of order");
+        chars += count_chars(&bytes[byte..m.byte_start]);
+        m.start = chars;
+        chars += count_chars(&bytes[m.byte_start..m.byte_end]);
+        m.end = chars;
+        byte = m.byte_end;
+        previous = Some(*m);
+    }
+    matches
+}
+
+/// Turn byte offsets into code-point offsets with one walk over the text (any order).
+fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
     if text.is_ascii() {
         return matches;
     }
@@ -379,7 +417,7 @@ fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     marks.sort_unstable();
     let (mut byte, mut chars) = (0usize, 0usize);
     for (offset, slot) in marks {
-        chars += text[byte..offset].chars().count();
+        chars += count_chars(&text.as_bytes()[byte..offset]);
         byte = offset;
         let m = &mut matches[slot / 2];
         if slot % 2 == 0 {
