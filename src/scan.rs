@@ -167,14 +167,20 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                     }
                     let Some(text) = doc else { continue };
                     let position = first_doc + (c * chunk + j) as u64;
-                    let matches = matcher.find(text.as_ref()).map_err(|e| match e {
+                    let text = text.as_ref();
+                    let found = if text.len() >= 2 * PIECE_BYTES {
+                        matcher.find_in_pieces(text, PIECE_BYTES)
+                    } else {
+                        matcher.find(text)
+                    };
+                    let matches = found.map_err(|e| match e {
                         Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
                             doc: position as usize,
                             bytes,
                         },
                         other => other,
                     })?;
-                    partial.push_document(position, text.as_ref(), &matches);
+                    partial.push_document(position, text, &matches);
                 }
                 Ok(partial)
             })
@@ -182,6 +188,10 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
     })?;
     Ok(ScanResult::concat(partials))
 }
+
+/// Documents of twice this size or more are matched in pieces of about this size, in parallel,
+/// so that one large document also uses every core.
+const PIECE_BYTES: usize = 1 << 20;
 
 type Pools = HashMap<usize, Arc<rayon::ThreadPool>>;
 

@@ -124,3 +124,16 @@ def test_a_one_gigabyte_document() -> None:
     first = frame.iloc[0]
     assert doc[first.start : first.end] == "NATO"
     assert frame["end"].iloc[-1] == len(doc) - 2
+
+
+def test_a_large_document_matched_in_pieces_equals_one_search() -> None:
+    # Documents of 2 MB or more are cut after punctuation that no alias contains and matched
+    # on all threads; `find` searches the text in one piece, so the two must agree.
+    seeds = lexiscan.datasets.seeds()
+    doc = "\n\n".join(list(seeds["text"]) * 40)  # ~3 MB, non-ASCII quotes and dashes
+    m = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
+    whole = [(x.start, x.end, x.entity) for x in m.find(doc)]
+    frame = m.scan([doc], n_threads=2).to_pandas()
+    assert list(zip(frame["start"], frame["end"], frame["entity"])) == whole
+    assert len(whole) > 1000
+    assert all(doc[s:e] == t for s, e, t in zip(frame["start"], frame["end"], frame["text"]))

@@ -5,6 +5,7 @@
 //! candidates that the greedy choice would throw away (see `longest`).
 
 mod longest;
+mod split;
 mod word_starts;
 
 use crate::chars::is_word_char;
@@ -95,6 +96,8 @@ struct Pass {
     patterns: Vec<Pattern>,
     /// Whether any alias is a prefix entry (only those can outgrow their pattern).
     has_prefix: bool,
+    /// The ASCII bytes that occur in its patterns.
+    ascii_in_patterns: [bool; 128],
 }
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -113,6 +116,8 @@ pub struct Matcher {
     lexicon: Arc<Lexicon>,
     options: MatchOptions,
     passes: Vec<Pass>,
+    /// ASCII bytes after which a document may be cut into pieces (`split`).
+    cut_after: [bool; 128],
 }
 
 /// A match before its offsets are turned into code points.
@@ -150,10 +155,12 @@ impl Matcher {
                 passes.push(pass);
             }
         }
+        let cut_after = split::cut_bytes(&passes);
         Ok(Self {
             lexicon,
             options,
             passes,
+            cut_after,
         })
     }
 
@@ -330,11 +337,18 @@ fn build_pass(
             at_start: Box::new(AnchoredAutomaton::build(&texts)?),
         }
     };
+    let mut ascii_in_patterns = [false; 128];
+    for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
+        if byte < 128 {
+            ascii_in_patterns[usize::from(byte)] = true;
+        }
+    }
     Ok(Some(Pass {
         fold,
         search,
         patterns,
         has_prefix,
+        ascii_in_patterns,
     }))
 }
 

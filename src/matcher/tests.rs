@@ -239,3 +239,43 @@ fn word_start_walks_agree_with_the_unanchored_search() {
         }
     }
 }
+
+#[test]
+fn pieces_give_the_same_matches_as_the_whole_text() {
+    let alias_pieces = ["a", "b", "É", "ss", " ", "-", ".", "7", "Ж"];
+    let text_pieces = [
+        "a", "b", "A", "É", "é", "ss", "ß", " ", "\n", "-", "’", ".", ",", ";", "!", "?", "7",
+        "Ж", "😀", "\u{0301}", "(", ")",
+    ];
+    let mut rng = Lcg(11);
+    for case in 0..2000 {
+        let mut lex = Lexicon::new();
+        for i in 0..rng.below(5) + 1 {
+            let mut alias = rng.text(&alias_pieces, 4);
+            if rng.below(5) == 0 {
+                alias.push('*');
+            }
+            let _ = lex.add(&format!("E{i}"), &[alias.as_str()], None, rng.below(4) == 0);
+        }
+        let whole_words = rng.below(3) != 0;
+        let overlapping = rng.below(4) == 0;
+        let options = MatchOptions {
+            whole_words,
+            overlapping,
+            ..MatchOptions::default()
+        };
+        let Ok(m) = Matcher::new(lex, options) else {
+            continue;
+        };
+        for _ in 0..5 {
+            let text = rng.text(&text_pieces, 40);
+            let piece_bytes = rng.below(8) + 1;
+            assert_eq!(
+                m.find(&text).unwrap(),
+                m.find_in_pieces(&text, piece_bytes).unwrap(),
+                "case {case}: {text:?} in pieces of {piece_bytes} with {:?} {options:?}",
+                m.lexicon().aliases()
+            );
+        }
+    }
+}
