@@ -11,6 +11,8 @@ __all__ = [
     "__version__",
     "keyness",
     "read_jsonl",
+    "figures",
+    "near_misses",
     "read_texts",
 ]
 __version__: str
@@ -22,6 +24,31 @@ def read_jsonl(
 def keyness(
     a: list[int], b: list[int], c: list[int], d: list[int]
 ) -> tuple[list[float], list[float]]: ...
+
+def figures(
+    result: ScanResult,
+) -> tuple[
+    list[int],
+    list[str],
+    list[str],
+    list[int],
+    list[int],
+    list[float],
+    list[str],
+    list[str],
+    list[list[int]],
+]: ...
+def near_misses(
+    result: ScanResult, matcher: Matcher, min_chars: int = 5, max_edits: int = 1
+) -> tuple[
+    list[int],
+    list[str],
+    list[int],
+    list[int],
+    list[int],
+    list[int],
+    list[tuple[str, list[int]]],
+]: ...
 
 class InternalError(RuntimeError): ...
 

@@ -192,7 +192,7 @@ class Matcher:
         for part in self._scan_parts(docs, n_threads, batch_size, progress, keep_text):
             native.extend(part._native)
             n_docs, keys = part.n_docs, part._keys
-        return ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
+        return ScanResult(native, self._entities, self._alias_texts, keys, n_docs, self._native)
 
     def scan_to_parquet(
         self,
@@ -264,7 +264,12 @@ class Matcher:
                 keys = docs.index
             native = self._native.scan_arrow(arrow, 0, n_threads, keep_text)
             yield ScanResult(
-                native, self._entities, self._alias_texts, keys, native.document_count()
+                native,
+                self._entities,
+                self._alias_texts,
+                keys,
+                native.document_count(),
+                self._native,
             )
             return
         if isinstance(docs, pd.Series):
@@ -280,7 +285,9 @@ class Matcher:
                 n_docs += len(batch)
                 if bar is not None:
                     bar.update(len(batch))
-                yield ScanResult(native, self._entities, self._alias_texts, keys, n_docs)
+                yield ScanResult(
+                    native, self._entities, self._alias_texts, keys, n_docs, self._native
+                )
         finally:
             if bar is not None:
                 bar.close()

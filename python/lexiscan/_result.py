@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lexiscan import _analysis, _lexiscan
+from lexiscan import _analysis, _insights, _lexiscan
 
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
 # pandas 3 gives text columns its `str` dtype; say so explicitly so that an empty result has the
@@ -46,8 +46,10 @@ class ScanResult:
         alias_texts: list[str],
         keys: pd.Index | None,
         n_docs: int,
+        matcher: _lexiscan.Matcher | None = None,
     ) -> None:
         self._native = native
+        self._matcher = matcher  # for audit(): the lexicon and folding of the scan
         self._entities = entities
         self._alias_texts = alias_texts
         self._keys = keys
@@ -260,6 +262,57 @@ class ScanResult:
         3     B    NATO         1            3
         """
         return _analysis.compare(self, groups, by)
+
+    def figures(self, groups: Any = None) -> pd.DataFrame:
+        """Every number in a sentence that has a match, one row per figure: doc, figure (as
+        written), value, hedge ("nearly", "more than"), unit (the counted noun: "troops",
+        "people killed"), entities (of the sentence), sentence, start, end (offsets in the
+        document). With `groups` (as in `compare`), a group column. Rules: docs/insights.md.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Ukraine", label="GPE"))
+        >>> res = m.scan(["Nearly 100,000 troops massed near Ukraine. No match: 7 days."])
+        >>> res.figures()[["figure", "value", "hedge", "unit", "entities"]]
+            figure     value   hedge    unit   entities
+        0  100,000  100000.0  nearly  troops  [Ukraine]
+        """
+        return _insights.figures(self, groups)
+
+    def disagreements(
+        self, groups: Any, max_ratio: float = 1.5, hedges: bool = True
+    ) -> pd.DataFrame:
+        """Figures about the same thing that groups (outlets) report differently: figures with
+        the same unit, sharing an entity and within `max_ratio` of each other, are one topic;
+        a topic told by two or more groups is a disagreement of kind "value" when the values
+        differ, or of kind "hedge" when only the wording differs (`hedges=False` drops those).
+        One row per figure, with each group's value, hedge and sentence.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Donbas", ["Donbass"]))
+        >>> res = m.scan(["In Donbass, more than 14,000 people were killed.",
+        ...               "The war in Donbas has killed 13,000 people."])
+        >>> res.disagreements(["A", "B"])[["group", "value", "hedge", "unit", "kind"]]
+          group    value      hedge           unit   kind
+        0     A  14000.0  more than  people killed  value
+        1     B  13000.0             people killed  value
+        """
+        return _insights.disagreements(self, groups, max_ratio, hedges)
+
+    def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Any:
+        """How each group names the lexicon: `aliases_used` (group, entity, alias as written,
+        count), `never_matched` (entities of the lexicon without a match, per group) and
+        `near_misses` — words within `max_edits` (1 or 2) of a word of an alias of at least
+        `min_chars` characters that matched nothing ("formin" for Fomin), found with a
+        deletion index, never mixed into the matches. Returns a named tuple of DataFrames.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Alexander Fomin", ["Fomin"]))
+        >>> a = m.scan(["Fomin spoke.", "Deputy minister Alexander formin."]).audit()
+        >>> a.near_misses[["doc", "word", "alias_word", "entity", "distance"]]
+           doc    word alias_word           entity  distance
+        0    1  formin      fomin  Alexander Fomin         1
+        """
+        return _insights.audit(self, groups, min_chars, max_edits)
 
     def highlight(self, doc: Any, colours: dict[str, str] | None = None) -> Any:
         """One document as static HTML with its matches marked and labelled (inline styles,

@@ -4,7 +4,10 @@
 
 pub mod context;
 pub mod cooccurrence;
+pub mod figures;
 pub mod keyness;
+pub mod near_miss;
+pub mod numbers;
 
 /// Mentions per (document, key), as sorted triplets. `doc` must be non-decreasing (scan order).
 ///

@@ -20,7 +20,9 @@ fn may_cut_after(byte: u8) -> bool {
 pub(super) fn cut_bytes(passes: &[Pass]) -> [bool; 128] {
     let mut cut = [false; 128];
     for byte in 0..128u8 {
-        let used = passes.iter().any(|p| p.ascii_in_patterns[usize::from(byte)]);
+        let used = passes
+            .iter()
+            .any(|p| p.ascii_in_patterns[usize::from(byte)]);
         cut[usize::from(byte)] = may_cut_after(byte) && !used;
     }
     cut

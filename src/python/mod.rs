@@ -3,6 +3,7 @@
 mod documents;
 mod errors;
 mod files;
+mod insights;
 mod lexicon;
 mod matcher;
 mod result;
@@ -29,5 +30,7 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(keyness, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_texts, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(insights::figures, m)?)?;
+    m.add_function(wrap_pyfunction!(insights::near_misses, m)?)?;
     Ok(())
 }

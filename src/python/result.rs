@@ -33,7 +33,7 @@ impl Default for PyScanResult {
 
 impl PyScanResult {
     /// The documents, for analyses that need their text.
-    fn texts(&self) -> PyResult<&[Option<DocText>]> {
+    pub(super) fn texts(&self) -> PyResult<&[Option<DocText>]> {
         if self.texts_kept {
             Ok(&self.docs)
         } else {

@@ -1,0 +1,304 @@
+//! Near misses: words of the corpus that are one or two edits away from a word of an alias
+//! ("formin" for Fomin) but matched nothing. Reported apart from the matches, never mixed in.
+//!
+//! The search is bounded: a symmetric-deletion index (as in SymSpell) maps every alias word,
+//! and every string it gives with up to `max_edits` characters deleted, to that word. A corpus
+//! word then needs only its own deletions looked up — a few dozen hash lookups — never a
+//! comparison with every alias; candidates are confirmed with a real edit distance (`strsim`).
+
+use crate::lexicon::{EntityId, Lexicon};
+use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
+use std::collections::{HashMap, HashSet};
+
+/// The alias words of a lexicon, indexed by their deletions.
+#[derive(Debug)]
+pub struct NearMissIndex {
+    fold: FoldOptions,
+    min_chars: usize,
+    max_edits: usize,
+    /// Folded alias words, and for each the entities whose aliases contain it.
+    words: Vec<(String, Vec<EntityId>)>,
+    by_deletion: HashMap<String, Vec<u32>>,
+    /// Every word of every alias (even short ones), with the entities it names: these words
+    /// are never near misses, and they vouch for a neighbour ("Alexander formin").
+    exact: HashMap<String, Vec<EntityId>>,
+}
+
+/// One near miss. Offsets are code points in the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NearMiss {
+    pub start: u64,
+    pub end: u64,
+    /// The same span in bytes.
+    pub bytes: (usize, usize),
+    /// Index of the alias word in [`NearMissIndex::word`].
+    pub word: u32,
+    pub distance: u32,
+}
+
+impl NearMissIndex {
+    /// Index the words of at least `min_chars` characters of every alias.
+    ///
+    /// ```
+    /// use lexiscan::analysis::near_miss::NearMissIndex;
+    /// use lexiscan::normalize::FoldOptions;
+    /// let mut lex = lexiscan::Lexicon::new();
+    /// lex.add("Alexander Fomin", &["Fomin"], None, false).unwrap();
+    /// let fold = FoldOptions { case_fold: true, accent_fold: true };
+    /// let index = NearMissIndex::new(&lex, fold, 5, 1);
+    /// let found = index.find("Minister Alexander formin said", &[]);
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!((found[0].start, found[0].end), (19, 25));
+    /// assert_eq!(index.word(found[0].word).0, "fomin");
+    /// ```
+    pub fn new(lexicon: &Lexicon, fold: FoldOptions, min_chars: usize, max_edits: usize) -> Self {
+        let mut position: HashMap<String, usize> = HashMap::new();
+        let mut words: Vec<(String, Vec<EntityId>)> = Vec::new();
+        let mut exact: HashMap<String, Vec<EntityId>> = HashMap::new();
+        for alias in lexicon.aliases() {
+            let folded = fold_alias(&alias.text, fold);
+            for word in folded.split(|c: char| !crate::chars::is_word_char(c)) {
+                if word.is_empty() {
+                    continue;
+                }
+                let owners = exact.entry(word.to_owned()).or_default();
+                if !owners.contains(&alias.entity) {
+                    owners.push(alias.entity);
+                }
+                if word.chars().count() < min_chars {
+                    continue;
+                }
+                let at = *position.entry(word.to_owned()).or_insert_with(|| {
+                    words.push((word.to_owned(), Vec::new()));
+                    words.len() - 1
+                });
+                if !words[at].1.contains(&alias.entity) {
+                    words[at].1.push(alias.entity);
+                }
+            }
+        }
+        let mut by_deletion: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, (word, _)) in words.iter().enumerate() {
+            for variant in deletions(word, max_edits) {
+                let slot = by_deletion.entry(variant).or_default();
+                if slot.last() != Some(&(i as u32)) {
+                    slot.push(i as u32);
+                }
+            }
+        }
+        Self {
+            fold,
+            min_chars,
+            max_edits,
+            words,
+            by_deletion,
+            exact,
+        }
+    }
+
+    /// Alias word `i` (folded) and the entities whose aliases contain it.
+    pub fn word(&self, i: u32) -> (&str, &[EntityId]) {
+        let (word, entities) = &self.words[i as usize];
+        (word, entities)
+    }
+
+    /// The near misses of one document; `matched` are the code-point spans of its matches,
+    /// whose words are not near misses. A near miss must also look like part of a name:
+    /// capitalised in the text, or next to another word of the same entity's aliases
+    /// ("Alexander formin") — so that "would" is not reported as a misspelt "World".
+    pub fn find(&self, text: &str, matched: &[(u64, u64)]) -> Vec<NearMiss> {
+        let folded = fold_with_offsets(text, self.fold);
+        let hay = folded.text();
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut at = 0;
+        while let Some(c) = hay[at..].chars().next() {
+            let len = hay[at..]
+                .chars()
+                .take_while(|&c| crate::chars::is_word_char(c))
+                .map(char::len_utf8)
+                .sum::<usize>();
+            if len > 0 {
+                words.push((at, at + len));
+                at += len;
+            } else {
+                at += c.len_utf8();
+            }
+        }
+        let mut out = Vec::new();
+        let mut cache: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut chars_before = CharCounter::new(text);
+        for (i, &(start, end)) in words.iter().enumerate() {
+            let word = &hay[start..end];
+            let hits = cache.entry(word).or_insert_with(|| self.lookup(word));
+            if hits.is_empty() {
+                continue;
+            }
+            let (Some(b0), Some(b1)) = (folded.original_start(start), folded.original_end(end))
+            else {
+                continue;
+            };
+            let (first, stop) = (chars_before.at(b0), chars_before.at(b1));
+            if matched.iter().any(|&(s, e)| s < stop && first < e) {
+                continue;
+            }
+            let capitalised = text[b0..].chars().next().is_some_and(char::is_uppercase);
+            let neighbours = [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| words.get(j))
+                .map(|&(s, e)| &hay[s..e])
+                // Only a distinctive word vouches: "of" in "Revolution of Dignity" does not.
+                .filter(|w| w.chars().count() >= self.min_chars)
+                .filter_map(|w| self.exact.get(w))
+                .collect::<Vec<_>>();
+            for &(alias_word, distance) in hits.iter() {
+                let entities = &self.words[alias_word as usize].1;
+                let vouched = neighbours
+                    .iter()
+                    .any(|owners| owners.iter().any(|e| entities.contains(e)));
+                if capitalised || vouched {
+                    out.push(NearMiss {
+                        start: first,
+                        end: stop,
+                        bytes: (b0, b1),
+                        word: alias_word,
+                        distance,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Alias words within `max_edits` of `word` (folded), closest first.
+    fn lookup(&self, word: &str) -> Vec<(u32, u32)> {
+        if self.exact.contains_key(word) {
+            return Vec::new();
+        }
+        let mut hits: Vec<(u32, u32)> = Vec::new();
+        for variant in deletions(word, self.max_edits) {
+            for &i in self.by_deletion.get(&variant).into_iter().flatten() {
+                if hits.iter().any(|&(j, _)| j == i) {
+                    continue;
+                }
+                let alias_word = &self.words[i as usize].0;
+                // A word that only adds to or drops the end of an alias word is another form
+                // of it ("Russian", "NATOs"), which whole-word matching leaves out on purpose.
+                if alias_word.starts_with(word) || word.starts_with(alias_word.as_str()) {
+                    continue;
+                }
+                let distance = strsim::damerau_levenshtein(word, alias_word);
+                if distance <= self.max_edits {
+                    hits.push((i, distance as u32));
+                }
+            }
+        }
+        hits.sort_by_key(|&(i, d)| (d, i));
+        hits
+    }
+}
+
+/// `word` and every string made from it by deleting up to `edits` characters.
+fn deletions(word: &str, edits: usize) -> HashSet<String> {
+    let mut all: HashSet<String> = HashSet::from([word.to_owned()]);
+    let mut frontier = vec![word.to_owned()];
+    for _ in 0..edits {
+        let mut next = Vec::new();
+        for w in &frontier {
+            for (i, c) in w.char_indices() {
+                let shorter = format!("{}{}", &w[..i], &w[i + c.len_utf8()..]);
+                if all.insert(shorter.clone()) {
+                    next.push(shorter);
+                }
+            }
+        }
+        frontier = next;
+    }
+    all
+}
+
+/// Code points before increasing byte offsets, counted incrementally.
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: u64,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn at(&mut self, byte: usize) -> u64 {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count() as u64;
+        self.byte = byte;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(aliases: &[&str], max_edits: usize) -> NearMissIndex {
+        let mut lex = Lexicon::new();
+        for (i, a) in aliases.iter().enumerate() {
+            lex.add(&format!("E{i}"), &[*a], None, false).unwrap();
+        }
+        let fold = FoldOptions {
+            case_fold: true,
+            accent_fold: true,
+        };
+        NearMissIndex::new(&lex, fold, 5, max_edits)
+    }
+
+    fn words(index: &NearMissIndex, text: &str) -> Vec<(String, String, u32)> {
+        let chars: Vec<char> = text.chars().collect();
+        index
+            .find(text, &[])
+            .into_iter()
+            .map(|m| {
+                let found: String = chars[m.start as usize..m.end as usize].iter().collect();
+                (found, index.word(m.word).0.to_owned(), m.distance)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn typos_but_not_other_forms_or_exact_words() {
+        let idx = index(&["Alexander Fomin", "Russia", "Stoltenberg"], 1);
+        assert_eq!(
+            words(
+                &idx,
+                "Formin, Fomni; Russian, Russias; Stoltenbreg ALEXANDER Fomin"
+            ),
+            [
+                ("Formin".into(), "fomin".into(), 1),
+                ("Fomni".into(), "fomin".into(), 1),
+                ("Stoltenbreg".into(), "stoltenberg".into(), 1),
+            ]
+        );
+        assert!(words(&idx, "Frmn Stoltnbrg").is_empty());
+        // Lower case and alone: a word of its own, not a misspelt name.
+        assert!(words(&idx, "the stoltenbreg said").is_empty());
+        assert_eq!(words(&idx, "Alexander formin said").len(), 1);
+        assert_eq!(words(&index(&["Stoltenberg"], 2), "Stoltnbrg").len(), 1);
+    }
+
+    #[test]
+    fn words_inside_matches_are_skipped_and_offsets_are_code_points() {
+        let idx = index(&["Fomin"], 1);
+        let text = "“Formin” and Formín";
+        let found = idx.find(text, &[(1, 7)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].start, found[0].end), (13, 19));
+    }
+}
