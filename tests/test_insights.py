@@ -1,0 +1,234 @@
+"""Figures, disagreements and alias audits: the seed-corpus facts, and property tests against
+plain Python references (number formatting and a brute-force near-miss search)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lexiscan
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[lexiscan.ScanResult, pd.Series]:
+    corpus = lexiscan.datasets.seeds().set_index("doc")
+    matcher = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
+    return matcher.scan(corpus["text"]), corpus["outlet"]
+
+
+# --- the seed corpus -------------------------------------------------------------------------
+
+
+def test_five_outlets_hedge_the_same_100000_troops(seeds) -> None:
+    result, outlets = seeds
+    figures = result.figures(outlets)
+    troops = figures[(figures["value"] == 100_000) & (figures["unit"] == "troops")]
+    hedges = set(zip(troops["group"], troops["hedge"]))
+    assert hedges == {
+        ("Worthy News", "around"),
+        ("Al Jazeera", "an estimated"),
+        ("US daily", "some"),
+        ("US daily", "about"),
+        ("Live updates", "nearly"),
+    }
+    docs = lexiscan.datasets.seeds().set_index("doc")["text"]
+    for row in troops.itertuples():
+        assert docs[row.doc][row.start : row.end] == row.figure == "100,000"
+        assert row.figure in row.sentence and "troops" in row.sentence
+
+
+def test_14000_against_13000_killed_is_a_disagreement(seeds) -> None:
+    result, outlets = seeds
+    found = result.disagreements(outlets)
+    killed = found[(found["unit"] == "people killed") & (found["kind"] == "value")]
+    assert sorted(zip(killed["group"], killed["value"], killed["hedge"])) == [
+        ("Al Jazeera", 14_000.0, "more than"),
+        ("News aggregator", 13_000.0, "more than"),
+    ]
+    assert all("Donbas" in entities for entities in killed["entities"])
+    troops = found[found["unit"] == "troops"]
+    assert set(troops["kind"]) == {"hedge"} and troops["group"].nunique() == 4
+
+
+def test_audit_shows_each_outlets_names_and_the_formin_typo(seeds) -> None:
+    result, outlets = seeds
+    audit = result.audit(outlets)
+    used = audit.aliases_used
+    kyiv = used[used["entity"] == "Kyiv"]
+    assert set(zip(kyiv["group"], kyiv["alias"])) == {
+        ("News aggregator", "Kiev"),
+        ("US daily", "Kyiv"),
+    }
+    sherman = used[used["entity"] == "Wendy R. Sherman"]
+    by_outlet = sherman.groupby("group")["alias"].apply(set)
+    assert "Ms. Sherman" in by_outlet["US daily"]
+    assert "Wendy R. Sherman" in by_outlet["Live updates"]
+    near = audit.near_misses
+    assert near[["group", "word", "alias_word", "entity", "distance"]].values.tolist() == [
+        ["Al Jazeera", "formin", "fomin", "Alexander Fomin", 1]
+    ]
+    docs = lexiscan.datasets.seeds().set_index("doc")["text"]
+    row = near.iloc[0]
+    assert docs[row["doc"]][row["start"] : row["end"]] == "formin"
+    # Near misses are never matches: the match table has no "formin".
+    assert "formin" not in set(result.to_pandas()["text"])
+    never = audit.never_matched
+    assert set(never["group"]) == set(outlets)
+    assert not (never["entity"] == "NATO").any()
+
+
+def test_insights_need_the_documents() -> None:
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv"))
+    streamed = m.scan(iter(["Kyiv had 4 boats."]))
+    with pytest.raises(ValueError, match="keep_text"):
+        streamed.figures()
+    with pytest.raises(ValueError, match="max_edits"):
+        m.scan(["Kyiv"]).audit(max_edits=3)
+    with pytest.raises(ValueError, match="max_ratio"):
+        m.scan(["Kyiv"]).disagreements(["a"], max_ratio=0.5)
+
+
+# --- numbers against Python's own formatting -------------------------------------------------
+
+ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+fifteen sixteen seventeen eighteen nineteen".split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def in_words(n: int) -> str:
+    """A plain reference spelling of 0 <= n < 1,000,000 ("twenty-five thousand three")."""
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        return TENS[n // 10] + ("-" + ONES[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        return ONES[n // 100] + " hundred" + (" " + in_words(rest) if rest else "")
+    rest = n % 1000
+    return in_words(n // 1000) + " thousand" + (" " + in_words(rest) if rest else "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=10**9),
+    hedge=st.sampled_from(["", "nearly ", "more than "]),
+)
+def test_digits_with_separators(n: int, hedge: str) -> None:
+    text = f"Ukraine said {hedge}{n:,} soldiers were there."
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("Ukraine"))
+    figures = m.scan([text]).figures()
+    assert figures["value"].tolist() == [float(n)]
+    assert figures["hedge"].tolist() == [hedge.strip()]
+    assert figures["unit"].tolist() == ["soldiers"]
+    row = figures.iloc[0]
+    assert text[row["start"] : row["end"]] == f"{n:,}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(min_value=2, max_value=999_999))
+def test_numbers_in_words(n: int) -> None:
+    words = in_words(n)
+    text = f"In Kyiv, {words} people gathered."
+    m = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv"))
+    figures = m.scan([text]).figures()
+    assert figures["value"].tolist() == [float(n)], words
+    row = figures.iloc[0]
+    assert text[row["start"] : row["end"]] == words
+
+
+# --- near misses against a brute-force search ------------------------------------------------
+
+
+def distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (equal to Damerau-Levenshtein for distances <= 1)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def reference_near_misses(
+    text: str, aliases: dict[str, list[str]], matched: list[tuple[int, int]]
+) -> set[tuple[int, int, str, str]]:
+    """Every word against every alias word: the rules of docs/insights.md, by brute force."""
+    words_of = {
+        e: [w.lower() for a in al for w in re.findall(r"[A-Za-z0-9]+", a)]
+        for e, al in aliases.items()
+    }
+    exact = {w for ws in words_of.values() for w in ws}
+    tokens = [(t.start(), t.end(), t.group()) for t in re.finditer(r"[A-Za-z0-9]+", text)]
+    out = set()
+    for i, (start, end, word) in enumerate(tokens):
+        low = word.lower()
+        if low in exact or any(s < end and start < e for s, e in matched):
+            continue
+        neighbours = [tokens[j][2].lower() for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        for entity, alias_words in words_of.items():
+            for target in alias_words:
+                if len(target) < 5 or target.startswith(low) or low.startswith(target):
+                    continue
+                if distance(low, target) > 1:
+                    continue
+                vouched = any(n in alias_words and len(n) >= 5 for n in neighbours)
+                if word[0].isupper() or vouched:
+                    out.add((start, end, target, entity))
+    return out
+
+
+NAME_PARTS = ["Fomin", "Sherman", "Ryabkov", "Alexander", "Wendy", "Grushko", "Kiev"]
+
+
+def typo(word: str, data: st.DataObject) -> str:
+    i = data.draw(st.integers(0, len(word) - 1))
+    kind = data.draw(st.sampled_from(["sub", "del", "ins", "swap", "case", "none"]))
+    letter = data.draw(st.sampled_from("aeiorsnx"))
+    if kind == "sub":
+        return word[:i] + letter + word[i + 1 :]
+    if kind == "del":
+        return word[:i] + word[i + 1 :]
+    if kind == "ins":
+        return word[:i] + letter + word[i:]
+    if kind == "swap" and i + 1 < len(word):
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == "case":
+        return word.lower()
+    return word
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_near_misses_equal_a_brute_force_search(data: st.DataObject) -> None:
+    n_entities = data.draw(st.integers(1, 3))
+    aliases: dict[str, list[str]] = {}
+    for k in range(n_entities):
+        parts = data.draw(
+            st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=2, unique=True)
+        )
+        aliases[f"E{k}"] = [" ".join(parts)]
+    lex = lexiscan.Lexicon()
+    for entity, al in aliases.items():
+        lex.add(entity, al)
+    words = data.draw(
+        st.lists(st.sampled_from(NAME_PARTS + ["the", "said", "would"]), min_size=1, max_size=12)
+    )
+    text = " ".join(typo(w, data) for w in words) + "."
+    m = lexiscan.Matcher(lex)
+    matched = [(x.start, x.end) for x in m.find(text)]
+    # Entity names are aliases too (the lexicon adds them): E0, E1... never near anything.
+    expected = reference_near_misses(text, aliases, matched)
+    near = m.scan([text]).audit().near_misses
+    got = set(zip(near["start"], near["end"], near["alias_word"], near["entity"]))
+    assert got == expected, text
+    assert all(text[s:e] == w for s, e, w in zip(near["start"], near["end"], near["word"]))
