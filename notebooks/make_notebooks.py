@@ -148,6 +148,45 @@ fomin[["doc", "alias", "start", "end", "text"]]""",
     ),
     ("md", "## One article, marked up"),
     ("code", """result.highlight(articles.doc[0])"""),
+    (
+        "md",
+        """## What each outlet says: figures, disagreements, names
+
+Every number that stands in a sentence with a matched entity is a *figure*: its value (digits
+or words), the hedge before it and the noun it counts. Figures with the same unit, sharing an
+entity and within a factor of 1.5 of each other are one topic; when outlets report a topic
+differently it is a *disagreement* — of kind `value` when the numbers differ, `hedge` when only
+the wording does. The rules are in `docs/insights.md`.""",
+    ),
+    (
+        "code",
+        """outlets = articles.set_index("doc")["outlet"]
+figures = result.figures(outlets)
+figures[figures.unit != "year"][["group", "figure", "value", "hedge", "unit", "entities"]]""",
+    ),
+    (
+        "code",
+        """columns = ["unit", "entities", "kind", "group", "value", "hedge", "sentence"]
+result.disagreements(outlets)[columns]""",
+    ),
+    (
+        "md",
+        """The audit shows how each outlet names the lexicon's entities (Kiev or Kyiv, "Ms Sherman"
+or "Ms. Sherman"), which entities an outlet never mentions, and *near misses*: words one edit
+away from a word of an alias that matched nothing — reported apart, never added to the
+matches.""",
+    ),
+    (
+        "code",
+        """audit = result.audit(outlets)
+used = audit.aliases_used
+used[used.entity.isin(["Kyiv", "Wendy R. Sherman", "Alexander Fomin"])]""",
+    ),
+    ("code", """audit.near_misses"""),
+    (
+        "code",
+        """audit.never_matched.groupby("group").size().rename("entities never mentioned")""",
+    ),
 ]
 
 OWN_LEXICON = [
