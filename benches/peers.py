@@ -21,11 +21,21 @@ class Contender:
     subset_mb: float | None = None  # slow peers are timed on the first documents only
 
 
-def lexiscan_contender(lexiscan: Any, spec: Any, n_threads: int) -> Contender:
+def lexiscan_contender(
+    lexiscan: Any, spec: Any, n_threads: int, one_document: bool = False
+) -> Contender:
+    """lexiscan on `n_threads`; `one_document` only names it (the caller joins the corpus)."""
+
     def build() -> Any:
         lex = lexiscan.Lexicon()
         for s in spec.specs:
-            lex.add(s.entity, s.aliases, label=s.label, case_sensitive=s.case_sensitive)
+            lex.add(
+                s.entity,
+                s.aliases,
+                label=s.label,
+                case_sensitive=s.case_sensitive,
+                name_is_alias=False,
+            )
         return lexiscan.Matcher(lex)
 
     def scan(matcher: Any, docs: list[str]) -> Any:
@@ -36,7 +46,8 @@ def lexiscan_contender(lexiscan: Any, spec: Any, n_threads: int) -> Contender:
         return frame
 
     threads = "thread" if n_threads == 1 else "threads"
-    contender = Contender(f"lexiscan, {n_threads} {threads}", "—", build, scan)
+    name = f"lexiscan, {n_threads} {threads}" + (", one document" if one_document else "")
+    contender = Contender(name, "—", build, scan)
     return contender
 
 
