@@ -45,6 +45,10 @@ def main() -> None:
         ("kwic('NATO')", timed(lambda: res.kwic("NATO"))),
         ("compare(outlet)", timed(lambda: res.compare(outlets))),
         ("highlight(one document)", timed(lambda: res.highlight(0))),
+        ("figures(outlet)", timed(lambda: res.figures(outlets))),
+        ("disagreements(outlet)", timed(lambda: res.disagreements(outlets))),
+        ("audit(outlet) (near misses, max_edits=1)", timed(lambda: res.audit(outlets))),
+        ("audit(outlet, max_edits=2)", timed(lambda: res.audit(outlets, max_edits=2))),
     ]
     lines = [
         "# bench_analysis: analyses on a large scan result",

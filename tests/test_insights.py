@@ -232,3 +232,39 @@ def test_near_misses_equal_a_brute_force_search(data: st.DataObject) -> None:
     got = set(zip(near["start"], near["end"], near["alias_word"], near["entity"]))
     assert got == expected, text
     assert all(text[s:e] == w for s, e, w in zip(near["start"], near["end"], near["word"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["troops", "people killed"]),
+            st.lists(st.sampled_from("ABCD"), min_size=1, max_size=2, unique=True),
+            st.sampled_from([1.0, 10.0, 13.0, 14.0, 20.0, 100.0, 140.0]),
+        ),
+        max_size=25,
+    ),
+    max_ratio=st.sampled_from([1.0, 1.5, 2.0]),
+)
+def test_topics_equal_linking_every_pair(rows, max_ratio: float) -> None:
+    from lexiscan import _insights
+
+    frame = pd.DataFrame(rows, columns=["unit", "entities", "value"])
+    if frame.empty:
+        return
+    got = _insights._topics(frame, max_ratio)
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, (unit_a, ents_a, a) in enumerate(rows):
+        for j, (unit_b, ents_b, b) in enumerate(rows):
+            low, high = sorted((a, b))
+            if unit_a == unit_b and set(ents_a) & set(ents_b) and high <= low * max_ratio:
+                parent[root(i)] = root(j)
+    expected = [root(i) for i in range(len(rows))]
+    # The same partition, whatever the ids.
+    assert len(set(zip(got, expected))) == len(set(got)) == len(set(expected))

@@ -58,38 +58,43 @@ def disagreements(
     found = figures(result, groups)
     # A year is a date, not a count: two outlets naming different years disagree on nothing.
     found = found[~found["unit"].isin(["", "year"]) & (found["entities"].str.len() > 0)]
-    rows: list[dict[str, Any]] = []
-    for unit, same_unit in found.groupby("unit", sort=True):
-        for topic, members in _topics(same_unit, max_ratio):
-            if members["group"].nunique() < 2:
-                continue
-            values = set(members["value"])
-            kind = "value" if len(values) > 1 else "hedge"
-            if kind == "hedge" and (not hedges or members["hedge"].nunique() < 2):
-                continue
-            for _, row in members.iterrows():
-                rows.append(
-                    {
-                        "unit": unit,
-                        "entities": topic,
-                        "kind": kind,
-                        "group": row["group"],
-                        "doc": row["doc"],
-                        "value": row["value"],
-                        "hedge": row["hedge"],
-                        "figure": row["figure"],
-                        "sentence": row["sentence"],
-                    }
-                )
+    found = found.reset_index(drop=True)
     columns = ["unit", "entities", "kind", "group", "doc", "value", "hedge", "figure", "sentence"]
-    return pd.DataFrame(rows, columns=columns)
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    found["topic"] = _topics(found, max_ratio)
+    by_topic = found.groupby("topic")
+    n_groups = by_topic["group"].transform("nunique")
+    n_values = by_topic["value"].transform("nunique")
+    n_hedges = by_topic["hedge"].transform("nunique")
+    found["kind"] = np.where(n_values > 1, "value", "hedge")
+    keep = (n_groups >= 2) & ((n_values > 1) | (hedges & (n_hedges > 1)))
+    found = found[keep.to_numpy()]
+    # Each topic is labelled with the entities most of its figures share.
+    mentions = found[["topic", "entities"]].explode("entities")
+    per_entity = mentions.groupby(["topic", "entities"]).size().rename("n").reset_index()
+    top = per_entity[per_entity["n"] == per_entity.groupby("topic")["n"].transform("max")]
+    label = top.groupby("topic")["entities"].agg(sorted)
+    found["entities"] = found["topic"].map(label)
+    found = found.sort_values(["unit", "topic"], kind="stable")
+    return found[columns].reset_index(drop=True)
 
 
-def _topics(same_unit: pd.DataFrame, max_ratio: float) -> list[tuple[list[str], pd.DataFrame]]:
-    """Figures of one unit linked when they share an entity and are within `max_ratio` of each
-    other (connected components), each with the entities its figures share most."""
-    records = list(same_unit.itertuples(index=False))
-    parent = list(range(len(records)))
+def _topics(found: pd.DataFrame, max_ratio: float) -> np.ndarray:
+    """A topic id per figure: figures are linked when they have the same unit, share an entity
+    and are within `max_ratio` of each other; topics are the connected groups. For one unit
+    and entity, sorted by value, linking neighbours gives the same groups as linking every
+    pair, so the work is a sort, not a comparison of all pairs."""
+    rows = found[["unit", "entities", "value"]].explode("entities")
+    rows = rows.reset_index().sort_values(["unit", "entities", "value"], kind="stable")
+    index = rows["index"].to_numpy()
+    value = rows["value"].to_numpy(dtype=np.float64)
+    same = (rows["unit"].to_numpy()[1:] == rows["unit"].to_numpy()[:-1]) & (
+        rows["entities"].to_numpy()[1:] == rows["entities"].to_numpy()[:-1]
+    )
+    low, high = value[:-1], value[1:]
+    close = (low == high) | ((low > 0) & (high <= low * max_ratio))
+    parent = np.arange(len(found))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -97,25 +102,9 @@ def _topics(same_unit: pd.DataFrame, max_ratio: float) -> list[tuple[list[str], 
             i = parent[i]
         return i
 
-    for i, a in enumerate(records):
-        for j in range(i + 1, len(records)):
-            b = records[j]
-            low, high = sorted((a.value, b.value))
-            close = low > 0 and high / low <= max_ratio or low == high
-            if close and set(a.entities) & set(b.entities):
-                parent[root(i)] = root(j)
-    components: dict[int, list[int]] = {}
-    for i in range(len(records)):
-        components.setdefault(root(i), []).append(i)
-    out = []
-    for members in components.values():
-        if len(members) < 2:
-            continue
-        frame = same_unit.iloc[members]
-        counts = pd.Series([e for ents in frame["entities"] for e in set(ents)]).value_counts()
-        shared = sorted(counts[counts == counts.max()].index)
-        out.append((shared, frame))
-    return out
+    for a, b in zip(index[:-1][same & close], index[1:][same & close]):
+        parent[root(a)] = root(b)
+    return np.array([root(i) for i in range(len(found))])
 
 
 class Audit(NamedTuple):

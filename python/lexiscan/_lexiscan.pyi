@@ -24,7 +24,6 @@ def read_jsonl(
 def keyness(
     a: list[int], b: list[int], c: list[int], d: list[int]
 ) -> tuple[list[float], list[float]]: ...
-
 def figures(
     result: ScanResult,
 ) -> tuple[
