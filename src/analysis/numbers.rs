@@ -3,6 +3,7 @@
 //! words after either ("1.5 million", "one lakh", "two decades").
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 use text2num::{find_numbers, Language, Token};
 
 /// One number: its byte span in the text, its value, and the unit a scale word implies.
@@ -136,8 +137,10 @@ pub fn find(text: &str) -> Vec<Number> {
             found.push((i, i + 1, value, true));
         }
     }
-    let english = Language::english();
-    for occurrence in find_numbers(words.iter(), &english, 0.0) {
+    // Building the interpreter costs more than reading a sentence: build it once.
+    static ENGLISH: OnceLock<Language> = OnceLock::new();
+    let english = ENGLISH.get_or_init(Language::english);
+    for occurrence in find_numbers(words.iter(), english, 0.0) {
         let digits_inside = words[occurrence.start..occurrence.end]
             .iter()
             .any(|w| w.text.starts_with(|c: char| c.is_ascii_digit()));
