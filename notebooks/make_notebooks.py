@@ -162,7 +162,8 @@ the wording does. The rules are in `docs/insights.md`.""",
         "code",
         """outlets = articles.set_index("doc")["outlet"]
 figures = result.figures(outlets)
-figures[figures.unit != "year"][["group", "figure", "value", "hedge", "unit", "entities"]]""",
+counts = ~figures.unit.isin(["year", "date"])  # dates are figures too, but not counts
+figures[counts][["group", "figure", "value", "hedge", "unit", "entities"]]""",
     ),
     (
         "code",

@@ -16,6 +16,7 @@ from lexiscan import _analysis, _lexiscan
 if TYPE_CHECKING:
     from lexiscan._result import ScanResult
 
+SAME_UNIT = {"soldiers": "troops", "servicemen": "troops", "service members": "troops"}
 FIGURE_COLUMNS = ["doc", "figure", "value", "hedge", "unit", "entities", "sentence", "start", "end"]
 
 
@@ -56,8 +57,8 @@ def disagreements(
     if max_ratio < 1:
         raise ValueError(f"max_ratio must be at least 1, not {max_ratio!r}")
     found = figures(result, groups)
-    # A year is a date, not a count: two outlets naming different years disagree on nothing.
-    found = found[~found["unit"].isin(["", "year"]) & (found["entities"].str.len() > 0)]
+    # A year or a day is a date, not a count: outlets naming different dates disagree on nothing.
+    found = found[~found["unit"].isin(["", "year", "date"]) & (found["entities"].str.len() > 0)]
     found = found.reset_index(drop=True)
     columns = ["unit", "entities", "kind", "group", "doc", "value", "hedge", "figure", "sentence"]
     if found.empty:
@@ -86,6 +87,8 @@ def _topics(found: pd.DataFrame, max_ratio: float) -> np.ndarray:
     and entity, sorted by value, linking neighbours gives the same groups as linking every
     pair, so the work is a sort, not a comparison of all pairs."""
     rows = found[["unit", "entities", "value"]].explode("entities")
+    # Different words for the same counted thing ("soldiers" and "troops") are one unit here.
+    rows["unit"] = rows["unit"].replace(SAME_UNIT)
     rows = rows.reset_index().sort_values(["unit", "entities", "value"], kind="stable")
     index = rows["index"].to_numpy()
     value = rows["value"].to_numpy(dtype=np.float64)

@@ -61,6 +61,33 @@ const STOP_WORDS: &[&str] = &[
     "into", "across", "since", "ago",
 ];
 
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
 /// Nouns counted without a plural "s".
 const IRREGULAR_PLURALS: &[&str] = &[
     "people",
@@ -140,6 +167,11 @@ pub fn figures(text: &str, matches: &[(u64, u64, u32)]) -> Vec<Figure> {
             } else {
                 number.implied_unit.to_owned()
             };
+            let after_month =
+                index > 0 && MONTHS.contains(&words[index - 1].text.to_lowercase().as_str());
+            if unit.is_empty() && after_month && number.digits && number.value <= 31.0 {
+                unit = "date".to_owned(); // "January 10": a day, not a count
+            }
             if unit.is_empty() {
                 if !number.digits && number.value < 2.0 {
                     continue; // "one of the", "no one": not a figure
@@ -291,6 +323,7 @@ mod tests {
             ("X grew 12%", (12.0, "", "percent")),
             ("X lasted two decades", (20.0, "", "years")),
             ("X since 2014", (2014.0, "", "year")),
+            ("X met on January 10", (10.0, "", "date")),
         ];
         for &(text, (value, hedge, unit)) in cases {
             assert_eq!(units(text), [(value, hedge, unit.to_owned())], "{text}");
