@@ -138,7 +138,8 @@ fn next_group(
     }
 }
 
-/// Whole words, every alias starting with a word character: walk from each word start.
+/// Whole words with a large lexicon: walk from each place a pattern may start (word starts,
+/// and the first bytes of the patterns that begin with something else).
 fn next_group_at_word_starts(
     pass: &Pass,
     automaton: &AnchoredAutomaton,
@@ -154,26 +155,7 @@ fn next_group_at_word_starts(
         automaton.patterns_at(text.as_bytes(), start, found);
         if !found.is_empty() {
             if let Some(original_start) = folded.original_start(start) {
-                let mark = rows.len();
-                let mut best = None;
-                // Longest first: a longer valid span wins; only a prefix entry can give a
-                // shorter alias an equal or longer span.
-                for &(end, pattern) in found.iter().rev() {
-                    consider(
-                        pass,
-                        folded,
-                        original_start,
-                        end,
-                        pattern,
-                        true,
-                        rows,
-                        mark,
-                        &mut best,
-                    );
-                    if best.is_some() && !pass.has_prefix {
-                        break;
-                    }
-                }
+                let best = longest_valid(pass, folded, original_start, found, true, rows);
                 if best.is_some() {
                     return best;
                 }
@@ -259,10 +241,25 @@ fn group_at(
         return best;
     }
     rows.truncate(mark);
-    best = None;
     scratch.clear();
     at_start.patterns_at(folded.text().as_bytes(), start, scratch);
-    for &(end, pattern) in scratch.iter().rev() {
+    longest_valid(pass, folded, original_start, scratch, whole_words, rows)
+}
+
+/// The longest valid span among the aliases `found` at one start (as (end, pattern), shortest
+/// first), tried longest first; its rows are appended to `rows`. Only a prefix entry can give
+/// a shorter alias an equal or longer span, so without one the first valid alias wins.
+fn longest_valid(
+    pass: &Pass,
+    folded: &Folded,
+    original_start: usize,
+    found: &[(usize, PatternID)],
+    whole_words: bool,
+    rows: &mut Vec<Candidate>,
+) -> Option<Span> {
+    let mark = rows.len();
+    let mut best = None;
+    for &(end, pattern) in found.iter().rev() {
         consider(
             pass,
             folded,
