@@ -51,7 +51,6 @@ const HEDGES: &[&str] = &[
     "under",
     "approx",
     "circa",
-    "c.",
 ];
 
 /// Words after which the noun phrase of a figure stops.
@@ -116,11 +115,11 @@ const CASUALTY_WORDS: &[&str] = &[
     "arrested",
     "detained",
     "evacuated",
-    "displaced",
     "deported",
 ];
 
-/// The figures of one document, given its matches (code-point start, end, entity).
+/// The figures of one document, given its matches (code-point start, end, entity) in order of
+/// start, as a scan gives them.
 ///
 /// ```
 /// use lexiscan::analysis::figures::figures;
@@ -143,8 +142,10 @@ pub fn figures(text: &str, matches: &[(u64, u64, u32)]) -> Vec<Figure> {
         let sentence_chars = sentence.chars().count() as u64;
         let (first, last) = (char_at, char_at + sentence_chars);
         let mut entities: Vec<u32> = Vec::new();
-        for &(start, end, entity) in matches {
-            if start >= first && end <= last && !entities.contains(&entity) {
+        // Matches come by start: look only at those starting in this sentence.
+        let from = matches.partition_point(|&(start, _, _)| start < first);
+        for &(_, end, entity) in matches[from..].iter().take_while(|&&(s, _, _)| s < last) {
+            if end <= last && !entities.contains(&entity) {
                 entities.push(entity);
             }
         }

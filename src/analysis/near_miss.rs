@@ -102,8 +102,8 @@ impl NearMissIndex {
         (word, entities)
     }
 
-    /// The near misses of one document; `matched` are the code-point spans of its matches,
-    /// whose words are not near misses. A near miss must also look like part of a name:
+    /// The near misses of one document; `matched` are the code-point spans of its matches, in
+    /// order of start, whose words are not near misses. A near miss must also look like part of a name:
     /// capitalised in the text, or next to another word of the same entity's aliases
     /// ("Alexander formin") — so that "would" is not reported as a misspelt "World".
     pub fn find(&self, text: &str, matched: &[(u64, u64)]) -> Vec<NearMiss> {
@@ -124,6 +124,14 @@ impl NearMissIndex {
                 at += c.len_utf8();
             }
         }
+        // The furthest end among the first i + 1 matches (they come by start).
+        let furthest_end: Vec<u64> = matched
+            .iter()
+            .scan(0, |furthest, &(_, end)| {
+                *furthest = end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
         let mut out = Vec::new();
         let mut cache: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
         let mut chars_before = CharCounter::new(text);
@@ -138,7 +146,9 @@ impl NearMissIndex {
                 continue;
             };
             let (first, stop) = (chars_before.at(b0), chars_before.at(b1));
-            if matched.iter().any(|&(s, e)| s < stop && first < e) {
+            // A match overlaps the word if one starting before its end ends after its start.
+            let before_end = matched.partition_point(|&(s, _)| s < stop);
+            if before_end > 0 && furthest_end[before_end - 1] > first {
                 continue;
             }
             let capitalised = text[b0..].chars().next().is_some_and(char::is_uppercase);
