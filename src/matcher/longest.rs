@@ -222,18 +222,14 @@ fn group_at(
         return None;
     }
     let mark = rows.len();
-    let mut best: Option<Span> = None;
-    let (end, pattern) = (longest.end(), longest.pattern());
-    consider(
+    let only_longest = [(longest.end(), longest.pattern())];
+    let best = longest_valid(
         pass,
         folded,
         original_start,
-        end,
-        pattern,
+        &only_longest,
         whole_words,
         rows,
-        mark,
-        &mut best,
     );
     // Usually the longest alias is valid and nothing can beat it. Otherwise (or when a prefix
     // entry might outgrow it) look at every alias at this start, longest first.
