@@ -150,22 +150,15 @@ fn next_group_at_word_starts(
 ) -> Option<Span> {
     let text = folded.text();
     let mut at = from;
-    while let Some(start) = automaton.next_start(text, at) {
-        found.clear();
-        automaton.patterns_at(text.as_bytes(), start, found);
-        if !found.is_empty() {
-            if let Some(original_start) = folded.original_start(start) {
-                let best = longest_valid(pass, folded, original_start, found, true, rows);
-                if best.is_some() {
-                    return best;
-                }
+    while let Some(start) = automaton.next_hit(text, at, found) {
+        if let Some(original_start) = folded.original_start(start) {
+            let best = longest_valid(pass, folded, original_start, found, true, rows);
+            if best.is_some() {
+                return best;
             }
         }
-        // Past this word (or this one non-word byte): nothing valid starts inside a word.
-        at = match word_end(text, start) {
-            end if end > start => end,
-            _ => start + folded.char_at(start).map_or(1, char::len_utf8),
-        };
+        // Past this word (or this one non-word character): nothing valid starts inside a word.
+        at = automaton.after_start(text, start);
     }
     None
 }

@@ -1,23 +1,43 @@
-//! Whole-word matching when every alias begins with a letter or digit: a match can then start
-//! only where a word starts, so instead of running an unanchored automaton over every byte, an
-//! anchored walk from each word start follows the trie of aliases until it dies. Most words
-//! leave the trie after a byte or two and the rest of the word is skipped without the
-//! automaton; one walk also lists every alias at that start (shortest first), which the
-//! leftmost-longest choice needs anyway. With a large gazetteer this is about twice as fast as
-//! the unanchored search, whose failure transitions wander over the whole automaton.
+//! Whole-word matching: a match can start only where a word starts (or at the first byte of a
+//! pattern that begins with something other than a letter or digit), so instead of running an
+//! unanchored automaton over every byte, an anchored walk from each such start follows the trie
+//! of aliases until it dies. Most words leave the trie after a byte or two and the rest of the
+//! word is skipped with a byte-class table, without the automaton; one walk also lists every
+//! alias at that start (shortest first), which the leftmost-longest choice needs anyway. The
+//! unanchored search, by contrast, feeds every byte of every word through the automaton and
+//! stops at aliases inside words (`oman` in `woman`) only to reject them.
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{nfa, Anchored, MatchKind, PatternID};
+use aho_corasick::{dfa, nfa, Anchored, MatchKind, PatternID, StartKind};
 
-/// An anchored contiguous NFA with standard semantics, so that every state on a walk reports
-/// the aliases ending there. (A DFA is no faster here: the walks stay near the root, which
-/// the NFA keeps dense and in cache.)
+/// The trie walked from each start: a DFA (one table lookup a byte) while the lexicon is small
+/// enough for its transition table, a contiguous NFA (dense near the root, compact below)
+/// beyond that.
+#[derive(Clone, Debug)]
+enum Trie {
+    Dfa(dfa::DFA),
+    Nfa(nfa::contiguous::NFA),
+}
+
+/// The class of a byte of folded text, for finding starts without decoding.
+const NOT_A_START: u8 = 0;
+/// `[A-Za-z0-9]`.
+const ASCII_WORD: u8 = 1;
+/// An ASCII byte that is no word character but begins a pattern.
+const OTHER_START: u8 = 2;
+/// A byte of a non-ASCII character: decoded to tell whether it is a word character.
+const NON_ASCII: u8 = 3;
+
+/// An anchored automaton with standard semantics, so that every state on a walk reports the
+/// aliases ending there.
 #[derive(Clone, Debug)]
 pub(super) struct AnchoredAutomaton {
-    nfa: nfa::contiguous::NFA,
+    trie: Trie,
     start: StateID,
+    /// The class of each byte (the constants above).
+    class: Box<[u8; 256]>,
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
@@ -25,25 +45,54 @@ pub(super) struct AnchoredAutomaton {
 }
 
 impl AnchoredAutomaton {
-    pub(super) fn build(patterns: &[String]) -> Result<Self> {
-        let error = |e: String| Error::Automaton(e);
-        let nfa = nfa::contiguous::NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .map_err(|e| error(e.to_string()))?;
-        let start = nfa
-            .start_state(Anchored::Yes)
-            .map_err(|e| error(e.to_string()))?;
+    /// `dfa`: walk a DFA (faster, but its table grows with the patterns times the alphabet).
+    pub(super) fn build(patterns: &[String], dfa: bool) -> Result<Self> {
+        let error = |e: aho_corasick::BuildError| Error::Automaton(e.to_string());
+        let trie = if dfa {
+            Trie::Dfa(
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
+                    .build(patterns)
+                    .map_err(error)?,
+            )
+        } else {
+            Trie::Nfa(
+                nfa::contiguous::NFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(patterns)
+                    .map_err(error)?,
+            )
+        };
+        let start = match &trie {
+            Trie::Dfa(d) => d.start_state(Anchored::Yes),
+            Trie::Nfa(n) => n.start_state(Anchored::Yes),
+        }
+        .map_err(|e| Error::Automaton(e.to_string()))?;
         let mut other_starts = Box::new([false; 256]);
         for pattern in patterns {
             if !pattern.chars().next().is_some_and(is_word_char) {
                 other_starts[usize::from(pattern.as_bytes()[0])] = true;
             }
         }
+        let mut class = Box::new([NOT_A_START; 256]);
+        for (b, class) in class.iter_mut().enumerate() {
+            let byte = b as u8;
+            *class = if byte.is_ascii_alphanumeric() {
+                ASCII_WORD
+            } else if !byte.is_ascii() {
+                NON_ASCII
+            } else if other_starts[b] {
+                OTHER_START
+            } else {
+                NOT_A_START
+            };
+        }
         let all_start_with_word = !other_starts.contains(&true);
         Ok(Self {
-            nfa,
+            trie,
             start,
+            class,
             other_starts,
             all_start_with_word,
         })
@@ -54,30 +103,80 @@ impl AnchoredAutomaton {
         self.all_start_with_word
     }
 
+    /// The first place at or after `from` where at least one pattern starts, with those
+    /// patterns in `found` as (end, pattern), shortest first. Places are word starts and the
+    /// first bytes of the patterns that begin with something else; a `from` inside a word
+    /// moves to the end of that word first.
+    pub(super) fn next_hit(
+        &self,
+        text: &str,
+        from: usize,
+        found: &mut Vec<(usize, PatternID)>,
+    ) -> Option<usize> {
+        match &self.trie {
+            Trie::Dfa(d) => self.next_hit_in(d, text, from, found),
+            Trie::Nfa(n) => self.next_hit_in(n, text, from, found),
+        }
+    }
+
+    #[inline(always)]
+    fn next_hit_in<A: Automaton>(
+        &self,
+        aut: &A,
+        text: &str,
+        from: usize,
+        found: &mut Vec<(usize, PatternID)>,
+    ) -> Option<usize> {
+        let mut start = self.next_start(text, from)?;
+        loop {
+            found.clear();
+            walk(aut, self.start, text.as_bytes(), start, found);
+            if !found.is_empty() {
+                return Some(start);
+            }
+            start = self.scan_to_start(text, self.after_start(text, start))?;
+        }
+    }
+
+    /// Where to look for the next start after `start`: past its word, or past the one
+    /// non-word character there.
+    #[inline]
+    pub(super) fn after_start(&self, text: &str, start: usize) -> usize {
+        match word_end(text, start) {
+            end if end > start => end,
+            _ => start + text[start..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+
     /// The first byte at or after `from` where a pattern may start: where a word starts, or
     /// a byte that begins one of the patterns that do not begin with a word character.
     #[inline]
     pub(super) fn next_start(&self, text: &str, from: usize) -> Option<usize> {
-        let bytes = text.as_bytes();
         let mut at = from;
         // Just after a word character no word starts until a non-word character.
-        if at > 0 && at < bytes.len() && text[..at].chars().next_back().is_some_and(is_word_char) {
+        if at > 0 && at < text.len() && text[..at].chars().next_back().is_some_and(is_word_char) {
             at = word_end(text, at);
         }
+        self.scan_to_start(text, at)
+    }
+
+    /// `next_start` from a byte `at` that is not inside a word.
+    #[inline(always)]
+    fn scan_to_start(&self, text: &str, mut at: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
         while at < bytes.len() {
             let b = bytes[at];
-            if b.is_ascii() {
-                if b.is_ascii_alphanumeric() || self.other_starts[usize::from(b)] {
-                    return Some(at);
+            match self.class[usize::from(b)] {
+                NOT_A_START => at += 1,
+                NON_ASCII => {
+                    let c = text[at..].chars().next().expect("at is on a char boundary");
+                    if is_word_char(c) || self.other_starts[usize::from(b)] {
+                        return Some(at);
+                    }
+                    at += c.len_utf8();
                 }
-                at += 1;
-                continue;
+                _ => return Some(at),
             }
-            let c = text[at..].chars().next().expect("at is on a char boundary");
-            if is_word_char(c) || self.other_starts[usize::from(b)] {
-                return Some(at);
-            }
-            at += c.len_utf8();
         }
         None
     }
@@ -85,7 +184,10 @@ impl AnchoredAutomaton {
     /// Every pattern that starts at byte `start` of `hay`, as (end, pattern), shortest first.
     #[inline]
     pub(super) fn patterns_at(&self, hay: &[u8], start: usize, out: &mut Vec<(usize, PatternID)>) {
-        walk(&self.nfa, self.start, hay, start, out);
+        match &self.trie {
+            Trie::Dfa(d) => walk(d, self.start, hay, start, out),
+            Trie::Nfa(n) => walk(n, self.start, hay, start, out),
+        }
     }
 }
 
@@ -123,8 +225,21 @@ fn walk<A: Automaton>(
 pub(super) fn word_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = from;
-    while at < bytes.len() {
-        let b = bytes[at];
+    loop {
+        // Eight bytes at a time through ASCII letters and digits: one unpredictable branch a
+        // word instead of one a byte.
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let chunk = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let stop = not_ascii_alphanumeric(chunk);
+            if stop != 0 {
+                at += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            at += 8;
+        }
+        let Some(&b) = bytes.get(at) else {
+            return at;
+        };
         if b.is_ascii() {
             if !b.is_ascii_alphanumeric() {
                 return at;
@@ -138,7 +253,27 @@ pub(super) fn word_end(text: &str, from: usize) -> usize {
         }
         at += c.len_utf8();
     }
-    at
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW_7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is ASCII and strictly between `m` and `n`
+/// (0 <= m <= 127, n <= 128): exact per byte, as no sum carries into the next byte.
+#[inline(always)]
+const fn bytes_between(x: u64, m: u8, n: u8) -> u64 {
+    let low = x & LOW_7;
+    (ONES * (127 + n as u64) - low) & !x & (low + ONES * (127 - m as u64)) & HIGH
+}
+
+/// The high bit of each byte of `x` that is not `[A-Za-z0-9]` (non-ASCII bytes included).
+#[inline(always)]
+const fn not_ascii_alphanumeric(x: u64) -> u64 {
+    let alnum = bytes_between(x, b'0' - 1, b'9' + 1)
+        | bytes_between(x, b'A' - 1, b'Z' + 1)
+        | bytes_between(x, b'a' - 1, b'z' + 1);
+    !alnum & HIGH
 }
 
 #[cfg(test)]
@@ -148,7 +283,7 @@ mod tests {
     #[test]
     fn starts_are_word_starts_and_first_bytes_of_other_patterns() {
         let patterns: Vec<String> = ["ab", "(old) town"].map(String::from).to_vec();
-        let aut = AnchoredAutomaton::build(&patterns).unwrap();
+        let aut = AnchoredAutomaton::build(&patterns, true).unwrap();
         let text = "ab, ça-va 7x (old";
         let next = |s: usize| {
             let after = if text.as_bytes()[s] == b'(' {
@@ -166,12 +301,30 @@ mod tests {
     }
 
     #[test]
+    fn eight_byte_alphanumeric_mask_is_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = *b"a0Z-zA9 ";
+                bytes[pos] = b;
+                let mask = not_ascii_alphanumeric(u64::from_le_bytes(bytes));
+                for (i, &x) in bytes.iter().enumerate() {
+                    let stop = mask >> (8 * i + 7) & 1 == 1;
+                    assert_eq!(stop, !x.is_ascii_alphanumeric(), "byte {x:#04x} at {i}");
+                }
+            }
+        }
+        let text = "abc Zürich x1y2z3w4v5u6 日本 end";
+        let ends: Vec<usize> = [0, 4, 12, 25].iter().map(|&s| word_end(text, s)).collect();
+        assert_eq!(ends, [3, 11, 24, 25 + "日本".len()]);
+    }
+
+    #[test]
     fn walks_list_every_alias_at_a_start() {
         let patterns: Vec<String> = ["new", "new york", "york", "new york city"]
             .map(String::from)
             .to_vec();
-        {
-            let aut = AnchoredAutomaton::build(&patterns).unwrap();
+        for dfa in [true, false] {
+            let aut = AnchoredAutomaton::build(&patterns, dfa).unwrap();
             let mut out = Vec::new();
             aut.patterns_at(b"new york city!", 0, &mut out);
             let ends: Vec<(usize, usize)> = out.iter().map(|&(e, p)| (e, p.as_usize())).collect();
