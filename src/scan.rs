@@ -27,6 +27,8 @@ pub struct ScanResult {
     pub alias: Vec<AliasId>,
     pub start: Vec<u64>,
     pub end: Vec<u64>,
+    /// 0 for exact matches, the edits of typo matches (`MatchOptions::max_edits`).
+    pub edits: Vec<u8>,
     /// The matched surfaces, back to back; `surface_bounds[i]..surface_bounds[i + 1]`.
     surfaces: String,
     surface_bounds: Vec<usize>,
@@ -86,6 +88,7 @@ impl ScanResult {
         self.alias.extend(other.alias);
         self.start.extend(other.start);
         self.end.extend(other.end);
+        self.edits.extend(other.edits);
         self.surfaces.push_str(&other.surfaces);
         self.surface_bounds
             .extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
@@ -104,6 +107,7 @@ impl ScanResult {
             alias: Vec::with_capacity(matches),
             start: Vec::with_capacity(matches),
             end: Vec::with_capacity(matches),
+            edits: Vec::with_capacity(matches),
             surfaces: String::with_capacity(bytes),
             surface_bounds: Vec::with_capacity(matches + 1),
         };
@@ -123,6 +127,7 @@ impl ScanResult {
             self.alias.push(m.alias);
             self.start.push(m.start as u64);
             self.end.push(m.end as u64);
+            self.edits.push(m.edits);
             self.surfaces.push_str(&text[m.byte_start..m.byte_end]);
             self.surface_bounds.push(self.surfaces.len());
         }

@@ -282,3 +282,118 @@ def reference_find(
             entity, label, alias, _cs = entries[per_entity[key]]
             result.append((span[0], span[1], entity, label, alias))
     return result
+
+
+def _levenshtein(a, b):
+    """Edit distance (insertions, deletions, substitutions), by the textbook table."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _word_runs(s):
+    """(start, end) of every run of word characters of s."""
+    runs = []
+    i = 0
+    while i < len(s):
+        if is_word_char(s[i]):
+            j = i
+            while j < len(s) and is_word_char(s[j]):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _original_span(text, folded, src, removed, s, e):
+    """§3 for a folded span: its original (start, end), or None if it splits a character."""
+    if s > 0 and src[s] == src[s - 1]:
+        return None
+    if e < len(folded) and src[e] == src[e - 1]:
+        return None
+    start, end = src[s], src[e - 1] + 1
+    k = end
+    while k < len(text) and (removed[k] or text[k] in IGNORABLE):
+        k += 1
+        if removed[k - 1]:
+            end = k
+    return start, end
+
+
+def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **options):
+    """docs/matching.md §7: the exact matches of `reference_find`, plus runs of words that are
+    an eligible alias (at least `typo_min_chars` folded characters, a word character at both
+    ends, not a prefix entry) but for 1..max_edits edits inside one word, the other words and
+    the separators equal; that word keeps its first character, and neither it nor the alias
+    word is a prefix of the other. Typo matches never overlap an exact one; without
+    `overlapping` they are chosen leftmost-longest among themselves. One row per (span, entity): fewest edits,
+    then the first alias. Rows are (start, end, entity, label, alias, edits)."""
+    exact = [row + (0,) for row in reference_find(entries, text, **options)]
+    accent_fold = options.get("accents", "fold") == "fold"
+    case = options.get("case", "insensitive")
+    overlapping = options.get("overlapping", False)
+    entity_order = {}
+    for entry in entries:
+        entity_order.setdefault((entry[0], entry[1]), len(entity_order))
+    typos = {}  # span -> {entity key: (edits, entry index)}
+    for idx, (entity, label, alias, cs) in enumerate(entries):
+        stem, prefix = split_prefix_entry(alias)
+        case_fold = not (cs or case == "sensitive")
+        pattern = fold_alias(stem, case_fold, accent_fold)
+        eligible = (
+            not prefix
+            and len(pattern) >= typo_min_chars
+            and is_word_char(pattern[0])
+            and is_word_char(pattern[-1])
+        )
+        if not eligible:
+            continue
+        folded, src, removed = fold(text, case_fold, accent_fold)
+        alias_runs = _word_runs(pattern)
+        alias_words = [pattern[s:e] for s, e in alias_runs]
+        alias_seps = [pattern[a[1] : b[0]] for a, b in zip(alias_runs, alias_runs[1:])]
+        runs = _word_runs(folded)
+        k = len(alias_words)
+        for first in range(len(runs) - k + 1):
+            window = runs[first : first + k]
+            words = [folded[s:e] for s, e in window]
+            seps = [folded[a[1] : b[0]] for a, b in zip(window, window[1:])]
+            if seps != alias_seps:
+                continue
+            differing = [i for i in range(k) if words[i] != alias_words[i]]
+            if len(differing) != 1:
+                continue
+            word, target = words[differing[0]], alias_words[differing[0]]
+            # A typo keeps the first letter and is not the word with letters added or cut at
+            # its end (another form: Russian for Russia).
+            if word[0] != target[0] or word.startswith(target) or target.startswith(word):
+                continue
+            edits = _levenshtein(word, target)
+            if edits > max_edits:
+                continue
+            span = _original_span(text, folded, src, removed, window[0][0], window[-1][1])
+            if span is None:
+                continue
+            if any(s < span[1] and span[0] < e for s, e, *_ in exact):
+                continue
+            per_entity = typos.setdefault(span, {})
+            key = (entity, label)
+            per_entity[key] = min(per_entity.get(key, (edits, idx)), (edits, idx))
+    chosen = sorted(typos, key=lambda se: (se[0], -se[1]))
+    if not overlapping:
+        kept, last_end = [], None
+        for start, end in chosen:
+            if last_end is None or start >= last_end:
+                kept.append((start, end))
+                last_end = end
+        chosen = kept
+    rows = list(exact)
+    for span in chosen:
+        for key, (edits, idx) in typos[span].items():
+            rows.append((span[0], span[1], key[0], key[1], entries[idx][2], edits))
+    return sorted(rows, key=lambda r: (r[0], -r[1], entity_order[(r[2], r[3])]))

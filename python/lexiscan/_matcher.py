@@ -35,10 +35,18 @@ class Matcher:
     non-overlapping matches. The matcher keeps a snapshot: later changes to the lexicon do not
     reach it. The exact rules are in docs/matching.md.
 
+    `max_edits=1` (or 2) also finds aliases of at least `typo_min_chars` characters written
+    with that many edits inside one of their words ("Lavrow" for Lavrov); such matches never
+    overlap an exact one, and their `edits` (a column of `to_pandas()`) says how far they are.
+    Off by default: it costs a lookup per word (benches/bench_scan.py).
+
     >>> lex = Lexicon().add("Russia", label="GPE").add("Alexander Fomin", ["Fomin"], label="PERSON")
     >>> m = Matcher(lex)
     >>> [(x.entity, x.text) for x in m.find("Russian envoy Alexander\\nFomin, for Russia’s army")]
     [('Alexander Fomin', 'Alexander\\nFomin'), ('Russia', 'Russia')]
+    >>> typos = Matcher(Lexicon().add("Sergei Lavrov", ["Lavrov"]), max_edits=1)
+    >>> [(x.text, x.edits) for x in typos.find("Sergei Lavrow met Lavrov")]
+    [('Sergei Lavrow', 1), ('Lavrov', 0)]
     """
 
     def __init__(
@@ -48,6 +56,8 @@ class Matcher:
         accents: str = "fold",
         whole_words: bool = True,
         overlapping: bool = False,
+        max_edits: int = 0,
+        typo_min_chars: int = 5,
     ) -> None:
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"Matcher needs a lexiscan.Lexicon, not {type(lexicon).__name__}")
@@ -57,7 +67,20 @@ class Matcher:
         for name, choice in (("case", case), ("accents", accents)):
             if not isinstance(choice, str):
                 raise TypeError(f"{name} must be str, not {type(choice).__name__}")
-        self._adopt(_lexiscan.Matcher(lexicon._native, case, accents, whole_words, overlapping))
+        for name, number in (("max_edits", max_edits), ("typo_min_chars", typo_min_chars)):
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise TypeError(f"{name} must be int, not {type(number).__name__}")
+        self._adopt(
+            _lexiscan.Matcher(
+                lexicon._native,
+                case,
+                accents,
+                whole_words,
+                overlapping,
+                max_edits,
+                typo_min_chars,
+            )
+        )
 
     def _adopt(self, native: _lexiscan.Matcher) -> None:
         self._native = native
@@ -247,6 +270,12 @@ class Matcher:
                 "scan() takes a collection of documents, not a single "
                 f"{type(docs).__name__}; use find(text) or scan([text])"
             )
+        if isinstance(docs, pd.DataFrame):
+            # Iterating a DataFrame gives its column names: never what was meant.
+            raise TypeError(
+                "scan() takes one column of documents, not a DataFrame; pass the text "
+                "column, e.g. scan(frame['text'])"
+            )
         if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
             raise ValueError(f"n_threads must be a positive int or None, not {n_threads!r}")
         if not isinstance(batch_size, int) or batch_size < 1:
@@ -304,11 +333,12 @@ class Matcher:
         return lex
 
     def __repr__(self) -> str:
-        case, accents, whole_words, overlapping = self._native.options()
+        case, accents, whole_words, overlapping, max_edits, min_chars = self._native.options()
+        typos = f", max_edits={max_edits}, typo_min_chars={min_chars}" if max_edits else ""
         return (
             f"<Matcher: {len(self._entities)} entities, {len(self._alias_texts)} aliases; "
             f"case={case!r}, accents={accents!r}, whole_words={whole_words}, "
-            f"overlapping={overlapping}>"
+            f"overlapping={overlapping}{typos}>"
         )
 
 

@@ -61,11 +61,25 @@ class ScanResult:
     def _column(self, name: str, dtype: str) -> np.ndarray:
         return np.frombuffer(self._native.column(name), dtype=dtype)
 
+    def _has_typos(self) -> bool:
+        """Whether the matcher also found typos (`max_edits`): then rows carry `edits`."""
+        return self._matcher is not None and self._matcher.options()[4] > 0
+
+    def _columns(self) -> list[str]:
+        return COLUMNS + ["edits"] if self._has_typos() else COLUMNS
+
+    def _edits(self) -> dict[str, np.ndarray]:
+        """The `edits` column (0 = exact), when the matcher looked for typos."""
+        if not self._has_typos():
+            return {}
+        return {"edits": self._column("edits", "u1").astype(np.int64)}
+
     def to_pandas(self) -> pd.DataFrame:
         """One row per match: doc, entity, label, alias, start, end, text.
 
         `doc` is the document's key (its position, or its index label for a Series);
-        `text` is ``document[start:end]``.
+        `text` is ``document[start:end]``. A matcher with ``max_edits`` adds `edits` (0 for
+        an exact match).
 
         >>> import lexiscan
         >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
@@ -91,8 +105,9 @@ class ScanResult:
                 "start": self._column("start", "<u8").astype(np.int64),
                 "end": self._column("end", "<u8").astype(np.int64),
                 "text": np.array(self._native.surfaces(), dtype=object),
+                **self._edits(),
             },
-            columns=COLUMNS,
+            columns=self._columns(),
         )
         text_columns = ["entity", "label", "alias", "text"]
         return frame.astype(dict.fromkeys(text_columns, _TEXT_DTYPE))
@@ -138,8 +153,9 @@ class ScanResult:
                 "start": self._column("start", "<u8").astype(np.int64),
                 "end": self._column("end", "<u8").astype(np.int64),
                 "text": strings["text"],
+                **self._edits(),
             },
-            columns=COLUMNS,
+            columns=self._columns(),
         )
 
     def to_arrow(self) -> Any:
@@ -165,6 +181,7 @@ class ScanResult:
                 "start": pa.array(self._column("start", "<u8").astype(np.int64)),
                 "end": pa.array(self._column("end", "<u8").astype(np.int64)),
                 "text": columns["text"],
+                **{k: pa.array(v) for k, v in self._edits().items()},
             }
         )
 

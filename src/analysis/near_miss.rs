@@ -7,8 +7,9 @@
 //! comparison with every alias; candidates are confirmed with a real edit distance (`strsim`).
 
 use crate::lexicon::{EntityId, Lexicon};
+use crate::matcher::deletions;
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The alias words of a lexicon, indexed by their deletions.
 #[derive(Debug)]
@@ -206,25 +207,6 @@ impl NearMissIndex {
         hits.sort_by_key(|&(i, d)| (d, i));
         hits
     }
-}
-
-/// `word` and every string made from it by deleting up to `edits` characters.
-fn deletions(word: &str, edits: usize) -> HashSet<String> {
-    let mut all: HashSet<String> = HashSet::from([word.to_owned()]);
-    let mut frontier = vec![word.to_owned()];
-    for _ in 0..edits {
-        let mut next = Vec::new();
-        for w in &frontier {
-            for (i, c) in w.char_indices() {
-                let shorter = format!("{}{}", &w[..i], &w[i + c.len_utf8()..]);
-                if all.insert(shorter.clone()) {
-                    next.push(shorter);
-                }
-            }
-        }
-        frontier = next;
-    }
-    all
 }
 
 /// Code points before increasing byte offsets, counted incrementally.

@@ -314,6 +314,7 @@ fn consider(
             end: original_end,
             entity,
             alias,
+            edits: 0,
         });
     }
 }

@@ -6,7 +6,10 @@
 
 mod longest;
 mod split;
+mod typos;
 mod word_starts;
+
+pub(crate) use typos::deletions;
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
@@ -16,6 +19,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
+use typos::TypoIndex;
 use word_starts::AnchoredAutomaton;
 
 /// Whether letter case matters for every alias or only for those added as case-sensitive.
@@ -39,6 +43,20 @@ pub struct MatchOptions {
     pub accents: AccentMode,
     pub whole_words: bool,
     pub overlapping: bool,
+    /// Typo tolerance: also match aliases with up to this many edits inside one of their
+    /// words (0: off, the default; at most [`MAX_EDITS`]).
+    #[serde(default)]
+    pub max_edits: u8,
+    /// Only aliases of at least this many (folded) characters take typos.
+    #[serde(default = "default_typo_min_chars")]
+    pub typo_min_chars: u8,
+}
+
+/// The most edits typo-tolerant matching allows.
+pub const MAX_EDITS: u8 = 2;
+
+fn default_typo_min_chars() -> u8 {
+    5
 }
 
 impl Default for MatchOptions {
@@ -48,6 +66,8 @@ impl Default for MatchOptions {
             accents: AccentMode::Fold,
             whole_words: true,
             overlapping: false,
+            max_edits: 0,
+            typo_min_chars: default_typo_min_chars(),
         }
     }
 }
@@ -62,6 +82,8 @@ pub struct Match {
     pub byte_end: usize,
     pub entity: EntityId,
     pub alias: AliasId,
+    /// 0 for an exact match; the edits of a typo match (`MatchOptions::max_edits`).
+    pub edits: u8,
 }
 
 /// What is known about one folded pattern of an automaton.
@@ -98,6 +120,8 @@ struct Pass {
     has_prefix: bool,
     /// The ASCII bytes that occur in its patterns.
     ascii_in_patterns: [bool; 128],
+    /// Typo-tolerant matching, when asked for.
+    typos: Option<TypoIndex>,
 }
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -127,6 +151,7 @@ struct Candidate {
     end: usize,
     entity: EntityId,
     alias: AliasId,
+    edits: u8,
 }
 
 impl Matcher {
@@ -140,6 +165,20 @@ impl Matcher {
         options: MatchOptions,
         choice: SearchChoice,
     ) -> Result<Self> {
+        if options.max_edits > MAX_EDITS {
+            return Err(Error::InvalidOption {
+                name: "max_edits",
+                value: options.max_edits.to_string(),
+                allowed: "0 (off), 1, 2",
+            });
+        }
+        if options.typo_min_chars == 0 {
+            return Err(Error::InvalidOption {
+                name: "typo_min_chars",
+                value: "0".into(),
+                allowed: "1 to 255",
+            });
+        }
         let accent_fold = options.accents == AccentMode::Fold;
         let mut passes = Vec::new();
         for case_fold in [true, false] {
@@ -182,12 +221,64 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
-        Ok(if self.options.overlapping {
-            to_code_points(text, self.select(self.candidates(text)))
+        let exact = if self.options.overlapping {
+            self.select(self.candidates(text))
         } else {
-            let found = longest::find(&self.passes, text, self.options.whole_words);
+            longest::find(&self.passes, text, self.options.whole_words)
+        };
+        let found = self.with_typos(text, exact);
+        Ok(if self.options.overlapping {
+            to_code_points(text, found)
+        } else {
             to_code_points_in_order(text, found)
         })
+    }
+
+    /// The exact matches and, with `max_edits`, the typo matches that overlap none of them,
+    /// in result order (non-overlapping mode: leftmost-longest among the typo matches too);
+    /// one row per (span, entity), the fewest edits first, then the alias added first.
+    fn with_typos(&self, text: &str, exact: Vec<Candidate>) -> Vec<Candidate> {
+        if !self.passes.iter().any(|p| p.typos.is_some()) {
+            return exact;
+        }
+        let spans: Vec<(usize, usize)> = exact.iter().map(|c| (c.start, c.end)).collect();
+        let mut typos = Vec::new();
+        for pass in &self.passes {
+            if let Some(index) = &pass.typos {
+                let folded = fold_with_offsets(text, pass.fold);
+                typos.extend(index.find(&folded, &pass.patterns, &spans));
+            }
+        }
+        if typos.is_empty() {
+            return exact;
+        }
+        typos.sort_unstable_by_key(|c| (c.start, std::cmp::Reverse(c.end), c.entity, c.edits));
+        if !self.options.overlapping {
+            // Leftmost-longest among the typo matches too (all rows of the span taken).
+            let mut taken: Option<(usize, usize)> = None;
+            typos.retain(|c| match taken {
+                Some(span) if span == (c.start, c.end) => true,
+                Some((_, end)) if c.start < end => false,
+                _ => {
+                    taken = Some((c.start, c.end));
+                    true
+                }
+            });
+        }
+        let mut all = exact;
+        all.extend(typos);
+        all.sort_by_key(|c| {
+            (
+                c.start,
+                std::cmp::Reverse(c.end),
+                c.entity,
+                c.edits,
+                c.alias,
+            )
+        });
+        // One row per (span, entity): an exact row, or the one with the fewest edits.
+        all.dedup_by_key(|c| (c.start, c.end, c.entity));
+        all
     }
 
     fn candidates(&self, text: &str) -> Vec<Candidate> {
@@ -236,6 +327,7 @@ impl Matcher {
                         end,
                         entity,
                         alias,
+                        edits: 0,
                     });
                 }
             }
@@ -359,12 +451,21 @@ fn build_pass(
             ascii_in_patterns[usize::from(byte)] = true;
         }
     }
+    let typos = (options.max_edits > 0).then(|| {
+        TypoIndex::new(
+            &texts,
+            &patterns,
+            usize::from(options.max_edits),
+            usize::from(options.typo_min_chars),
+        )
+    });
     Ok(Some(Pass {
         fold,
         search,
         patterns,
         has_prefix,
         ascii_in_patterns,
+        typos,
     }))
 }
 
@@ -395,6 +496,7 @@ fn with_byte_offsets(found: Vec<Candidate>) -> Vec<Match> {
             byte_end: c.end,
             entity: c.entity,
             alias: c.alias,
+            edits: c.edits,
         })
         .collect()
 }

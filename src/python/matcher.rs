@@ -32,6 +32,9 @@ pub struct PyMatch {
     end: usize,
     #[pyo3(get)]
     text: String,
+    /// 0 for an exact match; the edits of a typo match (`Matcher(max_edits=...)`).
+    #[pyo3(get)]
+    edits: u8,
 }
 
 #[pymethods]
@@ -42,8 +45,12 @@ impl PyMatch {
             Some(l) => repr(l)?,
             None => "None".to_owned(),
         };
+        let edits = match self.edits {
+            0 => String::new(),
+            n => format!(", edits={n}"),
+        };
         Ok(format!(
-            "Match(entity={}, label={label}, alias={}, start={}, end={}, text={})",
+            "Match(entity={}, label={label}, alias={}, start={}, end={}, text={}{edits})",
             repr(&self.entity)?,
             repr(&self.alias)?,
             self.start,
@@ -80,7 +87,29 @@ fn parse_options(
     accents: &str,
     whole_words: bool,
     overlapping: bool,
+    max_edits: i64,
+    typo_min_chars: i64,
 ) -> PyResult<MatchOptions> {
+    let max_edits = u8::try_from(max_edits)
+        .ok()
+        .filter(|&n| n <= crate::matcher::MAX_EDITS)
+        .ok_or_else(|| {
+            to_py_err(Error::InvalidOption {
+                name: "max_edits",
+                value: max_edits.to_string(),
+                allowed: "0 (off), 1, 2",
+            })
+        })?;
+    let typo_min_chars = u8::try_from(typo_min_chars)
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| {
+            to_py_err(Error::InvalidOption {
+                name: "typo_min_chars",
+                value: typo_min_chars.to_string(),
+                allowed: "1 to 255",
+            })
+        })?;
     let case = match case {
         "insensitive" => CaseMode::Insensitive,
         "sensitive" => CaseMode::Sensitive,
@@ -108,6 +137,8 @@ fn parse_options(
         accents,
         whole_words,
         overlapping,
+        max_edits,
+        typo_min_chars,
     })
 }
 
@@ -166,7 +197,11 @@ impl PyMatcher {
 #[pymethods]
 impl PyMatcher {
     #[new]
-    #[pyo3(signature = (lexicon, case="insensitive", accents="fold", whole_words=true, overlapping=false))]
+    #[pyo3(signature = (
+        lexicon, case="insensitive", accents="fold", whole_words=true, overlapping=false,
+        max_edits=0, typo_min_chars=5
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         lexicon: &PyLexicon,
@@ -174,8 +209,17 @@ impl PyMatcher {
         accents: &str,
         whole_words: bool,
         overlapping: bool,
+        max_edits: i64,
+        typo_min_chars: i64,
     ) -> PyResult<Self> {
-        let options = parse_options(case, accents, whole_words, overlapping)?;
+        let options = parse_options(
+            case,
+            accents,
+            whole_words,
+            overlapping,
+            max_edits,
+            typo_min_chars,
+        )?;
         let lexicon = lexicon.inner.clone();
         let matcher = run_detached(py, move || Matcher::new(lexicon, options))?;
         Ok(Self {
@@ -203,6 +247,7 @@ impl PyMatcher {
                     start: found.start[i] as usize,
                     end: found.end[i] as usize,
                     text: found.surface(i).to_owned(),
+                    edits: found.edits[i],
                 }
             })
             .collect())
@@ -283,8 +328,8 @@ impl PyMatcher {
         })
     }
 
-    /// (case, accents, whole_words, overlapping)
-    fn options(&self) -> (&'static str, &'static str, bool, bool) {
+    /// (case, accents, whole_words, overlapping, max_edits, typo_min_chars)
+    fn options(&self) -> (&'static str, &'static str, bool, bool, u8, u8) {
         let o = self.inner.options();
         let case = if o.case == CaseMode::Insensitive {
             "insensitive"
@@ -296,6 +341,13 @@ impl PyMatcher {
         } else {
             "keep"
         };
-        (case, accents, o.whole_words, o.overlapping)
+        (
+            case,
+            accents,
+            o.whole_words,
+            o.overlapping,
+            o.max_edits,
+            o.typo_min_chars,
+        )
     }
 }

@@ -293,7 +293,8 @@ impl PyScanResult {
         self.n_docs
     }
 
-    /// A column as little-endian bytes: doc, start, end (uint64); entity, alias (uint32).
+    /// A column as little-endian bytes: doc, start, end (uint64); entity, alias (uint32);
+    /// edits (uint8).
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyBytes>> {
         let r = &self.inner;
         match name {
@@ -302,6 +303,7 @@ impl PyScanResult {
             "end" => little_endian(py, &r.end, u64::to_le_bytes),
             "entity" => little_endian(py, &r.entity, u32::to_le_bytes),
             "alias" => little_endian(py, &r.alias, u32::to_le_bytes),
+            "edits" => Ok(PyBytes::new(py, &r.edits)),
             other => Err(PyKeyError::new_err(format!("no column {other:?}"))),
         }
     }
