@@ -332,7 +332,9 @@ def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **o
     the separators equal; that word keeps its first character, and neither it nor the alias
     word is a prefix of the other. Typo matches never overlap an exact one; without
     `overlapping` they are chosen leftmost-longest among themselves. One row per (span,
-    entity): fewest edits, then the first alias. Rows are (start, end, entity, label, alias, edits)."""
+    entity): fewest edits, then the first alias.
+
+    Rows are (start, end, entity, label, alias, edits)."""
     exact = [row + (0,) for row in reference_find(entries, text, **options)]
     accent_fold = options.get("accents", "fold") == "fold"
     case = options.get("case", "insensitive")
