@@ -22,9 +22,10 @@ class Contender:
 
 
 def lexiscan_contender(
-    lexiscan: Any, spec: Any, n_threads: int, one_document: bool = False
+    lexiscan: Any, spec: Any, n_threads: int, one_document: bool = False, max_edits: int = 0
 ) -> Contender:
-    """lexiscan on `n_threads`; `one_document` only names it (the caller joins the corpus)."""
+    """lexiscan on `n_threads`; `one_document` only names it (the caller joins the corpus);
+    `max_edits` turns typo-tolerant matching on (its cost is measured, not its matches)."""
 
     def build() -> Any:
         lex = lexiscan.Lexicon()
@@ -36,7 +37,7 @@ def lexiscan_contender(
                 case_sensitive=s.case_sensitive,
                 name_is_alias=False,
             )
-        return lexiscan.Matcher(lex)
+        return lexiscan.Matcher(lex, max_edits=max_edits)
 
     def scan(matcher: Any, docs: list[str]) -> Any:
         result = matcher.scan(docs, n_threads=n_threads)
@@ -47,7 +48,11 @@ def lexiscan_contender(
 
     threads = "thread" if n_threads == 1 else "threads"
     name = f"lexiscan, {n_threads} {threads}" + (", one document" if one_document else "")
-    contender = Contender(name, "—", build, scan)
+    does_less = "—"
+    if max_edits:
+        name += f", max_edits={max_edits}"
+        does_less = "does more: also typo matches (rows with edits > 0)"
+    contender = Contender(name, does_less, build, scan)
     return contender
 
 
