@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         threads = [int(n) for n in args.threads.split(",") if n.strip()]
         contenders = [lexiscan_contender(lexiscan, spec, n) for n in threads]
         if size.strip() != "1m":  # the cost of typo tolerance (Matcher(max_edits=1))
-            contenders.append(lexiscan_contender(lexiscan, spec, 1, max_edits=1))
+            typos = lexiscan_contender(lexiscan, spec, 1, max_edits=1, subset_mb=args.slow_mb)
+            contenders.append(typos)
         contenders += [ahocorasick_rs_contender(aliases), pyahocorasick_contender(aliases)]
         contenders.append(polars_contender(aliases))
         if size.strip() != "1m":  # a million keywords: these take minutes to build alone

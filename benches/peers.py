@@ -22,7 +22,12 @@ class Contender:
 
 
 def lexiscan_contender(
-    lexiscan: Any, spec: Any, n_threads: int, one_document: bool = False, max_edits: int = 0
+    lexiscan: Any,
+    spec: Any,
+    n_threads: int,
+    one_document: bool = False,
+    max_edits: int = 0,
+    subset_mb: float | None = None,
 ) -> Contender:
     """lexiscan on `n_threads`; `one_document` only names it (the caller joins the corpus);
     `max_edits` turns typo-tolerant matching on (its cost is measured, not its matches)."""
@@ -52,7 +57,9 @@ def lexiscan_contender(
     if max_edits:
         name += f", max_edits={max_edits}"
         does_less = "does more: also typo matches (rows with edits > 0)"
-    contender = Contender(name, does_less, build, scan)
+    if subset_mb:
+        name += f" (first {subset_mb:g} MB)"
+    contender = Contender(name, does_less, build, scan, subset_mb=subset_mb)
     return contender
 
 
