@@ -327,8 +327,8 @@ def _original_span(text, folded, src, removed, s, e):
 
 def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **options):
     """docs/matching.md §7: the exact matches of `reference_find`, plus runs of words that are
-    an eligible alias (at least `typo_min_chars` folded characters, a word character at both
-    ends, not a prefix entry) but for 1..max_edits edits inside one word, the other words and
+    an eligible alias (a word character at both ends, not a prefix entry) but for 1..max_edits
+    edits inside one word of at least `typo_min_chars` folded characters, the other words and
     the separators equal; that word keeps its first character, and neither it nor the alias
     word is a prefix of the other. Typo matches never overlap an exact one; without
     `overlapping` they are chosen leftmost-longest among themselves. One row per (span,
@@ -347,12 +347,7 @@ def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **o
         stem, prefix = split_prefix_entry(alias)
         case_fold = not (cs or case == "sensitive")
         pattern = fold_alias(stem, case_fold, accent_fold)
-        eligible = (
-            not prefix
-            and len(pattern) >= typo_min_chars
-            and is_word_char(pattern[0])
-            and is_word_char(pattern[-1])
-        )
+        eligible = not prefix and is_word_char(pattern[0]) and is_word_char(pattern[-1])
         if not eligible:
             continue
         folded, src, removed = fold(text, case_fold, accent_fold)
@@ -371,6 +366,8 @@ def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **o
             if len(differing) != 1:
                 continue
             word, target = words[differing[0]], alias_words[differing[0]]
+            if len(target) < typo_min_chars:  # short words take no typos
+                continue
             # A typo keeps the first letter and is not the word with letters added or cut at
             # its end (another form: Russian for Russia).
             if word[0] != target[0] or word.startswith(target) or target.startswith(word):

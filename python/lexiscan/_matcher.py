@@ -35,8 +35,8 @@ class Matcher:
     non-overlapping matches. The matcher keeps a snapshot: later changes to the lexicon do not
     reach it. The exact rules are in docs/matching.md.
 
-    `max_edits=1` (or 2) also finds aliases of at least `typo_min_chars` characters written
-    with that many edits inside one of their words ("Lavrow" for Lavrov); such matches never
+    `max_edits=1` (or 2) also finds aliases written with that many edits inside one of their
+    words of at least `typo_min_chars` characters ("Lavrow" for Lavrov); such matches never
     overlap an exact one, and their `edits` (a column of `to_pandas()`) says how far they are.
     Off by default: it costs a lookup per word (benches/bench_scan.py).
 

@@ -3,8 +3,8 @@
 //! "Sergei Lavrow") — docs/matching.md §7.
 //!
 //! The search is bounded, as for near misses: a symmetric-deletion index (as in SymSpell) maps
-//! every string that an alias word gives with up to `max_edits` characters deleted to that
-//! word's place in its alias. A word of the text then needs only its own deletions looked up;
+//! every string that a long alias word (`typo_min_chars`) gives with up to `max_edits`
+//! characters deleted to that word, and the word to its places in the aliases. A word of the text then needs only its own deletions looked up;
 //! each hit is confirmed by the alias's other words, which must be there exactly, and by a
 //! real edit distance (`strsim`). Exact matches always win: a typo match never overlaps one.
 
@@ -22,18 +22,21 @@ struct Phrase {
     separators: Vec<String>,
 }
 
-/// The phrases of one folding, indexed by the deletions of their words.
+/// The phrases of one folding, indexed by the deletions of their long words.
 #[derive(Debug)]
 pub(super) struct TypoIndex {
     max_edits: usize,
+    min_chars: usize,
     phrases: Vec<Phrase>,
-    /// A deletion variant -> (phrase, word index) pairs.
-    by_deletion: HashMap<String, Vec<(u32, u16)>>,
+    /// The distinct alias words that take typos, each with its (phrase, word index) places.
+    words: Vec<(String, Vec<(u32, u16)>)>,
+    /// A deletion variant -> the words (indices into `words`) that give it.
+    by_deletion: HashMap<String, Vec<u32>>,
 }
 
 impl TypoIndex {
-    /// Index the patterns (folded aliases) of at least `min_chars` characters that begin and
-    /// end with a word character; prefix entries (`invad*`) take no typos.
+    /// Index the words of at least `min_chars` characters of the patterns (folded aliases)
+    /// that begin and end with a word character; prefix entries (`invad*`) take no typos.
     pub(super) fn new(
         texts: &[String],
         patterns: &[Pattern],
@@ -41,34 +44,45 @@ impl TypoIndex {
         min_chars: usize,
     ) -> Self {
         let mut phrases = Vec::new();
-        let mut by_deletion: HashMap<String, Vec<(u32, u16)>> = HashMap::new();
+        let mut words: Vec<(String, Vec<(u32, u16)>)> = Vec::new();
+        let mut word_ids: HashMap<String, u32> = HashMap::new();
         for (pattern, (text, info)) in texts.iter().zip(patterns).enumerate() {
             let eligible = info.word_at_start
                 && info.word_at_end
-                && text.chars().count() >= min_chars
                 && info.aliases.iter().any(|&(_, _, prefix)| !prefix);
             if !eligible {
                 continue;
             }
-            let (words, separators) = split_words(text);
-            if words.len() > usize::from(u16::MAX) {
+            let (alias_words, separators) = split_words(text);
+            let long = |w: &&str| w.chars().count() >= min_chars;
+            if alias_words.len() > usize::from(u16::MAX) || !alias_words.iter().any(long) {
                 continue;
             }
             let id = phrases.len() as u32;
-            for (i, word) in words.iter().enumerate() {
-                for variant in deletions(word, max_edits) {
-                    by_deletion.entry(variant).or_default().push((id, i as u16));
-                }
+            for (i, word) in alias_words.iter().enumerate().filter(|(_, w)| long(w)) {
+                let word_id = *word_ids.entry((*word).to_owned()).or_insert_with(|| {
+                    words.push(((*word).to_owned(), Vec::new()));
+                    (words.len() - 1) as u32
+                });
+                words[word_id as usize].1.push((id, i as u16));
             }
             phrases.push(Phrase {
                 pattern,
-                words: words.iter().map(|w| (*w).to_owned()).collect(),
+                words: alias_words.iter().map(|w| (*w).to_owned()).collect(),
                 separators: separators.iter().map(|s| (*s).to_owned()).collect(),
             });
         }
+        let mut by_deletion: HashMap<String, Vec<u32>> = HashMap::new();
+        for (word_id, (word, _)) in words.iter().enumerate() {
+            for variant in deletions(word, max_edits) {
+                by_deletion.entry(variant).or_default().push(word_id as u32);
+            }
+        }
         Self {
             max_edits,
+            min_chars,
             phrases,
+            words,
             by_deletion,
         }
     }
@@ -137,23 +151,28 @@ impl TypoIndex {
     /// The (phrase, word index, edits) whose word is within `max_edits` of `word`, but not
     /// equal to it (equal words are the exact matcher's).
     fn lookup(&self, word: &str) -> Vec<(u32, u16, u8)> {
-        let mut seen: HashSet<(u32, u16)> = HashSet::new();
         let mut out = Vec::new();
-        for variant in deletions(word, self.max_edits) {
-            for &(phrase, i) in self.by_deletion.get(&variant).into_iter().flatten() {
-                if !seen.insert((phrase, i)) {
+        // Alias words have at least `min_chars` characters: shorter words cannot reach them.
+        if word.chars().count() + self.max_edits < self.min_chars {
+            return out;
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        for_each_deletion(word, self.max_edits, &mut |variant| {
+            for &word_id in self.by_deletion.get(variant).into_iter().flatten() {
+                if seen.contains(&word_id) {
                     continue;
                 }
-                let target = &self.phrases[phrase as usize].words[usize::from(i)];
+                seen.push(word_id);
+                let (target, places) = &self.words[word_id as usize];
                 if !looks_like_a_typo(word, target) {
                     continue;
                 }
                 let distance = strsim::levenshtein(word, target);
                 if distance > 0 && distance <= self.max_edits {
-                    out.push((phrase, i, distance as u8));
+                    out.extend(places.iter().map(|&(p, i)| (p, i, distance as u8)));
                 }
             }
-        }
+        });
         out
     }
 }
@@ -221,6 +240,22 @@ fn split_words(text: &str) -> (Vec<&str>, Vec<&str>) {
     (words, separators)
 }
 
+/// Call `f` on `word` and on every string it gives with up to `edits` characters deleted
+/// (some more than once), without a set or a string per variant.
+fn for_each_deletion(word: &str, edits: usize, f: &mut impl FnMut(&str)) {
+    f(word);
+    if edits == 0 {
+        return;
+    }
+    let mut shorter = String::with_capacity(word.len());
+    for (i, c) in word.char_indices() {
+        shorter.clear();
+        shorter.push_str(&word[..i]);
+        shorter.push_str(&word[i + c.len_utf8()..]);
+        for_each_deletion(&shorter, edits - 1, f);
+    }
+}
+
 /// `word` and every string it gives with up to `edits` characters deleted.
 pub(crate) fn deletions(word: &str, edits: usize) -> HashSet<String> {
     let mut all: HashSet<String> = HashSet::from([word.to_owned()]);
@@ -260,6 +295,17 @@ mod tests {
         assert!(!looks_like_a_typo("russian", "russia"));
         assert!(!looks_like_a_typo("russ", "russia"));
         assert!(!looks_like_a_typo("old", "cold"));
+    }
+
+    #[test]
+    fn every_deletion_is_visited() {
+        for edits in 0..3 {
+            let mut seen = HashSet::new();
+            for_each_deletion("abcé", edits, &mut |v| {
+                seen.insert(v.to_owned());
+            });
+            assert_eq!(seen, deletions("abcé", edits));
+        }
     }
 
     #[test]
