@@ -2,9 +2,10 @@
 
 Random lexicons and documents from a small alphabet that is dense in the hard cases (case pairs
 that fold to several letters, accents as separate marks, curly quotes, every kind of dash and
-space, soft hyphens, emoji), random options; every case checks that `Matcher.find` equals
-`reference_find` and that `text[start:end]` is the surface, offsets increase, and non-overlapping
-results do not overlap. Runs with atheris (libFuzzer):
+space, soft hyphens, emoji), random options (typo tolerance among them); every case checks that
+`Matcher.find` equals `reference_find` (or `reference_find_with_typos`) and that
+`text[start:end]` is the surface, offsets increase, and non-overlapping results do not overlap.
+Runs with atheris (libFuzzer):
 
     pip install atheris
     python fuzz/fuzz_matcher.py -max_total_time=600 -print_final_stats=1
@@ -22,7 +23,12 @@ import atheris
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 
 with atheris.instrument_imports():
-    from reference import fold_alias, reference_find, split_prefix_entry
+    from reference import (
+        fold_alias,
+        reference_find,
+        reference_find_with_typos,
+        split_prefix_entry,
+    )
 
 import lexiscan
 
@@ -77,9 +83,16 @@ def test_one_input(data: bytes) -> None:
     options = OPTIONS[fdp.ConsumeIntInRange(0, len(OPTIONS) - 1)]
     texts = [draw_text(fdp, 40) for _ in range(2)]
     text = " ".join(texts[:1] + [a for _, _, a, _ in entries[:2]] + texts[1:])
+    max_edits = fdp.ConsumeIntInRange(0, 2)
+    if max_edits:  # typo-tolerant matching, against its reference
+        options = dict(options, max_edits=max_edits, typo_min_chars=fdp.ConsumeIntInRange(1, 5))
     found = lexiscan.Matcher(lex, **options).find(text)
-    got = [(m.start, m.end, m.entity, m.label, m.alias) for m in found]
-    want = reference_find(entries, text, **options)
+    if max_edits:
+        got = [(m.start, m.end, m.entity, m.label, m.alias, m.edits) for m in found]
+        want = reference_find_with_typos(entries, text, **options)
+    else:
+        got = [(m.start, m.end, m.entity, m.label, m.alias) for m in found]
+        want = reference_find(entries, text, **options)
     if got != want:
         raise AssertionError(f"{text!r} {entries!r} {options!r}\nlexiscan {got}\nreference {want}")
     previous = None

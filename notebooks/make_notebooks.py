@@ -188,6 +188,32 @@ used[used.entity.isin(["Kyiv", "Wendy R. Sherman", "Alexander Fomin"])]""",
         "code",
         """audit.never_matched.groupby("group").size().rename("entities never mentioned")""",
     ),
+    (
+        "md",
+        """Outlets also disagree on who people are. The lexicon has a few titles (label `TITLE`);
+`descriptions` pairs each title with the name next to it, so one line shows that one outlet
+made Wendy Sherman an assistant secretary of state and another gave Sergei Ryabkov an
+American title in one paragraph and his own in the next.""",
+    ),
+    (
+        "code",
+        """described = result.descriptions(groups=outlets)
+people = described[described.label == "PERSON"]
+people.groupby(["entity", "description"])["group"].agg(lambda g: sorted(set(g)))""",
+    ),
+    (
+        "md",
+        """Near misses are a report. To *match* through typos, ask the matcher: `max_edits=1` also
+finds aliases with one edit inside one of their words of at least `typo_min_chars` (5)
+characters. Exact matches stay as they are; the extra rows say how far they are in `edits`.
+"Russian" is never taken for Russia: a longer or shorter form of a word is not a typo.""",
+    ),
+    (
+        "code",
+        """typo_tolerant = lexiscan.Matcher(lexicon, max_edits=1)
+typos = typo_tolerant.scan(articles.set_index("doc")["text"]).to_pandas()
+typos[typos.edits > 0][["doc", "entity", "alias", "text", "edits"]]""",
+    ),
 ]
 
 OWN_LEXICON = [

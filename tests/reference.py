@@ -284,14 +284,32 @@ def reference_find(
     return result
 
 
-def _levenshtein(a, b):
-    """Edit distance (insertions, deletions, substitutions), by the textbook table."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
+def _damerau_levenshtein(a, b):
+    """Edit distance with insertions, deletions, substitutions and swaps of adjacent
+    characters (the unrestricted Damerau–Levenshtein distance), by the textbook table."""
+    big = len(a) + len(b)
+    last_row_of = {}
+    d = [[big] * (len(b) + 2) for _ in range(len(a) + 2)]
+    for i in range(len(a) + 1):
+        d[i + 1][0], d[i + 1][1] = big, i
+    for j in range(len(b) + 1):
+        d[0][j + 1], d[1][j + 1] = big, j
+    for i in range(1, len(a) + 1):
+        last_match_col = 0
+        for j in range(1, len(b) + 1):
+            k = last_row_of.get(b[j - 1], 0)
+            last = last_match_col
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            if cost == 0:
+                last_match_col = j
+            d[i + 1][j + 1] = min(
+                d[i][j] + cost,
+                d[i + 1][j] + 1,
+                d[i][j + 1] + 1,
+                d[k][last] + (i - k - 1) + 1 + (j - last - 1),
+            )
+        last_row_of[a[i - 1]] = i
+    return d[len(a) + 1][len(b) + 1]
 
 
 def _word_runs(s):
@@ -328,11 +346,11 @@ def _original_span(text, folded, src, removed, s, e):
 def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **options):
     """docs/matching.md §7: the exact matches of `reference_find`, plus runs of words that are
     an eligible alias (a word character at both ends, not a prefix entry) but for 1..max_edits
-    edits inside one word of at least `typo_min_chars` folded characters, the other words and
-    the separators equal; that word keeps its first character, and neither it nor the alias
-    word is a prefix of the other. Typo matches never overlap an exact one; without
-    `overlapping` they are chosen leftmost-longest among themselves. One row per (span,
-    entity): fewest edits, then the first alias.
+    edits (Damerau–Levenshtein: a swap is one) inside one word of at least `typo_min_chars`
+    folded characters, the other words and the separators equal; that word keeps its first
+    character, and neither it nor the alias word is a prefix of the other. Typo matches never
+    overlap an exact one; without `overlapping` they are chosen leftmost-longest among
+    themselves. One row per (span, entity): fewest edits, then the first alias.
 
     Rows are (start, end, entity, label, alias, edits)."""
     exact = [row + (0,) for row in reference_find(entries, text, **options)]
@@ -372,7 +390,7 @@ def reference_find_with_typos(entries, text, *, max_edits, typo_min_chars=5, **o
             # its end (another form: Russian for Russia).
             if word[0] != target[0] or word.startswith(target) or target.startswith(word):
                 continue
-            edits = _levenshtein(word, target)
+            edits = _damerau_levenshtein(word, target)
             if edits > max_edits:
                 continue
             span = _original_span(text, folded, src, removed, window[0][0], window[-1][1])

@@ -268,3 +268,104 @@ def test_topics_equal_linking_every_pair(rows, max_ratio: float) -> None:
     expected = [root(i) for i in range(len(rows))]
     # The same partition, whatever the ids.
     assert len(set(zip(got, expected))) == len(set(got)) == len(set(expected))
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+
+def test_outlets_give_sherman_and_ryabkov_different_titles(seeds) -> None:
+    result, outlets = seeds
+    described = result.descriptions(groups=outlets)
+    titles = described.groupby(["entity", "group"])["description"].apply(set)
+    # One outlet calls Wendy Sherman an assistant secretary of state, the rest her deputy.
+    sherman = titles["Wendy R. Sherman"]
+    assert sherman["Live updates"] == {"Assistant Secretary of State"}
+    others = [group for group in sherman.index if group != "Live updates"]
+    assert len(others) >= 3
+    assert all(sherman[group] == {"Deputy Secretary of State"} for group in others)
+    # The aggregator gives Ryabkov an American title, and his real one in another paragraph.
+    assert titles["Sergei Ryabkov"].to_dict() == {
+        "News aggregator": {"Deputy Secretary of State", "Deputy Foreign Minister"}
+    }
+    # Stoltenberg is Secretary General however it is written (with or without the hyphen).
+    stoltenberg = described[described["entity"] == "Jens Stoltenberg"]
+    assert set(stoltenberg["description"]) == {"Secretary General"}
+    assert set(stoltenberg["description_text"]) == {"Secretary General", "Secretary-General"}
+    # Each row points at the words as written.
+    docs = lexiscan.datasets.seeds().set_index("doc")["text"]
+    for row in described.itertuples():
+        assert docs[row.doc][row.start : row.end] == row.text
+    assert set(described["description"]) <= {
+        name for name, label in lexiscan.datasets.seeds_lexicon().entities if label == "TITLE"
+    }
+
+
+def test_descriptions_name_a_missing_label() -> None:
+    result = lexiscan.Matcher(lexiscan.Lexicon().add("NATO", label="ORG")).scan(["NATO"])
+    with pytest.raises(ValueError, match="no entity has label 'TITLE'.*'ORG'"):
+        result.descriptions()
+    with pytest.raises(ValueError, match="window"):
+        result.descriptions(label="ORG", window=-1)
+
+
+WORDS = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+TITLES = {"Alpha", "Bravo Charlie"}
+
+
+def reference_descriptions(text: str, rows: pd.DataFrame, window: int) -> list[tuple[int, int]]:
+    """Every pair by brute force: word starts are runs of letters, sentences end at ". "."""
+    word_starts = [m.start() for m in re.finditer(r"[A-Za-z]+", text)]
+    sentence_starts = [0] + [m.end() for m in re.finditer(r"\. ", text)]
+
+    def words_before(offset: int) -> int:
+        return sum(1 for w in word_starts if w < offset)
+
+    def sentence(offset: int) -> int:
+        return sum(1 for s in sentence_starts if s <= offset) - 1
+
+    # Two mentions share a sentence when the first ends where the second starts.
+
+    spans = list(zip(rows["start"], rows["end"], rows["entity"]))
+    pairs = []
+    for d, (ds, de, dent) in enumerate(spans):
+        if dent not in TITLES:
+            continue
+        best = None
+        for o, (os_, oe, oent) in enumerate(spans):
+            if oent in TITLES:
+                continue
+            if os_ >= de and sentence(de) == sentence(os_):
+                key = (words_before(os_) - words_before(de), 0, o)  # after: the first wins
+            elif oe <= ds and sentence(oe) == sentence(ds):
+                key = (words_before(ds) - words_before(oe), 1, -o)  # before: the last wins
+            else:
+                continue
+            if key[0] <= window and (best is None or key < best):
+                best = key
+        if best is not None:
+            pairs.append((d, abs(best[2])))
+    return pairs
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tokens=st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", ", ", ". "])), max_size=14
+    ),
+    window=st.integers(0, 3),
+    overlapping=st.booleans(),
+)
+def test_descriptions_equal_a_brute_force_pairing(tokens, window, overlapping) -> None:
+    text = "".join(word + sep for word, sep in tokens)
+    lex = lexiscan.Lexicon()
+    for title in sorted(TITLES):
+        lex.add(title, label="TITLE")
+    for name in ["Charlie Delta", "Delta", "Echo"]:
+        lex.add(name, label="PERSON")
+    result = lexiscan.Matcher(lex, overlapping=overlapping).scan([text])
+    rows = result.to_pandas()
+    got = result.descriptions(window=window)
+    want = reference_descriptions(text, rows, window)
+    assert list(zip(got["start"], got["end"], got["description"])) == [
+        (rows["start"][o], rows["end"][o], rows["entity"][d]) for d, o in want
+    ]

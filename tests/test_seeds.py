@@ -348,7 +348,7 @@ def test_doc_keys_are_file_stems(df, out):
 
 def test_lexicon_shape(lex):
     assert 40 <= len(lex) <= 80
-    assert set(lex.labels) == {"PERSON", "ORG", "GPE", "EVENT", "TOPIC"}
+    assert set(lex.labels) == {"PERSON", "ORG", "GPE", "EVENT", "TOPIC", "TITLE"}
     names = {name for name, _ in lex.entities}
     for person in [
         "Jens Stoltenberg",
@@ -382,7 +382,7 @@ def test_lexicon_json_round_trips(lex):
     raw = json.loads(
         (resources.files("lexiscan") / "data" / "seeds_lexicon.json").read_text(encoding="utf-8")
     )
-    assert list(raw) == ["PERSON", "ORG", "GPE", "EVENT", "TOPIC"]
+    assert list(raw) == ["PERSON", "ORG", "GPE", "EVENT", "TOPIC", "TITLE"]
     # "US" and "UK" must not match the words "us"/"uk": they are case-sensitive.
     assert {"alias": "US", "case_sensitive": True} in raw["GPE"]["United States"]
     exported = lex.to_dict()

@@ -51,6 +51,47 @@ def figures(result: ScanResult, groups: Any = None) -> pd.DataFrame:
     return frame
 
 
+DESCRIPTION_COLUMNS = [
+    "doc", "entity", "label", "text", "description", "description_text", "start", "end",
+]  # fmt: skip
+
+
+def descriptions(
+    result: ScanResult, label: str = "TITLE", window: int = 3, groups: Any = None
+) -> pd.DataFrame:
+    if not isinstance(label, str):
+        raise TypeError(f"label must be str, not {type(label).__name__}")
+    if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+        raise ValueError(f"window must be an int of 0 or more (words), not {window!r}")
+    labels = [entity_label for _, entity_label in result._entities]
+    if label not in labels:
+        known = sorted({x for x in labels if x is not None})
+        raise ValueError(f"no entity has label {label!r}; the labels are {known}")
+    describing = bytes(int(entity_label == label) for entity_label in labels)
+    describer, described = _lexiscan.descriptions(result._native, describing, window)
+    rows = result.to_pandas()
+    by = np.asarray(described, dtype=np.intp)
+    of = np.asarray(describer, dtype=np.intp)
+    positions = np.frombuffer(result._native.column("doc"), "<u8").astype(np.intp)[by]
+    frame = pd.DataFrame(
+        {
+            "doc": rows["doc"].to_numpy()[by],
+            "entity": rows["entity"].to_numpy()[by],
+            "label": rows["label"].to_numpy()[by],
+            "text": rows["text"].to_numpy()[by],
+            "description": rows["entity"].to_numpy()[of],
+            "description_text": rows["text"].to_numpy()[of],
+            "start": rows["start"].to_numpy()[by],
+            "end": rows["end"].to_numpy()[by],
+        },
+        columns=DESCRIPTION_COLUMNS,
+    )
+    if groups is not None:
+        of_doc = _group_of_docs(result, groups)
+        frame.insert(1, "group", [of_doc[p] for p in positions])
+    return frame
+
+
 def disagreements(
     result: ScanResult, groups: Any, max_ratio: float = 1.5, hedges: bool = True
 ) -> pd.DataFrame:
@@ -150,13 +191,14 @@ def audit(result: ScanResult, groups: Any = None, min_chars: int = 5, max_edits:
         for name, label in zip(names, labels)
         if name not in seen
     ]
-    doc, word, start, end, word_index, distance, alias_words = _lexiscan.near_misses(
+    doc, word, start, end, word_index, distance, row_entities, alias_words = _lexiscan.near_misses(
         result._native, result._matcher, min_chars, max_edits
     )
     near_rows = []
     doc_keys = _analysis.doc_index(result)
-    for d, w, s, e, i, dist in zip(doc, word, start, end, word_index, distance):
-        alias_word, entity_ids = alias_words[i]
+    rows = zip(doc, word, start, end, word_index, distance, row_entities)
+    for d, w, s, e, i, dist, entity_ids in rows:
+        alias_word = alias_words[i]
         for entity in entity_ids:
             near_rows.append(
                 {

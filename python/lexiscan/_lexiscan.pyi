@@ -13,6 +13,7 @@ __all__ = [
     "read_jsonl",
     "figures",
     "near_misses",
+    "descriptions",
     "read_texts",
 ]
 __version__: str
@@ -46,8 +47,12 @@ def near_misses(
     list[int],
     list[int],
     list[int],
-    list[tuple[str, list[int]]],
+    list[list[int]],
+    list[str],
 ]: ...
+def descriptions(
+    result: ScanResult, describing: bytes, window: int
+) -> tuple[list[int], list[int]]: ...
 
 class InternalError(RuntimeError): ...
 

@@ -315,6 +315,30 @@ class ScanResult:
         """
         return _insights.disagreements(self, groups, max_ratio, hedges)
 
+    def descriptions(
+        self, label: str = "TITLE", window: int = 3, groups: Any = None
+    ) -> pd.DataFrame:
+        """How the documents describe their entities: each match of an entity with `label`
+        (titles, roles) paired with the nearest other match of its sentence at most `window`
+        words away, before or after ("U.S. Deputy Secretary of State Wendy Sherman", "Wendy R.
+        Sherman, the assistant secretary of state"). One row per pair: doc, entity, label,
+        text, description (the describing entity), description_text, start, end (of the
+        described match). With `groups` (as in `compare`), a group column.
+
+        >>> import lexiscan
+        >>> lex = (lexiscan.Lexicon().add("Wendy R. Sherman", ["Wendy Sherman"], label="PERSON")
+        ...        .add("Deputy Secretary of State", label="TITLE")
+        ...        .add("Assistant Secretary of State", label="TITLE"))
+        >>> res = lexiscan.Matcher(lex).scan([
+        ...     "U.S. Deputy Secretary of State Wendy Sherman said.",
+        ...     "Wendy R. Sherman, the assistant secretary of state, said."])
+        >>> res.descriptions(groups=["Daily", "Live"])[["group", "entity", "description"]]
+           group            entity                   description
+        0  Daily  Wendy R. Sherman     Deputy Secretary of State
+        1   Live  Wendy R. Sherman  Assistant Secretary of State
+        """
+        return _insights.descriptions(self, label, window, groups)
+
     def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Any:
         """How each group names the lexicon: `aliases_used` (group, entity, alias as written,
         count), `never_matched` (entities of the lexicon without a match, per group) and

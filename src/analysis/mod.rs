@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod cooccurrence;
+pub mod descriptions;
 pub mod figures;
 pub mod keyness;
 pub mod near_miss;

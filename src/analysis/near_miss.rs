@@ -35,6 +35,9 @@ pub struct NearMiss {
     /// Index of the alias word in [`NearMissIndex::word`].
     pub word: u32,
     pub distance: u32,
+    /// The entities it may be a misspelling of: all of the alias word's when the word is
+    /// capitalised, else those a neighbouring word vouches for.
+    pub entities: Vec<EntityId>,
 }
 
 impl NearMissIndex {
@@ -163,17 +166,20 @@ impl NearMissIndex {
                 .filter_map(|w| self.exact.get(w))
                 .collect::<Vec<_>>();
             for &(alias_word, distance) in hits.iter() {
-                let entities = &self.words[alias_word as usize].1;
-                let vouched = neighbours
+                let entities: Vec<EntityId> = self.words[alias_word as usize]
+                    .1
                     .iter()
-                    .any(|owners| owners.iter().any(|e| entities.contains(e)));
-                if capitalised || vouched {
+                    .copied()
+                    .filter(|e| capitalised || neighbours.iter().any(|owners| owners.contains(e)))
+                    .collect();
+                if !entities.is_empty() {
                     out.push(NearMiss {
                         start: first,
                         end: stop,
                         bytes: (b0, b1),
                         word: alias_word,
                         distance,
+                        entities,
                     });
                 }
             }

@@ -6,7 +6,7 @@
 //! every string that a long alias word (`typo_min_chars`) gives with up to `max_edits`
 //! characters deleted to that word, and the word to its places in the aliases. A word of the text then needs only its own deletions looked up;
 //! each hit is confirmed by the alias's other words, which must be there exactly, and by a
-//! real edit distance (`strsim`). Exact matches always win: a typo match never overlaps one.
+//! real edit distance (Damerau–Levenshtein, from `strsim`: a swap of two letters is one edit). Exact matches always win: a typo match never overlaps one.
 
 use super::{Candidate, Pattern};
 use crate::chars::is_word_char;
@@ -167,7 +167,7 @@ impl TypoIndex {
                 if !looks_like_a_typo(word, target) {
                     continue;
                 }
-                let distance = strsim::levenshtein(word, target);
+                let distance = strsim::damerau_levenshtein(word, target);
                 if distance > 0 && distance <= self.max_edits {
                     out.extend(places.iter().map(|&(p, i)| (p, i, distance as u8)));
                 }

@@ -3,6 +3,7 @@
 use super::errors::run_detached;
 use super::matcher::PyMatcher;
 use super::result::PyScanResult;
+use crate::analysis::descriptions::{descriptions as document_descriptions, Mention};
 use crate::analysis::figures::{figures as document_figures, Figure};
 use crate::analysis::near_miss::{NearMiss, NearMissIndex};
 use crate::matcher::AccentMode;
@@ -77,8 +78,8 @@ pub fn figures(py: Python<'_>, result: &PyScanResult) -> PyResult<FigureColumns>
     Ok(columns)
 }
 
-/// Near-miss rows as columns (doc, word as written, start, end, alias word, distance), and
-/// the alias words (folded) with the entities whose aliases contain them.
+/// Near-miss rows as columns (doc, word as written, start, end, alias word, distance, the
+/// entities it may misspell), and the alias words (folded).
 type NearMissColumns = (
     Vec<u64>,
     Vec<String>,
@@ -86,7 +87,8 @@ type NearMissColumns = (
     Vec<u64>,
     Vec<u32>,
     Vec<u32>,
-    Vec<(String, Vec<u32>)>,
+    Vec<Vec<u32>>,
+    Vec<String>,
 );
 
 /// Words of the documents within `max_edits` of a word (of `min_chars` or more) of an alias
@@ -144,9 +146,8 @@ pub fn near_misses(
                 used.resize(slot + 1, None);
             }
             let word = *used[slot].get_or_insert_with(|| {
-                let (alias_word, entities) = index.word(m.word);
-                columns.6.push((alias_word.to_owned(), entities.to_vec()));
-                (columns.6.len() - 1) as u32
+                columns.7.push(index.word(m.word).0.to_owned());
+                (columns.7.len() - 1) as u32
             });
             columns.0.push(doc as u64);
             columns.1.push(text[m.bytes.0..m.bytes.1].to_owned());
@@ -154,7 +155,73 @@ pub fn near_misses(
             columns.3.push(m.end);
             columns.4.push(word);
             columns.5.push(m.distance);
+            columns.6.push(m.entities);
         }
     }
     Ok(columns)
+}
+
+/// Pairs of match rows (describer, described): each match of an entity marked in
+/// `describing` (one byte per entity, 1 = describes) with the nearest other match of its
+/// sentence at most `window` words away (see `analysis::descriptions`).
+#[pyfunction]
+pub fn descriptions(
+    py: Python<'_>,
+    result: &PyScanResult,
+    describing: &[u8],
+    window: u64,
+) -> PyResult<(Vec<u64>, Vec<u64>)> {
+    let docs = result.texts()?;
+    let r = &result.inner;
+    if let Some(&entity) = r.entity.iter().find(|&&e| e as usize >= describing.len()) {
+        return Err(PyValueError::new_err(format!(
+            "describing has {} entities, but the result has entity {entity}",
+            describing.len()
+        )));
+    }
+    // Rows of each document, in order (results come by document).
+    let mut rows_of_doc: Vec<std::ops::Range<usize>> = vec![0..0; docs.len()];
+    let mut at = 0;
+    while at < r.len() {
+        let doc = r.doc[at] as usize;
+        let next = at
+            + r.doc[at..]
+                .iter()
+                .take_while(|&&d| d as usize == doc)
+                .count();
+        if let Some(slot) = rows_of_doc.get_mut(doc) {
+            *slot = at..next;
+        }
+        at = next;
+    }
+    let pairs: Vec<Vec<(usize, usize)>> = run_detached(py, || {
+        let pool = thread_pool(None)?;
+        Ok(pool.install(|| {
+            docs.par_iter()
+                .zip(&rows_of_doc)
+                .map(|(doc, rows)| {
+                    let Some(text) = doc else {
+                        return Vec::new();
+                    };
+                    let mentions: Vec<Mention> = rows
+                        .clone()
+                        .map(|i| Mention {
+                            start: r.start[i],
+                            end: r.end[i],
+                            describes: describing[r.entity[i] as usize] != 0,
+                        })
+                        .collect();
+                    document_descriptions(text, &mentions, window)
+                        .into_iter()
+                        .map(|(d, o)| (rows.start + d, rows.start + o))
+                        .collect()
+                })
+                .collect()
+        }))
+    })?;
+    Ok(pairs
+        .into_iter()
+        .flatten()
+        .map(|(d, o)| (d as u64, o as u64))
+        .unzip())
 }

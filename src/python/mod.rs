@@ -32,5 +32,6 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(files::read_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(insights::figures, m)?)?;
     m.add_function(wrap_pyfunction!(insights::near_misses, m)?)?;
+    m.add_function(wrap_pyfunction!(insights::descriptions, m)?)?;
     Ok(())
 }
