@@ -49,7 +49,10 @@ def main() -> None:
         ("disagreements(outlet)", timed(lambda: res.disagreements(outlets))),
         ("audit(outlet) (near misses, max_edits=1)", timed(lambda: res.audit(outlets))),
         ("audit(outlet, max_edits=2)", timed(lambda: res.audit(outlets, max_edits=2))),
+        ("descriptions(groups=outlet) (titles)", timed(lambda: res.descriptions(groups=outlets))),
     ]
+    typo_matcher = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon(), max_edits=1)
+    rows.append(("scan with max_edits=1 (typo-tolerant)", timed(lambda: typo_matcher.scan(docs))))
     lines = [
         "# bench_analysis: analyses on a large scan result",
         "",

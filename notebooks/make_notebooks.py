@@ -193,7 +193,9 @@ used[used.entity.isin(["Kyiv", "Wendy R. Sherman", "Alexander Fomin"])]""",
         """Outlets also disagree on who people are. The lexicon has a few titles (label `TITLE`);
 `descriptions` pairs each title with the name next to it, so one line shows that one outlet
 made Wendy Sherman an assistant secretary of state and another gave Sergei Ryabkov an
-American title in one paragraph and his own in the next.""",
+American title in one paragraph and his own in the next. (Grushko as "Deputy Defense
+Minister" at Al Jazeera is a typo's doing: its "Alexander formin" matches nothing, so that
+title goes to the nearest name, Grushko's. The typo-tolerant matcher below finds it.)""",
     ),
     (
         "code",
