@@ -72,6 +72,19 @@ def test_missing_files_and_bad_lexicons_exit_1_with_a_message(corpus: Path) -> N
     assert done.returncode == 1 and "line 2" in done.stderr
 
 
+def test_max_edits_finds_typos_and_a_bad_value_exits_1(corpus: Path) -> None:
+    (corpus / "docs" / "c.txt").write_text("Stoltenbreg spoke.", "utf-8")
+    lexicon = str(corpus / "lex.yml")
+    done = run("scan", "--max-edits", "1", "--lexicon", lexicon, str(corpus / "docs"))
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(",") for line in done.stdout.splitlines()]
+    assert rows[0][-1] == "edits"
+    assert [r[-2:] for r in rows[1:] if r[-1] == "1"] == [["Stoltenbreg", "1"]]
+    done = run("scan", "--max-edits", "3", "--lexicon", lexicon, str(corpus / "docs"))
+    assert done.returncode == 1
+    assert "max_edits='3'" in done.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     assert run("scan").returncode == 2
     assert run("frobnicate").returncode == 2

@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=["csv", "jsonl", "parquet"], default="csv")
         sub.add_argument("--output", "-o", help="file to write (default: standard output)")
         sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+        sub.add_argument(
+            "--max-edits",
+            type=int,
+            default=0,
+            help="also match aliases with this many typos inside a word of 5+ letters (0: off)",
+        )
     return parser
 
 
@@ -78,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc,entity,label,alias,start,end,text
     ...a.txt,Jens Stoltenberg,PERSON,Stoltenberg,0,11,Stoltenberg
     0
+    >>> _ = (folder / "b.txt").write_text("Stoltenbreg spoke.", encoding="utf-8")
+    >>> lexicon, typo = str(folder / "lex.csv"), str(folder / "b.txt")
+    >>> main(["scan", "--max-edits", "1", "--lexicon", lexicon, typo])  # doctest: +ELLIPSIS
+    doc,entity,label,alias,start,end,text,edits
+    ...b.txt,Jens Stoltenberg,PERSON,Stoltenberg,0,11,Stoltenbreg,1
+    0
     >>> main(["scan", "--lexicon", "missing.yml", str(folder)])  # the message goes to stderr
     1
     """
@@ -87,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not os.path.exists(args.lexicon):
             raise FileNotFoundError(f"no such lexicon file: {args.lexicon}")
-        matcher = Matcher(Lexicon.read(args.lexicon))
+        matcher = Matcher(Lexicon.read(args.lexicon), max_edits=args.max_edits)
         docs = read_texts(*args.corpus)
         result = matcher.scan(docs, progress=args.progress)
         if args.command == "scan":
