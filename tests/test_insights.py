@@ -86,6 +86,9 @@ def test_insights_need_the_documents() -> None:
     streamed = m.scan(iter(["Kyiv had 4 boats."]))
     with pytest.raises(ValueError, match="keep_text"):
         streamed.figures()
+    titled = lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv").add("Mayor", label="TITLE"))
+    with pytest.raises(ValueError, match="keep_text"):
+        titled.scan(iter(["Mayor of Kyiv."])).descriptions()
     with pytest.raises(ValueError, match="max_edits"):
         m.scan(["Kyiv"]).audit(max_edits=3)
     with pytest.raises(ValueError, match="max_ratio"):
