@@ -34,7 +34,7 @@ def seeds() -> pd.DataFrame:
 
 
 def seeds_lexicon() -> Lexicon:
-    """The lexicon written for the sample corpus: people, organisations, places and topics.
+    """The lexicon written for the sample corpus: people, organisations, places, topics, titles.
 
     >>> lex = seeds_lexicon()
     >>> "Jens Stoltenberg" in lex
