@@ -1,13 +1,13 @@
 //! Near misses: words of the corpus that are one or two edits away from a word of an alias
 //! ("formin" for Fomin) but matched nothing. Reported apart from the matches, never mixed in.
 //!
-//! The search is bounded: a symmetric-deletion index (as in SymSpell) maps every alias word,
-//! and every string it gives with up to `max_edits` characters deleted, to that word. A corpus
-//! word then needs only its own deletions looked up — a few dozen hash lookups — never a
-//! comparison with every alias; candidates are confirmed with a real edit distance (`strsim`).
+//! The search is bounded: the alias words go into a symmetric-deletion index
+//! (`edits::WordIndex`, as in SymSpell); a corpus word looks up only its own deletions — a few
+//! dozen hash lookups — never a comparison with every alias, and candidates are confirmed with
+//! a real edit distance.
 
+use crate::edits::WordIndex;
 use crate::lexicon::{EntityId, Lexicon};
-use crate::matcher::deletions;
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
 use std::collections::HashMap;
 
@@ -16,10 +16,10 @@ use std::collections::HashMap;
 pub struct NearMissIndex {
     fold: FoldOptions,
     min_chars: usize,
-    max_edits: usize,
-    /// Folded alias words, and for each the entities whose aliases contain it.
-    words: Vec<(String, Vec<EntityId>)>,
-    by_deletion: HashMap<String, Vec<u32>>,
+    /// Folded alias words ...
+    words: WordIndex,
+    /// ... and, by word id, the entities whose aliases contain it.
+    entities: Vec<Vec<EntityId>>,
     /// Every word of every alias (even short ones), with the entities it names: these words
     /// are never near misses, and they vouch for a neighbour ("Alexander formin").
     exact: HashMap<String, Vec<EntityId>>,
@@ -56,8 +56,8 @@ impl NearMissIndex {
     /// assert_eq!(index.word(found[0].word).0, "fomin");
     /// ```
     pub fn new(lexicon: &Lexicon, fold: FoldOptions, min_chars: usize, max_edits: usize) -> Self {
-        let mut position: HashMap<String, usize> = HashMap::new();
-        let mut words: Vec<(String, Vec<EntityId>)> = Vec::new();
+        let mut words = WordIndex::new(max_edits);
+        let mut entities: Vec<Vec<EntityId>> = Vec::new();
         let mut exact: HashMap<String, Vec<EntityId>> = HashMap::new();
         for alias in lexicon.aliases() {
             let folded = fold_alias(&alias.text, fold);
@@ -72,38 +72,27 @@ impl NearMissIndex {
                 if word.chars().count() < min_chars {
                     continue;
                 }
-                let at = *position.entry(word.to_owned()).or_insert_with(|| {
-                    words.push((word.to_owned(), Vec::new()));
-                    words.len() - 1
-                });
-                if !words[at].1.contains(&alias.entity) {
-                    words[at].1.push(alias.entity);
+                let id = words.add(word) as usize;
+                if entities.len() <= id {
+                    entities.resize(id + 1, Vec::new());
                 }
-            }
-        }
-        let mut by_deletion: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, (word, _)) in words.iter().enumerate() {
-            for variant in deletions(word, max_edits) {
-                let slot = by_deletion.entry(variant).or_default();
-                if slot.last() != Some(&(i as u32)) {
-                    slot.push(i as u32);
+                if !entities[id].contains(&alias.entity) {
+                    entities[id].push(alias.entity);
                 }
             }
         }
         Self {
             fold,
             min_chars,
-            max_edits,
             words,
-            by_deletion,
+            entities,
             exact,
         }
     }
 
     /// Alias word `i` (folded) and the entities whose aliases contain it.
     pub fn word(&self, i: u32) -> (&str, &[EntityId]) {
-        let (word, entities) = &self.words[i as usize];
-        (word, entities)
+        (self.words.word(i), &self.entities[i as usize])
     }
 
     /// The near misses of one document; `matched` are the code-point spans of its matches, in
@@ -166,8 +155,7 @@ impl NearMissIndex {
                 .filter_map(|w| self.exact.get(w))
                 .collect::<Vec<_>>();
             for &(alias_word, distance) in hits.iter() {
-                let entities: Vec<EntityId> = self.words[alias_word as usize]
-                    .1
+                let entities: Vec<EntityId> = self.entities[alias_word as usize]
                     .iter()
                     .copied()
                     .filter(|e| capitalised || neighbours.iter().any(|owners| owners.contains(e)))
@@ -187,31 +175,14 @@ impl NearMissIndex {
         out
     }
 
-    /// Alias words within `max_edits` of `word` (folded), closest first.
+    /// Alias words within `max_edits` of `word` (folded), closest first; none for a word of
+    /// an alias.
     fn lookup(&self, word: &str) -> Vec<(u32, u32)> {
         if self.exact.contains_key(word) {
             return Vec::new();
         }
-        let mut hits: Vec<(u32, u32)> = Vec::new();
-        for variant in deletions(word, self.max_edits) {
-            for &i in self.by_deletion.get(&variant).into_iter().flatten() {
-                if hits.iter().any(|&(j, _)| j == i) {
-                    continue;
-                }
-                let alias_word = &self.words[i as usize].0;
-                // A word that only adds to or drops the end of an alias word is another form
-                // of it ("Russian", "NATOs"), which whole-word matching leaves out on purpose.
-                if alias_word.starts_with(word) || word.starts_with(alias_word.as_str()) {
-                    continue;
-                }
-                let distance = strsim::damerau_levenshtein(word, alias_word);
-                if distance <= self.max_edits {
-                    hits.push((i, distance as u32));
-                }
-            }
-        }
-        hits.sort_by_key(|&(i, d)| (d, i));
-        hits
+        let near = self.words.near(word);
+        near.into_iter().map(|(i, d)| (i, d as u32)).collect()
     }
 }
 

@@ -9,8 +9,6 @@ mod split;
 mod typos;
 mod word_starts;
 
-pub(crate) use typos::deletions;
-
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};

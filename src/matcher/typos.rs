@@ -2,16 +2,17 @@
 //! an alias but for up to `max_edits` edits inside one of its words ("Sergei Lavrov" written
 //! "Sergei Lavrow") — docs/matching.md §7.
 //!
-//! The search is bounded, as for near misses: a symmetric-deletion index (as in SymSpell) maps
-//! every string that a long alias word (`typo_min_chars`) gives with up to `max_edits`
-//! characters deleted to that word, and the word to its places in the aliases. A word of the text then needs only its own deletions looked up;
-//! each hit is confirmed by the alias's other words, which must be there exactly, and by a
-//! real edit distance (Damerau–Levenshtein, from `strsim`: a swap of two letters is one edit). Exact matches always win: a typo match never overlaps one.
+//! The search is bounded, as for near misses: the long alias words (`typo_min_chars`) go into
+//! a symmetric-deletion index (`edits::WordIndex`), each with its places in the aliases; a word
+//! of the text looks up only its own deletions, and each hit is confirmed by the alias's other
+//! words, which must be there exactly. Exact matches always win: a typo match never overlaps
+//! one.
 
 use super::{Candidate, Pattern};
 use crate::chars::is_word_char;
+use crate::edits::WordIndex;
 use crate::normalize::Folded;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// An alias as words and what separates them, all folded.
 #[derive(Debug)]
@@ -28,10 +29,10 @@ pub(super) struct TypoIndex {
     max_edits: usize,
     min_chars: usize,
     phrases: Vec<Phrase>,
-    /// The distinct alias words that take typos, each with its (phrase, word index) places.
-    words: Vec<(String, Vec<(u32, u16)>)>,
-    /// A deletion variant -> the words (indices into `words`) that give it.
-    by_deletion: HashMap<String, Vec<u32>>,
+    /// The distinct alias words that take typos ...
+    words: WordIndex,
+    /// ... and, by word id, their (phrase, word index) places.
+    places: Vec<Vec<(u32, u16)>>,
 }
 
 impl TypoIndex {
@@ -44,8 +45,8 @@ impl TypoIndex {
         min_chars: usize,
     ) -> Self {
         let mut phrases = Vec::new();
-        let mut words: Vec<(String, Vec<(u32, u16)>)> = Vec::new();
-        let mut word_ids: HashMap<String, u32> = HashMap::new();
+        let mut words = WordIndex::new(max_edits);
+        let mut places: Vec<Vec<(u32, u16)>> = Vec::new();
         for (pattern, (text, info)) in texts.iter().zip(patterns).enumerate() {
             let eligible = info.word_at_start
                 && info.word_at_end
@@ -60,11 +61,11 @@ impl TypoIndex {
             }
             let id = phrases.len() as u32;
             for (i, word) in alias_words.iter().enumerate().filter(|(_, w)| long(w)) {
-                let word_id = *word_ids.entry((*word).to_owned()).or_insert_with(|| {
-                    words.push(((*word).to_owned(), Vec::new()));
-                    (words.len() - 1) as u32
-                });
-                words[word_id as usize].1.push((id, i as u16));
+                let word_id = words.add(word) as usize;
+                if places.len() <= word_id {
+                    places.resize(word_id + 1, Vec::new());
+                }
+                places[word_id].push((id, i as u16));
             }
             phrases.push(Phrase {
                 pattern,
@@ -72,18 +73,12 @@ impl TypoIndex {
                 separators: separators.iter().map(|s| (*s).to_owned()).collect(),
             });
         }
-        let mut by_deletion: HashMap<String, Vec<u32>> = HashMap::new();
-        for (word_id, (word, _)) in words.iter().enumerate() {
-            for variant in deletions(word, max_edits) {
-                by_deletion.entry(variant).or_default().push(word_id as u32);
-            }
-        }
         Self {
             max_edits,
             min_chars,
             phrases,
             words,
-            by_deletion,
+            places,
         }
     }
 
@@ -149,30 +144,21 @@ impl TypoIndex {
     }
 
     /// The (phrase, word index, edits) whose word is within `max_edits` of `word`, but not
-    /// equal to it (equal words are the exact matcher's).
+    /// equal to it (equal words are the exact matcher's) nor another form of it.
     fn lookup(&self, word: &str) -> Vec<(u32, u16, u8)> {
-        let mut out = Vec::new();
         // Alias words have at least `min_chars` characters: shorter words cannot reach them.
         if word.chars().count() + self.max_edits < self.min_chars {
-            return out;
+            return Vec::new();
         }
-        let mut seen: Vec<u32> = Vec::new();
-        for_each_deletion(word, self.max_edits, &mut |variant| {
-            for &word_id in self.by_deletion.get(variant).into_iter().flatten() {
-                if seen.contains(&word_id) {
-                    continue;
-                }
-                seen.push(word_id);
-                let (target, places) = &self.words[word_id as usize];
-                if !looks_like_a_typo(word, target) {
-                    continue;
-                }
-                let distance = strsim::damerau_levenshtein(word, target);
-                if distance > 0 && distance <= self.max_edits {
-                    out.extend(places.iter().map(|&(p, i)| (p, i, distance as u8)));
-                }
+        let first = word.chars().next();
+        let mut out = Vec::new();
+        for (id, distance) in self.words.near(word) {
+            // A typo keeps the first letter (`old` is no typo of `cold`).
+            if self.words.word(id).chars().next() == first {
+                let places = &self.places[id as usize];
+                out.extend(places.iter().map(|&(p, i)| (p, i, distance as u8)));
             }
-        });
+        }
         out
     }
 }
@@ -193,15 +179,6 @@ fn rest_is_exact(
         let separator_ok = k + 1 == n || hay[end..words[first + k + 1].0] == phrase.separators[k];
         word_ok && separator_ok
     })
-}
-
-/// A typo keeps the first letter and is not the word with letters added or cut at its end:
-/// those are other words or other forms of it (`russian`, `exercised` for `russia`,
-/// `exercise`; `old` for `cold`), not misspellings.
-fn looks_like_a_typo(word: &str, target: &str) -> bool {
-    word.chars().next() == target.chars().next()
-        && !word.starts_with(target)
-        && !target.starts_with(word)
 }
 
 /// Whether the span overlaps one of `spans` (sorted by start; `furthest_end[i]` is the
@@ -240,41 +217,6 @@ fn split_words(text: &str) -> (Vec<&str>, Vec<&str>) {
     (words, separators)
 }
 
-/// Call `f` on `word` and on every string it gives with up to `edits` characters deleted
-/// (some more than once), without a set or a string per variant.
-fn for_each_deletion(word: &str, edits: usize, f: &mut impl FnMut(&str)) {
-    f(word);
-    if edits == 0 {
-        return;
-    }
-    let mut shorter = String::with_capacity(word.len());
-    for (i, c) in word.char_indices() {
-        shorter.clear();
-        shorter.push_str(&word[..i]);
-        shorter.push_str(&word[i + c.len_utf8()..]);
-        for_each_deletion(&shorter, edits - 1, f);
-    }
-}
-
-/// `word` and every string it gives with up to `edits` characters deleted.
-pub(crate) fn deletions(word: &str, edits: usize) -> HashSet<String> {
-    let mut all: HashSet<String> = HashSet::from([word.to_owned()]);
-    let mut frontier = vec![word.to_owned()];
-    for _ in 0..edits {
-        let mut next = Vec::new();
-        for w in &frontier {
-            for (i, c) in w.char_indices() {
-                let shorter = format!("{}{}", &w[..i], &w[i + c.len_utf8()..]);
-                if all.insert(shorter.clone()) {
-                    next.push(shorter);
-                }
-            }
-        }
-        frontier = next;
-    }
-    all
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,26 +228,6 @@ mod tests {
             (vec!["st", "louis", "park"], vec![". ", "-"])
         );
         assert_eq!(word_spans("(ab) c"), [(1, 3), (5, 6)]);
-    }
-
-    #[test]
-    fn typos_keep_the_first_letter_and_are_no_other_word_form() {
-        assert!(looks_like_a_typo("formin", "fomin"));
-        assert!(looks_like_a_typo("lavrow", "lavrov"));
-        assert!(!looks_like_a_typo("russian", "russia"));
-        assert!(!looks_like_a_typo("russ", "russia"));
-        assert!(!looks_like_a_typo("old", "cold"));
-    }
-
-    #[test]
-    fn every_deletion_is_visited() {
-        for edits in 0..3 {
-            let mut seen = HashSet::new();
-            for_each_deletion("abcé", edits, &mut |v| {
-                seen.insert(v.to_owned());
-            });
-            assert_eq!(seen, deletions("abcé", edits));
-        }
     }
 
     #[test]
