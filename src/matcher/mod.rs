@@ -45,7 +45,7 @@ pub struct MatchOptions {
     /// words (0: off, the default; at most [`MAX_EDITS`]).
     #[serde(default)]
     pub max_edits: u8,
-    /// Only aliases of at least this many (folded) characters take typos.
+    /// Only alias words of at least this many (folded) characters take typos.
     #[serde(default = "default_typo_min_chars")]
     pub typo_min_chars: u8,
 }
