@@ -12,6 +12,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod persist;
 pub mod scan;
+pub mod spans;
 
 pub use error::{Error, Result};
 pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon};

@@ -9,6 +9,7 @@
 use crate::edits::WordIndex;
 use crate::lexicon::{EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
+use crate::spans::{word_spans, SortedSpans};
 use std::collections::HashMap;
 
 /// The alias words of a lexicon, indexed by their deletions.
@@ -102,29 +103,8 @@ impl NearMissIndex {
     pub fn find(&self, text: &str, matched: &[(u64, u64)]) -> Vec<NearMiss> {
         let folded = fold_with_offsets(text, self.fold);
         let hay = folded.text();
-        let mut words: Vec<(usize, usize)> = Vec::new();
-        let mut at = 0;
-        while let Some(c) = hay[at..].chars().next() {
-            let len = hay[at..]
-                .chars()
-                .take_while(|&c| crate::chars::is_word_char(c))
-                .map(char::len_utf8)
-                .sum::<usize>();
-            if len > 0 {
-                words.push((at, at + len));
-                at += len;
-            } else {
-                at += c.len_utf8();
-            }
-        }
-        // The furthest end among the first i + 1 matches (they come by start).
-        let furthest_end: Vec<u64> = matched
-            .iter()
-            .scan(0, |furthest, &(_, end)| {
-                *furthest = end.max(*furthest);
-                Some(*furthest)
-            })
-            .collect();
+        let words = word_spans(hay);
+        let matched = SortedSpans::new(matched);
         let mut out = Vec::new();
         let mut cache: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
         let mut chars_before = CharCounter::new(text);
@@ -139,9 +119,7 @@ impl NearMissIndex {
                 continue;
             };
             let (first, stop) = (chars_before.at(b0), chars_before.at(b1));
-            // A match overlaps the word if one starting before its end ends after its start.
-            let before_end = matched.partition_point(|&(s, _)| s < stop);
-            if before_end > 0 && furthest_end[before_end - 1] > first {
+            if matched.overlaps(first, stop) {
                 continue;
             }
             let capitalised = text[b0..].chars().next().is_some_and(char::is_uppercase);

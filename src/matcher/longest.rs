@@ -13,7 +13,7 @@
 use super::word_starts::{word_end, AnchoredAutomaton};
 use super::{Candidate, Pass, Search};
 use crate::chars::is_word_char;
-use crate::normalize::{fold_with_offsets, Folded};
+use crate::normalize::Folded;
 use aho_corasick::{AhoCorasick, Input, PatternID};
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
@@ -24,27 +24,21 @@ struct Span {
     folded_end: usize,
 }
 
-/// All non-overlapping matches of `text`, in result order.
-pub(super) fn find(passes: &[Pass], text: &str, whole_words: bool) -> Vec<Candidate> {
+/// All non-overlapping matches of a text, in result order, from its folding for each pass.
+pub(super) fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate> {
     let mut out = Vec::new();
-    if let [pass] = passes {
+    if let ([pass], [folded]) = (passes, folded) {
         // One folding: no merging, rows go straight to the output.
-        let folded = fold_with_offsets(text, pass.fold);
         let mut from = 0;
         let mut first_row = 0;
         let mut scratch = Vec::new();
-        while let Some(span) = next_group(pass, &folded, from, whole_words, &mut out, &mut scratch)
-        {
+        while let Some(span) = next_group(pass, folded, from, whole_words, &mut out, &mut scratch) {
             one_row_per_entity(&mut out, first_row);
             first_row = out.len();
             from = span.folded_end;
         }
         return out;
     }
-    let folded: Vec<Folded> = passes
-        .iter()
-        .map(|p| fold_with_offsets(text, p.fold))
-        .collect();
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); passes.len()];
     let mut scratch = Vec::new();
     let mut next: Vec<Option<Span>> = (0..passes.len())

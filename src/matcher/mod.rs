@@ -12,7 +12,7 @@ mod word_starts;
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
-use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
+use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions, Folded};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -219,12 +219,18 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
+        // Each pass's folding, made once for the exact and the typo matches.
+        let folded: Vec<Folded> = self
+            .passes
+            .iter()
+            .map(|p| fold_with_offsets(text, p.fold))
+            .collect();
         let exact = if self.options.overlapping {
-            self.select(self.candidates(text))
+            self.select(self.candidates(&folded))
         } else {
-            longest::find(&self.passes, text, self.options.whole_words)
+            longest::find(&self.passes, &folded, self.options.whole_words)
         };
-        let found = self.with_typos(text, exact);
+        let found = self.with_typos(&folded, exact);
         Ok(if self.options.overlapping {
             to_code_points(text, found)
         } else {
@@ -235,16 +241,15 @@ impl Matcher {
     /// The exact matches and, with `max_edits`, the typo matches that overlap none of them,
     /// in result order (non-overlapping mode: leftmost-longest among the typo matches too);
     /// one row per (span, entity), the fewest edits first, then the alias added first.
-    fn with_typos(&self, text: &str, exact: Vec<Candidate>) -> Vec<Candidate> {
+    fn with_typos(&self, folded: &[Folded], exact: Vec<Candidate>) -> Vec<Candidate> {
         if !self.passes.iter().any(|p| p.typos.is_some()) {
             return exact;
         }
         let spans: Vec<(usize, usize)> = exact.iter().map(|c| (c.start, c.end)).collect();
         let mut typos = Vec::new();
-        for pass in &self.passes {
+        for (pass, folded) in self.passes.iter().zip(folded) {
             if let Some(index) = &pass.typos {
-                let folded = fold_with_offsets(text, pass.fold);
-                typos.extend(index.find(&folded, &pass.patterns, &spans));
+                typos.extend(index.find(folded, &pass.patterns, &spans));
             }
         }
         if typos.is_empty() {
@@ -279,13 +284,12 @@ impl Matcher {
         all
     }
 
-    fn candidates(&self, text: &str) -> Vec<Candidate> {
+    fn candidates(&self, folded: &[Folded]) -> Vec<Candidate> {
         let mut found = Vec::new();
-        for pass in &self.passes {
+        for (pass, folded) in self.passes.iter().zip(folded) {
             let Search::Overlapping(automaton) = &pass.search else {
                 unreachable!("overlapping mode builds an overlapping search")
             };
-            let folded = fold_with_offsets(text, pass.fold);
             for m in automaton.find_overlapping_iter(folded.text()) {
                 let pattern = &pass.patterns[m.pattern().as_usize()];
                 let Some(start) = folded.original_start(m.start()) else {
@@ -415,8 +419,9 @@ fn build_pass(
     // automaton over every byte and stops at aliases glued to other letters (`oman` in
     // `woman`), and they touch only the top of the trie, where the unanchored search of a big
     // automaton wanders over all of it. But they pay a few unpredictable branches a word, so
-    // a small DFA, hot in cache, searches faster unanchored (bench_scan: 390 against 250 MB/s
-    // with 100 aliases, 125 against 170 with 10,000; even at ~3,000).
+    // a small DFA, hot in cache, searches faster unanchored (100 MB of the bench_scan corpus,
+    // one thread: 390 against 250 MB/s with 100 aliases, 125 against 170 with 10,000; even at
+    // ~3,000).
     let (word_starts, walk_dfa) = match choice {
         SearchChoice::Auto => (pattern_bytes > WALK_MIN_PATTERN_BYTES, small),
         SearchChoice::NfaWalks => (true, false),

@@ -9,9 +9,9 @@
 //! one.
 
 use super::{Candidate, Pattern};
-use crate::chars::is_word_char;
 use crate::edits::WordIndex;
 use crate::normalize::Folded;
+use crate::spans::{word_spans, SortedSpans};
 use std::collections::HashMap;
 
 /// An alias as words and what separates them, all folded.
@@ -96,14 +96,7 @@ impl TypoIndex {
         }
         let hay = folded.text();
         let words = word_spans(hay);
-        // The furthest end among the first i + 1 exact spans (they come by start).
-        let furthest_end: Vec<usize> = exact
-            .iter()
-            .scan(0, |furthest, &(_, end)| {
-                *furthest = end.max(*furthest);
-                Some(*furthest)
-            })
-            .collect();
+        let exact = SortedSpans::new(exact);
         let mut cache: HashMap<&str, Vec<(u32, u16, u8)>> = HashMap::new();
         for (j, &(start, end)) in words.iter().enumerate() {
             let word = &hay[start..end];
@@ -124,7 +117,7 @@ impl TypoIndex {
                 ) else {
                     continue;
                 };
-                if overlaps(exact, &furthest_end, orig_start, orig_end) {
+                if exact.overlaps(orig_start, orig_end) {
                     continue;
                 }
                 for &(alias, entity, prefix) in &patterns[phrase.pattern].aliases {
@@ -181,33 +174,6 @@ fn rest_is_exact(
     })
 }
 
-/// Whether the span overlaps one of `spans` (sorted by start; `furthest_end[i]` is the
-/// furthest end among the first i + 1).
-fn overlaps(spans: &[(usize, usize)], furthest_end: &[usize], start: usize, end: usize) -> bool {
-    let before_end = spans.partition_point(|&(s, _)| s < end);
-    before_end > 0 && furthest_end[before_end - 1] > start
-}
-
-/// Byte spans of the runs of word characters of `text`.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        match (is_word_char(c), open) {
-            (true, None) => open = Some(i),
-            (false, Some(start)) => {
-                spans.push((start, i));
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(start) = open {
-        spans.push((start, text.len()));
-    }
-    spans
-}
-
 /// The words of a folded alias that begins and ends with a word character, and the
 /// separators between them.
 fn split_words(text: &str) -> (Vec<&str>, Vec<&str>) {
@@ -227,16 +193,5 @@ mod tests {
             split_words("st. louis-park"),
             (vec!["st", "louis", "park"], vec![". ", "-"])
         );
-        assert_eq!(word_spans("(ab) c"), [(1, 3), (5, 6)]);
-    }
-
-    #[test]
-    fn overlap_checks_every_earlier_span() {
-        let spans = [(0, 10), (2, 3), (20, 25)];
-        let furthest = [10, 10, 25];
-        assert!(overlaps(&spans, &furthest, 5, 6));
-        assert!(overlaps(&spans, &furthest, 24, 30));
-        assert!(!overlaps(&spans, &furthest, 10, 20));
-        assert!(!overlaps(&spans, &furthest, 25, 26));
     }
 }

@@ -2,7 +2,7 @@
 //! pattern that begins with something other than a letter or digit), so instead of running an
 //! unanchored automaton over every byte, an anchored walk from each such start follows the trie
 //! of aliases until it dies. Most words leave the trie after a byte or two and the rest of the
-//! word is skipped with a byte-class table, without the automaton; one walk also lists every
+//! word is skipped eight bytes at a time, without the automaton; one walk also lists every
 //! alias at that start (shortest first), which the leftmost-longest choice needs anyway. The
 //! unanchored search, by contrast, feeds every byte of every word through the automaton and
 //! stops at aliases inside words (`oman` in `woman`) only to reject them.
@@ -21,23 +21,12 @@ enum Trie {
     Nfa(nfa::contiguous::NFA),
 }
 
-/// The class of a byte of folded text, for finding starts without decoding.
-const NOT_A_START: u8 = 0;
-/// `[A-Za-z0-9]`.
-const ASCII_WORD: u8 = 1;
-/// An ASCII byte that is no word character but begins a pattern.
-const OTHER_START: u8 = 2;
-/// A byte of a non-ASCII character: decoded to tell whether it is a word character.
-const NON_ASCII: u8 = 3;
-
 /// An anchored automaton with standard semantics, so that every state on a walk reports the
 /// aliases ending there.
 #[derive(Clone, Debug)]
 pub(super) struct AnchoredAutomaton {
     trie: Trie,
     start: StateID,
-    /// The class of each byte (the constants above).
-    class: Box<[u8; 256]>,
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
@@ -75,24 +64,10 @@ impl AnchoredAutomaton {
                 other_starts[usize::from(pattern.as_bytes()[0])] = true;
             }
         }
-        let mut class = Box::new([NOT_A_START; 256]);
-        for (b, class) in class.iter_mut().enumerate() {
-            let byte = b as u8;
-            *class = if byte.is_ascii_alphanumeric() {
-                ASCII_WORD
-            } else if !byte.is_ascii() {
-                NON_ASCII
-            } else if other_starts[b] {
-                OTHER_START
-            } else {
-                NOT_A_START
-            };
-        }
         let all_start_with_word = !other_starts.contains(&true);
         Ok(Self {
             trie,
             start,
-            class,
             other_starts,
             all_start_with_word,
         })
@@ -166,17 +141,18 @@ impl AnchoredAutomaton {
         let bytes = text.as_bytes();
         while at < bytes.len() {
             let b = bytes[at];
-            match self.class[usize::from(b)] {
-                NOT_A_START => at += 1,
-                NON_ASCII => {
-                    let c = text[at..].chars().next().expect("at is on a char boundary");
-                    if is_word_char(c) || self.other_starts[usize::from(b)] {
-                        return Some(at);
-                    }
-                    at += c.len_utf8();
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() || self.other_starts[usize::from(b)] {
+                    return Some(at);
                 }
-                _ => return Some(at),
+                at += 1;
+                continue;
             }
+            let c = text[at..].chars().next().expect("at is on a char boundary");
+            if is_word_char(c) || self.other_starts[usize::from(b)] {
+                return Some(at);
+            }
+            at += c.len_utf8();
         }
         None
     }
