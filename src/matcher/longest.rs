@@ -10,11 +10,14 @@
 //! (`word_starts`). With case-sensitive and case-insensitive
 //! aliases there are two foldings; their next groups are merged by (start, longest).
 
+use super::lockstep::{Found, Lockstep, MIN_STREAM_BYTES, STREAMS};
+use super::split::cut_points;
 use super::word_starts::{word_end, AnchoredAutomaton};
-use super::{Candidate, Pass, Search};
+use super::{Candidate, NextStart, Pass, Search};
 use crate::chars::is_word_char;
 use crate::normalize::Folded;
-use aho_corasick::{AhoCorasick, Input, PatternID};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Input, PatternID};
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -25,9 +28,22 @@ struct Span {
 }
 
 /// All non-overlapping matches of a text, in result order, from its folding for each pass.
-pub(super) fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate> {
+/// `cut_after`: the bytes after which no match can continue (`split`).
+pub(super) fn find(
+    passes: &[Pass],
+    folded: &[Folded],
+    whole_words: bool,
+    cut_after: &[bool; 128],
+) -> Vec<Candidate> {
     let mut out = Vec::new();
     if let ([pass], [folded]) = (passes, folded) {
+        if let Search::Unanchored {
+            next: NextStart::Lockstep(dfa),
+            at_start,
+        } = &pass.search
+        {
+            return find_in_lockstep(pass, dfa, at_start, folded, whole_words, cut_after);
+        }
         // One folding: no merging, rows go straight to the output.
         let mut from = 0;
         let mut first_row = 0;
@@ -86,6 +102,74 @@ pub(super) fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec
         one_row_per_entity(&mut out, first_row);
     }
     out
+}
+
+/// One folding, searched by the unanchored DFA over up to `STREAMS` pieces at once.
+fn find_in_lockstep(
+    pass: &Pass,
+    dfa: &DFA,
+    at_start: &AnchoredAutomaton,
+    folded: &Folded,
+    whole_words: bool,
+    cut_after: &[bool; 128],
+) -> Vec<Candidate> {
+    let hay = folded.text();
+    let piece_bytes = hay.len().div_ceil(STREAMS).max(MIN_STREAM_BYTES);
+    let mut bounds = cut_points(hay.as_bytes(), cut_after, piece_bytes);
+    if bounds.len() > STREAMS + 1 {
+        // Rounding left a short last piece: it joins the one before.
+        bounds.drain(STREAMS..bounds.len() - 1);
+    }
+    let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); bounds.len() - 1];
+    let mut scratch = Vec::new();
+    let mut search = Lockstep::new(dfa, hay.as_bytes(), &bounds);
+    while let Some((piece, found)) = search.next_match() {
+        let rows = &mut rows[piece];
+        let first_row = rows.len();
+        let group = group_at(
+            pass,
+            at_start,
+            folded,
+            found,
+            whole_words,
+            rows,
+            &mut scratch,
+        );
+        let resume = match group {
+            Some(span) => {
+                one_row_per_entity(rows, first_row);
+                span.folded_end
+            }
+            None => after_failed_start(at_start, folded, found.start, whole_words),
+        };
+        search.resume(piece, resume);
+    }
+    let mut rows = rows.into_iter();
+    let mut out = rows.next().unwrap_or_default();
+    for more in rows {
+        out.extend(more);
+    }
+    out
+}
+
+/// Where the search resumes after a start where nothing valid begins: the next character, or
+/// past the rest of the word when no alias can start inside one.
+#[inline]
+fn after_failed_start(
+    at_start: &AnchoredAutomaton,
+    folded: &Folded,
+    start: usize,
+    whole_words: bool,
+) -> usize {
+    let at = start + folded.char_at(start).map_or(1, char::len_utf8);
+    if whole_words
+        && at_start.all_start_with_word()
+        && folded.char_before(at).is_some_and(is_word_char)
+    {
+        word_end(folded.text(), at)
+    } else {
+        at
+    }
 }
 
 /// The rows of one span (from `first_row` on): in entity order, the first-added alias of each.
@@ -160,7 +244,7 @@ fn next_group_at_word_starts(
 #[allow(clippy::too_many_arguments)]
 fn next_group_unanchored(
     pass: &Pass,
-    next: &AhoCorasick,
+    next: &NextStart,
     at_start: &AnchoredAutomaton,
     folded: &Folded,
     from: usize,
@@ -171,21 +255,24 @@ fn next_group_unanchored(
     let hay = folded.text();
     let mut at = from;
     while at < hay.len() {
-        let found = next.find(Input::new(hay).range(at..))?;
-        let start = found.start();
+        let input = Input::new(hay).range(at..);
+        let found = match next {
+            // Several foldings are merged one group at a time, so their DFA runs one stream.
+            NextStart::Lockstep(dfa) => dfa
+                .try_find(&input)
+                .expect("an unanchored DFA searches any input"),
+            NextStart::OneStream(automaton) => automaton.find(input),
+        }?;
+        let found = Found {
+            start: found.start(),
+            end: found.end(),
+            pattern: found.pattern(),
+        };
         let group = group_at(pass, at_start, folded, found, whole_words, rows, scratch);
         if group.is_some() {
             return group;
         }
-        at = start + folded.char_at(start).map_or(1, char::len_utf8);
-        // When every alias begins with a letter or digit, none can start inside a word: skip
-        // the rest of this one instead of trying each of its characters.
-        if whole_words
-            && at_start.all_start_with_word()
-            && folded.char_before(at).is_some_and(is_word_char)
-        {
-            at = word_end(hay, at);
-        }
+        at = after_failed_start(at_start, folded, found.start, whole_words);
     }
     None
 }
@@ -196,20 +283,20 @@ fn group_at(
     pass: &Pass,
     at_start: &AnchoredAutomaton,
     folded: &Folded,
-    longest: aho_corasick::Match,
+    longest: Found,
     whole_words: bool,
     rows: &mut Vec<Candidate>,
     scratch: &mut Vec<(usize, PatternID)>,
 ) -> Option<Span> {
-    let start = longest.start();
+    let start = longest.start;
     let original_start = folded.original_start(start)?;
     // Every alias here begins with the same character, so the start check is shared.
-    let first = &pass.patterns[longest.pattern().as_usize()];
+    let first = &pass.patterns[longest.pattern.as_usize()];
     if whole_words && first.word_at_start && folded.char_before(start).is_some_and(is_word_char) {
         return None;
     }
     let mark = rows.len();
-    let only_longest = [(longest.end(), longest.pattern())];
+    let only_longest = [(longest.end, longest.pattern)];
     let best = longest_valid(
         pass,
         folded,

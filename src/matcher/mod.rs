@@ -4,6 +4,7 @@
 //! (the default) walks a leftmost-longest automaton instead, so it never generates the
 //! candidates that the greedy choice would throw away (see `longest`).
 
+mod lockstep;
 mod longest;
 mod split;
 mod typos;
@@ -13,7 +14,7 @@ use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions, Folded};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::{dfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -101,11 +102,21 @@ enum Search {
     /// The next start from a leftmost-longest unanchored automaton (which reports the longest
     /// alias there); the shorter aliases at that start, when needed, from an anchored walk.
     Unanchored {
-        next: AhoCorasick,
+        next: NextStart,
         at_start: Box<AnchoredAutomaton>,
     },
     /// Whole words with a large lexicon: anchored walks from word starts only.
     WordStarts(Box<AnchoredAutomaton>),
+}
+
+/// The leftmost-longest unanchored automaton of a pass.
+#[derive(Debug)]
+enum NextStart {
+    /// A DFA without a prefilter, searched over pieces of the text in lockstep (`lockstep`).
+    Lockstep(Box<dfa::DFA>),
+    /// The crate's own search: a DFA with a prefilter (a few patterns, or rare bytes, that
+    /// SIMD finds faster than any walk), or an NFA for a large lexicon.
+    OneStream(AhoCorasick),
 }
 
 /// One automaton over one folding of the document.
@@ -228,7 +239,12 @@ impl Matcher {
         let exact = if self.options.overlapping {
             self.select(self.candidates(&folded))
         } else {
-            longest::find(&self.passes, &folded, self.options.whole_words)
+            longest::find(
+                &self.passes,
+                &folded,
+                self.options.whole_words,
+                &self.cut_after,
+            )
         };
         let found = self.with_typos(&folded, exact);
         Ok(if self.options.overlapping {
@@ -364,8 +380,11 @@ enum SearchChoice {
     NfaWalks,
     /// Walks from word starts on the DFA whatever the size.
     DfaWalks,
-    /// The unanchored leftmost-longest search, as without whole words.
+    /// The unanchored leftmost-longest search, as without whole words; in lockstep even where
+    /// a prefilter would be used.
     Unanchored,
+    /// The same, by the crate's own search over the whole text instead of in lockstep.
+    OneStream,
 }
 
 fn build_pass(
@@ -426,7 +445,7 @@ fn build_pass(
         SearchChoice::Auto => (pattern_bytes > WALK_MIN_PATTERN_BYTES, small),
         SearchChoice::NfaWalks => (true, false),
         SearchChoice::DfaWalks => (true, true),
-        SearchChoice::Unanchored => (false, false),
+        SearchChoice::Unanchored | SearchChoice::OneStream => (false, false),
     };
     let unanchored = |match_kind, start_kind| {
         AhoCorasick::builder()
@@ -443,8 +462,31 @@ fn build_pass(
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
+        let next = if small && choice != SearchChoice::OneStream {
+            // A prefilter (a few patterns, or rare bytes) finds candidates faster than any walk
+            // of the automaton, so only a DFA without one is searched in lockstep. Tests force
+            // the lockstep on the small lexicons that would get one.
+            let dfa = dfa::DFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Unanchored)
+                .prefilter(choice != SearchChoice::Unanchored)
+                .build(&texts)
+                .map_err(|e| Error::Automaton(e.to_string()))?;
+            match aho_corasick::automaton::Automaton::prefilter(&dfa) {
+                None => NextStart::Lockstep(Box::new(dfa)),
+                Some(_) => NextStart::OneStream(unanchored(
+                    MatchKind::LeftmostLongest,
+                    StartKind::Unanchored,
+                )?),
+            }
+        } else {
+            NextStart::OneStream(unanchored(
+                MatchKind::LeftmostLongest,
+                StartKind::Unanchored,
+            )?)
+        };
         Search::Unanchored {
-            next: unanchored(MatchKind::LeftmostLongest, StartKind::Unanchored)?,
+            next,
             at_start: Box::new(AnchoredAutomaton::build(&texts, false)?),
         }
     };

@@ -32,7 +32,7 @@ impl Matcher {
     /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
     /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
     pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
-        let cuts = self.cuts(text, piece_bytes.max(1));
+        let cuts = cut_points(text.as_bytes(), &self.cut_after, piece_bytes.max(1));
         if cuts.len() <= 2 {
             return self.find(text);
         }
@@ -57,26 +57,26 @@ impl Matcher {
         }
         Ok(all)
     }
+}
 
-    /// Piece boundaries: 0, cuts just after a cut byte about every `piece_bytes`, text.len().
-    fn cuts(&self, text: &str, piece_bytes: usize) -> Vec<usize> {
-        let bytes = text.as_bytes();
-        let mut cuts = vec![0];
-        let mut at = piece_bytes;
-        while at < bytes.len() {
-            let Some(offset) = bytes[at..]
-                .iter()
-                .position(|&b| b < 128 && self.cut_after[usize::from(b)])
-            else {
-                break;
-            };
-            let cut = at + offset + 1;
-            if cut < bytes.len() {
-                cuts.push(cut);
-            }
-            at = cut + piece_bytes;
+/// 0, then cuts just after a byte of `cut_after` about every `piece_bytes`, then `bytes.len()`.
+/// Cut bytes fold to themselves, so this cuts an original text and its folding alike.
+pub(super) fn cut_points(bytes: &[u8], cut_after: &[bool; 128], piece_bytes: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut at = piece_bytes;
+    while at < bytes.len() {
+        let Some(offset) = bytes[at..]
+            .iter()
+            .position(|&b| b < 128 && cut_after[usize::from(b)])
+        else {
+            break;
+        };
+        let cut = at + offset + 1;
+        if cut < bytes.len() {
+            cuts.push(cut);
         }
-        cuts.push(bytes.len());
-        cuts
+        at = cut + piece_bytes;
     }
+    cuts.push(bytes.len());
+    cuts
 }
