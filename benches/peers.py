@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -18,6 +24,9 @@ class Contender:
     install: str | None = None  # how to install it, if missing
     missing: bool = False
     convert_s: list[float] = field(default_factory=list)  # lexiscan: to_pandas() time per scan
+    # A contender that runs in a process of its own reports that process's peak memory here
+    peak_mb: list[float] = field(default_factory=list)
+    close: Callable[[], None] | None = None  # called once its runs are done
     subset_mb: float | None = None  # slow peers are timed on the first documents only
 
 
@@ -185,6 +194,7 @@ def polars_contender(aliases: list[str]) -> Contender:
         import polars as pl
     except ImportError:
         return Contender("polars extract_many", does_less, _none, _none, install, missing=True)
+    name = f"polars extract_many, {pl.thread_pool_size()} threads (all cores)"
 
     def build() -> Any:
         return lowered_patterns(aliases)
@@ -195,7 +205,56 @@ def polars_contender(aliases: list[str]) -> Contender:
         )
         return found.explode().drop_nulls()
 
-    return Contender("polars extract_many", does_less, build, scan, install)
+    return Contender(name, does_less, build, scan, install)
+
+
+def polars_one_thread_contender(aliases: list[str], docs: list[str]) -> Contender:
+    """polars on one thread. Its thread count is fixed when it is imported, so it runs in a
+    worker process (polars_worker.py) started with POLARS_MAX_THREADS=1 that holds its own copy
+    of the documents (sent before timing starts); a scan is timed from here, a pipe's round
+    trip included, and its peak memory is the worker's."""
+    install = "pip install polars"
+    name = "polars extract_many, 1 thread"
+    does_less = "ASCII case-insensitive, no boundaries, matched strings only (no offsets)"
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        return Contender(name, does_less, _none, _none, install, missing=True)
+    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as f:
+        pickle.dump((lowered_patterns(aliases), docs), f, protocol=pickle.HIGHEST_PROTOCOL)
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("polars_worker.py")), f.name],
+        env={**os.environ, "POLARS_MAX_THREADS": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdin and worker.stdout
+    ready = worker.stdout.readline().split()
+    Path(f.name).unlink()
+    if ready != ["ready", "1"]:
+        raise SystemExit(f"the polars worker did not start on one thread: {ready}")
+    n_docs = len(docs)
+
+    def build() -> Any:
+        return worker
+
+    def scan(worker: Any, docs: list[str]) -> range:
+        if len(docs) != n_docs:
+            raise SystemExit("the polars worker holds a different corpus")
+        worker.stdin.write("scan\n")
+        worker.stdin.flush()
+        matches, _, peak = worker.stdout.readline().split()
+        contender.peak_mb.append(float(peak))
+        return range(int(matches))  # only the count travels back
+
+    def close() -> None:
+        worker.stdin.write("quit\n")
+        worker.stdin.flush()
+        worker.wait()
+
+    contender = Contender(name, does_less, build, scan, install, close=close)
+    return contender
 
 
 def regex_contender(aliases: list[str], subset_mb: float) -> Contender:

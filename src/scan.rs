@@ -166,27 +166,28 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
             .enumerate()
             .map(|(c, batch)| {
                 let mut partial = ScanResult::default();
+                // Short documents are matched a few at a time (`Matcher::find_many`), long
+                // ones in pieces on every core.
+                let mut pending: Vec<(u64, &str)> = Vec::new();
                 for (j, doc) in batch.iter().enumerate() {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(Error::Cancelled);
-                    }
                     let Some(text) = doc else { continue };
                     let position = first_doc + (c * chunk + j) as u64;
                     let text = text.as_ref();
-                    let found = if text.len() >= 2 * PIECE_BYTES {
-                        matcher.find_in_pieces(text, PIECE_BYTES)
-                    } else {
-                        matcher.find(text)
-                    };
-                    let matches = found.map_err(|e| match e {
-                        Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
-                            doc: position as usize,
-                            bytes,
-                        },
-                        other => other,
-                    })?;
-                    partial.push_document(position, text, &matches);
+                    if text.len() >= 2 * PIECE_BYTES {
+                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
+                        let matches = matcher
+                            .find_in_pieces(text, PIECE_BYTES)
+                            .map_err(|e| at_document(e, position))?;
+                        partial.push_document(position, text, &matches);
+                        continue;
+                    }
+                    pending.push((position, text));
+                    let pending_bytes: usize = pending.iter().map(|(_, t)| t.len()).sum();
+                    if pending.len() == TOGETHER_DOCS || pending_bytes >= TOGETHER_BYTES {
+                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
+                    }
                 }
+                match_pending(matcher, &mut pending, &mut partial, cancel)?;
                 Ok(partial)
             })
             .collect::<Result<Vec<_>>>()
@@ -197,6 +198,46 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
 /// Documents of twice this size or more are matched in pieces of about this size, in parallel,
 /// so that one large document also uses every core.
 const PIECE_BYTES: usize = 1 << 20;
+
+/// Up to this many documents, or about this many bytes, are matched together.
+const TOGETHER_DOCS: usize = 16;
+const TOGETHER_BYTES: usize = 1 << 18;
+
+/// Match the `pending` documents together and add their rows to `partial`.
+fn match_pending(
+    matcher: &Matcher,
+    pending: &mut Vec<(u64, &str)>,
+    partial: &mut ScanResult,
+    cancel: &AtomicBool,
+) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    let texts: Vec<&str> = pending.iter().map(|&(_, text)| text).collect();
+    let found = matcher.find_many(&texts).map_err(|e| match e {
+        Error::DocumentTooLarge { doc, .. } => at_document(e, pending[doc].0),
+        other => other,
+    })?;
+    for (&(position, text), matches) in pending.iter().zip(found) {
+        partial.push_document(position, text, &matches);
+    }
+    pending.clear();
+    Ok(())
+}
+
+/// A too-large-document error with the document's key in the scan.
+fn at_document(error: Error, position: u64) -> Error {
+    match error {
+        Error::DocumentTooLarge { bytes, .. } => Error::DocumentTooLarge {
+            doc: position as usize,
+            bytes,
+        },
+        other => other,
+    }
+}
 
 type Pools = HashMap<usize, Arc<rayon::ThreadPool>>;
 

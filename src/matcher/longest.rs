@@ -10,7 +10,7 @@
 //! (`word_starts`). With case-sensitive and case-insensitive
 //! aliases there are two foldings; their next groups are merged by (start, longest).
 
-use super::lockstep::{Found, Lockstep, MIN_STREAM_BYTES, STREAMS};
+use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::split::cut_points;
 use super::word_starts::{word_end, AnchoredAutomaton};
 use super::{Candidate, NextStart, Pass, Search};
@@ -27,23 +27,34 @@ struct Span {
     folded_end: usize,
 }
 
-/// All non-overlapping matches of a text, in result order, from its folding for each pass.
-/// `cut_after`: the bytes after which no match can continue (`split`).
-pub(super) fn find(
+/// All non-overlapping matches of each text, in result order, from its folding for each pass
+/// (`folded[text][pass]`). `cut_after`: the bytes after which no match can continue (`split`).
+pub(super) fn find_many(
     passes: &[Pass],
-    folded: &[Folded],
+    folded: &[Vec<Folded>],
     whole_words: bool,
     cut_after: &[bool; 128],
-) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    if let ([pass], [folded]) = (passes, folded) {
+) -> Vec<Vec<Candidate>> {
+    if let [pass] = passes {
         if let Search::Unanchored {
             next: NextStart::Lockstep(dfa),
             at_start,
         } = &pass.search
         {
-            return find_in_lockstep(pass, dfa, at_start, folded, whole_words, cut_after);
+            let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
+            return find_in_lockstep(pass, dfa, at_start, &folded, whole_words, cut_after);
         }
+    }
+    folded
+        .iter()
+        .map(|folded| find(passes, folded, whole_words))
+        .collect()
+}
+
+/// All non-overlapping matches of a text, in result order, from its folding for each pass.
+fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let ([pass], [folded]) = (passes, folded) {
         // One folding: no merging, rows go straight to the output.
         let mut from = 0;
         let mut first_row = 0;
@@ -104,26 +115,43 @@ pub(super) fn find(
     out
 }
 
-/// One folding, searched by the unanchored DFA over up to `STREAMS` pieces at once.
+/// One folding per text, searched by the unanchored DFA in pieces, several pieces (of
+/// one text or of several) at once.
 fn find_in_lockstep(
     pass: &Pass,
     dfa: &DFA,
     at_start: &AnchoredAutomaton,
-    folded: &Folded,
+    folded: &[&Folded],
     whole_words: bool,
     cut_after: &[bool; 128],
-) -> Vec<Candidate> {
-    let hay = folded.text();
-    let piece_bytes = hay.len().div_ceil(STREAMS).max(MIN_STREAM_BYTES);
-    let mut bounds = cut_points(hay.as_bytes(), cut_after, piece_bytes);
-    if bounds.len() > STREAMS + 1 {
-        // Rounding left a short last piece: it joins the one before.
-        bounds.drain(STREAMS..bounds.len() - 1);
+) -> Vec<Vec<Candidate>> {
+    let width = width_for(dfa);
+    // About twice as many pieces as streams, so that they end close together; short texts
+    // among many are not cut at all.
+    let total: usize = folded.iter().map(|f| f.text().len()).sum();
+    let piece_bytes = total.div_ceil(2 * width).max(MIN_STREAM_BYTES);
+    let mut pieces = Vec::new();
+    let mut first_piece = Vec::with_capacity(folded.len() + 1);
+    for f in folded {
+        first_piece.push(pieces.len());
+        let hay = f.text().as_bytes();
+        let bounds = cut_points(hay, cut_after, piece_bytes);
+        pieces.extend(bounds.windows(2).map(|w| Piece {
+            hay,
+            start: w[0],
+            end: w[1],
+        }));
     }
-    let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); bounds.len() - 1];
+    first_piece.push(pieces.len());
+    let mut text_of_piece = Vec::with_capacity(pieces.len());
+    for (text, w) in first_piece.windows(2).enumerate() {
+        text_of_piece.extend(std::iter::repeat_n(text, w[1] - w[0]));
+    }
+    let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); pieces.len()];
     let mut scratch = Vec::new();
-    let mut search = Lockstep::new(dfa, hay.as_bytes(), &bounds);
+    let mut search = Lockstep::new(dfa, &pieces, width);
     while let Some((piece, found)) = search.next_match() {
+        let folded = folded[text_of_piece[piece]];
         let rows = &mut rows[piece];
         let first_row = rows.len();
         let group = group_at(
@@ -144,12 +172,22 @@ fn find_in_lockstep(
         };
         search.resume(piece, resume);
     }
+    // Each text's rows: those of its pieces, in order.
     let mut rows = rows.into_iter();
-    let mut out = rows.next().unwrap_or_default();
-    for more in rows {
-        out.extend(more);
-    }
-    out
+    first_piece
+        .windows(2)
+        .map(|w| {
+            let mut out = Vec::new();
+            for more in rows.by_ref().take(w[1] - w[0]) {
+                if out.is_empty() {
+                    out = more;
+                } else {
+                    out.extend(more);
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// Where the search resumes after a start where nothing valid begins: the next character, or

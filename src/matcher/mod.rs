@@ -224,34 +224,72 @@ impl Matcher {
 
     /// All matches in `text`, ordered by start, longest first, then entity order.
     pub fn find(&self, text: &str) -> Result<Vec<Match>> {
-        if text.len() >= u32::MAX as usize {
+        Ok(self
+            .find_many(&[text])?
+            .pop()
+            .expect("one text in, one out"))
+    }
+
+    /// The matches of each text, as [`Matcher::find`] gives them. Texts searched together
+    /// keep more of the processor busy than one at a time (`lockstep`). A text of 4 GiB or
+    /// more is refused, with its index as `doc`.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, Matcher, MatchOptions};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let found = m.find_many(&["Kiev, Kyiv", "nothing", "KYIV"]).unwrap();
+    /// let counts: Vec<usize> = found.iter().map(Vec::len).collect();
+    /// assert_eq!(counts, [2, 0, 1]);
+    /// ```
+    pub fn find_many(&self, texts: &[&str]) -> Result<Vec<Vec<Match>>> {
+        if let Some((doc, text)) = texts
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.len() >= u32::MAX as usize)
+        {
             return Err(Error::DocumentTooLarge {
-                doc: 0,
+                doc,
                 bytes: text.len(),
             });
         }
-        // Each pass's folding, made once for the exact and the typo matches.
-        let folded: Vec<Folded> = self
-            .passes
+        // Each pass's folding of each text, made once for the exact and the typo matches.
+        let folded: Vec<Vec<Folded>> = texts
             .iter()
-            .map(|p| fold_with_offsets(text, p.fold))
+            .map(|text| {
+                self.passes
+                    .iter()
+                    .map(|p| fold_with_offsets(text, p.fold))
+                    .collect()
+            })
             .collect();
         let exact = if self.options.overlapping {
-            self.select(self.candidates(&folded))
+            folded
+                .iter()
+                .map(|f| self.select(self.candidates(f)))
+                .collect()
         } else {
-            longest::find(
+            longest::find_many(
                 &self.passes,
                 &folded,
                 self.options.whole_words,
                 &self.cut_after,
             )
         };
-        let found = self.with_typos(&folded, exact);
-        Ok(if self.options.overlapping {
-            to_code_points(text, found)
-        } else {
-            to_code_points_in_order(text, found)
-        })
+        let found = texts
+            .iter()
+            .zip(&folded)
+            .zip(exact)
+            .map(|((text, folded), exact)| {
+                let found = self.with_typos(folded, exact);
+                if self.options.overlapping {
+                    to_code_points(text, found)
+                } else {
+                    to_code_points_in_order(text, found)
+                }
+            });
+        Ok(found.collect())
     }
 
     /// The exact matches and, with `max_edits`, the typo matches that overlap none of them,
@@ -365,21 +403,15 @@ impl Matcher {
 /// Up to this many bytes of folded patterns (~25,000 names) the automaton is a DFA.
 const DFA_MAX_PATTERN_BYTES: usize = 300_000;
 
-/// From this many bytes of folded patterns (~4,000 names) whole words are found by walks
-/// from word starts rather than by the unanchored search.
-const WALK_MIN_PATTERN_BYTES: usize = 40_000;
-
 /// Which search a non-overlapping whole-word pass uses; tests force each to compare them.
 #[cfg_attr(not(test), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SearchChoice {
-    /// The unanchored search for a small lexicon; walks from word starts for a larger one,
-    /// on a DFA while it stays small and an NFA beyond.
+    /// The unanchored search on a DFA while the lexicon is small enough for one; walks from
+    /// word starts on an NFA beyond.
     Auto,
-    /// Walks from word starts on the NFA whatever the size.
-    NfaWalks,
-    /// Walks from word starts on the DFA whatever the size.
-    DfaWalks,
+    /// Walks from word starts whatever the size.
+    Walks,
     /// The unanchored leftmost-longest search, as without whole words; in lockstep even where
     /// a prefilter would be used.
     Unanchored,
@@ -437,15 +469,14 @@ fn build_pass(
     // Walks from word starts skip the inside of words, where the unanchored search runs the
     // automaton over every byte and stops at aliases glued to other letters (`oman` in
     // `woman`), and they touch only the top of the trie, where the unanchored search of a big
-    // automaton wanders over all of it. But they pay a few unpredictable branches a word, so
-    // a small DFA, hot in cache, searches faster unanchored (100 MB of the bench_scan corpus,
-    // one thread: 390 against 250 MB/s with 100 aliases, 125 against 170 with 10,000; even at
-    // ~3,000).
-    let (word_starts, walk_dfa) = match choice {
-        SearchChoice::Auto => (pattern_bytes > WALK_MIN_PATTERN_BYTES, small),
-        SearchChoice::NfaWalks => (true, false),
-        SearchChoice::DfaWalks => (true, true),
-        SearchChoice::Unanchored | SearchChoice::OneStream => (false, false),
+    // automaton wanders over all of it. But each walk waits on its own lookups, while the
+    // unanchored DFA's streams (`lockstep`) keep several in flight: 100 MB of the bench_scan
+    // corpus, one thread, 10,000 aliases: ~150 MB/s walking a DFA, ~250 in lockstep. So walks
+    // are for lexicons too large for a DFA.
+    let word_starts = match choice {
+        SearchChoice::Auto => !small,
+        SearchChoice::Walks => true,
+        SearchChoice::Unanchored | SearchChoice::OneStream => false,
     };
     let unanchored = |match_kind, start_kind| {
         AhoCorasick::builder()
@@ -458,7 +489,7 @@ fn build_pass(
     let search = if options.overlapping {
         Search::Overlapping(unanchored(MatchKind::Standard, StartKind::Unanchored)?)
     } else if options.whole_words && word_starts {
-        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts, walk_dfa)?))
+        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
@@ -487,7 +518,7 @@ fn build_pass(
         };
         Search::Unanchored {
             next,
-            at_start: Box::new(AnchoredAutomaton::build(&texts, false)?),
+            at_start: Box::new(AnchoredAutomaton::build(&texts)?),
         }
     };
     let mut ascii_in_patterns = [false; 128];

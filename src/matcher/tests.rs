@@ -187,7 +187,7 @@ impl Lcg {
     }
 }
 
-/// Every search strategy gives the same matches: walks from word starts (NFA and DFA), the
+/// Every search strategy gives the same matches: walks from word starts, the
 /// unanchored DFA over pieces in lockstep (`Auto` for these small lexicons; in tests even a
 /// one-byte piece gets a stream, so the cuts at `,` `;` `!` are exercised) and the crate's own
 /// search over the whole text.
@@ -225,27 +225,38 @@ fn word_start_walks_agree_with_the_unanchored_search() {
                     whole_words: rng.below(4) != 0,
                     ..MatchOptions::default()
                 };
-                let Ok(auto) = Matcher::with_search(lex.clone(), options, SearchChoice::Auto)
+                let Ok(reference) =
+                    Matcher::with_search(lex.clone(), options, SearchChoice::OneStream)
                 else {
                     continue;
                 };
                 let others = [
-                    SearchChoice::NfaWalks,
-                    SearchChoice::DfaWalks,
+                    SearchChoice::Auto,
+                    SearchChoice::Walks,
                     SearchChoice::Unanchored,
-                    SearchChoice::OneStream,
                 ]
                 .map(|choice| Matcher::with_search(lex.clone(), options, choice).unwrap());
-                for _ in 0..5 {
-                    let text = rng.text(&text_pieces, 24);
-                    for other in &others {
+                // Texts one at a time, and together (the lockstep streams then take pieces of
+                // several texts).
+                let batch: Vec<String> = (0..5).map(|_| rng.text(&text_pieces, 24)).collect();
+                let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+                let expected: Vec<Vec<Match>> =
+                    batch.iter().map(|t| reference.find(t).unwrap()).collect();
+                for other in &others {
+                    for (text, expected) in batch.iter().zip(&expected) {
                         assert_eq!(
-                            auto.find(&text).unwrap(),
-                            other.find(&text).unwrap(),
+                            &other.find(text).unwrap(),
+                            expected,
                             "case {case}: {text:?} with {:?} {options:?}",
                             lex.aliases()
                         );
                     }
+                    assert_eq!(
+                        other.find_many(&batch).unwrap(),
+                        expected,
+                        "case {case}: {batch:?} together with {:?} {options:?}",
+                        lex.aliases()
+                    );
                 }
             }
         }

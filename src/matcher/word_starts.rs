@@ -10,22 +10,15 @@
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{dfa, nfa, Anchored, MatchKind, PatternID, StartKind};
-
-/// The trie walked from each start: a DFA (one table lookup a byte) while the lexicon is small
-/// enough for its transition table, a contiguous NFA (dense near the root, compact below)
-/// beyond that.
-#[derive(Clone, Debug)]
-enum Trie {
-    Dfa(dfa::DFA),
-    Nfa(nfa::contiguous::NFA),
-}
+use aho_corasick::{nfa, Anchored, MatchKind, PatternID};
 
 /// An anchored automaton with standard semantics, so that every state on a walk reports the
 /// aliases ending there.
 #[derive(Clone, Debug)]
 pub(super) struct AnchoredAutomaton {
-    trie: Trie,
+    /// The trie walked from each start: a contiguous NFA, dense near the root and compact
+    /// below, so that even a million aliases stay small.
+    trie: nfa::contiguous::NFA,
     start: StateID,
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
@@ -34,30 +27,15 @@ pub(super) struct AnchoredAutomaton {
 }
 
 impl AnchoredAutomaton {
-    /// `dfa`: walk a DFA (faster, but its table grows with the patterns times the alphabet).
-    pub(super) fn build(patterns: &[String], dfa: bool) -> Result<Self> {
+    pub(super) fn build(patterns: &[String]) -> Result<Self> {
         let error = |e: aho_corasick::BuildError| Error::Automaton(e.to_string());
-        let trie = if dfa {
-            Trie::Dfa(
-                dfa::DFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Anchored)
-                    .build(patterns)
-                    .map_err(error)?,
-            )
-        } else {
-            Trie::Nfa(
-                nfa::contiguous::NFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(patterns)
-                    .map_err(error)?,
-            )
-        };
-        let start = match &trie {
-            Trie::Dfa(d) => d.start_state(Anchored::Yes),
-            Trie::Nfa(n) => n.start_state(Anchored::Yes),
-        }
-        .map_err(|e| Error::Automaton(e.to_string()))?;
+        let trie = nfa::contiguous::NFA::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .map_err(error)?;
+        let start = trie
+            .start_state(Anchored::Yes)
+            .map_err(|e| Error::Automaton(e.to_string()))?;
         let mut other_starts = Box::new([false; 256]);
         for pattern in patterns {
             if !pattern.chars().next().is_some_and(is_word_char) {
@@ -88,10 +66,7 @@ impl AnchoredAutomaton {
         from: usize,
         found: &mut Vec<(usize, PatternID)>,
     ) -> Option<usize> {
-        match &self.trie {
-            Trie::Dfa(d) => self.next_hit_in(d, text, from, found),
-            Trie::Nfa(n) => self.next_hit_in(n, text, from, found),
-        }
+        self.next_hit_in(&self.trie, text, from, found)
     }
 
     #[inline(always)]
@@ -160,10 +135,7 @@ impl AnchoredAutomaton {
     /// Every pattern that starts at byte `start` of `hay`, as (end, pattern), shortest first.
     #[inline]
     pub(super) fn patterns_at(&self, hay: &[u8], start: usize, out: &mut Vec<(usize, PatternID)>) {
-        match &self.trie {
-            Trie::Dfa(d) => walk(d, self.start, hay, start, out),
-            Trie::Nfa(n) => walk(n, self.start, hay, start, out),
-        }
+        walk(&self.trie, self.start, hay, start, out)
     }
 }
 
@@ -259,7 +231,7 @@ mod tests {
     #[test]
     fn starts_are_word_starts_and_first_bytes_of_other_patterns() {
         let patterns: Vec<String> = ["ab", "(old) town"].map(String::from).to_vec();
-        let aut = AnchoredAutomaton::build(&patterns, true).unwrap();
+        let aut = AnchoredAutomaton::build(&patterns).unwrap();
         let text = "ab, ça-va 7x (old";
         let next = |s: usize| {
             let after = if text.as_bytes()[s] == b'(' {
@@ -299,18 +271,16 @@ mod tests {
         let patterns: Vec<String> = ["new", "new york", "york", "new york city"]
             .map(String::from)
             .to_vec();
-        for dfa in [true, false] {
-            let aut = AnchoredAutomaton::build(&patterns, dfa).unwrap();
-            let mut out = Vec::new();
-            aut.patterns_at(b"new york city!", 0, &mut out);
-            let ends: Vec<(usize, usize)> = out.iter().map(|&(e, p)| (e, p.as_usize())).collect();
-            assert_eq!(ends, [(3, 0), (8, 1), (13, 3)]);
-            out.clear();
-            aut.patterns_at(b"new york city!", 4, &mut out);
-            assert_eq!(out.len(), 1);
-            out.clear();
-            aut.patterns_at(b"newark", 0, &mut out);
-            assert_eq!(out.len(), 1); // "new", whose end the caller then finds glued
-        }
+        let aut = AnchoredAutomaton::build(&patterns).unwrap();
+        let mut out = Vec::new();
+        aut.patterns_at(b"new york city!", 0, &mut out);
+        let ends: Vec<(usize, usize)> = out.iter().map(|&(e, p)| (e, p.as_usize())).collect();
+        assert_eq!(ends, [(3, 0), (8, 1), (13, 3)]);
+        out.clear();
+        aut.patterns_at(b"new york city!", 4, &mut out);
+        assert_eq!(out.len(), 1);
+        out.clear();
+        aut.patterns_at(b"newark", 0, &mut out);
+        assert_eq!(out.len(), 1); // "new", whose end the caller then finds glued
     }
 }
