@@ -126,10 +126,10 @@ fn find_in_lockstep(
     cut_after: &[bool; 128],
 ) -> Vec<Vec<Candidate>> {
     let width = width_for(dfa);
-    // About twice as many pieces as streams, so that they end close together; short texts
+    // About four pieces a stream, so that the streams end close together; short texts
     // among many are not cut at all.
     let total: usize = folded.iter().map(|f| f.text().len()).sum();
-    let piece_bytes = total.div_ceil(2 * width).max(MIN_STREAM_BYTES);
+    let piece_bytes = total.div_ceil(4 * width).max(MIN_STREAM_BYTES);
     let mut pieces = Vec::new();
     let mut first_piece = Vec::with_capacity(folded.len() + 1);
     for f in folded {
