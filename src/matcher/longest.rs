@@ -5,10 +5,12 @@
 //! there. If the start itself fails (it splits a character, or is glued to a word), every alias
 //! there fails, and the walk moves on by one character. If the longest alias is valid it wins;
 //! otherwise an anchored walk lists every alias at that start and the longest valid span wins —
-//! a longer alias that fails its end check never hides a shorter valid one. With large lexicons
-//! and whole words, anchored walks from word starts replace the unanchored search
-//! (`word_starts`). With case-sensitive and case-insensitive
-//! aliases there are two foldings; their next groups are merged by (start, longest).
+//! a longer alias that fails its end check never hides a shorter valid one. While the lexicon
+//! fits a DFA and there is one folding, that search runs over pieces of several texts in
+//! lockstep (`lockstep`). With whole words and a lexicon too large for a DFA, anchored walks
+//! from word starts replace the unanchored search (`word_starts`). With case-sensitive and
+//! case-insensitive aliases there are two foldings; their next groups are merged by (start,
+//! longest).
 
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::split::cut_points;

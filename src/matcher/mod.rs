@@ -105,14 +105,14 @@ enum Search {
         next: NextStart,
         at_start: Box<AnchoredAutomaton>,
     },
-    /// Whole words with a large lexicon: anchored walks from word starts only.
+    /// Whole words with a lexicon too large for a DFA: anchored walks from word starts only.
     WordStarts(Box<AnchoredAutomaton>),
 }
 
 /// The leftmost-longest unanchored automaton of a pass.
 #[derive(Debug)]
 enum NextStart {
-    /// A DFA without a prefilter, searched over pieces of the text in lockstep (`lockstep`).
+    /// A DFA without a prefilter, searched over pieces of the texts in lockstep (`lockstep`).
     Lockstep(Box<dfa::DFA>),
     /// The crate's own search: a DFA with a prefilter (a few patterns, or rare bytes, that
     /// SIMD finds faster than any walk), or an NFA for a large lexicon.

@@ -5,7 +5,9 @@
 //! word is skipped eight bytes at a time, without the automaton; one walk also lists every
 //! alias at that start (shortest first), which the leftmost-longest choice needs anyway. The
 //! unanchored search, by contrast, feeds every byte of every word through the automaton and
-//! stops at aliases inside words (`oman` in `woman`) only to reject them.
+//! stops at aliases inside words (`oman` in `woman`) only to reject them; it still wins while
+//! the lexicon fits a DFA, whose streams run in lockstep (`lockstep`), so walks are for the
+//! lexicons beyond (an NFA).
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
