@@ -298,7 +298,7 @@ frame = pd.DataFrame(
     [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]],
     columns=[cell.strip() for cell in rows[0].strip("|").split("|")],
 )
-frame["MB/s"] = frame["MB/s"].astype(float)
+frame["MB/s"] = frame["MB/s"].str.replace(",", "").astype(float)  # 1,192.8
 frame[["lexicon", "contender", "build (s)", "scan (s)", "MB/s", "peak memory (MB)", "matches"]]""",
     ),
     (
