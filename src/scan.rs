@@ -146,7 +146,8 @@ pub fn scan<S: AsRef<str> + Sync>(
 }
 
 /// [`scan`] that stops with [`Error::Cancelled`] soon after `cancel` is set (workers look at it
-/// before each document), so an interrupt does not wait for the whole batch.
+/// before each large document and each group of short ones, at most 1 MiB), so an interrupt
+/// does not wait for the whole batch.
 pub fn scan_cancellable<S: AsRef<str> + Sync>(
     matcher: &Matcher,
     docs: &[Option<S>],
@@ -175,6 +176,9 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                     let text = text.as_ref();
                     if text.len() >= 2 * PIECE_BYTES {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(Error::Cancelled);
+                        }
                         let matches = matcher
                             .find_in_pieces(text, PIECE_BYTES)
                             .map_err(|e| at_document(e, position))?;
@@ -341,6 +345,19 @@ mod tests {
             }
         }
         assert_eq!(one.len(), expected);
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_the_scan_of_short_and_large_documents() {
+        let m = matcher();
+        let large = "Kiev. ".repeat(2 * PIECE_BYTES / 6 + 1);
+        for docs in [vec![Some("Kiev")], vec![Some(large.as_str())]] {
+            let cancel = AtomicBool::new(true);
+            assert!(matches!(
+                scan_cancellable(&m, &docs, 0, Some(1), &cancel),
+                Err(Error::Cancelled)
+            ));
+        }
     }
 
     #[test]
