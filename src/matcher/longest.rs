@@ -39,12 +39,14 @@ pub(super) fn find_many(
 ) -> Vec<Vec<Candidate>> {
     if let [pass] = passes {
         if let Search::Unanchored {
-            next: NextStart::Lockstep(dfa),
+            next: NextStart::Dfa(dfa),
             at_start,
         } = &pass.search
         {
-            let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
-            return find_in_lockstep(pass, dfa, at_start, &folded, whole_words, cut_after);
+            if dfa.prefilter().is_none() {
+                let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
+                return find_in_lockstep(pass, dfa, at_start, &folded, whole_words, cut_after);
+            }
         }
     }
     folded
@@ -297,8 +299,9 @@ fn next_group_unanchored(
     while at < hay.len() {
         let input = Input::new(hay).range(at..);
         let found = match next {
-            // Several foldings are merged one group at a time, so their DFA runs one stream.
-            NextStart::Lockstep(dfa) => dfa
+            // One stream: several foldings are merged one group at a time, or the DFA has a
+            // prefilter, which the crate's search uses.
+            NextStart::Dfa(dfa) => dfa
                 .try_find(&input)
                 .expect("an unanchored DFA searches any input"),
             NextStart::OneStream(automaton) => automaton.find(input),

@@ -112,10 +112,11 @@ enum Search {
 /// The leftmost-longest unanchored automaton of a pass.
 #[derive(Debug)]
 enum NextStart {
-    /// A DFA without a prefilter, searched over pieces of the texts in lockstep (`lockstep`).
-    Lockstep(Box<dfa::DFA>),
-    /// The crate's own search: a DFA with a prefilter (a few patterns, or rare bytes, that
-    /// SIMD finds faster than any walk), or an NFA for a large lexicon.
+    /// A DFA, searched over pieces of the texts in lockstep (`lockstep`) unless the crate gave
+    /// it a prefilter (a few patterns, or rare bytes, which SIMD finds faster than any walk of
+    /// the automaton); only the crate's own search uses that.
+    Dfa(Box<dfa::DFA>),
+    /// The crate's own search, for a lexicon too large for a DFA (and as tests' reference).
     OneStream(AhoCorasick),
 }
 
@@ -494,22 +495,14 @@ fn build_pass(
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
         let next = if small && choice != SearchChoice::OneStream {
-            // A prefilter (a few patterns, or rare bytes) finds candidates faster than any walk
-            // of the automaton, so only a DFA without one is searched in lockstep. Tests force
-            // the lockstep on the small lexicons that would get one.
+            // Tests force the lockstep on the small lexicons that would get a prefilter.
             let dfa = dfa::DFA::builder()
                 .match_kind(MatchKind::LeftmostLongest)
                 .start_kind(StartKind::Unanchored)
                 .prefilter(choice != SearchChoice::Unanchored)
                 .build(&texts)
                 .map_err(|e| Error::Automaton(e.to_string()))?;
-            match aho_corasick::automaton::Automaton::prefilter(&dfa) {
-                None => NextStart::Lockstep(Box::new(dfa)),
-                Some(_) => NextStart::OneStream(unanchored(
-                    MatchKind::LeftmostLongest,
-                    StartKind::Unanchored,
-                )?),
-            }
+            NextStart::Dfa(Box::new(dfa))
         } else {
             NextStart::OneStream(unanchored(
                 MatchKind::LeftmostLongest,
