@@ -187,9 +187,10 @@ impl Lcg {
     }
 }
 
-/// Every search strategy gives the same matches: walks from word starts, the
-/// unanchored DFA over pieces in lockstep (`Auto` for these small lexicons; in tests even a
-/// one-byte piece gets a stream, so the cuts at `,` `;` `!` are exercised) and the crate's own
+/// Every search strategy gives the same matches: walks from word starts, the unanchored DFA
+/// over pieces in lockstep (`Unanchored` forces it; in tests even a one-byte piece gets a
+/// stream, so the cuts at `,` `;` `!` are exercised), `Auto` (for these small lexicons mostly
+/// the same DFA with the crate's prefilter, one stream) and the crate's own `AhoCorasick`
 /// search over the whole text.
 #[test]
 fn word_start_walks_agree_with_the_unanchored_search() {
