@@ -5,7 +5,7 @@
 //! state the previous one produced. Searches over different pieces do not depend on each
 //! other, so stepping four (or eight) of them in one loop keeps that many lookups in flight
 //! (on the bench_scan corpus, one thread: ~2× with two streams and ~2.5× with four, measured on
-//! the crate's DFA alone). The streams search pieces of several texts, queued: each text is cut
+//! the crate's DFA alone; the DFA is our copy of it, `table`). The streams search pieces of several texts, queued: each text is cut
 //! where no match can cross (`split`), so the matches of its pieces, in piece order, are the
 //! matches of the whole text, and one long text still fills the streams.
 //!
@@ -13,8 +13,8 @@
 //! match state seen, stop at the dead state (or the end of the piece) and report it. After a
 //! report the caller decides where that stream resumes.
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{dfa::DFA, Anchored, PatternID};
+use super::table::Table;
+use aho_corasick::PatternID;
 
 /// At most this many streams.
 pub(super) const MAX_STREAMS: usize = 8;
@@ -29,6 +29,16 @@ pub(super) struct Found {
     pub start: usize,
     pub end: usize,
     pub pattern: PatternID,
+}
+
+impl From<aho_corasick::Match> for Found {
+    fn from(m: aho_corasick::Match) -> Self {
+        Found {
+            start: m.start(),
+            end: m.end(),
+            pattern: m.pattern(),
+        }
+    }
 }
 
 /// A stretch `start..end` of one folded text for one stream to search.
@@ -46,15 +56,15 @@ struct Stream<'a> {
     hay: &'a [u8],
     at: usize,
     end: usize,
-    state: StateID,
+    state: u32,
     last: Option<Found>,
 }
 
 /// Searches over a queue of pieces, up to `width` of them stepped together; a stream that
 /// finishes its piece takes the next one from the queue.
 pub(super) struct Lockstep<'a> {
-    dfa: &'a DFA,
-    start: StateID,
+    table: &'a Table,
+    start: u32,
     pieces: &'a [Piece<'a>],
     queued: usize,
     /// Live streams first (`live` of them).
@@ -64,14 +74,12 @@ pub(super) struct Lockstep<'a> {
 
 impl<'a> Lockstep<'a> {
     /// `width`: streams stepped together, 1 to [`MAX_STREAMS`].
-    pub(super) fn new(dfa: &'a DFA, pieces: &'a [Piece<'a>], width: usize) -> Self {
+    pub(super) fn new(table: &'a Table, pieces: &'a [Piece<'a>], width: usize) -> Self {
         assert!(
             (1..=MAX_STREAMS).contains(&width),
             "1 to {MAX_STREAMS} streams"
         );
-        let start = dfa
-            .start_state(Anchored::No)
-            .expect("built with an unanchored start state");
+        let start = table.start();
         let idle = Stream {
             piece: 0,
             hay: &[],
@@ -81,7 +89,7 @@ impl<'a> Lockstep<'a> {
             last: None,
         };
         let mut search = Self {
-            dfa,
+            table,
             start,
             pieces,
             queued: 0,
@@ -146,20 +154,20 @@ impl<'a> Lockstep<'a> {
     /// Record match states; report a stream that is done with its match (dead state or end of
     /// piece); give a stream that ended without one the next piece, or drop it.
     fn take_event(&mut self) -> Option<(usize, Found)> {
-        let (dfa, start) = (self.dfa, self.start);
+        let (table, start) = (self.table, self.start);
         let mut i = 0;
         while i < self.live {
             let s = &mut self.streams[i];
-            if dfa.is_special(s.state) {
-                if dfa.is_dead(s.state) {
+            if table.is_special(s.state) {
+                if table.is_dead(s.state) {
                     match s.last.take() {
                         Some(found) => return Some((s.piece, found)),
                         None => s.at = s.end, // nothing more can match here
                     }
-                } else if dfa.is_match(s.state) {
-                    let pattern = dfa.match_pattern(s.state, 0);
+                } else {
+                    let (pattern, len) = table.match_of(s.state);
                     s.last = Some(Found {
-                        start: s.at - dfa.pattern_len(pattern),
+                        start: s.at - len,
                         end: s.at,
                         pattern,
                     });
@@ -187,7 +195,7 @@ impl<'a> Lockstep<'a> {
     /// its piece.
     #[inline(always)]
     fn step<const K: usize>(&mut self) {
-        let dfa = self.dfa;
+        let table = self.table.stepper();
         let mut state = [self.start; K];
         let mut rest: [&[u8]; K] = [&[]; K];
         let mut steps = usize::MAX;
@@ -201,9 +209,9 @@ impl<'a> Lockstep<'a> {
         while taken < steps {
             let mut special = false;
             for k in 0..K {
-                let next = dfa.next_state(Anchored::No, state[k], rest[k][taken]);
+                let next = table.next(state[k], rest[k][taken]);
                 state[k] = next;
-                special |= dfa.is_special(next);
+                special |= table.is_special(next);
             }
             taken += 1;
             if special {
@@ -217,11 +225,11 @@ impl<'a> Lockstep<'a> {
     }
 }
 
-/// How many streams to step together over `dfa`: four while its table stays in the cache
+/// How many streams to step together over `table`: four while it stays in the cache
 /// (more spill registers and measured slower), eight beyond, where each lookup waits on memory
 /// (bench_scan corpus, one thread, 10,000 aliases: ~200 MB/s with four, ~250 with eight).
-pub(super) fn width_for(dfa: &DFA) -> usize {
-    if dfa.memory_usage() <= CACHE_RESIDENT_BYTES {
+pub(super) fn width_for(table: &Table) -> usize {
+    if table.memory_usage() <= CACHE_RESIDENT_BYTES {
         4
     } else {
         MAX_STREAMS

@@ -14,12 +14,13 @@
 
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::split::cut_points;
+use super::table::Table;
 use super::word_starts::{word_end, AnchoredAutomaton};
 use super::{Candidate, NextStart, Pass, Search};
 use crate::chars::is_word_char;
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa::DFA, Input, PatternID};
+use aho_corasick::{Input, PatternID};
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -39,14 +40,12 @@ pub(super) fn find_many(
 ) -> Vec<Vec<Candidate>> {
     if let [pass] = passes {
         if let Search::Unanchored {
-            next: NextStart::Dfa(dfa),
+            next: NextStart::Table(table),
             at_start,
         } = &pass.search
         {
-            if dfa.prefilter().is_none() {
-                let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
-                return find_in_lockstep(pass, dfa, at_start, &folded, whole_words, cut_after);
-            }
+            let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
+            return find_in_lockstep(pass, table, at_start, &folded, whole_words, cut_after);
         }
     }
     folded
@@ -119,17 +118,17 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
     out
 }
 
-/// One folding per text, searched by the unanchored DFA in pieces, several pieces (of
+/// One folding per text, searched by the unanchored DFA (as our `Table`) in pieces, several pieces (of
 /// one text or of several) at once.
 fn find_in_lockstep(
     pass: &Pass,
-    dfa: &DFA,
+    table: &Table,
     at_start: &AnchoredAutomaton,
     folded: &[&Folded],
     whole_words: bool,
     cut_after: &[bool; 128],
 ) -> Vec<Vec<Candidate>> {
-    let width = width_for(dfa);
+    let width = width_for(table);
     // About four pieces a stream, so that the streams end close together; short texts
     // among many are not cut at all.
     let total: usize = folded.iter().map(|f| f.text().len()).sum();
@@ -153,7 +152,7 @@ fn find_in_lockstep(
     }
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); pieces.len()];
     let mut scratch = Vec::new();
-    let mut search = Lockstep::new(dfa, &pieces, width);
+    let mut search = Lockstep::new(table, &pieces, width);
     while let Some((piece, found)) = search.next_match() {
         let folded = folded[text_of_piece[piece]];
         let rows = &mut rows[piece];
@@ -299,18 +298,21 @@ fn next_group_unanchored(
     while at < hay.len() {
         let input = Input::new(hay).range(at..);
         let found = match next {
-            // One stream: several foldings are merged one group at a time, or the DFA has a
-            // prefilter, which the crate's search uses.
-            NextStart::Dfa(dfa) => dfa
+            // One stream: several foldings are merged one group at a time.
+            NextStart::Table(table) => {
+                let rest = [Piece {
+                    hay: hay.as_bytes(),
+                    start: at,
+                    end: hay.len(),
+                }];
+                Lockstep::new(table, &rest, 1).next_match().map(|(_, f)| f)
+            }
+            NextStart::Prefiltered(dfa) => dfa
                 .try_find(&input)
-                .expect("an unanchored DFA searches any input"),
-            NextStart::OneStream(automaton) => automaton.find(input),
+                .expect("an unanchored DFA searches any input")
+                .map(Found::from),
+            NextStart::OneStream(automaton) => automaton.find(input).map(Found::from),
         }?;
-        let found = Found {
-            start: found.start(),
-            end: found.end(),
-            pattern: found.pattern(),
-        };
         let group = group_at(pass, at_start, folded, found, whole_words, rows, scratch);
         if group.is_some() {
             return group;

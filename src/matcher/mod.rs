@@ -7,6 +7,7 @@
 mod lockstep;
 mod longest;
 mod split;
+mod table;
 mod typos;
 mod word_starts;
 
@@ -112,10 +113,12 @@ enum Search {
 /// The leftmost-longest unanchored automaton of a pass.
 #[derive(Debug)]
 enum NextStart {
-    /// A DFA, searched over pieces of the texts in lockstep (`lockstep`) unless the crate gave
-    /// it a prefilter (a few patterns, or rare bytes, which SIMD finds faster than any walk of
-    /// the automaton); only the crate's own search uses that.
-    Dfa(Box<dfa::DFA>),
+    /// A DFA as our own table (`table`), searched over pieces of the texts in lockstep
+    /// (`lockstep`), or one piece at a time where several foldings are merged.
+    Table(Box<table::Table>),
+    /// A DFA the crate gave a prefilter (a few patterns, or rare bytes, which SIMD finds
+    /// faster than any walk of the automaton): searched by the crate, which uses it.
+    Prefiltered(Box<dfa::DFA>),
     /// The crate's own search, for a lexicon too large for a DFA (and as tests' reference).
     OneStream(AhoCorasick),
 }
@@ -502,7 +505,15 @@ fn build_pass(
                 .prefilter(choice != SearchChoice::Unanchored)
                 .build(&texts)
                 .map_err(|e| Error::Automaton(e.to_string()))?;
-            NextStart::Dfa(Box::new(dfa))
+            if aho_corasick::automaton::Automaton::prefilter(&dfa).is_some() {
+                NextStart::Prefiltered(Box::new(dfa))
+            } else {
+                let mut in_patterns = [false; 256];
+                for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
+                    in_patterns[usize::from(byte)] = true;
+                }
+                NextStart::Table(Box::new(table::Table::new(&dfa, &in_patterns)))
+            }
         } else {
             NextStart::OneStream(unanchored(
                 MatchKind::LeftmostLongest,
