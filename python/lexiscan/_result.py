@@ -61,6 +61,12 @@ class ScanResult:
     def _column(self, name: str, dtype: str) -> np.ndarray:
         return np.frombuffer(self._native.column(name), dtype=dtype)
 
+    def _signed(self, name: str) -> np.ndarray:
+        """A column as signed ints of its width (int64 doc/start/end, int32 entity/alias),
+        read-only and without a copy: its values are far below the signed limits."""
+        dtype = "<i4" if name in ("entity", "alias") else "<i8"
+        return np.frombuffer(self._native.column(name), dtype=dtype)
+
     def _has_typos(self) -> bool:
         """Whether the matcher also found typos (`max_edits`): then rows carry `edits`."""
         return self._matcher is not None and self._matcher.options()[4] > 0
@@ -120,8 +126,8 @@ class ScanResult:
         import pyarrow as pa
 
         n = len(self)
-        entity = pa.array(self._column("entity", "<u4").astype(np.int32))
-        alias = pa.array(self._column("alias", "<u4").astype(np.int32))
+        entity = pa.array(self._signed("entity"))
+        alias = pa.array(self._signed("alias"))
 
         def decoded(codes: Any, values: list[str | None]) -> Any:
             dictionary = pa.array(values or [None], type=pa.large_string())
@@ -140,7 +146,7 @@ class ScanResult:
         }
 
     def _to_pandas_via_arrow(self) -> pd.DataFrame:
-        doc = self._column("doc", "<u8").astype(np.int64)
+        doc = self._signed("doc")
         dtype = pd.StringDtype("pyarrow", na_value=np.nan)
         strings = {
             name: pd.arrays.ArrowStringArray(array, dtype=dtype)
@@ -150,8 +156,8 @@ class ScanResult:
             {
                 "doc": self._doc_keys(doc),
                 **{k: strings[k] for k in ("entity", "label", "alias")},
-                "start": self._column("start", "<u8").astype(np.int64),
-                "end": self._column("end", "<u8").astype(np.int64),
+                "start": self._signed("start"),
+                "end": self._signed("end"),
                 "text": strings["text"],
                 **self._edits(),
             },
@@ -169,7 +175,7 @@ class ScanResult:
         """
         import pyarrow as pa
 
-        doc = self._column("doc", "<u8").astype(np.int64)
+        doc = self._signed("doc")
         keys = self._doc_keys(doc)
         columns = self._arrow_columns()
         return pa.table(
@@ -178,8 +184,8 @@ class ScanResult:
                 "entity": columns["entity"],
                 "label": columns["label"],
                 "alias": columns["alias"],
-                "start": pa.array(self._column("start", "<u8").astype(np.int64)),
-                "end": pa.array(self._column("end", "<u8").astype(np.int64)),
+                "start": pa.array(self._signed("start")),
+                "end": pa.array(self._signed("end")),
                 "text": columns["text"],
                 **{k: pa.array(v) for k, v in self._edits().items()},
             }
