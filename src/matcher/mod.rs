@@ -581,10 +581,12 @@ fn with_byte_offsets(found: Vec<Candidate>) -> Vec<Match> {
         .collect()
 }
 
-/// Code points in `bytes` (a slice of valid UTF-8): the bytes that are not continuation bytes.
+/// Code points in `text[from..to]` (offsets on character boundaries). std counts a word of
+/// bytes at a time: the byte-by-byte filter this replaced was ~10% of a scan with 10,000
+/// aliases (perf, bench_scan corpus, one thread).
 #[inline]
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+fn count_chars(text: &str, from: usize, to: usize) -> usize {
+    text[from..to].chars().count()
 }
 
 /// Turn byte offsets into code-point offsets with one walk over the text, for matches that do
@@ -594,7 +596,6 @@ fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     if text.is_ascii() {
         return matches;
     }
-    let bytes = text.as_bytes();
     let (mut byte, mut chars) = (0usize, 0usize);
     let mut previous: Option<Match> = None;
     for m in &mut matches {
@@ -605,9 +606,9 @@ fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
             continue;
         }
         debug_assert!(m.byte_start >= byte, "matches overlap or are out of order");
-        chars += count_chars(&bytes[byte..m.byte_start]);
+        chars += count_chars(text, byte, m.byte_start);
         m.start = chars;
-        chars += count_chars(&bytes[m.byte_start..m.byte_end]);
+        chars += count_chars(text, m.byte_start, m.byte_end);
         m.end = chars;
         byte = m.byte_end;
         previous = Some(*m);
@@ -629,7 +630,7 @@ fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     marks.sort_unstable();
     let (mut byte, mut chars) = (0usize, 0usize);
     for (offset, slot) in marks {
-        chars += count_chars(&text.as_bytes()[byte..offset]);
+        chars += count_chars(text, byte, offset);
         byte = offset;
         let m = &mut matches[slot / 2];
         if slot % 2 == 0 {
