@@ -13,7 +13,7 @@
 //! match state seen, stop at the dead state (or the end of the piece) and report it. After a
 //! report the caller decides where that stream resumes.
 
-use super::table::Table;
+use super::table::{State, Table};
 use aho_corasick::PatternID;
 
 /// At most this many streams.
@@ -56,7 +56,7 @@ struct Stream<'a> {
     hay: &'a [u8],
     at: usize,
     end: usize,
-    state: u32,
+    state: State,
     last: Option<Found>,
 }
 
@@ -64,7 +64,7 @@ struct Stream<'a> {
 /// finishes its piece takes the next one from the queue.
 pub(super) struct Lockstep<'a> {
     table: &'a Table,
-    start: u32,
+    start: State,
     pieces: &'a [Piece<'a>],
     queued: usize,
     /// Live streams first (`live` of them).

@@ -14,6 +14,12 @@ use aho_corasick::{dfa::DFA, Anchored, PatternID};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// A state of a [`Table`]: the offset of its row. Only a table makes them, and each search
+/// (`Lockstep`) steps the states of one table through that table alone, which
+/// `Stepper::next` relies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct State(u32);
+
 /// A DFA as a flat table: `trans[state + class(byte)]`, where a state is the offset of its
 /// row. The dead state is row 0 and the match states come next, so one comparison tells
 /// whether a state needs attention (`is_special`).
@@ -80,6 +86,10 @@ impl Table {
                 }
             }
         }
+        assert!(
+            rows.len() * stride <= u32::MAX as usize,
+            "a DFA of under 300 KB of patterns has far fewer states"
+        );
         let mut trans = vec![0u32; rows.len() * stride];
         let mut matches = Vec::new();
         for (row, at) in rows.iter().enumerate() {
@@ -93,10 +103,6 @@ impl Table {
                 *entry = row_of[target as usize] * stride as u32;
             }
         }
-        assert!(
-            trans.len() <= u32::MAX as usize,
-            "a DFA of under 300 KB of patterns has far fewer states"
-        );
         Table {
             trans,
             classes,
@@ -108,8 +114,8 @@ impl Table {
     }
 
     #[inline(always)]
-    pub(super) fn start(&self) -> u32 {
-        self.start
+    pub(super) fn start(&self) -> State {
+        State(self.start)
     }
 
     /// The parts the inner loop reads, as plain values it can keep in registers.
@@ -123,19 +129,19 @@ impl Table {
     }
 
     #[inline(always)]
-    pub(super) fn is_special(&self, state: u32) -> bool {
-        state < self.special_below
+    pub(super) fn is_special(&self, state: State) -> bool {
+        state.0 < self.special_below
     }
 
     #[inline(always)]
-    pub(super) fn is_dead(&self, state: u32) -> bool {
-        state == 0
+    pub(super) fn is_dead(&self, state: State) -> bool {
+        state.0 == 0
     }
 
     /// The pattern of a match state (special and not dead) and its length.
     #[inline(always)]
-    pub(super) fn match_of(&self, state: u32) -> (PatternID, usize) {
-        let (pattern, len) = self.matches[(state / self.stride) as usize - 1];
+    pub(super) fn match_of(&self, state: State) -> (PatternID, usize) {
+        let (pattern, len) = self.matches[(state.0 / self.stride) as usize - 1];
         (pattern, len as usize)
     }
 
@@ -178,17 +184,18 @@ pub(super) struct Stepper<'a> {
 impl Stepper<'_> {
     /// The state after `byte`.
     #[inline(always)]
-    pub(super) fn next(self, state: u32, byte: u8) -> u32 {
-        let at = state as usize + usize::from(self.classes[usize::from(byte)]);
+    pub(super) fn next(self, state: State, byte: u8) -> State {
+        let at = state.0 as usize + usize::from(self.classes[usize::from(byte)]);
         debug_assert!(at < self.trans.len());
-        // SAFETY: `state` is a row offset (the start, or an entry of `trans`, where `new`
-        // writes only row offsets) and a class is below the stride, so `at` is in that row.
-        unsafe { *self.trans.get_unchecked(at) }
+        // SAFETY: a `State` is a row offset of the table it came from, which is this one (its
+        // start, or an entry of `trans`, where `new` writes only row offsets), and a class is
+        // below the stride, so `at` is in that row.
+        State(unsafe { *self.trans.get_unchecked(at) })
     }
 
     #[inline(always)]
-    pub(super) fn is_special(self, state: u32) -> bool {
-        state < self.special_below
+    pub(super) fn is_special(self, state: State) -> bool {
+        state.0 < self.special_below
     }
 }
 
