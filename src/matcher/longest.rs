@@ -118,8 +118,8 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
     out
 }
 
-/// One folding per text, searched by the unanchored DFA (as our `Table`) in pieces, several pieces (of
-/// one text or of several) at once.
+/// One folding per text, searched by the unanchored DFA (as our `Table`) in pieces, several
+/// pieces (of one text or of several) at once.
 fn find_in_lockstep(
     pass: &Pass,
     table: &Table,

@@ -482,6 +482,11 @@ fn build_pass(
         SearchChoice::Walks => true,
         SearchChoice::Unanchored | SearchChoice::OneStream => false,
     };
+    // The bytes that occur in the patterns.
+    let mut in_patterns = [false; 256];
+    for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
+        in_patterns[usize::from(byte)] = true;
+    }
     let unanchored = |match_kind, start_kind| {
         AhoCorasick::builder()
             .match_kind(match_kind)
@@ -508,10 +513,6 @@ fn build_pass(
             if aho_corasick::automaton::Automaton::prefilter(&dfa).is_some() {
                 NextStart::Prefiltered(Box::new(dfa))
             } else {
-                let mut in_patterns = [false; 256];
-                for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
-                    in_patterns[usize::from(byte)] = true;
-                }
                 NextStart::Table(Box::new(table::Table::new(&dfa, &in_patterns)))
             }
         } else {
@@ -525,12 +526,7 @@ fn build_pass(
             at_start: Box::new(AnchoredAutomaton::build(&texts)?),
         }
     };
-    let mut ascii_in_patterns = [false; 128];
-    for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
-        if byte < 128 {
-            ascii_in_patterns[usize::from(byte)] = true;
-        }
-    }
+    let ascii_in_patterns: [bool; 128] = std::array::from_fn(|b| in_patterns[b]);
     let typos = (options.max_edits > 0).then(|| {
         TypoIndex::new(
             &texts,
