@@ -176,9 +176,6 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                     let text = text.as_ref();
                     if text.len() >= 2 * PIECE_BYTES {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                        if cancel.load(Ordering::Relaxed) {
-                            return Err(Error::Cancelled);
-                        }
                         let matches = matcher
                             .find_in_pieces(text, PIECE_BYTES)
                             .map_err(|e| at_document(e, position))?;
@@ -209,18 +206,19 @@ const PIECE_BYTES: usize = 1 << 20;
 const TOGETHER_DOCS: usize = 64;
 const TOGETHER_BYTES: usize = 1 << 20;
 
-/// Match the `pending` documents together and add their rows to `partial`.
+/// Match the `pending` documents together and add their rows to `partial`. Called before
+/// each large document too, so it looks at `cancel` even with nothing pending.
 fn match_pending(
     matcher: &Matcher,
     pending: &mut Vec<(u64, &str)>,
     partial: &mut ScanResult,
     cancel: &AtomicBool,
 ) -> Result<()> {
-    if pending.is_empty() {
-        return Ok(());
-    }
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
+    }
+    if pending.is_empty() {
+        return Ok(());
     }
     let texts: Vec<&str> = pending.iter().map(|&(_, text)| text).collect();
     let found = matcher.find_many(&texts).map_err(|e| match e {

@@ -5,9 +5,10 @@
 //! state the previous one produced. Searches over different pieces do not depend on each
 //! other, so stepping four (or eight) of them in one loop keeps that many lookups in flight
 //! (on the bench_scan corpus, one thread: ~2× with two streams and ~2.5× with four, measured on
-//! the crate's DFA alone; the DFA is our copy of it, `table`). The streams search pieces of several texts, queued: each text is cut
-//! where no match can cross (`split`), so the matches of its pieces, in piece order, are the
-//! matches of the whole text, and one long text still fills the streams.
+//! the crate's DFA alone; the DFA is now our copy of it, `table`). The streams search pieces
+//! of several texts, queued: each text is cut where no match can cross (`split`), so the
+//! matches of its pieces, in piece order, are the matches of the whole text, and one long text
+//! still fills the streams.
 //!
 //! Each stream follows the crate's own leftmost-longest search (`find_fwd`): remember the last
 //! match state seen, stop at the dead state (or the end of the piece) and report it. After a
@@ -227,7 +228,8 @@ impl<'a> Lockstep<'a> {
 
 /// How many streams to step together over `table`: four while it stays in the cache
 /// (more spill registers and measured slower), eight beyond, where each lookup waits on memory
-/// (bench_scan corpus, one thread, 10,000 aliases: ~200 MB/s with four, ~250 with eight).
+/// (bench_scan corpus, one thread, 10,000 aliases, on the crate's DFA: ~200 MB/s with four,
+/// ~250 with eight; 12 or 16 on our table were no better).
 pub(super) fn width_for(table: &Table) -> usize {
     if table.memory_usage() <= CACHE_RESIDENT_BYTES {
         4

@@ -296,7 +296,7 @@ fn next_group_unanchored(
     let hay = folded.text();
     let mut at = from;
     while at < hay.len() {
-        let input = Input::new(hay).range(at..);
+        let input = || Input::new(hay).range(at..);
         let found = match next {
             // One stream: several foldings are merged one group at a time.
             NextStart::Table(table) => {
@@ -308,10 +308,10 @@ fn next_group_unanchored(
                 Lockstep::new(table, &rest, 1).next_match().map(|(_, f)| f)
             }
             NextStart::Prefiltered(dfa) => dfa
-                .try_find(&input)
+                .try_find(&input())
                 .expect("an unanchored DFA searches any input")
                 .map(Found::from),
-            NextStart::OneStream(automaton) => automaton.find(input).map(Found::from),
+            NextStart::OneStream(automaton) => automaton.find(input()).map(Found::from),
         }?;
         let group = group_at(pass, at_start, folded, found, whole_words, rows, scratch);
         if group.is_some() {
