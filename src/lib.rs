@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod chars;
+pub mod columns;
 pub mod edits;
 pub mod error;
 pub mod files;

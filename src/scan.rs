@@ -69,52 +69,74 @@ impl ScanResult {
         }
     }
 
-    /// Append another result (the next batch of documents).
-    pub fn extend(&mut self, other: ScanResult) {
-        if self.is_empty() && self.surfaces.is_empty() {
-            *self = other; // the first batch is moved, not copied
-            return;
+    /// The results of consecutive batches of documents as one, in order. Each column is one
+    /// allocation, filled by all cores of the current rayon pool: joining the batches of a
+    /// million-alias scan moves hundreds of megabytes, too much for one thread to copy.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, Matcher, MatchOptions, ScanResult, scan::scan};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let first = scan(&m, &[Some("Kiev")], 0, Some(1)).unwrap();
+    /// let second = scan(&m, &[Some("Kyiv, Kiev")], 1, Some(1)).unwrap();
+    /// let joined = ScanResult::concat(vec![first, second]);
+    /// assert_eq!(joined.doc, [0, 1, 1]);
+    /// assert_eq!(joined.surface(2), "Kiev");
+    /// ```
+    pub fn concat(mut parts: Vec<ScanResult>) -> ScanResult {
+        if parts.len() <= 1 {
+            return parts.pop().unwrap_or_default();
         }
-        self.append(other);
-    }
-
-    fn append(&mut self, other: ScanResult) {
-        if self.surface_bounds.is_empty() {
-            self.surface_bounds.push(0);
-        }
-        let base = self.surfaces.len();
-        self.doc.extend(other.doc);
-        self.entity.extend(other.entity);
-        self.alias.extend(other.alias);
-        self.start.extend(other.start);
-        self.end.extend(other.end);
-        self.edits.extend(other.edits);
-        self.surfaces.push_str(&other.surfaces);
-        self.surface_bounds
-            .extend(other.surface_bounds.iter().skip(1).map(|b| b + base));
-    }
-
-    /// The results of consecutive chunks, joined with one allocation per column.
-    fn concat(mut parts: Vec<ScanResult>) -> ScanResult {
-        if parts.len() == 1 {
-            return parts.pop().expect("one part");
-        }
-        let matches: usize = parts.iter().map(ScanResult::len).sum();
+        let rows: usize = parts.iter().map(ScanResult::len).sum();
         let bytes: usize = parts.iter().map(|p| p.surfaces.len()).sum();
-        let mut result = ScanResult {
-            doc: Vec::with_capacity(matches),
-            entity: Vec::with_capacity(matches),
-            alias: Vec::with_capacity(matches),
-            start: Vec::with_capacity(matches),
-            end: Vec::with_capacity(matches),
-            edits: Vec::with_capacity(matches),
-            surfaces: String::with_capacity(bytes),
-            surface_bounds: Vec::with_capacity(matches + 1),
+        // Zeroed allocations of this size come from the system untouched (calloc), so the
+        // workers' copies are the first writes to them.
+        let mut joined = ScanResult {
+            doc: vec![0; rows],
+            entity: vec![0; rows],
+            alias: vec![0; rows],
+            start: vec![0; rows],
+            end: vec![0; rows],
+            edits: vec![0; rows],
+            surfaces: String::new(),
+            surface_bounds: vec![0; rows + 1],
         };
-        for part in parts {
-            result.append(part);
+        let mut surfaces = vec![0u8; bytes];
+        let mut targets = Vec::with_capacity(parts.len());
+        {
+            let mut doc = &mut joined.doc[..];
+            let mut entity = &mut joined.entity[..];
+            let mut alias = &mut joined.alias[..];
+            let mut start = &mut joined.start[..];
+            let mut end = &mut joined.end[..];
+            let mut edits = &mut joined.edits[..];
+            let mut surface_bytes = &mut surfaces[..];
+            let mut bounds = &mut joined.surface_bounds[1..];
+            let mut base = 0;
+            for part in &parts {
+                let n = part.len();
+                targets.push(Target {
+                    doc: take_front(&mut doc, n),
+                    entity: take_front(&mut entity, n),
+                    alias: take_front(&mut alias, n),
+                    start: take_front(&mut start, n),
+                    end: take_front(&mut end, n),
+                    edits: take_front(&mut edits, n),
+                    surfaces: take_front(&mut surface_bytes, part.surfaces.len()),
+                    bounds: take_front(&mut bounds, n),
+                    base,
+                });
+                base += part.surfaces.len();
+            }
         }
-        result
+        parts
+            .into_par_iter()
+            .zip(targets)
+            .for_each(|(part, target)| target.fill(&part));
+        // SAFETY: the bytes are the parts' surfaces, each a whole `String`, back to back.
+        joined.surfaces = unsafe { String::from_utf8_unchecked(surfaces) };
+        joined
     }
 
     fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
@@ -132,6 +154,42 @@ impl ScanResult {
             self.surface_bounds.push(self.surfaces.len());
         }
     }
+}
+
+/// Where one part's rows go in the joined columns (`ScanResult::concat`).
+struct Target<'a> {
+    doc: &'a mut [u64],
+    entity: &'a mut [EntityId],
+    alias: &'a mut [AliasId],
+    start: &'a mut [u64],
+    end: &'a mut [u64],
+    edits: &'a mut [u8],
+    surfaces: &'a mut [u8],
+    /// The part's surface ends, moved by `base`, the bytes of the parts before it.
+    bounds: &'a mut [usize],
+    base: usize,
+}
+
+impl Target<'_> {
+    fn fill(self, part: &ScanResult) {
+        self.doc.copy_from_slice(&part.doc);
+        self.entity.copy_from_slice(&part.entity);
+        self.alias.copy_from_slice(&part.alias);
+        self.start.copy_from_slice(&part.start);
+        self.end.copy_from_slice(&part.end);
+        self.edits.copy_from_slice(&part.edits);
+        self.surfaces.copy_from_slice(part.surfaces.as_bytes());
+        for (to, &from) in self.bounds.iter_mut().zip(&part.bounds()[1..]) {
+            *to = from + self.base;
+        }
+    }
+}
+
+/// The first `n` items of `rest`, which keeps the others.
+fn take_front<'a, T>(rest: &mut &'a mut [T], n: usize) -> &'a mut [T] {
+    let (front, back) = std::mem::take(rest).split_at_mut(n);
+    *rest = back;
+    front
 }
 
 /// Scan `docs` (None = a missing document, no matches) on `n_threads` threads (None: all cores).
@@ -162,7 +220,8 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
         .len()
         .div_ceil(pool.current_num_threads() * 8)
         .clamp(1, 1024);
-    let partials = pool.install(|| {
+    // Joining runs on the pool too: after a fork the global pool has no threads.
+    pool.install(|| {
         docs.par_chunks(chunk)
             .enumerate()
             .map(|(c, batch)| {
@@ -192,8 +251,8 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                 Ok(partial)
             })
             .collect::<Result<Vec<_>>>()
-    })?;
-    Ok(ScanResult::concat(partials))
+            .map(ScanResult::concat)
+    })
 }
 
 /// Documents of twice this size or more are matched in pieces of about this size, in parallel,

@@ -215,6 +215,46 @@ def test_arrow_table_and_stream_interface(matcher: lexiscan.Matcher) -> None:
     assert table.column("entity").to_pylist() == frame["entity"].tolist()
 
 
+@pytest.mark.parametrize("arrow_strings", [True, False], ids=["arrow", "object"])
+def test_frame_columns_are_the_matches_and_the_users_to_change(
+    matcher: lexiscan.Matcher, monkeypatch, arrow_strings: bool
+) -> None:
+    if arrow_strings and not lexiscan._result._ARROW_STRINGS:
+        pytest.skip("Arrow-backed text columns need pandas 3 and pyarrow")
+    monkeypatch.setattr(lexiscan._result, "_ARROW_STRINGS", arrow_strings)
+    docs = ["Kiev—Kyiv and NATO", None, "US us Stoltenberg"] * 3
+    matcher = lexiscan.Matcher(matcher.lexicon.add("NATO"))  # an entity without a label
+    res = matcher.scan(docs)
+    want = [
+        (i, m.entity, m.label, m.alias, m.start, m.end, m.text)
+        for i, doc in enumerate(docs)
+        for m in matcher.find(doc or "")
+    ]
+    frame = res.to_pandas()
+    got = [
+        tuple(None if isinstance(v, float) and np.isnan(v) else v for v in row)
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    assert got == want
+    # the frame owns its columns: assigning works and leaves the result and later frames alone
+    frame.loc[0, "start"] = 99
+    frame["end"] += 1
+    frame.loc[0, "entity"] = "changed"
+    again = res.to_pandas()
+    assert again["start"].tolist() == [m[4] for m in want]
+    assert again["end"].tolist() == [m[5] for m in want]
+    assert again.loc[0, "entity"] == want[0][1]
+
+
+def test_text_columns_of_a_foreign_matcher_are_refused(matcher: lexiscan.Matcher) -> None:
+    res = matcher.scan(["Kyiv"])
+    other = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    with pytest.raises(ValueError, match="do not come from this matcher"):
+        res._native.text_column(other._native, "alias")
+    with pytest.raises(KeyError, match="no text column"):
+        res._native.text_column(matcher._native, "text")
+
+
 def test_match_notebook_view_escapes() -> None:
     m = lexiscan.Matcher(lexiscan.Lexicon().add("A&B", label="<ORG>"))
     html = m.find("A&B $5")[0]._repr_html_()

@@ -167,8 +167,6 @@ class Audit(NamedTuple):
 
 
 def audit(result: ScanResult, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Audit:
-    if result._matcher is None:
-        raise ValueError("this result has no matcher to audit against (scan with Matcher.scan)")
     of_doc = _group_of_docs(result, groups) if groups is not None else [None] * result.n_docs
     matches = result.to_pandas()
     positions = np.frombuffer(result._native.column("doc"), "<u8").astype(np.intp)

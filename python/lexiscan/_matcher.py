@@ -209,13 +209,14 @@ class Matcher:
         0   a  Kiev
         1   a  Kyiv
         """
-        native = _lexiscan.ScanResult()
+        parts = []
         n_docs = 0
         keys: pd.Index | None = None
         for part in self._scan_parts(docs, n_threads, batch_size, progress, keep_text):
-            native.extend(part._native)
+            parts.append(part._native)
             n_docs, keys = part.n_docs, part._keys
-        return ScanResult(native, self._entities, self._alias_texts, keys, n_docs, self._native)
+        native = _lexiscan.ScanResult.concat(parts)
+        return ScanResult(native, self, keys, n_docs)
 
     def scan_to_parquet(
         self,
@@ -292,14 +293,7 @@ class Matcher:
             if isinstance(docs, pd.Series):
                 keys = docs.index
             native = self._native.scan_arrow(arrow, 0, n_threads, keep_text)
-            yield ScanResult(
-                native,
-                self._entities,
-                self._alias_texts,
-                keys,
-                native.document_count(),
-                self._native,
-            )
+            yield ScanResult(native, self, keys, native.document_count())
             return
         if isinstance(docs, pd.Series):
             keys, docs = docs.index, docs.tolist()
@@ -314,9 +308,7 @@ class Matcher:
                 n_docs += len(batch)
                 if bar is not None:
                     bar.update(len(batch))
-                yield ScanResult(
-                    native, self._entities, self._alias_texts, keys, n_docs, self._native
-                )
+                yield ScanResult(native, self, keys, n_docs)
         finally:
             if bar is not None:
                 bar.close()

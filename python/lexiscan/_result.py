@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from lexiscan import _analysis, _insights, _lexiscan
+
+if TYPE_CHECKING:
+    from lexiscan._matcher import Matcher
 
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
 # pandas 3 gives text columns its `str` dtype; say so explicitly so that an empty result has the
@@ -42,18 +45,24 @@ class ScanResult:
     def __init__(
         self,
         native: _lexiscan.ScanResult,
-        entities: list[tuple[str, str | None]],
-        alias_texts: list[str],
+        owner: Matcher,
         keys: pd.Index | None,
         n_docs: int,
-        matcher: _lexiscan.Matcher | None = None,
     ) -> None:
         self._native = native
-        self._matcher = matcher  # for audit(): the lexicon and folding of the scan
-        self._entities = entities
-        self._alias_texts = alias_texts
+        self._owner = owner  # the matcher of the scan: its lexicon's tables and folding
+        self._matcher = owner._native
         self._keys = keys
         self.n_docs = n_docs
+
+    # The lexicon's tables as Python lists, converted only when an analysis asks for them.
+    @property
+    def _entities(self) -> list[tuple[str, str | None]]:
+        return self._owner._entities
+
+    @property
+    def _alias_texts(self) -> list[str]:
+        return self._owner._alias_texts
 
     def __len__(self) -> int:
         return len(self._native)
@@ -62,14 +71,15 @@ class ScanResult:
         return np.frombuffer(self._native.column(name), dtype=dtype)
 
     def _signed(self, name: str) -> np.ndarray:
-        """A column as signed ints of its width (int64 doc/start/end, int32 entity/alias),
-        read-only and without a copy: its values are far below the signed limits."""
+        """A column as signed ints of its width (int64 doc/start/end, int32 entity/alias): a
+        writable view of a buffer made for this call alone; its values are far below the
+        signed limits."""
         dtype = "<i4" if name in ("entity", "alias") else "<i8"
         return np.frombuffer(self._native.column(name), dtype=dtype)
 
     def _has_typos(self) -> bool:
         """Whether the matcher also found typos (`max_edits`): then rows carry `edits`."""
-        return self._matcher is not None and self._matcher.options()[4] > 0
+        return self._matcher.options()[4] > 0
 
     def _columns(self) -> list[str]:
         return COLUMNS + ["edits"] if self._has_typos() else COLUMNS
@@ -122,28 +132,23 @@ class ScanResult:
         return doc if self._keys is None else self._keys.take(doc)
 
     def _arrow_columns(self) -> dict[str, Any]:
-        """The text columns as Arrow arrays built from the Rust buffers: no str per match."""
+        """The text columns as Arrow arrays over buffers that Rust wrote on all cores: no
+        Python object per match, and no single-threaded dictionary decoding."""
         import pyarrow as pa
 
         n = len(self)
-        entity = pa.array(self._signed("entity"))
-        alias = pa.array(self._signed("alias"))
 
-        def decoded(codes: Any, values: list[str | None]) -> Any:
-            dictionary = pa.array(values or [None], type=pa.large_string())
-            return pa.DictionaryArray.from_arrays(codes, dictionary).dictionary_decode()
+        def text(offsets: bytes, data: bytes, validity: bytes | None = None) -> Any:
+            buffers = [pa.py_buffer(b) for b in (offsets, data)]
+            null_bitmap = None if validity is None else pa.py_buffer(validity)
+            return pa.LargeStringArray.from_buffers(n, *buffers, null_bitmap)
 
-        text = pa.LargeStringArray.from_buffers(
-            n,
-            pa.py_buffer(self._native.surface_offsets()),
-            pa.py_buffer(self._native.surface_data()),
-        )
-        return {
-            "entity": decoded(entity, [name for name, _ in self._entities]),
-            "label": decoded(entity, [label for _, label in self._entities]),
-            "alias": decoded(alias, list(self._alias_texts)),
-            "text": text,
+        columns = {
+            name: text(*self._native.text_column(self._matcher, name))
+            for name in ("entity", "label", "alias")
         }
+        columns["text"] = text(self._native.surface_offsets(), self._native.surface_data())
+        return columns
 
     def _to_pandas_via_arrow(self) -> pd.DataFrame:
         doc = self._signed("doc")
@@ -152,6 +157,8 @@ class ScanResult:
             name: pd.arrays.ArrowStringArray(array, dtype=dtype)
             for name, array in self._arrow_columns().items()
         }
+        # copy=False: every column is a fresh buffer of this call (writable, owned by nobody
+        # else), so the frame takes them as they are instead of copying them into one block.
         return pd.DataFrame(
             {
                 "doc": self._doc_keys(doc),
@@ -162,6 +169,7 @@ class ScanResult:
                 **self._edits(),
             },
             columns=self._columns(),
+            copy=False,
         )
 
     def to_arrow(self) -> Any:

@@ -190,6 +190,7 @@ impl PyMatcher {
             docs: if keep_text { docs } else { Vec::new() },
             n_docs,
             texts_kept: keep_text,
+            n_threads,
         })
     }
 }

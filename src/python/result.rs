@@ -2,13 +2,20 @@
 //! analyses on them (the documents are kept, as Python strings, for those that need text).
 
 use super::documents::DocText;
-use super::errors::run_detached;
+use super::errors::{run_detached, to_py_err};
+use super::matcher::PyMatcher;
 use crate::analysis::{self, context, cooccurrence};
+use crate::columns::TextColumn;
+use crate::scan::thread_pool;
 use crate::ScanResult;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString};
+use rayon::prelude::*;
+use rayon::ThreadPool;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[pyclass(name = "ScanResult", module = "lexiscan._lexiscan")]
 pub struct PyScanResult {
@@ -18,6 +25,8 @@ pub struct PyScanResult {
     pub docs: Vec<Option<DocText>>,
     pub n_docs: usize,
     pub texts_kept: bool,
+    /// The threads of the scan (None: all cores), also used to build its columns for Python.
+    pub n_threads: Option<usize>,
 }
 
 impl Default for PyScanResult {
@@ -27,11 +36,17 @@ impl Default for PyScanResult {
             docs: Vec::new(),
             n_docs: 0,
             texts_kept: true,
+            n_threads: None,
         }
     }
 }
 
 impl PyScanResult {
+    /// The scan's thread pool, for the work of turning its columns into Python buffers.
+    fn pool(&self) -> PyResult<Arc<ThreadPool>> {
+        thread_pool(self.n_threads).map_err(to_py_err)
+    }
+
     /// The documents, for analyses that need their text.
     pub(super) fn texts(&self) -> PyResult<&[Option<DocText>]> {
         if self.texts_kept {
@@ -66,18 +81,119 @@ type Columns<'py> = (
     Bound<'py, PyBytes>,
 );
 
-fn little_endian<'py, T: Copy, const N: usize>(
+/// `values` as little-endian bytes into `out`, on all cores (millions of rows for a large scan).
+fn fill_little_endian<T: Copy + Sync, const N: usize>(
+    out: &mut [u8],
+    values: &[T],
+    to_bytes: fn(T) -> [u8; N],
+) {
+    out.par_chunks_mut(N << 16)
+        .zip(values.par_chunks(1 << 16))
+        .for_each(|(out, values)| {
+            for (chunk, &v) in out.chunks_exact_mut(N).zip(values) {
+                chunk.copy_from_slice(&to_bytes(v));
+            }
+        });
+}
+
+/// Where a new buffer's bytes are: only passed to the workers that fill them.
+struct BufferStart(*mut u8);
+unsafe impl Send for BufferStart {}
+unsafe impl Sync for BufferStart {}
+
+/// Zero `len` bytes from `start` and `fill` them, on all cores with the GIL released. Pages
+/// of a large buffer are fresh from the system: touching them first costs as much as
+/// writing them, so that happens in parallel too (pyo3's `new_with` zeroes under the GIL).
+///
+/// Safety: `start` must be valid for writes of `len` bytes that nothing else reads or writes
+/// meanwhile (a Python object just created and not yet shared).
+unsafe fn fill_new_buffer(
+    py: Python<'_>,
+    pool: &ThreadPool,
+    start: BufferStart,
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) + Send,
+) {
+    py.detach(move || {
+        pool.install(move || {
+            let start = &start;
+            (0..len.div_ceil(1 << 20)).into_par_iter().for_each(|i| {
+                let from = i << 20;
+                let n = (len - from).min(1 << 20);
+                // SAFETY: [from, from + n) lies within the buffer; pieces do not overlap.
+                unsafe { std::ptr::write_bytes(start.0.add(from), 0, n) };
+            });
+            // SAFETY: valid for `len` bytes (caller), all initialised just above, not shared.
+            fill(unsafe { std::slice::from_raw_parts_mut(start.0, len) });
+        })
+    });
+}
+
+/// A new `bytes` of `len`, written by `fill` on all cores with the GIL released.
+fn new_bytes<'py>(
     py: Python<'py>,
+    pool: &ThreadPool,
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) + Send,
+) -> PyResult<Bound<'py, PyBytes>> {
+    // SAFETY: a NULL source makes an uninitialised bytes object of `len`, ours alone until
+    // returned; its data pointer is valid for `len` bytes.
+    unsafe {
+        let object = ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t);
+        let bytes = Bound::from_owned_ptr_or_err(py, object)?.cast_into_unchecked::<PyBytes>();
+        let start = ffi::PyBytes_AsString(bytes.as_ptr()) as *mut u8;
+        fill_new_buffer(py, pool, BufferStart(start), len, fill);
+        Ok(bytes)
+    }
+}
+
+/// A new `bytearray` of `len`, written as `new_bytes` is. numpy views of it are writable, so a
+/// DataFrame can hold them without a copy and its user can still assign into them.
+fn new_bytearray<'py>(
+    py: Python<'py>,
+    pool: &ThreadPool,
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) + Send,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    // SAFETY: as in `new_bytes`.
+    unsafe {
+        let object = ffi::PyByteArray_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t);
+        let array = Bound::from_owned_ptr_or_err(py, object)?.cast_into_unchecked::<PyByteArray>();
+        let start = ffi::PyByteArray_AsString(array.as_ptr()) as *mut u8;
+        fill_new_buffer(py, pool, BufferStart(start), len, fill);
+        Ok(array)
+    }
+}
+
+fn little_endian<'py, T: Copy + Sync, const N: usize>(
+    py: Python<'py>,
+    pool: &ThreadPool,
     values: &[T],
     to_bytes: fn(T) -> [u8; N],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    PyBytes::new_with(py, values.len() * N, |buf| {
-        for (chunk, &v) in buf.chunks_exact_mut(N).zip(values) {
-            chunk.copy_from_slice(&to_bytes(v));
-        }
-        Ok(())
+    new_bytes(py, pool, values.len() * N, |b| {
+        fill_little_endian(b, values, to_bytes)
     })
 }
+
+/// As `little_endian`, in a `bytearray` of its own (writable).
+fn writable_little_endian<'py, T: Copy + Sync, const N: usize>(
+    py: Python<'py>,
+    pool: &ThreadPool,
+    values: &[T],
+    to_bytes: fn(T) -> [u8; N],
+) -> PyResult<Bound<'py, PyByteArray>> {
+    new_bytearray(py, pool, values.len() * N, |b| {
+        fill_little_endian(b, values, to_bytes)
+    })
+}
+
+/// Arrow large-string buffers of a text column: offsets, data, validity (None: no nulls).
+type TextBuffers<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Option<Bound<'py, PyBytes>>,
+);
 
 #[pymethods]
 impl PyScanResult {
@@ -86,36 +202,52 @@ impl PyScanResult {
         Self::default()
     }
 
-    /// Append the matches of the next batch (its document keys must follow this one's).
-    fn extend(&mut self, mut other: PyRefMut<'_, PyScanResult>) {
-        self.inner.extend(std::mem::take(&mut other.inner));
-        self.n_docs += other.n_docs;
-        if self.texts_kept && other.texts_kept {
-            self.docs.append(&mut other.docs);
-        } else {
-            self.texts_kept = false;
-            self.docs = Vec::new();
+    /// The batches of one scan as one result, in order (their document keys follow each
+    /// other), joined on the scan's threads.
+    #[staticmethod]
+    fn concat(py: Python<'_>, parts: Vec<PyRefMut<'_, PyScanResult>>) -> PyResult<Self> {
+        let mut joined = Self {
+            n_threads: parts.first().and_then(|p| p.n_threads),
+            ..Self::default()
+        };
+        let mut results = Vec::with_capacity(parts.len());
+        for mut part in parts {
+            results.push(std::mem::take(&mut part.inner));
+            joined.n_docs += part.n_docs;
+            if joined.texts_kept && part.texts_kept {
+                joined.docs.append(&mut part.docs);
+            } else {
+                joined.texts_kept = false;
+                joined.docs = Vec::new();
+            }
         }
+        let pool = joined.pool()?;
+        joined.inner = run_detached(py, || Ok(pool.install(|| ScanResult::concat(results))))?;
+        Ok(joined)
     }
 
     /// Mentions per (document, key): columns doc (u64), key (u32), count (u32).
     fn counts<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Columns<'py>> {
+        let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
         let doc = &self.inner.doc;
         let triplets = run_detached(py, || Ok(analysis::counts(doc, &key)))?;
         Ok((
             little_endian(
                 py,
+                &pool,
                 &triplets.iter().map(|t| t.0).collect::<Vec<_>>(),
                 u64::to_le_bytes,
             )?,
             little_endian(
                 py,
+                &pool,
                 &triplets.iter().map(|t| t.1).collect::<Vec<_>>(),
                 u32::to_le_bytes,
             )?,
             little_endian(
                 py,
+                &pool,
                 &triplets.iter().map(|t| t.2).collect::<Vec<_>>(),
                 u32::to_le_bytes,
             )?,
@@ -132,6 +264,7 @@ impl PyScanResult {
         doc_group: Option<&[u8]>,
         n_groups: usize,
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
         let groups = doc_group
             .map(|g| u32_column(g, self.n_docs, "doc_group"))
@@ -152,8 +285,8 @@ impl PyScanResult {
             ))
         })?;
         Ok((
-            little_endian(py, &f.mentions, u64::to_le_bytes)?,
-            little_endian(py, &f.documents, u64::to_le_bytes)?,
+            little_endian(py, &pool, &f.mentions, u64::to_le_bytes)?,
+            little_endian(py, &pool, &f.documents, u64::to_le_bytes)?,
         ))
     }
 
@@ -165,6 +298,7 @@ impl PyScanResult {
         key: &[u8],
         window: &Bound<'py, PyAny>,
     ) -> PyResult<Columns<'py>> {
+        let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
         let r = &self.inner;
         let docs = &self.docs;
@@ -219,16 +353,19 @@ impl PyScanResult {
         Ok((
             little_endian(
                 py,
+                &pool,
                 &pairs.iter().map(|t| t.0).collect::<Vec<_>>(),
                 u32::to_le_bytes,
             )?,
             little_endian(
                 py,
+                &pool,
                 &pairs.iter().map(|t| t.1).collect::<Vec<_>>(),
                 u32::to_le_bytes,
             )?,
             little_endian(
                 py,
+                &pool,
                 &pairs.iter().map(|t| t.2).collect::<Vec<_>>(),
                 u64::to_le_bytes,
             )?,
@@ -293,35 +430,88 @@ impl PyScanResult {
         self.n_docs
     }
 
-    /// A column as little-endian bytes: doc, start, end (uint64); entity, alias (uint32);
-    /// edits (uint8).
-    fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyBytes>> {
+    /// A column as a little-endian `bytearray` of its own: doc, start, end (uint64); entity,
+    /// alias (uint32); edits (uint8).
+    fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyByteArray>> {
+        let pool = self.pool()?;
         let r = &self.inner;
         match name {
-            "doc" => little_endian(py, &r.doc, u64::to_le_bytes),
-            "start" => little_endian(py, &r.start, u64::to_le_bytes),
-            "end" => little_endian(py, &r.end, u64::to_le_bytes),
-            "entity" => little_endian(py, &r.entity, u32::to_le_bytes),
-            "alias" => little_endian(py, &r.alias, u32::to_le_bytes),
-            "edits" => Ok(PyBytes::new(py, &r.edits)),
+            "doc" => writable_little_endian(py, &pool, &r.doc, u64::to_le_bytes),
+            "start" => writable_little_endian(py, &pool, &r.start, u64::to_le_bytes),
+            "end" => writable_little_endian(py, &pool, &r.end, u64::to_le_bytes),
+            "entity" => writable_little_endian(py, &pool, &r.entity, u32::to_le_bytes),
+            "alias" => writable_little_endian(py, &pool, &r.alias, u32::to_le_bytes),
+            "edits" => new_bytearray(py, &pool, r.edits.len(), |b| b.copy_from_slice(&r.edits)),
             other => Err(PyKeyError::new_err(format!("no column {other:?}"))),
         }
     }
 
+    /// The entity, label or alias of every match, looked up in `matcher`'s lexicon, as Arrow
+    /// large-string buffers (offsets, data, validity or None), built on all cores.
+    fn text_column<'py>(
+        &self,
+        py: Python<'py>,
+        matcher: PyRef<'py, PyMatcher>,
+        name: &str,
+    ) -> PyResult<TextBuffers<'py>> {
+        let lexicon = matcher.inner.lexicon();
+        let (codes, values): (&[u32], Vec<Option<&str>>) = match name {
+            "entity" => (
+                &self.inner.entity,
+                lexicon
+                    .entities()
+                    .iter()
+                    .map(|e| Some(e.name.as_str()))
+                    .collect(),
+            ),
+            "label" => (
+                &self.inner.entity,
+                lexicon
+                    .entities()
+                    .iter()
+                    .map(|e| e.label.as_deref())
+                    .collect(),
+            ),
+            "alias" => (
+                &self.inner.alias,
+                lexicon
+                    .aliases()
+                    .iter()
+                    .map(|a| Some(a.text.as_str()))
+                    .collect(),
+            ),
+            other => return Err(PyKeyError::new_err(format!("no text column {other:?}"))),
+        };
+        let pool = self.pool()?;
+        let column = py
+            .detach(|| pool.install(|| TextColumn::new(codes, &values)))
+            .ok_or_else(|| {
+                PyValueError::new_err("this result's matches do not come from this matcher")
+            })?;
+        let offsets = new_bytes(py, &pool, column.offsets_len(), |b| column.write_offsets(b))?;
+        let data = new_bytes(py, &pool, column.data_len(), |b| column.write_data(b))?;
+        let validity = if column.has_nulls() {
+            Some(new_bytes(py, &pool, column.validity_len(), |b| {
+                column.write_validity(b)
+            })?)
+        } else {
+            None
+        };
+        Ok((offsets, data, validity))
+    }
+
     /// The matched texts back to back (UTF-8), for an Arrow string array.
-    fn surface_data<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.inner.surface_data().as_bytes())
+    fn surface_data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let data = self.inner.surface_data().as_bytes();
+        new_bytes(py, &*self.pool()?, data.len(), |b| b.copy_from_slice(data))
     }
 
     /// Arrow (large) string offsets of the matched texts: int64, one more than matches.
     fn surface_offsets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let offsets: Vec<i64> = self
-            .inner
-            .surface_offsets()
-            .iter()
-            .map(|&o| o as i64)
-            .collect();
-        little_endian(py, &offsets, i64::to_le_bytes)
+        let pool = self.pool()?;
+        little_endian(py, &pool, self.inner.surface_offsets(), |o: usize| {
+            (o as i64).to_le_bytes()
+        })
     }
 
     /// The matched texts, in match order. Equal texts share one Python `str` (matches repeat
