@@ -65,7 +65,6 @@ struct Stream<'a> {
 /// finishes its piece takes the next one from the queue.
 pub(super) struct Lockstep<'a> {
     table: &'a Table,
-    start: State,
     pieces: &'a [Piece<'a>],
     queued: usize,
     /// Live streams first (`live` of them).
@@ -80,18 +79,16 @@ impl<'a> Lockstep<'a> {
             (1..=MAX_STREAMS).contains(&width),
             "1 to {MAX_STREAMS} streams"
         );
-        let start = table.start();
         let idle = Stream {
             piece: 0,
             hay: &[],
             at: 0,
             end: 0,
-            state: start,
+            state: table.start_at(&[], 0),
             last: None,
         };
         let mut search = Self {
             table,
-            start,
             pieces,
             queued: 0,
             streams: [idle; MAX_STREAMS],
@@ -112,7 +109,7 @@ impl<'a> Lockstep<'a> {
             hay: piece.hay,
             at: piece.start,
             end: piece.end,
-            state: self.start,
+            state: self.table.start_at(piece.hay, piece.start),
             last: None,
         }
     }
@@ -140,14 +137,14 @@ impl<'a> Lockstep<'a> {
     /// Restart the search of `piece` at folded byte `at` (within the piece: no match crosses a
     /// cut, and the resume points of `longest` stay inside the match or word they skip).
     pub(super) fn resume(&mut self, piece: usize, at: usize) {
-        let start = self.start;
+        let table = self.table;
         if let Some(s) = self.streams[..self.live]
             .iter_mut()
             .find(|s| s.piece == piece)
         {
             debug_assert!(at <= s.end, "resume past the end of piece {piece}");
             s.at = at.min(s.end);
-            s.state = start;
+            s.state = table.start_at(s.hay, s.at);
             s.last = None;
         }
     }
@@ -155,7 +152,7 @@ impl<'a> Lockstep<'a> {
     /// Record match states; report a stream that is done with its match (dead state or end of
     /// piece); give a stream that ended without one the next piece, or drop it.
     fn take_event(&mut self) -> Option<(usize, Found)> {
-        let (table, start) = (self.table, self.start);
+        let table = self.table;
         let mut i = 0;
         while i < self.live {
             let s = &mut self.streams[i];
@@ -176,7 +173,7 @@ impl<'a> Lockstep<'a> {
             }
             if s.at == s.end {
                 if let Some(found) = s.last.take() {
-                    s.state = start; // not a match state: a resume is still expected
+                    s.state = table.start_at(s.hay, s.at); // a resume is still expected
                     return Some((s.piece, found));
                 }
                 if self.queued < self.pieces.len() {
@@ -197,7 +194,7 @@ impl<'a> Lockstep<'a> {
     #[inline(always)]
     fn step<const K: usize>(&mut self) {
         let table = self.table.stepper();
-        let mut state = [self.start; K];
+        let mut state = [self.streams[0].state; K];
         let mut rest: [&[u8]; K] = [&[]; K];
         let mut steps = usize::MAX;
         for k in 0..K {
@@ -239,4 +236,4 @@ pub(super) fn width_for(table: &Table) -> usize {
 }
 
 /// About the size of a core's L2 cache.
-const CACHE_RESIDENT_BYTES: usize = 1 << 20;
+pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;

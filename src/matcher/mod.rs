@@ -15,7 +15,8 @@ use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions, Folded};
-use aho_corasick::{dfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -421,6 +422,9 @@ enum SearchChoice {
     Unanchored,
     /// The same, by the crate's own search over the whole text instead of in lockstep.
     OneStream,
+    /// The unanchored search in lockstep with whole words on a word-start table
+    /// (`Table::for_word_starts`) whatever the size.
+    WordStartTable,
 }
 
 fn build_pass(
@@ -480,7 +484,7 @@ fn build_pass(
     let word_starts = match choice {
         SearchChoice::Auto => !small,
         SearchChoice::Walks => true,
-        SearchChoice::Unanchored | SearchChoice::OneStream => false,
+        SearchChoice::Unanchored | SearchChoice::OneStream | SearchChoice::WordStartTable => false,
     };
     // The bytes that occur in the patterns.
     let mut in_patterns = [false; 256];
@@ -504,16 +508,45 @@ fn build_pass(
         // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
         let next = if small && choice != SearchChoice::OneStream {
             // Tests force the lockstep on the small lexicons that would get a prefilter.
-            let dfa = dfa::DFA::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(StartKind::Unanchored)
-                .prefilter(choice != SearchChoice::Unanchored)
-                .build(&texts)
-                .map_err(|e| Error::Automaton(e.to_string()))?;
-            if aho_corasick::automaton::Automaton::prefilter(&dfa).is_some() {
-                NextStart::Prefiltered(Box::new(dfa))
+            let prefilter = !matches!(
+                choice,
+                SearchChoice::Unanchored | SearchChoice::WordStartTable
+            );
+            let dfa = |patterns: &[String]| {
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Unanchored)
+                    .prefilter(prefilter)
+                    .build(patterns)
+                    .map_err(|e| Error::Automaton(e.to_string()))
+            };
+            // The crate gives its prefilter to the NFA it builds a DFA from: asking the NFA
+            // is enough to know, and cheaper than a DFA that the word-start table won't use.
+            let gets_prefilter = prefilter
+                && nfa::noncontiguous::NFA::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&texts)
+                    .map_err(|e| Error::Automaton(e.to_string()))?
+                    .prefilter()
+                    .is_some();
+            if gets_prefilter {
+                NextStart::Prefiltered(Box::new(dfa(&texts)?))
+            } else if options.whole_words
+                && match choice {
+                    SearchChoice::WordStartTable => true,
+                    SearchChoice::Unanchored => false,
+                    _ => table::word_starts_pay(pattern_bytes, &in_patterns),
+                }
+            {
+                let starts_with_word: Vec<bool> =
+                    patterns.iter().map(|p| p.word_at_start).collect();
+                NextStart::Table(Box::new(table::Table::for_word_starts(
+                    &texts,
+                    &starts_with_word,
+                    &in_patterns,
+                )?))
             } else {
-                NextStart::Table(Box::new(table::Table::new(&dfa, &in_patterns)))
+                NextStart::Table(Box::new(table::Table::new(&dfa(&texts)?, &in_patterns)))
             }
         } else {
             NextStart::OneStream(unanchored(

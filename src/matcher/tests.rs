@@ -235,6 +235,7 @@ fn word_start_walks_agree_with_the_unanchored_search() {
                     SearchChoice::Auto,
                     SearchChoice::Walks,
                     SearchChoice::Unanchored,
+                    SearchChoice::WordStartTable,
                 ]
                 .map(|choice| Matcher::with_search(lex.clone(), options, choice).unwrap());
                 // Texts one at a time, and together (the lockstep streams then take pieces of
