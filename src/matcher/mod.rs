@@ -520,33 +520,40 @@ fn build_pass(
                     .build(patterns)
                     .map_err(|e| Error::Automaton(e.to_string()))
             };
-            // The crate gives its prefilter to the NFA it builds a DFA from: asking the NFA
-            // is enough to know, and cheaper than a DFA that the word-start table won't use.
-            let gets_prefilter = prefilter
-                && nfa::noncontiguous::NFA::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&texts)
-                    .map_err(|e| Error::Automaton(e.to_string()))?
-                    .prefilter()
-                    .is_some();
-            if gets_prefilter {
-                NextStart::Prefiltered(Box::new(dfa(&texts)?))
-            } else if options.whole_words
+            let word_start_table = options.whole_words
                 && match choice {
                     SearchChoice::WordStartTable => true,
                     SearchChoice::Unanchored => false,
                     _ => table::word_starts_pay(pattern_bytes, &in_patterns),
+                };
+            if word_start_table {
+                // The crate gives its prefilter to the NFA it builds a DFA from: asking the
+                // NFA is enough to know, and cheaper than a DFA the table would not use.
+                let gets_prefilter = prefilter
+                    && nfa::noncontiguous::NFA::builder()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&texts)
+                        .map_err(|e| Error::Automaton(e.to_string()))?
+                        .prefilter()
+                        .is_some();
+                if gets_prefilter {
+                    NextStart::Prefiltered(Box::new(dfa(&texts)?))
+                } else {
+                    let starts_with_word: Vec<bool> =
+                        patterns.iter().map(|p| p.word_at_start).collect();
+                    NextStart::Table(Box::new(table::Table::for_word_starts(
+                        &texts,
+                        &starts_with_word,
+                        &in_patterns,
+                    )?))
                 }
-            {
-                let starts_with_word: Vec<bool> =
-                    patterns.iter().map(|p| p.word_at_start).collect();
-                NextStart::Table(Box::new(table::Table::for_word_starts(
-                    &texts,
-                    &starts_with_word,
-                    &in_patterns,
-                )?))
             } else {
-                NextStart::Table(Box::new(table::Table::new(&dfa(&texts)?, &in_patterns)))
+                let dfa = dfa(&texts)?;
+                if dfa.prefilter().is_some() {
+                    NextStart::Prefiltered(Box::new(dfa))
+                } else {
+                    NextStart::Table(Box::new(table::Table::new(&dfa, &in_patterns)))
+                }
             }
         } else {
             NextStart::OneStream(unanchored(
