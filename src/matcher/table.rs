@@ -86,6 +86,21 @@ pub(super) fn word_starts_pay(pattern_bytes: usize, in_patterns: &[bool; 256]) -
     pattern_bytes * stride * 4 > CACHE_RESIDENT_BYTES
 }
 
+/// The unanchored leftmost-longest DFA of the marked `patterns`.
+fn marked_dfa(patterns: &[String], starts_with_word: &[bool]) -> Result<DFA> {
+    let marked: Vec<Vec<u8>> = patterns
+        .iter()
+        .zip(starts_with_word)
+        .map(|(p, &word)| marked(p, word))
+        .collect();
+    DFA::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Unanchored)
+        .prefilter(false)
+        .build(&marked)
+        .map_err(|e| Error::Automaton(e.to_string()))
+}
+
 impl Table {
     /// The table of `dfa`, whose patterns use only the bytes marked in `in_patterns` (all other
     /// bytes lead every state where the same byte outside the patterns would).
@@ -101,17 +116,7 @@ impl Table {
         starts_with_word: &[bool],
         in_patterns: &[bool; 256],
     ) -> Result<Table> {
-        let marked: Vec<Vec<u8>> = patterns
-            .iter()
-            .zip(starts_with_word)
-            .map(|(p, &word)| marked(p, word))
-            .collect();
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Unanchored)
-            .prefilter(false)
-            .build(&marked)
-            .map_err(|e| Error::Automaton(e.to_string()))?;
+        let dfa = marked_dfa(patterns, starts_with_word)?;
         let lens: Vec<u32> = patterns.iter().map(|p| p.len() as u32).collect();
         Ok(Self::copy(&dfa, in_patterns, Some(&lens)))
     }
@@ -390,17 +395,7 @@ mod tests {
             in_patterns[usize::from(b)] = true;
         }
         let table = Table::for_word_starts(&patterns, &starts_with_word, &in_patterns).unwrap();
-        let marked: Vec<Vec<u8>> = patterns
-            .iter()
-            .zip(&starts_with_word)
-            .map(|(p, &w)| marked(p, w))
-            .collect();
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Unanchored)
-            .prefilter(false)
-            .build(&marked)
-            .unwrap();
+        let dfa = marked_dfa(&patterns, &starts_with_word).unwrap();
         let alphabet: Vec<u8> = "nato u.s.'hé жxX-\n".bytes().collect();
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         for _ in 0..3000 {

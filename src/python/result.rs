@@ -129,6 +129,30 @@ unsafe fn fill_new_buffer(
     });
 }
 
+/// A new Python buffer object of `len` bytes, made by `make` (`PyBytes_FromStringAndSize` or
+/// `PyByteArray_FromStringAndSize`) with no source, its data found by `data`, and written by
+/// `fill` on all cores with the GIL released.
+///
+/// Safety: `make` must return a new reference to an object of type `T` (or NULL with an
+/// exception set) whose `data` pointer is valid for `len` bytes.
+unsafe fn new_buffer<'py, T>(
+    py: Python<'py>,
+    pool: &ThreadPool,
+    len: usize,
+    make: unsafe extern "C" fn(*const std::ffi::c_char, ffi::Py_ssize_t) -> *mut ffi::PyObject,
+    data: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut std::ffi::c_char,
+    fill: impl FnOnce(&mut [u8]) + Send,
+) -> PyResult<Bound<'py, T>> {
+    // SAFETY: a NULL source makes an uninitialised object of `len`, ours alone until
+    // returned (caller: of type `T`, with `data` valid for `len` bytes).
+    unsafe {
+        let object = Bound::from_owned_ptr_or_err(py, make(std::ptr::null(), len as _))?;
+        let start = data(object.as_ptr()) as *mut u8;
+        fill_new_buffer(py, pool, BufferStart(start), len, fill);
+        Ok(object.cast_into_unchecked::<T>())
+    }
+}
+
 /// A new `bytes` of `len`, written by `fill` on all cores with the GIL released.
 fn new_bytes<'py>(
     py: Python<'py>,
@@ -136,14 +160,16 @@ fn new_bytes<'py>(
     len: usize,
     fill: impl FnOnce(&mut [u8]) + Send,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: a NULL source makes an uninitialised bytes object of `len`, ours alone until
-    // returned; its data pointer is valid for `len` bytes.
+    // SAFETY: these make a `bytes` object and give its data.
     unsafe {
-        let object = ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t);
-        let bytes = Bound::from_owned_ptr_or_err(py, object)?.cast_into_unchecked::<PyBytes>();
-        let start = ffi::PyBytes_AsString(bytes.as_ptr()) as *mut u8;
-        fill_new_buffer(py, pool, BufferStart(start), len, fill);
-        Ok(bytes)
+        new_buffer(
+            py,
+            pool,
+            len,
+            ffi::PyBytes_FromStringAndSize,
+            ffi::PyBytes_AsString,
+            fill,
+        )
     }
 }
 
@@ -155,13 +181,16 @@ fn new_bytearray<'py>(
     len: usize,
     fill: impl FnOnce(&mut [u8]) + Send,
 ) -> PyResult<Bound<'py, PyByteArray>> {
-    // SAFETY: as in `new_bytes`.
+    // SAFETY: these make a `bytearray` object and give its data.
     unsafe {
-        let object = ffi::PyByteArray_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t);
-        let array = Bound::from_owned_ptr_or_err(py, object)?.cast_into_unchecked::<PyByteArray>();
-        let start = ffi::PyByteArray_AsString(array.as_ptr()) as *mut u8;
-        fill_new_buffer(py, pool, BufferStart(start), len, fill);
-        Ok(array)
+        new_buffer(
+            py,
+            pool,
+            len,
+            ffi::PyByteArray_FromStringAndSize,
+            ffi::PyByteArray_AsString,
+            fill,
+        )
     }
 }
 
