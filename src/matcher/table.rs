@@ -326,7 +326,16 @@ impl Stepper<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{MatchKind, StartKind};
+
+    /// A xorshift stream of bytes drawn from `alphabet`.
+    fn random_bytes(mut seed: u64, alphabet: &[u8]) -> impl FnMut() -> u8 + '_ {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            alphabet[(seed % alphabet.len() as u64) as usize]
+        }
+    }
 
     /// Walking any bytes through the table and through the crate's DFA meets the same kinds
     /// of states: dead together, matching the same pattern together, neither together.
@@ -353,17 +362,14 @@ mod tests {
         }
         let table = Table::new(&dfa, &in_patterns);
         let alphabet: Vec<u8> = "natorusiefdé жxX\n\u{0}\u{ff}".bytes().collect();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next_byte = random_bytes(0x9E37_79B9_7F4A_7C15u64, &alphabet);
         for _ in 0..2000 {
             let (mut ours, mut theirs) = (
                 table.start_at(b"", 0),
                 dfa.start_state(Anchored::No).unwrap(),
             );
             for _ in 0..40 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let byte = alphabet[(seed % alphabet.len() as u64) as usize];
+                let byte = next_byte();
                 ours = table.stepper().next(ours, byte);
                 theirs = dfa.next_state(Anchored::No, theirs, byte);
                 assert_eq!(table.is_dead(ours), dfa.is_dead(theirs));
@@ -397,16 +403,13 @@ mod tests {
         let table = Table::for_word_starts(&patterns, &starts_with_word, &in_patterns).unwrap();
         let dfa = marked_dfa(&patterns, &starts_with_word).unwrap();
         let alphabet: Vec<u8> = "nato u.s.'hé жxX-\n".bytes().collect();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next_byte = random_bytes(0x2545_F491_4F6C_DD1Du64, &alphabet);
         for _ in 0..3000 {
             let mut theirs = dfa.start_state(Anchored::No).unwrap();
             theirs = dfa.next_state(Anchored::No, theirs, WORD_MARK);
             let mut ours = table.start_at(b"", 0);
             for _ in 0..40 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let byte = alphabet[(seed % alphabet.len() as u64) as usize];
+                let byte = next_byte();
                 ours = table.stepper().next(ours, byte);
                 theirs = dfa.next_state(Anchored::No, theirs, byte);
                 if word_may_follow(byte) {
