@@ -14,7 +14,8 @@
 //! `woman` it follows `o`, `om`, `oma` into the automaton and stops at `oman`, only for the
 //! candidate to be rejected, and with a large lexicon those states are spread over megabytes.
 //! The DFA is built on the patterns with a mark byte where a word may start, and the table
-//! steps that mark after each byte a word may follow, so text needs no marks.
+//! steps that mark after each byte a word may follow, so text needs no marks. Its bytes of no
+//! pattern are two classes instead of one: those a word may follow, and the others.
 
 use super::lockstep::CACHE_RESIDENT_BYTES;
 use crate::error::{Error, Result};
