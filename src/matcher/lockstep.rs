@@ -204,17 +204,38 @@ impl<'a> Lockstep<'a> {
             steps = steps.min(rest[k].len());
         }
         let mut taken = 0;
-        while taken < steps {
-            let mut special = false;
+        let mut special = false;
+        // With four streams or fewer (a table in the cache, where the loop is bound by the
+        // loads it issues), eight bytes of each piece are read with one load. With eight
+        // streams the words do not fit in registers: measured ~10% slower there.
+        if K <= 4 {
+            'blocks: while taken + 8 <= steps {
+                let mut words = [0u64; K];
+                for k in 0..K {
+                    let block: [u8; 8] = rest[k][taken..taken + 8].try_into().expect("8 bytes");
+                    words[k] = u64::from_le_bytes(block);
+                }
+                for j in 0..8 {
+                    for k in 0..K {
+                        let next = table.next(state[k], (words[k] >> (8 * j)) as u8);
+                        state[k] = next;
+                        special |= table.is_special(next);
+                    }
+                    if special {
+                        taken += j + 1;
+                        break 'blocks;
+                    }
+                }
+                taken += 8;
+            }
+        }
+        while !special && taken < steps {
             for k in 0..K {
                 let next = table.next(state[k], rest[k][taken]);
                 state[k] = next;
                 special |= table.is_special(next);
             }
             taken += 1;
-            if special {
-                break;
-            }
         }
         for (s, state) in self.streams.iter_mut().zip(state) {
             s.state = state;

@@ -28,7 +28,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// (`Lockstep`) steps the states of one table through that table alone, which
 /// `Stepper::next` relies on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct State(u32);
+pub(super) struct State(usize);
 
 /// A DFA as a flat table: `trans[state + class(byte)]`, where a state is the offset of its
 /// row. The dead state is row 0 and the match states come next, so one comparison tells
@@ -238,8 +238,8 @@ impl Table {
     #[inline(always)]
     pub(super) fn start_at(&self, hay: &[u8], at: usize) -> State {
         match at.checked_sub(1).map(|before| hay[before]) {
-            Some(byte) if !word_may_follow(byte) => State(self.start_in_word),
-            _ => State(self.start),
+            Some(byte) if !word_may_follow(byte) => State(self.start_in_word as usize),
+            _ => State(self.start as usize),
         }
     }
 
@@ -266,7 +266,7 @@ impl Table {
     /// The pattern of a match state (special and not dead) and its length.
     #[inline(always)]
     pub(super) fn match_of(&self, state: State) -> (PatternID, usize) {
-        let (pattern, len) = self.matches[(state.0 / self.stride) as usize - 1];
+        let (pattern, len) = self.matches[state.0 / self.stride as usize - 1];
         (pattern, len as usize)
     }
 
@@ -310,17 +310,18 @@ impl Stepper<'_> {
     /// The state after `byte`.
     #[inline(always)]
     pub(super) fn next(self, state: State, byte: u8) -> State {
-        let at = state.0 as usize + usize::from(self.classes[usize::from(byte)]);
-        debug_assert!(at < self.trans.len());
+        let class = usize::from(self.classes[usize::from(byte)]);
+        debug_assert!(state.0 + class < self.trans.len());
         // SAFETY: a `State` is a row offset of the table it came from, which is this one (its
         // start, or an entry of `trans`, where `new` writes only row offsets), and a class is
-        // below the stride, so `at` is in that row.
-        State(unsafe { *self.trans.get_unchecked(at) })
+        // below the stride, so `state + class` is in that row.
+        let column = unsafe { self.trans.as_ptr().add(class) };
+        State(unsafe { *column.add(state.0) } as usize)
     }
 
     #[inline(always)]
     pub(super) fn is_special(self, state: State) -> bool {
-        state.0 < self.special_below
+        state.0 < self.special_below as usize
     }
 }
 
