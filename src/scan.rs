@@ -216,22 +216,19 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
     let pool = thread_pool(n_threads)?;
     // Chunks of documents become partial results in parallel (matching and copying the
     // surfaces both happen on the workers); joining them is a few memcpys.
-    let chunk = docs
-        .len()
-        .div_ceil(pool.current_num_threads() * 8)
-        .clamp(1, 1024);
+    let bounds = chunk_bounds(docs, pool.current_num_threads());
     // Joining runs on the pool too: after a fork the global pool has no threads.
     pool.install(|| {
-        docs.par_chunks(chunk)
-            .enumerate()
-            .map(|(c, batch)| {
+        bounds
+            .par_windows(2)
+            .map(|w| {
                 let mut partial = ScanResult::default();
                 // Short documents are matched a few at a time (`Matcher::find_many`), long
                 // ones in pieces on every core.
                 let mut pending: Vec<(u64, &str)> = Vec::new();
-                for (j, doc) in batch.iter().enumerate() {
+                for (j, doc) in docs[w[0]..w[1]].iter().enumerate() {
                     let Some(text) = doc else { continue };
-                    let position = first_doc + (c * chunk + j) as u64;
+                    let position = first_doc + (w[0] + j) as u64;
                     let text = text.as_ref();
                     if text.len() >= 2 * PIECE_BYTES {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
@@ -254,6 +251,36 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
             .map(ScanResult::concat)
     })
 }
+
+/// Where `docs` is cut into chunks for the workers: `0`, the cuts, `docs.len()`. Chunks hold
+/// about the same number of bytes (documents range from a line to a book), small enough that
+/// the last chunks of the workers end close together, large enough to cost nothing to join.
+fn chunk_bounds<S: AsRef<str>>(docs: &[Option<S>], n_threads: usize) -> Vec<usize> {
+    // A document also costs a little whatever its size, so empty ones are spread out too.
+    let weight =
+        |doc: &Option<S>| doc.as_ref().map_or(0, |t| t.as_ref().len()) + DOC_OVERHEAD_BYTES;
+    let total: usize = docs.iter().map(weight).sum();
+    let target = (total / (n_threads * CHUNKS_PER_THREAD)).clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+    let mut bounds = vec![0];
+    let mut bytes = 0;
+    for (i, doc) in docs.iter().enumerate() {
+        bytes += weight(doc);
+        if bytes >= target && i + 1 < docs.len() {
+            bounds.push(i + 1);
+            bytes = 0;
+        }
+    }
+    bounds.push(docs.len());
+    bounds
+}
+
+/// Chunks per worker, at least (before the bounds below): rayon balances them between workers.
+const CHUNKS_PER_THREAD: usize = 16;
+/// Tests cut even a few short documents into chunks, so that joining them is exercised.
+const MIN_CHUNK_BYTES: usize = if cfg!(test) { 1 } else { 256 << 10 };
+/// At 1 GB/s, a chunk of this size is 4 ms: the most a worker waits for the last one.
+const MAX_CHUNK_BYTES: usize = 4 << 20;
+const DOC_OVERHEAD_BYTES: usize = 64;
 
 /// Documents of twice this size or more are matched in pieces of about this size, in parallel,
 /// so that one large document also uses every core.
@@ -415,6 +442,30 @@ mod tests {
                 Err(Error::Cancelled)
             ));
         }
+    }
+
+    #[test]
+    fn chunks_cover_every_document_once_with_about_equal_bytes() {
+        let long = "x".repeat(MAX_CHUNK_BYTES);
+        let mut docs: Vec<Option<&str>> = vec![Some("a"); 1000];
+        docs.extend([Some(long.as_str()), None, Some(long.as_str())]);
+        docs.extend(vec![Some("bb"); 1000]);
+        for n_threads in [1, 2, 7] {
+            let bounds = chunk_bounds(&docs, n_threads);
+            assert_eq!((bounds[0], *bounds.last().unwrap()), (0, docs.len()));
+            assert!(bounds.windows(2).all(|w| w[0] < w[1]), "{bounds:?}");
+            // Each chunk stops at the first document that takes it to the target size.
+            let target = MAX_CHUNK_BYTES;
+            for w in bounds.windows(2) {
+                let weights: Vec<usize> = docs[w[0]..w[1]]
+                    .iter()
+                    .map(|d| d.map_or(0, str::len) + DOC_OVERHEAD_BYTES)
+                    .collect();
+                let before_last: usize = weights[..weights.len() - 1].iter().sum();
+                assert!(before_last < target, "{w:?}: {before_last}");
+            }
+        }
+        assert_eq!(chunk_bounds::<&str>(&[], 2), [0, 0]);
     }
 
     #[test]

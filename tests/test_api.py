@@ -74,6 +74,55 @@ def test_batches_do_not_change_the_result(matcher: lexiscan.Matcher, batch_size:
     assert rows(matcher.scan(iter(docs), batch_size=batch_size)) == whole
 
 
+class _CountingNative:
+    """A matcher's native object that records the size of each batch it is asked to scan."""
+
+    def __init__(self, native: object, batches: list[int]) -> None:
+        self._native, self._batches = native, batches
+
+    def scan(self, docs: list, *args: object) -> object:
+        self._batches.append(len(docs))
+        return self._native.scan(docs, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._native, name)
+
+
+def test_batches_sent_to_rust(matcher: lexiscan.Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tqdm.auto
+
+    batches: list[int] = []
+    matcher._native = _CountingNative(matcher._native, batches)  # type: ignore[assignment]
+    docs = ["Kyiv", "no"] * 12_500
+    # A collection without a bar: one call, so no core waits on Python between batches.
+    assert len(matcher.scan(docs)) == 12_500
+    assert batches == [25_000]
+    # An iterator, and an explicit batch size, go in batches.
+    batches.clear()
+    assert matcher.scan(iter(docs)).n_docs == 25_000
+    assert batches == [10_000, 10_000, 5_000]
+    batches.clear()
+    assert len(matcher.scan(docs, batch_size=20_000)) == 12_500
+    assert batches == [20_000, 5_000]
+    # A bar moves batch by batch, and counts every document.
+    updates: list[int] = []
+
+    class Bar:
+        def __init__(self, total: int, **_: object) -> None:
+            self.total = total
+
+        def update(self, n: int) -> None:
+            updates.append(n)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    batches.clear()
+    assert len(matcher.scan(docs, progress=True)) == 12_500
+    assert batches == updates == [10_000, 10_000, 5_000]
+
+
 def test_scan_equals_find_per_document(matcher: lexiscan.Matcher) -> None:
     docs = ["Kiev—Kyiv", "STOLTENBERG", "the U.S.’s Ünïcode 😀 Kyiv"]
     expected = [

@@ -187,7 +187,7 @@ class Matcher:
         docs: Iterable[Any] | pd.Series | Mapping[Any, Any],
         *,
         n_threads: int | None = None,
-        batch_size: int = _DEFAULT_BATCH,
+        batch_size: int | None = None,
         progress: bool | None = None,
         keep_text: bool | None = None,
     ) -> ScanResult:
@@ -197,10 +197,12 @@ class Matcher:
         keys), a mapping key -> text, or any iterable of str (consumed in batches). Missing
         values (None, NaN, pandas.NA) are documents without matches. `n_threads` defaults to
         all cores (or the LEXISCAN_NUM_THREADS environment variable). Documents go to Rust
-        `batch_size` at a time; `progress=True` shows a tqdm bar over them (None: only for
-        scans of more than ten batches), which works in notebooks and terminals alike. The
-        result keeps the documents for kwic, highlight and sentence/word co-occurrence; for an
-        iterator (a stream) it does not unless ``keep_text=True``, so memory stays one batch.
+        `batch_size` at a time (None: a collection in one call, so the cores never wait for
+        Python between batches; an iterator 10,000 at a time); `progress=True` shows a tqdm bar
+        that moves batch by batch (None: only for more than 100,000 documents), which works in
+        notebooks and terminals alike. The result keeps the documents for kwic, highlight and
+        sentence/word co-occurrence; for an iterator (a stream) it does not unless
+        ``keep_text=True``, so memory stays one batch.
 
         >>> m = Matcher(Lexicon().add("Kyiv", ["Kiev"], label="GPE"))
         >>> docs = pd.Series(["Kiev, now Kyiv", None], index=["a", "b"])
@@ -261,7 +263,7 @@ class Matcher:
         self,
         docs: Iterable[Any] | pd.Series | Mapping[Any, Any],
         n_threads: int | None,
-        batch_size: int,
+        batch_size: int | None,
         progress: bool | None,
         keep_text: bool | None,
     ) -> Iterator[ScanResult]:
@@ -279,8 +281,8 @@ class Matcher:
             )
         if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
             raise ValueError(f"n_threads must be a positive int or None, not {n_threads!r}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            raise ValueError(f"batch_size must be a positive int or None, not {batch_size!r}")
         keys: pd.Index | None = None
         if keep_text is None:  # documents already in memory are kept; a stream's are not
             keep_text = isinstance(docs, (list, tuple, pd.Series, Mapping)) or (
@@ -301,7 +303,11 @@ class Matcher:
             keys, docs = pd.Index(list(docs.keys())), list(docs.values())
         n_docs = 0
         total = len(docs) if isinstance(docs, (list, tuple)) else None
-        bar = _progress_bar(progress, total, batch_size)
+        bar = _progress_bar(progress, total)
+        if batch_size is None:
+            # A bar moves only between batches, and an iterator is read a batch at a time.
+            in_one_call = total is not None and bar is None
+            batch_size = max(total or 1, 1) if in_one_call else _DEFAULT_BATCH
         try:
             for batch in _batches(docs, batch_size):
                 native = self._native.scan(batch, n_docs, n_threads, keep_text)
@@ -363,10 +369,10 @@ def _arrow_source(docs: Any) -> Any:
     return None
 
 
-def _progress_bar(progress: bool | None, total: int | None, batch_size: int) -> Any:
+def _progress_bar(progress: bool | None, total: int | None) -> Any:
     # Drawn from Python, batch by batch: bars printed from Rust misbehave in Jupyter.
     if progress is None:
-        progress = total is not None and total > 10 * batch_size
+        progress = total is not None and total > 10 * _DEFAULT_BATCH
     if not progress:
         return None
     from tqdm.auto import tqdm
