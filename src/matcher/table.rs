@@ -314,7 +314,9 @@ impl Stepper<'_> {
         debug_assert!(state.0 + class < self.trans.len());
         // SAFETY: a `State` is a row offset of the table it came from, which is this one (its
         // start, or an entry of `trans`, where `new` writes only row offsets), and a class is
-        // below the stride, so `state + class` is in that row.
+        // below the stride, so `state + class` is in that row. The column does not depend on
+        // the state, so the load is the only step from one state to the next (added to the
+        // state first, the class cost one more on that chain; measured +2%).
         let column = unsafe { self.trans.as_ptr().add(class) };
         State(unsafe { *column.add(state.0) } as usize)
     }
