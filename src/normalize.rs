@@ -400,27 +400,7 @@ fn copy_plain_run(out: &mut String, rest: &str, case_fold: bool) -> usize {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 unsafe fn copy_plain_chunks_16<const LOWER: bool>(out: &mut String, bytes: &[u8]) -> (usize, bool) {
-    use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_slli_si128, _mm_storeu_si128,
-    };
-    let space = _mm_set1_epi8(b' ' as i8);
-    let dash = _mm_set1_epi8(b'-' as i8);
-    // `A`..=`Z` moved to the 26 lowest signed bytes, so one signed comparison finds them.
-    let shift = _mm_set1_epi8((0x80u8.wrapping_sub(b'A')) as i8);
-    let below = _mm_set1_epi8((0x80u8 + 26) as i8);
-    let bit = _mm_set1_epi8(0x20);
-    // The stops of `plain_run_len`: a byte below a space (signed, so non-ASCII too), a dash,
-    // a second space.
-    let stops = |chunk: __m128i, before: __m128i| {
-        let second_space =
-            _mm_and_si128(_mm_cmpeq_epi8(chunk, space), _mm_cmpeq_epi8(before, space));
-        let stop = _mm_or_si128(
-            _mm_or_si128(_mm_cmplt_epi8(chunk, space), _mm_cmpeq_epi8(chunk, dash)),
-            second_space,
-        );
-        _mm_movemask_epi8(stop) as u32
-    };
+    use std::arch::x86_64::{_mm_loadu_si128, _mm_slli_si128, _mm_storeu_si128};
     out.reserve(bytes.len());
     let start = out.len();
     // SAFETY (whole block): reads stay in `bytes` (a chunk at `j` is read only while `j + 16`
@@ -436,16 +416,11 @@ unsafe fn copy_plain_chunks_16<const LOWER: bool>(out: &mut String, bytes: &[u8]
             let stop = if j == 0 {
                 // The first byte is in the run by the caller's word; the byte before each
                 // other one is in the chunk.
-                stops(chunk, _mm_slli_si128(chunk, 1)) & !1
+                run_stops_16(chunk, _mm_slli_si128(chunk, 1)) & !1
             } else {
-                stops(chunk, _mm_loadu_si128(src.add(j - 1).cast()))
+                run_stops_16(chunk, _mm_loadu_si128(src.add(j - 1).cast()))
             };
-            let folded = if LOWER {
-                let upper = _mm_cmplt_epi8(_mm_add_epi8(chunk, shift), below);
-                _mm_or_si128(chunk, _mm_and_si128(upper, bit))
-            } else {
-                chunk
-            };
+            let folded = if LOWER { ascii_lower_16(chunk) } else { chunk };
             _mm_storeu_si128(dst.add(j).cast(), folded);
             if stop != 0 {
                 j += stop.trailing_zeros() as usize;
@@ -484,14 +459,7 @@ fn push_ascii(out: &mut String, rest: &str, len: usize, case_fold: bool) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 unsafe fn push_ascii_lowercase_16(out: &mut String, bytes: &[u8], len: usize) {
-    use std::arch::x86_64::{
-        _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_loadu_si128, _mm_or_si128, _mm_set1_epi8,
-        _mm_storeu_si128,
-    };
-    // `A`..=`Z` moved to the 26 lowest signed bytes, so one signed comparison finds them.
-    let shift = _mm_set1_epi8((0x80u8.wrapping_sub(b'A')) as i8);
-    let below = _mm_set1_epi8((0x80u8 + 26) as i8);
-    let bit = _mm_set1_epi8(0x20);
+    use std::arch::x86_64::{_mm_loadu_si128, _mm_storeu_si128};
     out.reserve(len + 16);
     let start = out.len();
     // SAFETY (whole block): reads stay in `bytes` (each chunk starts at most 16 bytes before
@@ -503,9 +471,7 @@ unsafe fn push_ascii_lowercase_16(out: &mut String, bytes: &[u8], len: usize) {
         while k < len {
             let at = k.min(bytes.len() - 16);
             let chunk = _mm_loadu_si128(bytes.as_ptr().add(at).cast());
-            let upper = _mm_cmplt_epi8(_mm_add_epi8(chunk, shift), below);
-            let lower = _mm_or_si128(chunk, _mm_and_si128(upper, bit));
-            _mm_storeu_si128(dst.add(at).cast(), lower);
+            _mm_storeu_si128(dst.add(at).cast(), ascii_lower_16(chunk));
             k = at + 16;
         }
         out.as_mut_vec().set_len(start + len);
@@ -518,21 +484,45 @@ unsafe fn push_ascii_lowercase_16(out: &mut String, bytes: &[u8], len: usize) {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn stops_in_16(bytes: &[u8], j: usize) -> Option<u32> {
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_set_epi64x,
-    };
+    use std::arch::x86_64::_mm_set_epi64x;
     let (low, high) = (word_at(bytes, j)?, word_at(bytes, j + 8)?);
     let (low_before, high_before) = (word_at(bytes, j - 1)?, word_at(bytes, j + 7)?);
     let chunk = _mm_set_epi64x(high as i64, low as i64);
     let before = _mm_set_epi64x(high_before as i64, low_before as i64);
+    Some(run_stops_16(chunk, before))
+}
+
+/// Bit `i` set when byte `i` of `chunk` may end a plain run: below a space (signed, so
+/// non-ASCII too), a dash, or a space after a space (`before` is the chunk one byte earlier).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn run_stops_16(chunk: std::arch::x86_64::__m128i, before: std::arch::x86_64::__m128i) -> u32 {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
     let space = _mm_set1_epi8(b' ' as i8);
-    // Signed: bytes of 0x80 and up are negative, so "below a space" covers non-ASCII too.
     let below_space_or_not_ascii = _mm_cmplt_epi8(chunk, space);
     let dash = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'-' as i8));
     let second_space = _mm_and_si128(_mm_cmpeq_epi8(chunk, space), _mm_cmpeq_epi8(before, space));
     let stop = _mm_or_si128(_mm_or_si128(below_space_or_not_ascii, dash), second_space);
-    Some(_mm_movemask_epi8(stop) as u32)
+    _mm_movemask_epi8(stop) as u32
+}
+
+/// `chunk` with `A`..=`Z` in lower case.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn ascii_lower_16(chunk: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // `A`..=`Z` moved to the 26 lowest signed bytes, so one signed comparison finds them.
+    let shift = _mm_set1_epi8((0x80u8.wrapping_sub(b'A')) as i8);
+    let below = _mm_set1_epi8((0x80u8 + 26) as i8);
+    let upper = _mm_cmplt_epi8(_mm_add_epi8(chunk, shift), below);
+    _mm_or_si128(chunk, _mm_and_si128(upper, _mm_set1_epi8(0x20)))
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;

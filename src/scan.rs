@@ -454,7 +454,7 @@ mod tests {
             let bounds = chunk_bounds(&docs, n_threads);
             assert_eq!((bounds[0], *bounds.last().unwrap()), (0, docs.len()));
             assert!(bounds.windows(2).all(|w| w[0] < w[1]), "{bounds:?}");
-            // Each chunk stops at the first document that takes it to the target size.
+            // No chunk goes on past a document that takes it to the target, at most this.
             let target = MAX_CHUNK_BYTES;
             for w in bounds.windows(2) {
                 let weights: Vec<usize> = docs[w[0]..w[1]]

@@ -306,8 +306,7 @@ class Matcher:
         bar = _progress_bar(progress, total)
         if batch_size is None:
             # A bar moves only between batches, and an iterator is read a batch at a time.
-            in_one_call = total is not None and bar is None
-            batch_size = max(total or 1, 1) if in_one_call else _DEFAULT_BATCH
+            batch_size = _DEFAULT_BATCH if total is None or bar is not None else max(total, 1)
         try:
             for batch in _batches(docs, batch_size):
                 native = self._native.scan(batch, n_docs, n_threads, keep_text)
