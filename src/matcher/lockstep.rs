@@ -231,7 +231,11 @@ impl<'a> Lockstep<'a> {
         }
         while !special && taken < steps {
             for k in 0..K {
-                let next = table.next(state[k], rest[k][taken]);
+                // SAFETY: `taken < steps`, the length of the shortest piece. The compiler kept
+                // a bounds check per stream (a length reloaded from the stack and a branch):
+                // 10,000 aliases, one thread, interleaved in one process: +10% without them.
+                let byte = unsafe { *rest[k].get_unchecked(taken) };
+                let next = table.next(state[k], byte);
                 state[k] = next;
                 special |= table.is_special(next);
             }
