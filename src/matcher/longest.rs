@@ -4,8 +4,9 @@
 //! A leftmost-longest automaton finds the next start that has any alias, and the longest alias
 //! there. If the start itself fails (it splits a character, or is glued to a word), every alias
 //! there fails, and the walk moves on by one character. If the longest alias is valid it wins;
-//! otherwise an anchored walk lists every alias at that start and the longest valid span wins —
-//! a longer alias that fails its end check never hides a shorter valid one. While the lexicon
+//! otherwise every alias at that start (the longest one's prefixes, `prefixes`) is tried and
+//! the longest valid span wins — a longer alias that fails its end check never hides a shorter
+//! valid one. While the lexicon
 //! fits a DFA and there is one folding, that search runs over pieces of several texts in
 //! lockstep (`lockstep`). With whole words and a lexicon too large for a DFA, anchored walks
 //! from word starts replace the unanchored search (`word_starts`). With case-sensitive and
@@ -13,6 +14,7 @@
 //! longest).
 
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
+use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
 use super::word_starts::{word_end, AnchoredAutomaton};
@@ -21,6 +23,13 @@ use crate::chars::is_word_char;
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{Input, PatternID};
+
+/// What an unanchored pass knows about where its patterns start.
+#[derive(Clone, Copy)]
+struct Starts<'a> {
+    prefixes: &'a Prefixes,
+    all_start_with_word: bool,
+}
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -41,11 +50,16 @@ pub(super) fn find_many(
     if let [pass] = passes {
         if let Search::Unanchored {
             next: NextStart::Table(table),
-            at_start,
+            prefixes,
+            all_start_with_word,
         } = &pass.search
         {
             let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
-            return find_in_lockstep(pass, table, at_start, &folded, whole_words, cut_after);
+            let starts = Starts {
+                prefixes,
+                all_start_with_word: *all_start_with_word,
+            };
+            return find_in_lockstep(pass, table, starts, &folded, whole_words, cut_after);
         }
     }
     folded
@@ -123,7 +137,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
 fn find_in_lockstep(
     pass: &Pass,
     table: &Table,
-    at_start: &AnchoredAutomaton,
+    starts: Starts,
     folded: &[&Folded],
     whole_words: bool,
     cut_after: &[bool; 128],
@@ -159,7 +173,7 @@ fn find_in_lockstep(
         let first_row = rows.len();
         let group = group_at(
             pass,
-            at_start,
+            starts.prefixes,
             folded,
             found,
             whole_words,
@@ -171,7 +185,7 @@ fn find_in_lockstep(
                 one_row_per_entity(rows, first_row);
                 span.folded_end
             }
-            None => after_failed_start(at_start, folded, found.start, whole_words),
+            None => after_failed_start(starts, folded, found.start, whole_words),
         };
         search.resume(piece, resume);
     }
@@ -196,16 +210,9 @@ fn find_in_lockstep(
 /// Where the search resumes after a start where nothing valid begins: the next character, or
 /// past the rest of the word when no alias can start inside one.
 #[inline]
-fn after_failed_start(
-    at_start: &AnchoredAutomaton,
-    folded: &Folded,
-    start: usize,
-    whole_words: bool,
-) -> usize {
+fn after_failed_start(starts: Starts, folded: &Folded, start: usize, whole_words: bool) -> usize {
     let at = start + folded.char_at(start).map_or(1, char::len_utf8);
-    if whole_words
-        && at_start.all_start_with_word()
-        && folded.char_before(at).is_some_and(is_word_char)
+    if whole_words && starts.all_start_with_word && folded.char_before(at).is_some_and(is_word_char)
     {
         word_end(folded.text(), at)
     } else {
@@ -243,10 +250,17 @@ fn next_group(
         Search::WordStarts(automaton) => {
             next_group_at_word_starts(pass, automaton, folded, from, rows, scratch)
         }
-        Search::Unanchored { next, at_start } => next_group_unanchored(
+        Search::Unanchored {
+            next,
+            prefixes,
+            all_start_with_word,
+        } => next_group_unanchored(
             pass,
             next,
-            at_start,
+            Starts {
+                prefixes,
+                all_start_with_word: *all_start_with_word,
+            },
             folded,
             from,
             whole_words,
@@ -286,7 +300,7 @@ fn next_group_at_word_starts(
 fn next_group_unanchored(
     pass: &Pass,
     next: &NextStart,
-    at_start: &AnchoredAutomaton,
+    starts: Starts,
     folded: &Folded,
     from: usize,
     whole_words: bool,
@@ -313,11 +327,19 @@ fn next_group_unanchored(
                 .map(Found::from),
             NextStart::OneStream(automaton) => automaton.find(input()).map(Found::from),
         }?;
-        let group = group_at(pass, at_start, folded, found, whole_words, rows, scratch);
+        let group = group_at(
+            pass,
+            starts.prefixes,
+            folded,
+            found,
+            whole_words,
+            rows,
+            scratch,
+        );
         if group.is_some() {
             return group;
         }
-        at = after_failed_start(at_start, folded, found.start, whole_words);
+        at = after_failed_start(starts, folded, found.start, whole_words);
     }
     None
 }
@@ -326,7 +348,7 @@ fn next_group_unanchored(
 /// (one per alias, in pattern order) are appended to `rows`.
 fn group_at(
     pass: &Pass,
-    at_start: &AnchoredAutomaton,
+    prefixes: &Prefixes,
     folded: &Folded,
     longest: Found,
     whole_words: bool,
@@ -357,7 +379,7 @@ fn group_at(
     }
     rows.truncate(mark);
     scratch.clear();
-    at_start.patterns_at(folded.text().as_bytes(), start, scratch);
+    prefixes.patterns_at(start, longest.pattern, longest.end, scratch);
     longest_valid(pass, folded, original_start, scratch, whole_words, rows)
 }
 

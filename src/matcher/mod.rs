@@ -6,6 +6,7 @@
 
 mod lockstep;
 mod longest;
+mod prefixes;
 mod split;
 mod table;
 mod typos;
@@ -17,6 +18,7 @@ use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions, Folded};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use prefixes::Prefixes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -102,10 +104,13 @@ enum Search {
     /// Overlapping mode: every candidate, from a standard unanchored automaton.
     Overlapping(AhoCorasick),
     /// The next start from a leftmost-longest unanchored automaton (which reports the longest
-    /// alias there); the shorter aliases at that start, when needed, from an anchored walk.
+    /// alias there); the shorter aliases at that start, when needed, from that alias's
+    /// prefixes.
     Unanchored {
         next: NextStart,
-        at_start: Box<AnchoredAutomaton>,
+        prefixes: Prefixes,
+        /// Whether every pattern begins with a letter or digit (so none starts inside a word).
+        all_start_with_word: bool,
     },
     /// Whole words with a lexicon too large for a DFA: anchored walks from word starts only.
     WordStarts(Box<AnchoredAutomaton>),
@@ -505,7 +510,7 @@ fn build_pass(
         Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
-        // anchored walk (a small NFA) lists the aliases at a start faster than re-searching.
+        // aliases at a start are the longest one's prefixes (`prefixes`).
         let next = if small && choice != SearchChoice::OneStream {
             // Tests force the lockstep on the small lexicons that would get a prefilter.
             let prefilter = !matches!(
@@ -563,7 +568,8 @@ fn build_pass(
         };
         Search::Unanchored {
             next,
-            at_start: Box::new(AnchoredAutomaton::build(&texts)?),
+            prefixes: Prefixes::new(&texts, &AnchoredAutomaton::build(&texts)?),
+            all_start_with_word: patterns.iter().all(|p| p.word_at_start),
         }
     };
     let ascii_in_patterns: [bool; 128] = std::array::from_fn(|b| in_patterns[b]);

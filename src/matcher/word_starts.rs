@@ -25,7 +25,6 @@ pub(super) struct AnchoredAutomaton {
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
-    all_start_with_word: bool,
 }
 
 impl AnchoredAutomaton {
@@ -44,18 +43,11 @@ impl AnchoredAutomaton {
                 other_starts[usize::from(pattern.as_bytes()[0])] = true;
             }
         }
-        let all_start_with_word = !other_starts.contains(&true);
         Ok(Self {
             trie,
             start,
             other_starts,
-            all_start_with_word,
         })
-    }
-
-    /// Whether every pattern begins with a letter or digit (so none starts inside a word).
-    pub(super) fn all_start_with_word(&self) -> bool {
-        self.all_start_with_word
     }
 
     /// The first place at or after `from` where at least one pattern starts, with those
