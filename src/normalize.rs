@@ -45,12 +45,19 @@ struct Piece {
 pub struct Folded {
     text: String,
     pieces: Vec<Piece>,
+    original_is_ascii: bool,
 }
 
 impl Folded {
     /// The folded text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Whether the original text was all ASCII (its byte offsets are its code-point offsets),
+    /// known from the fold without reading the text again.
+    pub fn original_is_ascii(&self) -> bool {
+        self.original_is_ascii
     }
 
     #[inline]
@@ -216,6 +223,7 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
         last_char: (0, 0),
     };
     let mut prev_is_word = false;
+    let mut original_is_ascii = true;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -249,6 +257,7 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
             i += 1;
             continue;
         }
+        original_is_ascii = false;
         let c = text[i..].chars().next().expect("i is on a char boundary");
         let end = i + c.len_utf8();
         let before = f.out.len();
@@ -290,6 +299,7 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
     Folded {
         text: f.out,
         pieces: f.pieces,
+        original_is_ascii,
     }
 }
 
@@ -716,6 +726,9 @@ mod tests {
         let a = fold_with_offsets(ascii, FOLD_ALL);
         let u = fold_with_offsets(&with_unicode, FOLD_ALL);
         assert_eq!(format!("{}e", a.text()), u.text());
+        assert!(a.original_is_ascii() && !u.original_is_ascii());
+        // A character that folds to nothing still makes code points differ from bytes.
+        assert!(!fold_with_offsets("a\u{200B}b", FOLD_ALL).original_is_ascii());
         for p in 0..a.text().len() {
             assert_eq!(a.original_start(p), u.original_start(p), "start at {p}");
             assert_eq!(a.original_end(p + 1), u.original_end(p + 1), "end at {p}");

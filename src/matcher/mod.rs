@@ -293,7 +293,14 @@ impl Matcher {
             .zip(exact)
             .map(|((text, folded), exact)| {
                 let found = self.with_typos(folded, exact);
-                if self.options.overlapping {
+                // The fold saw every byte; a second look at a text that left the cache long
+                // ago was ~2% of a scan (10,000 aliases).
+                let ascii = folded
+                    .first()
+                    .map_or_else(|| text.is_ascii(), Folded::original_is_ascii);
+                if ascii {
+                    with_byte_offsets(found)
+                } else if self.options.overlapping {
                     to_code_points(text, found)
                 } else {
                     to_code_points_in_order(text, found)
@@ -635,9 +642,6 @@ fn count_chars(text: &str, from: usize, to: usize) -> usize {
 /// not overlap and come in order (rows of one span next to each other).
 fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     let mut matches = with_byte_offsets(found);
-    if text.is_ascii() {
-        return matches;
-    }
     let (mut byte, mut chars) = (0usize, 0usize);
     let mut previous: Option<Match> = None;
     for m in &mut matches {
@@ -661,9 +665,6 @@ fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
 /// Turn byte offsets into code-point offsets with one walk over the text (any order).
 fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     let mut matches = with_byte_offsets(found);
-    if text.is_ascii() {
-        return matches;
-    }
     let mut marks: Vec<(usize, usize)> = Vec::with_capacity(matches.len() * 2);
     for (i, m) in matches.iter().enumerate() {
         marks.push((m.start, 2 * i));
