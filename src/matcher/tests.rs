@@ -304,3 +304,52 @@ fn pieces_give_the_same_matches_as_the_whole_text() {
         }
     }
 }
+
+/// The lockstep search finds the same matches with any number of streams, over texts long
+/// enough for whole blocks (up to four streams read words of eight bytes, more copy sixteen
+/// bytes of each piece to the stack; both end early at a special state).
+#[test]
+fn every_number_of_streams_finds_the_same_matches() {
+    use super::lockstep::{FORCED_WIDTH, MAX_STREAMS};
+    let alias_pieces = ["a", "b", "ab", "É", "e", " ", "-", "7", "Ж"];
+    let text_pieces = [
+        "a", "b", "A", "É", "e", " ", "  ", "\n", "-", "’", "7", "Ж", "x", ",", "; ",
+    ];
+    let mut rng = Lcg(23);
+    for case in 0..200 {
+        let mut lex = Lexicon::new();
+        for i in 0..rng.below(6) + 1 {
+            let alias = rng.text(&alias_pieces, 4);
+            let _ = lex.add(&format!("E{i}"), &[alias.as_str()], None, false);
+        }
+        if lex.aliases().is_empty() {
+            continue;
+        }
+        let lex = Arc::new(lex);
+        let options = MatchOptions {
+            whole_words: rng.below(4) != 0,
+            ..MatchOptions::default()
+        };
+        let reference =
+            Matcher::with_search(lex.clone(), options, SearchChoice::OneStream).unwrap();
+        let batch: Vec<String> = (0..rng.below(6) + 1)
+            .map(|_| rng.text(&text_pieces, 300))
+            .collect();
+        let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+        let expected: Vec<Vec<Match>> = batch.iter().map(|t| reference.find(t).unwrap()).collect();
+        for choice in [SearchChoice::Unanchored, SearchChoice::WordStartTable] {
+            let m = Matcher::with_search(lex.clone(), options, choice).unwrap();
+            for width in 1..=MAX_STREAMS {
+                FORCED_WIDTH.set(Some(width));
+                let found = m.find_many(&batch);
+                FORCED_WIDTH.set(None);
+                assert_eq!(
+                    found.unwrap(),
+                    expected,
+                    "case {case}, {width} streams, {choice:?}: {batch:?} with {:?} {options:?}",
+                    lex.aliases()
+                );
+            }
+        }
+    }
+}
