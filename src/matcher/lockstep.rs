@@ -237,6 +237,7 @@ impl<'a> Lockstep<'a> {
                 for k in 0..K {
                     copied[k] = rest[k][taken..taken + 16].try_into().expect("16 bytes");
                 }
+                #[allow(clippy::needless_range_loop)] // `j` indexes every stream's copy
                 for j in 0..16 {
                     for k in 0..K {
                         let next = table.next(state[k], copied[k][j]);
