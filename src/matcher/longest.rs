@@ -6,12 +6,11 @@
 //! there fails, and the walk moves on by one character. If the longest alias is valid it wins;
 //! otherwise every alias at that start (the longest one's prefixes, `prefixes`) is tried and
 //! the longest valid span wins — a longer alias that fails its end check never hides a shorter
-//! valid one. While the lexicon
-//! fits a DFA and there is one folding, that search runs over pieces of several texts in
-//! lockstep (`lockstep`). With whole words and a lexicon too large for a DFA, anchored walks
-//! from word starts replace the unanchored search (`word_starts`). With case-sensitive and
-//! case-insensitive aliases there are two foldings; their next groups are merged by (start,
-//! longest).
+//! valid one. While the lexicon fits a DFA and there is one folding, that search runs over
+//! pieces of several texts in lockstep (`lockstep`). With whole words and a lexicon too large
+//! for a DFA, anchored walks from word starts replace the unanchored search (`word_starts`).
+//! With case-sensitive and case-insensitive aliases there are two foldings; their next groups
+//! are merged by (start, longest).
 
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::prefixes::Prefixes;
@@ -23,13 +22,6 @@ use crate::chars::is_word_char;
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{Input, PatternID};
-
-/// What an unanchored pass knows about where its patterns start.
-#[derive(Clone, Copy)]
-struct Starts<'a> {
-    prefixes: &'a Prefixes,
-    all_start_with_word: bool,
-}
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -51,15 +43,10 @@ pub(super) fn find_many(
         if let Search::Unanchored {
             next: NextStart::Table(table),
             prefixes,
-            all_start_with_word,
         } = &pass.search
         {
             let folded: Vec<&Folded> = folded.iter().map(|f| &f[0]).collect();
-            let starts = Starts {
-                prefixes,
-                all_start_with_word: *all_start_with_word,
-            };
-            return find_in_lockstep(pass, table, starts, &folded, whole_words, cut_after);
+            return find_in_lockstep(pass, table, prefixes, &folded, whole_words, cut_after);
         }
     }
     folded
@@ -137,7 +124,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
 fn find_in_lockstep(
     pass: &Pass,
     table: &Table,
-    starts: Starts,
+    prefixes: &Prefixes,
     folded: &[&Folded],
     whole_words: bool,
     cut_after: &[bool; 128],
@@ -173,7 +160,7 @@ fn find_in_lockstep(
         let first_row = rows.len();
         let group = group_at(
             pass,
-            starts.prefixes,
+            prefixes,
             folded,
             found,
             whole_words,
@@ -185,7 +172,7 @@ fn find_in_lockstep(
                 one_row_per_entity(rows, first_row);
                 span.folded_end
             }
-            None => after_failed_start(starts, folded, found.start, whole_words),
+            None => after_failed_start(prefixes, folded, found.start, whole_words),
         };
         search.resume(piece, resume);
     }
@@ -210,9 +197,16 @@ fn find_in_lockstep(
 /// Where the search resumes after a start where nothing valid begins: the next character, or
 /// past the rest of the word when no alias can start inside one.
 #[inline]
-fn after_failed_start(starts: Starts, folded: &Folded, start: usize, whole_words: bool) -> usize {
+fn after_failed_start(
+    prefixes: &Prefixes,
+    folded: &Folded,
+    start: usize,
+    whole_words: bool,
+) -> usize {
     let at = start + folded.char_at(start).map_or(1, char::len_utf8);
-    if whole_words && starts.all_start_with_word && folded.char_before(at).is_some_and(is_word_char)
+    if whole_words
+        && prefixes.all_start_with_word()
+        && folded.char_before(at).is_some_and(is_word_char)
     {
         word_end(folded.text(), at)
     } else {
@@ -250,17 +244,10 @@ fn next_group(
         Search::WordStarts(automaton) => {
             next_group_at_word_starts(pass, automaton, folded, from, rows, scratch)
         }
-        Search::Unanchored {
-            next,
-            prefixes,
-            all_start_with_word,
-        } => next_group_unanchored(
+        Search::Unanchored { next, prefixes } => next_group_unanchored(
             pass,
             next,
-            Starts {
-                prefixes,
-                all_start_with_word: *all_start_with_word,
-            },
+            prefixes,
             folded,
             from,
             whole_words,
@@ -300,7 +287,7 @@ fn next_group_at_word_starts(
 fn next_group_unanchored(
     pass: &Pass,
     next: &NextStart,
-    starts: Starts,
+    prefixes: &Prefixes,
     folded: &Folded,
     from: usize,
     whole_words: bool,
@@ -327,19 +314,11 @@ fn next_group_unanchored(
                 .map(Found::from),
             NextStart::OneStream(automaton) => automaton.find(input()).map(Found::from),
         }?;
-        let group = group_at(
-            pass,
-            starts.prefixes,
-            folded,
-            found,
-            whole_words,
-            rows,
-            scratch,
-        );
+        let group = group_at(pass, prefixes, folded, found, whole_words, rows, scratch);
         if group.is_some() {
             return group;
         }
-        at = after_failed_start(starts, folded, found.start, whole_words);
+        at = after_failed_start(prefixes, folded, found.start, whole_words);
     }
     None
 }

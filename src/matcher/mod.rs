@@ -106,12 +106,7 @@ enum Search {
     /// The next start from a leftmost-longest unanchored automaton (which reports the longest
     /// alias there); the shorter aliases at that start, when needed, from that alias's
     /// prefixes.
-    Unanchored {
-        next: NextStart,
-        prefixes: Prefixes,
-        /// Whether every pattern begins with a letter or digit (so none starts inside a word).
-        all_start_with_word: bool,
-    },
+    Unanchored { next: NextStart, prefixes: Prefixes },
     /// Whole words with a lexicon too large for a DFA: anchored walks from word starts only.
     WordStarts(Box<AnchoredAutomaton>),
 }
@@ -576,7 +571,6 @@ fn build_pass(
         Search::Unanchored {
             next,
             prefixes: Prefixes::new(&texts, &AnchoredAutomaton::build(&texts)?),
-            all_start_with_word: patterns.iter().all(|p| p.word_at_start),
         }
     };
     let ascii_in_patterns: [bool; 128] = std::array::from_fn(|b| in_patterns[b]);

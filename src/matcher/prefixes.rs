@@ -8,20 +8,26 @@
 //! (perf, 10,000 aliases, one thread: about a quarter of the time spent checking candidates).
 
 use super::word_starts::AnchoredAutomaton;
+use crate::chars::is_word_char;
 use aho_corasick::PatternID;
 
-/// For each pattern, the patterns that are proper prefixes of it.
+/// For each pattern, the patterns that are proper prefixes of it; and whether any pattern may
+/// start inside a word, where the search resumes after a start that fails.
 #[derive(Debug)]
 pub(super) struct Prefixes {
     /// `entries[first[p]..first[p + 1]]` belong to pattern `p`.
     first: Vec<u32>,
     /// (length, pattern), shortest first.
     entries: Vec<(u32, PatternID)>,
+    all_start_with_word: bool,
 }
 
 impl Prefixes {
     /// `trie` is built on `patterns` (distinct texts), in the same order.
     pub(super) fn new(patterns: &[String], trie: &AnchoredAutomaton) -> Prefixes {
+        let all_start_with_word = patterns
+            .iter()
+            .all(|p| p.chars().next().is_some_and(is_word_char));
         let mut first = Vec::with_capacity(patterns.len() + 1);
         let mut entries = Vec::new();
         let mut found = Vec::new();
@@ -37,7 +43,16 @@ impl Prefixes {
             );
         }
         first.push(entries.len() as u32);
-        Prefixes { first, entries }
+        Prefixes {
+            first,
+            entries,
+            all_start_with_word,
+        }
+    }
+
+    /// Whether every pattern begins with a letter or digit (so none starts inside a word).
+    pub(super) fn all_start_with_word(&self) -> bool {
+        self.all_start_with_word
     }
 
     /// Every pattern that starts at `start` when `longest` (ending at `end`) is the longest
