@@ -139,6 +139,66 @@ impl ScanResult {
         joined
     }
 
+    /// A result from its columns, as another process sent them (`surface_offsets` has one
+    /// more entry than rows and cuts `surfaces` into the matched texts). Damaged columns are
+    /// `Error::Corrupt`.
+    ///
+    /// ```
+    /// use lexiscan::ScanResult;
+    /// let r = ScanResult::from_columns(
+    ///     vec![0, 2], vec![0, 0], vec![1, 0], vec![0, 5], vec![4, 9], vec![0, 0],
+    ///     "KievKyiv".to_owned(), vec![0, 4, 8],
+    /// ).unwrap();
+    /// assert_eq!((r.len(), r.surface(1)), (2, "Kyiv"));
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_columns(
+        doc: Vec<u64>,
+        entity: Vec<EntityId>,
+        alias: Vec<AliasId>,
+        start: Vec<u64>,
+        end: Vec<u64>,
+        edits: Vec<u8>,
+        surfaces: String,
+        surface_offsets: Vec<usize>,
+    ) -> Result<ScanResult> {
+        let n = doc.len();
+        let lengths = [
+            entity.len(),
+            alias.len(),
+            start.len(),
+            end.len(),
+            edits.len(),
+        ];
+        if lengths.iter().any(|&len| len != n) || surface_offsets.len() != n + 1 {
+            return Err(Error::Corrupt(format!(
+                "scan columns of unequal lengths ({n} docs, {lengths:?} others, {} offsets)",
+                surface_offsets.len()
+            )));
+        }
+        let ordered = surface_offsets.first() == Some(&0)
+            && surface_offsets.last() == Some(&surfaces.len())
+            && surface_offsets.windows(2).all(|w| w[0] <= w[1])
+            && surface_offsets
+                .iter()
+                .all(|&o| surfaces.is_char_boundary(o));
+        if !ordered || doc.windows(2).any(|w| w[0] > w[1]) {
+            return Err(Error::Corrupt(
+                "scan columns out of order (documents or matched-text offsets)".to_owned(),
+            ));
+        }
+        Ok(ScanResult {
+            doc,
+            entity,
+            alias,
+            start,
+            end,
+            edits,
+            surfaces,
+            surface_bounds: surface_offsets,
+        })
+    }
+
     fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
         if self.surface_bounds.is_empty() {
             self.surface_bounds.push(0);

@@ -97,9 +97,23 @@ def disagreements(
 ) -> pd.DataFrame:
     if max_ratio < 1:
         raise ValueError(f"max_ratio must be at least 1, not {max_ratio!r}")
-    found = figures(result, groups)
+    return disagreements_of_figures(
+        disagreement_candidates(figures(result, groups)), max_ratio, hedges
+    )
+
+
+def disagreement_candidates(found: pd.DataFrame) -> pd.DataFrame:
+    """The figures that can disagree: those with a counted unit and an entity."""
     # A year or a day is a date, not a count: outlets naming different dates disagree on nothing.
-    found = found[~found["unit"].isin(["", "year", "date"]) & (found["entities"].str.len() > 0)]
+    if found.empty:
+        return found
+    return found[~found["unit"].isin(["", "year", "date"]) & (found["entities"].str.len() > 0)]
+
+
+def disagreements_of_figures(found: pd.DataFrame, max_ratio: float, hedges: bool) -> pd.DataFrame:
+    """`disagreements` of the candidate figures of a whole corpus (from any number of scans)."""
+    if max_ratio < 1:
+        raise ValueError(f"max_ratio must be at least 1, not {max_ratio!r}")
     found = found.reset_index(drop=True)
     columns = ["unit", "entities", "kind", "group", "doc", "value", "hedge", "figure", "sentence"]
     if found.empty:

@@ -53,6 +53,20 @@ def near_misses(
 def descriptions(
     result: ScanResult, describing: bytes, window: int
 ) -> tuple[list[int], list[int]]: ...
+def result_from_columns(
+    doc: bytes,
+    entity: bytes,
+    alias: bytes,
+    start: bytes,
+    end: bytes,
+    edits: bytes,
+    surface_data: str,
+    surface_offsets: bytes,
+    n_docs: int,
+    texts: list[str | None] | None = None,
+) -> ScanResult: ...
+def result_texts(result: ScanResult) -> list[str | None] | None: ...
+def concat_results(parts: list[ScanResult]) -> ScanResult: ...
 
 class InternalError(RuntimeError): ...
 

@@ -168,7 +168,9 @@ class Matcher:
     def __reduce__(self) -> tuple[Any, ...]:
         # The fingerprint travels with the bytes, so a worker that has this matcher already
         # finds it without hashing the bytes again.
-        return (Matcher._rebuild, (self.fingerprint, self.to_bytes()))
+        # A module-level function: cloudpickle would copy a bound classmethod by value, with
+        # this module's lock.
+        return (_rebuild_matcher, (self.fingerprint, self.to_bytes()))
 
     def __dask_tokenize__(self) -> tuple[str, str]:
         return ("lexiscan.Matcher", self.fingerprint)
@@ -337,6 +339,11 @@ class Matcher:
             f"case={case!r}, accents={accents!r}, whole_words={whole_words}, "
             f"overlapping={overlapping}{typos}>"
         )
+
+
+def _rebuild_matcher(fingerprint: str, data: bytes) -> Matcher:
+    """A pickled matcher back in this process: rebuilt once, then taken from the cache."""
+    return Matcher._rebuild(fingerprint, data)
 
 
 def _arrow_source(docs: Any) -> Any:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from lexiscan import _analysis, _insights, _lexiscan
+from lexiscan import _analysis, _insights, _lexiscan, _pickling
 
 if TYPE_CHECKING:
     from lexiscan._matcher import Matcher
@@ -63,6 +64,26 @@ class ScanResult:
     @property
     def _alias_texts(self) -> list[str]:
         return self._owner._alias_texts
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Columns, matched texts, keys, the matcher's spec, and the documents if kept.
+        return _pickling.reduce_result(self)
+
+    @staticmethod
+    def concat(results: Iterable[ScanResult]) -> ScanResult:
+        """Results of one matcher over separate documents as one result, as if one scan had
+        read all the documents in order: positions are renumbered, document keys kept (a key
+        in two results is a ValueError naming it), and every analysis of the joined result is
+        that of the whole corpus. The documents are kept only if every result kept them.
+
+        >>> import lexiscan
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+        >>> parts = [m.scan(["NATO", "no"]), m.scan(["NATO NATO"])]
+        >>> joined = lexiscan.ScanResult.concat(parts)
+        >>> joined.n_docs, joined.to_pandas()["doc"].tolist()
+        (3, [0, 2, 2])
+        """
+        return _pickling.concat(list(results))
 
     def __len__(self) -> int:
         return len(self._native)

@@ -6,6 +6,7 @@ mod files;
 mod insights;
 mod lexicon;
 mod matcher;
+mod pickling;
 mod result;
 
 use pyo3::prelude::*;
@@ -33,5 +34,8 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(insights::figures, m)?)?;
     m.add_function(wrap_pyfunction!(insights::near_misses, m)?)?;
     m.add_function(wrap_pyfunction!(insights::descriptions, m)?)?;
+    m.add_function(wrap_pyfunction!(pickling::result_from_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(pickling::result_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(pickling::concat_results, m)?)?;
     Ok(())
 }
