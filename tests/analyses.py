@@ -39,11 +39,11 @@ def with_groups(kwargs: dict[str, Any], groups: Any) -> dict[str, Any]:
     return {**kwargs, "groups": groups} if kwargs.get("groups") is True else dict(kwargs)
 
 
-def run_all(
-    analyse: Any, calls: list[tuple[str, dict[str, Any]]], groups: Any
-) -> dict[str, Any]:
+def run_all(analyse: Any, calls: list[tuple[str, dict[str, Any]]], groups: Any) -> dict[str, Any]:
     """`analyse(name, kwargs)` for every call, keyed by a readable name of the call."""
-    return {f"{name}{sorted(kw.items())}": analyse(name, with_groups(kw, groups)) for name, kw in calls}
+    return {
+        f"{name}{sorted(kw.items())}": analyse(name, with_groups(kw, groups)) for name, kw in calls
+    }
 
 
 def assert_same(got: Any, expected: Any, what: str = "") -> None:
@@ -61,9 +61,10 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists (figure entities) as tuples; an index of keys compared by value."""
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object and frame[column].map(
-            lambda v: isinstance(v, (list, np.ndarray))
-        ).any():
+        if (
+            frame[column].dtype == object
+            and frame[column].map(lambda v: isinstance(v, (list, np.ndarray))).any()
+        ):
             frame[column] = frame[column].map(tuple)
     return frame
 
@@ -72,3 +73,42 @@ def assert_all_same(got: dict[str, Any], expected: dict[str, Any]) -> None:
     assert got.keys() == expected.keys()
     for what in expected:
         assert_same(got[what], expected[what], what)
+
+
+FILLER = (
+    "the talks in said on Monday and officials while a of to it was more than nearly about "
+    "at least some reported that troops people killed soldiers were new week"
+).split()
+FIGURES = ["14,000 people killed", "13,000 people killed", "nearly 100,000 troops",
+           "more than 100,000 troops", "about 175,000 soldiers", "3 days", "in 2014"]  # fmt: skip
+
+
+def generated_corpus(lexicon: Any, n_docs: int, seed: int, outlets: int = 3) -> pd.DataFrame:
+    """Documents of filler words, aliases of `lexicon` (some misspelt by one letter, for the
+    audit's near misses), figures and sentence ends: doc (a unique key), outlet, text."""
+    import random
+
+    rng = random.Random(seed)
+    aliases = [alias for alias, _, _ in lexicon._native.aliases()]
+    rows = []
+    for i in range(n_docs):
+        words: list[str] = []
+        for _ in range(rng.randint(0, 40)):
+            pick = rng.random()
+            if pick < 0.25:
+                alias = rng.choice(aliases)
+                if rng.random() < 0.1 and len(alias) > 5:
+                    cut = rng.randrange(1, len(alias) - 1)
+                    alias = alias[:cut] + alias[cut + 1 :]
+                words.append(alias)
+            elif pick < 0.32:
+                words.append(rng.choice(FIGURES))
+            elif pick < 0.42:
+                words.append(rng.choice(FILLER) + ".")
+            else:
+                words.append(rng.choice(FILLER))
+        text = None if rng.random() < 0.02 else " ".join(words)
+        rows.append(
+            {"doc": f"d{seed}-{i}", "outlet": f"outlet{rng.randrange(outlets)}", "text": text}
+        )
+    return pd.DataFrame(rows, columns=["doc", "outlet", "text"])
