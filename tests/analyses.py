@@ -25,6 +25,18 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("audit", {}),
     ("audit", {"groups": True}),
 ]
+# One call of each analysis, grouped where it can be (for the slower engines' larger corpora).
+ONE_EACH: list[tuple[str, dict[str, Any]]] = [
+    ("counts", {}),
+    ("frequency", {"groups": True}),
+    ("cooccurrence", {"window": "sentence"}),
+    ("compare", {"groups": True}),
+    ("figures", {"groups": True}),
+    ("disagreements", {"groups": True}),
+    ("audit", {"groups": True}),
+    ("kwic", {"pattern": "NATO"}),
+    ("descriptions", {"label": "TITLE", "groups": True}),
+]
 
 
 def kwic_calls(pattern: str) -> list[tuple[str, dict[str, Any]]]:

@@ -1,85 +1,222 @@
-"""The Dask and Spark recipes of docs/scale-out.md give the single-process matches."""
+"""lexiscan.dask and lexiscan.spark on real engines (a two-process Dask LocalCluster and Spark
+local[2], shared by the session): matches and every analysis equal to one process, on the
+seed corpus and on generated documents, in the argument and the closure style, and after a
+Dask worker dies in the middle of a job."""
 
 from __future__ import annotations
 
 import os
-import shutil
+import sys
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import lexiscan
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from analyses import (  # noqa: E402
+    CALLS,
+    ONE_EACH,
+    assert_all_same,
+    description_calls,
+    generated_corpus,
+    kwic_calls,
+    run_all,
+)
+
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
+ALL_CALLS = CALLS + kwic_calls("NATO") + description_calls("TITLE")
 
 
 @pytest.fixture(scope="module")
-def corpus() -> pd.DataFrame:
-    seeds = lexiscan.datasets.seeds()[["doc", "text"]]
+def matcher() -> lexiscan.Matcher:
+    return lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    seeds = lexiscan.datasets.seeds()[["doc", "outlet", "text"]]
     copies = [seeds.assign(doc=seeds["doc"] + f"-{i}") for i in range(4)]
     return pd.concat(copies, ignore_index=True)
 
 
 @pytest.fixture(scope="module")
-def expected(corpus: pd.DataFrame) -> pd.DataFrame:
-    matcher = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
-    return normalised(matcher.scan(corpus.set_index("doc")["text"]).to_pandas())
+def generated() -> pd.DataFrame:
+    return generated_corpus(lexiscan.datasets.seeds_lexicon(), 3000, seed=19)
+
+
+def calls_for(corpus_name: str) -> list[tuple[str, dict[str, Any]]]:
+    return ALL_CALLS if corpus_name == "seeds" else ONE_EACH
+
+
+def single_process(
+    matcher: lexiscan.Matcher, corpus: pd.DataFrame, calls: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    whole = matcher.scan(corpus.set_index("doc")["text"])
+    groups = corpus.set_index("doc")["outlet"]
+    return run_all(lambda name, kw: getattr(whole, name)(**kw), calls, groups)
 
 
 def normalised(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame[COLUMNS].astype({c: object for c in COLUMNS if c not in ("start", "end")})
-    frame = frame.astype({"start": "int64", "end": "int64"})
-    ordered = frame.sort_values(["doc", "start", "end", "entity"], kind="stable")
-    return ordered.reset_index(drop=True)
+    return frame.astype({"start": "int64", "end": "int64"}).reset_index(drop=True)
+
+
+# Dask ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("corpus_name", ["seeds", "generated"])
+def test_dask_every_analysis_equals_one_process(
+    dask_client: Any, matcher: lexiscan.Matcher, corpus_name: str, request: Any
+) -> None:
+    import dask.dataframe as dd
+
+    import lexiscan.dask
+
+    corpus = request.getfixturevalue(corpus_name)
+    frame = dd.from_pandas(corpus, npartitions=5)
+    result = lexiscan.dask.scan(matcher, frame, key="doc").persist()
+    calls = calls_for(corpus_name)
+    got = run_all(lambda name, kw: getattr(result, name)(**kw), calls, "outlet")
+    # One process on the data as Dask holds it (Dask turns text columns into Arrow strings).
+    assert_all_same(got, single_process(matcher, frame.compute(), calls))
+
+
+def test_dask_matches_have_their_meta(
+    dask_client: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import dask.dataframe as dd
+
+    import lexiscan.dask
+
+    texts = dd.from_pandas(seeds.set_index("doc")["text"], npartitions=3)
+    result = lexiscan.dask.scan(matcher, texts)
+    matches = result.matches()
+    computed = matches.compute()
+    pd.testing.assert_series_equal(matches._meta.dtypes, computed.dtypes)
+    local = texts.compute()  # from_pandas sorted it by key
+    expected = matcher.scan(local).to_pandas()
+    pd.testing.assert_frame_equal(normalised(computed), normalised(expected))
+    result.to_parquet(str(tmp_path / "matches"))
+    back = pd.read_parquet(tmp_path / "matches")
+    assert len(back) == len(expected)
+    by_series = pd.Series(seeds["outlet"].to_numpy(), index=seeds["doc"])
+    pd.testing.assert_frame_equal(result.compare(by_series), matcher.scan(local).compare(by_series))
 
 
 def scan_partition(part: pd.DataFrame, matcher: lexiscan.Matcher) -> pd.DataFrame:
     return matcher.scan(part.set_index("doc")["text"], n_threads=1).to_pandas()
 
 
-def test_dask_local_cluster(corpus: pd.DataFrame, expected: pd.DataFrame) -> None:
+def test_dask_argument_and_closure_styles(
+    dask_client: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame
+) -> None:
+    import dask
+    import dask.dataframe as dd
+
+    frame = dd.from_pandas(seeds[["doc", "text"]], npartitions=4)
+    meta = scan_partition(seeds.head(0), matcher)
+    expected = normalised(matcher.scan(seeds.set_index("doc")["text"]).to_pandas())
+    as_argument = frame.map_partitions(scan_partition, matcher, meta=meta).compute()
+
+    def in_closure(part: pd.DataFrame) -> pd.DataFrame:  # captures the matcher: cloudpickle
+        return matcher.scan(part.set_index("doc")["text"], n_threads=1).to_pandas()
+
+    as_closure = frame.map_partitions(in_closure, meta=meta).compute()
+    pieces = [dask.delayed(matcher.scan)(part["text"]) for part in frame.to_delayed()]
+    joined = lexiscan.ScanResult.concat(dask.compute(*pieces))
+    for got in (as_argument, as_closure):
+        pd.testing.assert_frame_equal(normalised(got), expected)
+    assert len(joined) == len(expected)
+
+
+def die_once(part: pd.DataFrame, marker: str) -> pd.DataFrame:
+    """Kill this worker process the first time any task gets here (the scheduler then gives
+    the task to a live worker)."""
+    if len(part) and not os.path.exists(marker):
+        with open(marker, "w"):
+            pass
+        os._exit(1)
+    return part
+
+
+def test_dask_survives_a_killed_worker(
+    dask_client: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import dask.dataframe as dd
+
+    import lexiscan.dask
+
+    marker = str(tmp_path / "died")
+    frame = dd.from_pandas(seeds, npartitions=4)
+    fragile = frame.map_partitions(die_once, marker, meta=frame._meta)
+    result = lexiscan.dask.scan(matcher, fragile, key="doc")
+    calls = [("counts", {}), ("cooccurrence", {"window": "sentence"}), ("audit", {})]
+    got = run_all(lambda name, kw: getattr(result, name)(**kw), calls, None)
+    assert os.path.exists(marker)  # a worker did die
+    whole = matcher.scan(seeds.set_index("doc")["text"])
+    assert_all_same(got, run_all(lambda name, kw: getattr(whole, name)(**kw), calls, None))
+
+
+def test_dask_refuses_bad_arguments(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
     dd = pytest.importorskip("dask.dataframe")
-    distributed = pytest.importorskip("distributed")
-    matcher = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon())
+    import lexiscan.dask
 
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster),
-    ):
-        ddf = dd.from_pandas(corpus, npartitions=4)
-        meta = scan_partition(corpus.head(0), matcher)
-        got = ddf.map_partitions(scan_partition, matcher, meta=meta).compute()
-    pd.testing.assert_frame_equal(normalised(got), expected)
+    frame = dd.from_pandas(seeds, npartitions=2)
+    with pytest.raises(KeyError, match="body"):
+        lexiscan.dask.scan(matcher, frame, text="body")
+    with pytest.raises(TypeError, match="dask DataFrame"):
+        lexiscan.dask.scan(matcher, seeds)
+    result = lexiscan.dask.scan(matcher, frame, key="doc")
+    with pytest.raises(ValueError, match="window"):
+        result.cooccurrence(window="paragraph")
+    with pytest.raises(KeyError, match="region"):
+        result.frequency(groups="region")
+    with pytest.raises(TypeError, match="column name"):
+        result.compare(["a", "b"])
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
-def test_spark_local(corpus: pd.DataFrame, expected: pd.DataFrame) -> None:
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
+# Spark ---------------------------------------------------------------------------------------
 
-    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
+
+def test_spark_scan_equals_one_process(
+    spark: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame
+) -> None:
+    import lexiscan.spark
+
+    got = lexiscan.spark.scan(matcher, spark.createDataFrame(seeds)).toPandas()
+    expected = matcher.scan(seeds.set_index("doc")["text"]).to_pandas()
+    pd.testing.assert_frame_equal(normalised(got), normalised(expected))
+
+
+@pytest.mark.parametrize("corpus_name", ["seeds", "generated"])
+def test_spark_every_analysis_equals_one_process(
+    spark: Any, matcher: lexiscan.Matcher, corpus_name: str, request: Any
+) -> None:
+    import lexiscan.spark
+
+    corpus = request.getfixturevalue(corpus_name)
+    # Partitions of createDataFrame keep the rows' order, as one process reads them.
+    frame = spark.createDataFrame(corpus, "doc string, outlet string, text string")
+    result = lexiscan.spark.analyses(matcher, frame)
+    calls = calls_for(corpus_name)
+    got = run_all(lambda name, kw: getattr(result, name)(**kw), calls, "outlet")
+    assert_all_same(got, single_process(matcher, corpus, calls))
+
+
+def test_spark_closure_captures_the_matcher(
+    spark: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame
+) -> None:
+    schema = (
+        "doc string, entity string, label string, alias string, start long, end long, text string"
     )
-    try:
-        matcher = spark.sparkContext.broadcast(lexiscan.Matcher(lexiscan.datasets.seeds_lexicon()))
-        docs = spark.createDataFrame(corpus.astype(object)).repartition(3)
-        schema = (
-            "doc string, entity string, label string, alias string, "
-            "start long, end long, text string"
-        )
 
-        def scan_batches(batches):  # type: ignore[no-untyped-def]
-            m = matcher.value
-            for batch in batches:
-                yield m.scan(batch.set_index("doc")["text"], n_threads=1).to_pandas()
+    def scan_batches(batches):  # type: ignore[no-untyped-def]
+        for batch in batches:
+            yield matcher.scan(batch.set_index("doc")["text"], n_threads=1).to_pandas()
 
-        got = docs.mapInPandas(scan_batches, schema=schema).toPandas()
-    finally:
-        spark.stop()
-    pd.testing.assert_frame_equal(normalised(got), expected)
+    frame = spark.createDataFrame(seeds[["doc", "text"]])
+    got = frame.mapInPandas(scan_batches, schema=schema).toPandas()
+    expected = matcher.scan(seeds.set_index("doc")["text"]).to_pandas()
+    pd.testing.assert_frame_equal(normalised(got), normalised(expected))
