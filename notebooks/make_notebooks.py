@@ -321,6 +321,103 @@ plt.tight_layout()""",
 ]
 
 
+SCALE_OUT = [
+    (
+        "md",
+        """# The seed corpus on a Dask cluster
+
+The five articles of notebook 01, copied 40 times with new keys, are scanned on a Dask
+`LocalCluster` of two worker processes. Each partition is scanned where it lives; every
+analysis computes a small partial per partition (counts, not texts) and merges them in a tree,
+so the tables are those of notebook 01 times 40 — the same that one process gives for the whole
+corpus (the last cell checks it). docs/scale-out.md has the Spark version and the sizing.""",
+    ),
+    (
+        "code",
+        """import dask.dataframe as dd
+import pandas as pd
+from distributed import Client, LocalCluster
+
+import lexiscan
+import lexiscan.dask
+
+cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+client = Client(cluster)
+
+articles = lexiscan.datasets.seeds()
+copies = 40
+corpus = pd.concat(
+    [articles.assign(doc=articles["doc"] + f"-{i}") for i in range(copies)], ignore_index=True
+)
+lexicon = lexiscan.datasets.seeds_lexicon()
+matcher = lexiscan.Matcher(lexicon)
+frame = dd.from_pandas(corpus[["doc", "outlet", "text"]], npartitions=8)
+result = lexiscan.dask.scan(matcher, frame, key="doc").persist()
+result""",
+    ),
+    ("md", "## Who is mentioned by which outlet (mentions summed over the copies)"),
+    (
+        "code",
+        """counts = result.counts()
+people = [name for name, label in lexicon.entities if label == "PERSON"]
+outlet = corpus.set_index("doc")["outlet"]
+table = counts[people].groupby(outlet).sum()
+table.loc[:, table.sum() > 0]""",
+    ),
+    ("md", "## Who appears with whom, sentence by sentence"),
+    (
+        "code",
+        """edges = result.cooccurrence("sentence", as_="edges")
+edges.sort_values("weight", ascending=False).head(10)""",
+    ),
+    ("md", "## What is said around a phrase"),
+    (
+        "code",
+        """around = result.kwic("open door policy", window=5)
+around[["docname", "pre", "keyword", "post"]].head(5)""",
+    ),
+    ("md", "## Which outlet stresses whom (keyness from the merged counts)"),
+    (
+        "code",
+        """keyness = result.compare("outlet")
+keyness[keyness["n_target"] >= 40].groupby("group").head(2)[
+    ["group", "feature", "n_target", "n_reference", "chi2", "p"]
+]""",
+    ),
+    ("md", "## Figures, and where outlets disagree"),
+    (
+        "code",
+        """columns = ["group", "unit", "entities", "kind", "value", "hedge", "figure"]
+found = result.disagreements("outlet")
+found.drop_duplicates(["group", "unit", "value", "hedge", "figure"])[columns].head(10)""",
+    ),
+    ("md", "## How each outlet names the lexicon"),
+    (
+        "code",
+        """audit = result.audit("outlet")
+audit.near_misses.drop_duplicates(["group", "word", "alias_word"])""",
+    ),
+    ("md", "## The same answers as one process"),
+    (
+        "code",
+        """whole = matcher.scan(frame.compute().set_index("doc")["text"])
+groups = frame.compute().set_index("doc")["outlet"]
+checks = {
+    "counts": (result.counts(), whole.counts()),
+    "cooccurrence": (result.cooccurrence("sentence"), whole.cooccurrence("sentence")),
+    "compare": (result.compare("outlet"), whole.compare(groups)),
+    "disagreements": (result.disagreements("outlet"), whole.disagreements(groups)),
+    "near misses": (audit.near_misses, whole.audit(groups).near_misses),
+}
+for name, (distributed, single) in checks.items():
+    pd.testing.assert_frame_equal(distributed, single)
+print("equal:", ", ".join(checks))
+client.close()
+cluster.close()""",
+    ),
+]
+
+
 def build(name: str, cells: list[tuple[str, str]]) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
@@ -340,3 +437,4 @@ if __name__ == "__main__":
     build("01_seed_corpus.ipynb", SEED_CORPUS)
     build("02_your_own_lexicon.ipynb", OWN_LEXICON)
     build("03_scale.ipynb", SCALE)
+    build("04_scale_out.ipynb", SCALE_OUT)
