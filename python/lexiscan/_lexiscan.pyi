@@ -15,6 +15,9 @@ __all__ = [
     "near_misses",
     "descriptions",
     "read_texts",
+    "result_from_columns",
+    "result_texts",
+    "concat_results",
 ]
 __version__: str
 
