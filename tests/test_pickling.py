@@ -62,9 +62,14 @@ def test_lexicon_and_matcher_round_trip(module: Any, matcher: lexiscan.Matcher) 
     assert scan(["NATO and Kyiv"]).to_pandas().equals(matcher.scan(["NATO and Kyiv"]).to_pandas())
 
 
-def test_matcher_reduces_to_a_module_level_function(matcher: lexiscan.Matcher) -> None:
-    rebuild, _ = matcher.__reduce__()
-    assert "." not in rebuild.__qualname__  # importable by name, never copied by value
+def test_everything_reduces_to_module_level_functions(matcher: lexiscan.Matcher) -> None:
+    lexicon = lexiscan.datasets.seeds_lexicon()
+    for value in (lexicon, matcher, matcher.scan(["NATO"])):
+        rebuild, _ = value.__reduce__()
+        assert "." not in rebuild.__qualname__  # importable by name, never copied by value
+    # cloudpickle then writes no more than pickle (a function copied by value would add KBs)
+    for value in (lexicon, matcher):
+        assert len(cloudpickle.dumps(value)) <= len(pickle.dumps(value)) + 64
 
 
 @pytest.mark.parametrize("module", PICKLERS)

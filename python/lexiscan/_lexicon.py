@@ -353,7 +353,8 @@ class Lexicon:
         return lex
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Lexicon.from_bytes, (self.to_bytes(),))
+        # A module-level function: cloudpickle would copy a bound classmethod by value.
+        return (_lexicon_from_bytes, (self.to_bytes(),))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Lexicon):
@@ -397,3 +398,8 @@ class Lexicon:
     def __repr__(self) -> str:
         labels = ", ".join(self.labels) or "none"
         return f"<Lexicon: {len(self)} entities, {self.n_aliases} aliases; labels: {labels}>"
+
+
+def _lexicon_from_bytes(data: bytes) -> Lexicon:
+    """A pickled lexicon back (see `Lexicon.__reduce__`)."""
+    return Lexicon.from_bytes(data)
