@@ -220,3 +220,19 @@ def test_spark_closure_captures_the_matcher(
     got = frame.mapInPandas(scan_batches, schema=schema).toPandas()
     expected = matcher.scan(seeds.set_index("doc")["text"]).to_pandas()
     pd.testing.assert_frame_equal(normalised(got), normalised(expected))
+
+
+def test_spark_scan_keeps_key_types_and_edits(spark: Any) -> None:
+    import lexiscan.spark
+
+    typos = lexiscan.Matcher(lexiscan.Lexicon().add("Sergei Lavrov", ["Lavrov"]), max_edits=1)
+    docs = pd.DataFrame({"id": [7, 8, 9], "body": ["Sergei Lavrow met Lavrov", None, "Lavrov"]})
+    frame = spark.createDataFrame(docs, "id long, body string")
+    matches = lexiscan.spark.scan(typos, frame, text="body", key="id")
+    assert dict(matches.dtypes)["doc"] == "bigint"
+    got = matches.toPandas()
+    expected = typos.scan(docs.set_index("id")["body"]).to_pandas()
+    assert got["doc"].tolist() == expected["doc"].tolist() == [7, 7, 9]
+    assert got["edits"].tolist() == expected["edits"].tolist() == [1, 0, 0]
+    with pytest.raises(KeyError, match="text"):
+        lexiscan.spark.scan(typos, frame)
