@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod persist;
 pub mod scan;
 pub mod spans;
+mod swar;
 
 pub use error::{Error, Result};
 pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon};
