@@ -14,7 +14,7 @@
 //! match state seen, stop at the dead state (or the end of the piece) and report it. After a
 //! report the caller decides where that stream resumes.
 
-use super::table::{State, Table};
+use super::table::{State, Table, CACHE_RESIDENT_BYTES};
 use aho_corasick::PatternID;
 
 /// At most this many streams.
@@ -294,6 +294,3 @@ thread_local! {
     pub(super) static FORCED_WIDTH: std::cell::Cell<Option<usize>> =
         const { std::cell::Cell::new(None) };
 }
-
-/// About the size of a core's L2 cache.
-pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;

@@ -7,7 +7,9 @@
 //! word character, so the whole-word checks at the cut see the same "no word character" on
 //! both sides, and it is neither whitespace nor a dash, whose folding looks at neighbours.
 
-use super::{Match, Matcher, Pass};
+use super::code_points::Match;
+use super::pass::Pass;
+use super::Matcher;
 use crate::error::Result;
 use rayon::prelude::*;
 

@@ -17,12 +17,14 @@
 //! steps that mark after each byte a word may follow, so text needs no marks. Its bytes of no
 //! pattern are two classes instead of one: those a word may follow, and the others.
 
-use super::lockstep::CACHE_RESIDENT_BYTES;
 use crate::error::{Error, Result};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa::DFA, Anchored, MatchKind, PatternID, StartKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+
+/// About the size of a core's L2 cache: a table this small stays in it.
+pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;
 
 /// A state of a [`Table`]: the offset of its row. Only a table makes them, and each search
 /// (`Lockstep`) steps the states of one table through that table alone, which

@@ -190,10 +190,7 @@ mod tests {
             assert_eq!(a.original_start(p), u.original_start(p), "start at {p}");
             assert_eq!(a.original_end(p + 1), u.original_end(p + 1), "end at {p}");
         }
-        assert!(
-            a.piece_count() <= 4,
-            "ASCII text needs few pieces: {a:?}"
-        );
+        assert!(a.piece_count() <= 4, "ASCII text needs few pieces: {a:?}");
     }
 
     #[test]
@@ -217,4 +214,3 @@ mod tests {
         assert_eq!(&decomposed[0..f.original_end(4).unwrap()], "Jose\u{301}");
     }
 }
-

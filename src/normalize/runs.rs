@@ -82,13 +82,18 @@ pub(super) fn copy_plain_run(out: &mut String, rest: &str, case_fold: bool) -> u
 }
 
 /// The sixteen-byte part of [`copy_plain_run`]: finding the end of the run and copying it are
-/// one pass over each chunk, with one loop exit to mispredict instead of two (runs are 130
-/// bytes at the median in the bench_scan corpus; 100 aliases, one thread: +5-9% end to end,
-/// both builds side by side on the two cores). Whole chunks are stored, into capacity reserved
-/// past the run that the string's length then leaves out. Returns where the chunks stopped
-/// (the first byte that may end the run, as for `stops_in_16`) and `true`, or the bytes copied
-/// and `false` when fewer than sixteen are left (a multiple of sixteen, at least sixteen).
-/// `bytes` has 16 or more.
+/// one pass over each chunk, with one loop exit to mispredict instead of two. Whole chunks are
+/// stored, into capacity reserved past the run that the string's length then leaves out.
+/// Returns where the chunks stopped (the first byte that may end the run, as for
+/// `stops_in_16`) and `true`, or the bytes copied and `false` when fewer than sixteen are left
+/// (a multiple of sixteen, at least sixteen).
+///
+/// # Safety
+///
+/// The processor must have SSE2 (every x86-64 one does). `bytes` must hold 16 bytes or more,
+/// and its first byte must be in the run (plain ASCII, or a space that opens no run of
+/// whitespace): the copy keeps it without looking, and `out` stays UTF-8 only because every
+/// byte it keeps is ASCII.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 unsafe fn copy_plain_chunks_16<const LOWER: bool>(out: &mut String, bytes: &[u8]) -> (usize, bool) {
@@ -145,9 +150,13 @@ fn push_ascii(out: &mut String, rest: &str, len: usize, case_fold: bool) {
 }
 
 /// [`push_ascii`] with case folding, sixteen bytes at a time: one pass, and no byte-by-byte
-/// tail (the copy and the lower-casing after it were each a pass with such a tail, ~half of
-/// the folding time on the bench_scan corpus). The last chunk may copy bytes past `len`,
-/// into spare capacity that the string's length then leaves out. `bytes` has 16 or more.
+/// tail. The last chunk may copy bytes past `len`, into spare capacity that the string's
+/// length then leaves out.
+///
+/// # Safety
+///
+/// The processor must have SSE2 (every x86-64 one does). `bytes` must hold 16 bytes or more,
+/// `len <= bytes.len()`, and `bytes[..len]` must be ASCII, so that `out` stays UTF-8.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 unsafe fn push_ascii_lowercase_16(out: &mut String, bytes: &[u8], len: usize) {
