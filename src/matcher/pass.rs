@@ -126,8 +126,8 @@ pub(super) fn build_pass(
     if texts.is_empty() {
         return Ok(None);
     }
-    // A DFA searches ~3x faster than the contiguous NFA but takes far more memory; the crate
-    // picks it only for tiny pattern sets, so choose it ourselves while it stays small.
+    // A DFA searches several times faster than the contiguous NFA but takes far more memory;
+    // the crate picks it only for tiny pattern sets, so choose it ourselves while it is small.
     let pattern_bytes: usize = texts.iter().map(String::len).sum();
     let small = pattern_bytes <= DFA_MAX_PATTERN_BYTES;
     let has_prefix = patterns
@@ -137,8 +137,7 @@ pub(super) fn build_pass(
     // automaton over every byte and stops at aliases glued to other letters (`oman` in
     // `woman`), and they touch only the top of the trie, where the unanchored search of a big
     // automaton wanders over all of it. But each walk waits on its own lookups, while the
-    // unanchored DFA's streams (`lockstep`) keep several in flight: 100 MB of the bench_scan
-    // corpus, one thread, 10,000 aliases: ~150 MB/s walking a DFA, ~250 in lockstep. So walks
+    // unanchored DFA's streams (`lockstep`) keep several in flight, which is faster. So walks
     // are for lexicons too large for a DFA.
     let word_starts = match choice {
         SearchChoice::Auto => !small,
