@@ -90,6 +90,12 @@ impl Matcher {
         &self.lexicon
     }
 
+    /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
+    /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
+    pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
+        split::find_in_pieces(text, &self.cut_after, piece_bytes, |piece| self.find(piece))
+    }
+
     /// The options this matcher was compiled with.
     pub fn options(&self) -> MatchOptions {
         self.options
