@@ -96,7 +96,7 @@ def scan(
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
-    typos = matcher._native.options()[4] > 0
+    typos = bool(matcher._native.options()["max_edits"])
     broadcast = df.sparkSession.sparkContext.broadcast(matcher)
     function = _matches_function(broadcast, text, key, n_threads)
     return df.select(key, text).mapInArrow(function, _schema(df, key, typos))
