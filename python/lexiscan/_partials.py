@@ -49,9 +49,14 @@ class Analysis(NamedTuple):
     finish: Callable[..., Any]
 
 
+def _scan(result: ScanResult) -> Any:
+    """What `_analysis`'s functions take for a scan."""
+    return result
+
+
 def _names(matcher: Matcher, by: str) -> list[str]:
     """The column names of an analysis by entity or label (as the single-process one)."""
-    return _analysis.keys(matcher.scan([]), by)[1]
+    return _analysis.keys(_scan(matcher.scan([])), by)[1]
 
 
 def _concat_frames(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -75,10 +80,10 @@ class CountsPartial:
 
 
 def _counts_partial(result: ScanResult, by: str = "entity", **_: Any) -> CountsPartial:
-    code, _names_ = _analysis.keys(result, by)
+    code, _names_ = _analysis.keys(_scan(result), by)
     doc_b, key_b, n_b = result._native.counts(code.astype("<u4").tobytes())
     return CountsPartial(
-        _analysis.doc_index(result),
+        _analysis.doc_index(_scan(result)),
         np.frombuffer(doc_b, "<u8").astype(np.int64),
         np.frombuffer(key_b, "<u4").astype(np.int64),
         np.frombuffer(n_b, "<u4").astype(np.int64),
@@ -128,12 +133,12 @@ class TablePartial:
 def _table_partial(
     result: ScanResult, by: str = "entity", groups: Any = None, **_: Any
 ) -> TablePartial:
-    code, names = _analysis.keys(result, by)
+    code, names = _analysis.keys(_scan(result), by)
     if groups is None:
         doc_group, group_names = None, [None]
         n_docs = np.array([result.n_docs], dtype=np.int64)
     else:
-        doc_group, group_names = _analysis.group_codes(result, groups)
+        doc_group, group_names = _analysis.group_codes(_scan(result), groups)
         n_docs = np.bincount(doc_group, minlength=len(group_names)).astype(np.int64)
     mentions_b, docs_b = result._native.frequency(
         code.astype("<u4").tobytes(),
@@ -238,7 +243,7 @@ class PairsPartial:
 def _pairs_partial(
     result: ScanResult, window: str | int = "document", by: str = "entity", **_: Any
 ) -> PairsPartial:
-    code, _names_ = _analysis.keys(result, by)
+    code, _names_ = _analysis.keys(_scan(result), by)
     a_b, b_b, n_b = result._native.cooccurrence(code.astype("<u4").tobytes(), window)
     return PairsPartial(
         np.frombuffer(a_b, "<u4").astype(np.int64),
@@ -322,7 +327,7 @@ def _audit_partial(
     # Always grouped here (without groups, the whole corpus is one), so rows say their group.
     per_doc = [_ONE_GROUP] * result.n_docs if groups is None else groups
     found = result.audit(per_doc, min_chars, max_edits)
-    _codes, group_names = _analysis.group_codes(result, per_doc)
+    _codes, group_names = _analysis.group_codes(_scan(result), per_doc)
     never_rows = found.never_matched
     of_row = pd.Series(never_rows["group"].tolist(), dtype=object)
     never = {}
