@@ -168,6 +168,8 @@ def test_dask_refuses_bad_arguments(matcher: lexiscan.Matcher, seeds: pd.DataFra
         lexiscan.dask.scan(matcher, frame, text="body")
     with pytest.raises(TypeError, match="dask DataFrame"):
         lexiscan.dask.scan(matcher, seeds)
+    with pytest.raises(ValueError, match="key="):
+        lexiscan.dask.scan(matcher, frame.clear_divisions())
     result = lexiscan.dask.scan(matcher, frame, key="doc")
     with pytest.raises(ValueError, match="window"):
         result.cooccurrence(window="paragraph")

@@ -339,4 +339,10 @@ def scan(
         for what, name in (("text", text), ("key", key)):
             if name is not None and name not in data.columns:
                 raise KeyError(f"{what}: no column {name!r} in the DataFrame")
+    if key is None and not data.known_divisions:
+        # read_parquet and friends number each partition's rows from 0: keys would repeat.
+        raise ValueError(
+            "the index of this dask collection is not known to be unique across partitions "
+            "(its divisions are unknown); pass key= a column of document keys, or set_index"
+        )
     return DaskScanResult(matcher, data, text, key, n_threads)
