@@ -54,7 +54,7 @@ def concat(results: list[ScanResult]) -> ScanResult:
             raise TypeError(f"concat takes ScanResults, not {type(r).__name__}")
     owner = results[0]._owner
     for r in results[1:]:
-        if r._owner is not owner and r._owner.fingerprint != owner.fingerprint:
+        if r._owner is not owner and _fingerprint(r._owner) != _fingerprint(owner):
             raise ValueError(
                 "concat needs results of one matcher (same lexicon and options); these come "
                 "from matchers with different fingerprints"
@@ -77,3 +77,8 @@ def concat(results: list[ScanResult]) -> ScanResult:
             )
     native = _lexiscan.concat_results([r._native for r in results])
     return ScanResult(native, owner, keys, sum(r.n_docs for r in results))
+
+
+def _fingerprint(owner: Any) -> str:
+    """The matcher's fingerprint (a result names its matcher by shape, not by class)."""
+    return str(owner.fingerprint)
