@@ -46,7 +46,7 @@ class ScanPlots:
     >>> import lexiscan
     >>> lex = lexiscan.Lexicon().add("NATO", label="ORG").add("Kyiv", label="GPE")
     >>> result = lexiscan.Matcher(lex).scan(["NATO in Kyiv", "NATO"])
-    >>> result.plot.counts().get_title()  # doctest: +SKIP
+    >>> result.plot.counts().get_title()
     'Mentions per document'
     """
 
