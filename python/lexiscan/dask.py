@@ -25,6 +25,7 @@ import pandas as pd
 
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
+from lexiscan._optional import require
 from lexiscan._result import ScanResult
 
 if TYPE_CHECKING:
@@ -34,12 +35,8 @@ __all__ = ["DaskScanResult", "scan"]
 
 
 def _require_dask() -> Any:
-    try:
-        import dask
-        import dask.dataframe  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("lexiscan.dask needs Dask: pip install lexiscan[dask]") from None
-    return dask
+    require("dask.dataframe", "lexiscan.dask", "dask")
+    return require("dask", "lexiscan.dask", "dask")
 
 
 def _documents(part: Any, text: str, key: str | None) -> pd.Series:

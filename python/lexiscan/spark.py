@@ -20,6 +20,7 @@ import pandas as pd
 
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
+from lexiscan._optional import require
 
 if TYPE_CHECKING:
     from lexiscan._insights import Audit
@@ -31,12 +32,9 @@ _MATCH_TYPES = [("entity", "string"), ("label", "string"), ("alias", "string"),
                 ("start", "bigint"), ("end", "bigint"), ("text", "string")]  # fmt: skip
 
 
-def _require_spark() -> Any:
-    try:
-        import pyarrow  # noqa: F401
-        import pyspark  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("lexiscan.spark needs PySpark: pip install lexiscan[spark]") from None
+def _require_spark() -> None:
+    require("pyspark", "lexiscan.spark", "spark")
+    require("pyarrow", "lexiscan.spark", "spark")
 
 
 def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
