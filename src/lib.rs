@@ -3,6 +3,7 @@
 //! feature, so `cargo test --no-default-features` proves the core never needs Python.
 
 pub mod analysis;
+pub mod buffers;
 pub mod chars;
 pub mod columns;
 pub mod edits;
