@@ -16,7 +16,7 @@ import pandas as pd
 
 from lexiscan import _demo
 from lexiscan._corpus import read_texts
-from lexiscan._formats import LexiconFormatError
+from lexiscan.formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._matcher import Matcher
 
