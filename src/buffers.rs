@@ -72,7 +72,9 @@ mod tests {
     fn values_across_pieces_read_back() {
         let pool = crate::scan::thread_pool(Some(2)).unwrap();
         for n in [0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 3, 300_000] {
-            let values: Vec<u32> = (0..n as u32).map(|v| v.wrapping_mul(2_654_435_761)).collect();
+            let values: Vec<u32> = (0..n as u32)
+                .map(|v| v.wrapping_mul(2_654_435_761))
+                .collect();
             let mut out = vec![MaybeUninit::uninit(); n * 4];
             let bytes = zero_then_fill(&pool, &mut out, |b| {
                 fill_little_endian(b, &values, u32::to_le_bytes)

@@ -16,9 +16,9 @@ import pandas as pd
 
 from lexiscan import _demo
 from lexiscan._corpus import read_texts
-from lexiscan.formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._matcher import Matcher
+from lexiscan.formats import LexiconFormatError
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -220,7 +220,7 @@ def _never_matched(scan: Scan, group_codes: np.ndarray, group_names: list[Any]) 
     # An entity counts as matched when any entity of its name is (names may repeat by label).
     name_code, _ = pd.factorize(pd.Series([name for name, _ in scan.entities], dtype=object))
     per_name = np.zeros((len(group_names), name_code.max(initial=-1) + 1), dtype=np.uint64)
-    np.add.at(per_name, (slice(None), name_code), per_entity)
+    np.add.at(per_name.T, name_code, per_entity.T)
     never = per_name[:, name_code] == 0
     group, index = np.nonzero(never)
     return _frame(

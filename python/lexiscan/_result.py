@@ -366,9 +366,7 @@ class ScanResult:
         """
         return _insights.descriptions(self._scan(), self.to_pandas, label, window, groups)
 
-    def audit(
-        self, groups: Any = None, min_chars: int = 5, max_edits: int = 1
-    ) -> _insights.Audit:
+    def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> _insights.Audit:
         """How each group names the lexicon: `aliases_used` (group, entity, alias as written,
         count), `never_matched` (entities of the lexicon without a match, per group) and
         `near_misses` — words within `max_edits` (1 or 2) of a word of an alias of at least
@@ -384,9 +382,7 @@ class ScanResult:
         """
         return _insights.audit(self._scan(), self.to_pandas, groups, min_chars, max_edits)
 
-    def highlight(
-        self, doc: Any, colours: dict[str, str] | None = None
-    ) -> _display.Highlighted:
+    def highlight(self, doc: Any, colours: dict[str, str] | None = None) -> _display.Highlighted:
         """One document as static HTML with its matches marked and labelled (inline styles,
         ``$`` escaped for MathJax); it renders itself in Jupyter, VS Code and Colab.
 

@@ -189,10 +189,7 @@ pub fn kwic(
             .iter()
             .map(|&x| (result.start[rows[x]], result.end[rows[x]]))
             .collect();
-        for (&x, (pre, post)) in group
-            .iter()
-            .zip(contexts(text, &spans, window, characters))
-        {
+        for (&x, (pre, post)) in group.iter().zip(contexts(text, &spans, window, characters)) {
             out.pre[x] = pre;
             out.post[x] = post;
         }

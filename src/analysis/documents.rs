@@ -31,7 +31,7 @@ pub fn runs(doc: &[u64]) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
 ///
 /// ```
 /// use lexiscan::analysis::documents::by_document;
-/// assert_eq!(by_document(&[0, 0, 2], 4), [0..2, 2..2, 2..3, 0..0]);
+/// assert_eq!(by_document(&[0, 0, 2], 4), [0..2, 2..2, 2..3, 3..3]);
 /// ```
 pub fn by_document(doc: &[u64], n_docs: usize) -> Vec<Range<usize>> {
     let mut rows = vec![0..0; n_docs];

@@ -52,7 +52,7 @@ pub struct FigureTable {
 /// let mut lex = Lexicon::new();
 /// lex.add("Ukraine", &["Ukraine"], None, false).unwrap();
 /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
-/// let texts = [None, Some("Nearly 100,000 troops massed near Ukraine. 7 days.")];
+/// let texts = [None, Some("Nearly 100,000 troops massed near Ukraine. No match: 7 days.")];
 /// let result = scan(&m, &texts, 0, Some(1)).unwrap();
 /// let table = figure_table(&result, &texts, Some(1)).unwrap();
 /// assert_eq!((table.doc, table.figure, table.unit), (vec![1], vec!["100,000".to_owned()], vec!["troops".to_owned()]));

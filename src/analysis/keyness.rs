@@ -68,4 +68,3 @@ pub fn keyness_table(a: &[u64], b: &[u64], c: &[u64], d: &[u64]) -> crate::Resul
         .unzip();
     Ok(Keyness { chi2, g2 })
 }
-

@@ -46,9 +46,11 @@ pub fn topics(
     let mut order: Vec<usize> = (0..n).collect();
     // Stable, as pandas' sort: equal keys keep their row order.
     order.sort_by(|&x, &y| {
-        (unit[x], entity[x])
-            .cmp(&(unit[y], entity[y]))
-            .then(value[x].partial_cmp(&value[y]).unwrap_or(std::cmp::Ordering::Equal))
+        (unit[x], entity[x]).cmp(&(unit[y], entity[y])).then(
+            value[x]
+                .partial_cmp(&value[y])
+                .unwrap_or(std::cmp::Ordering::Equal),
+        )
     });
     let mut parent: Vec<usize> = (0..n_figures).collect();
     for pair in order.windows(2) {
@@ -57,7 +59,10 @@ pub fn topics(
         let (low, high) = (value[x], value[y]);
         let close = low == high || (low > 0.0 && high <= low * max_ratio);
         if same && close {
-            let (a, b) = (root(&mut parent, figure[x] as usize), root(&mut parent, figure[y] as usize));
+            let (a, b) = (
+                root(&mut parent, figure[x] as usize),
+                root(&mut parent, figure[y] as usize),
+            );
             parent[a] = b;
         }
     }
@@ -81,10 +86,26 @@ mod tests {
 
     #[test]
     fn different_units_or_entities_never_link() {
-        let t = topics(&[0, 1, 2], &[0, 1, 0], &[0, 0, 1], &[10.0, 10.0, 10.0], 3, 2.0).unwrap();
+        let t = topics(
+            &[0, 1, 2],
+            &[0, 1, 0],
+            &[0, 0, 1],
+            &[10.0, 10.0, 10.0],
+            3,
+            2.0,
+        )
+        .unwrap();
         assert_eq!(t, [0, 1, 2]);
         // a chain 10 - 14 - 19 links through its middle
-        let t = topics(&[0, 1, 2], &[0, 0, 0], &[0, 0, 0], &[19.0, 10.0, 14.0], 3, 1.4).unwrap();
+        let t = topics(
+            &[0, 1, 2],
+            &[0, 0, 0],
+            &[0, 0, 0],
+            &[19.0, 10.0, 14.0],
+            3,
+            1.4,
+        )
+        .unwrap();
         assert!(t[0] == t[1] && t[1] == t[2]);
         assert!(topics(&[3], &[0], &[0], &[1.0], 3, 1.0).is_err());
     }

@@ -18,9 +18,7 @@ use pyo3::types::PyDict;
 #[pyfunction]
 pub fn figures<'py>(py: Python<'py>, result: &PyScanResult) -> PyResult<Bound<'py, PyDict>> {
     let texts = result.texts()?;
-    let t = run_detached(py, || {
-        figure_table(&result.inner, &texts, result.n_threads)
-    })?;
+    let t = run_detached(py, || figure_table(&result.inner, &texts, result.n_threads))?;
     let columns = PyDict::new(py);
     columns.set_item("doc", t.doc)?;
     columns.set_item("sentence", t.sentence)?;

@@ -61,7 +61,10 @@ impl PyMatch {
 
     /// A notebook view, drawn by the Python face (`lexiscan._display.match_html`).
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let draw = slf.py().import("lexiscan._display")?.getattr("match_html")?;
+        let draw = slf
+            .py()
+            .import("lexiscan._display")?
+            .getattr("match_html")?;
         draw.call1((slf,))?.extract()
     }
 

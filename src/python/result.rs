@@ -180,9 +180,7 @@ impl PyScanResult {
         };
         let result = &self.inner;
         let n_threads = self.n_threads;
-        let pairs = run_detached(py, || {
-            cooccurrence(result, &texts, &key, window, n_threads)
-        })?;
+        let pairs = run_detached(py, || cooccurrence(result, &texts, &key, window, n_threads))?;
         Ok((
             little_endian(py, &pool, &pairs.a, u32::to_le_bytes)?,
             little_endian(py, &pool, &pairs.b, u32::to_le_bytes)?,
@@ -207,9 +205,10 @@ impl PyScanResult {
     /// The text of the document at `position` (None: missing).
     fn document(&self, position: usize) -> PyResult<Option<&str>> {
         let texts = self.texts()?;
-        texts.get(position).copied().ok_or_else(|| {
-            PyIndexError::new_err(format!("no document at position {position}"))
-        })
+        texts
+            .get(position)
+            .copied()
+            .ok_or_else(|| PyIndexError::new_err(format!("no document at position {position}")))
     }
 
     /// The rows of the document at `position` that a highlighter draws (no overlaps).

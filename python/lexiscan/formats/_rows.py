@@ -29,6 +29,7 @@ class Buildable(Protocol):
         aliases: Any = ...,
         label: str | None = ...,
         case_sensitive: bool = ...,
+        *,
         name_is_alias: bool = ...,
     ) -> Any: ...
 
