@@ -109,4 +109,28 @@ mod tests {
         assert_eq!(by_document(&[1, 1, 5], 3), [0..0, 0..2, 2..2]);
         assert_eq!(runs(&[]).count(), 0);
     }
+
+    /// On a Dask or Spark worker the caller's thread count must hold, not all cores.
+    #[test]
+    fn work_runs_on_the_pool_of_the_callers_threads() {
+        let mut result = ScanResult::default();
+        result.doc = vec![0, 1, 1];
+        result.start = vec![0, 0, 2];
+        let texts = [Some("ab"), Some("cd"), None];
+        for n in [1, 3] {
+            let threads = each_document(&result, &texts, Some(n), |_, rows| {
+                vec![(rayon::current_num_threads(), rows.len())]
+            })
+            .unwrap();
+            assert_eq!(threads, [vec![(n, 1)], vec![(n, 2)], vec![]]);
+            let starts = per_match(&result, &texts, Some(n), |_, starts| {
+                starts
+                    .iter()
+                    .map(|_| rayon::current_num_threads() as u64)
+                    .collect()
+            })
+            .unwrap();
+            assert_eq!(starts.concat(), [n as u64; 3]);
+        }
+    }
 }
