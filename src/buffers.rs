@@ -64,6 +64,23 @@ pub fn fill_little_endian<T: Copy + Sync, const N: usize>(
         });
 }
 
+/// The `u32`s of a little-endian buffer (numpy's `astype("<u4").tobytes()`), or None when
+/// its length is not `len` values.
+///
+/// ```
+/// use lexiscan::buffers::u32_from_little_endian;
+/// assert_eq!(u32_from_little_endian(&[1, 0, 0, 0, 0, 1, 0, 0], 2), Some(vec![1, 256]));
+/// assert_eq!(u32_from_little_endian(&[1, 0, 0], 1), None);
+/// ```
+pub fn u32_from_little_endian(bytes: &[u8], len: usize) -> Option<Vec<u32>> {
+    (bytes.len() == len * 4).then(|| {
+        bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

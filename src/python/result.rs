@@ -6,10 +6,10 @@ use super::buffers::{little_endian, new_bytearray, new_bytes, writable_little_en
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::matcher::PyMatcher;
+use crate::analysis;
 use crate::analysis::context::{drawn_rows, kwic};
 use crate::analysis::cooccurrence::{cooccurrence, Window};
-use crate::analysis::{self};
-use crate::buffers::ThreadPool;
+use crate::buffers::{u32_from_little_endian, ThreadPool};
 use crate::columns::TextColumn;
 use crate::scan::thread_pool;
 use crate::ScanResult;
@@ -65,15 +65,8 @@ impl PyScanResult {
 
 /// A little-endian u32 column from Python bytes (numpy `astype("<u4").tobytes()`).
 fn u32_column(bytes: &[u8], len: usize, what: &str) -> PyResult<Vec<u32>> {
-    if bytes.len() != len * 4 {
-        return Err(PyValueError::new_err(format!(
-            "{what} must have one uint32 per match"
-        )));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().expect("4")))
-        .collect())
+    u32_from_little_endian(bytes, len)
+        .ok_or_else(|| PyValueError::new_err(format!("{what} must have one uint32 per match")))
 }
 
 /// Triplets as three little-endian columns.
