@@ -19,7 +19,7 @@ const PIECE: usize = 1 << 20;
 /// ```
 /// use lexiscan::buffers::{fill_little_endian, zero_then_fill};
 /// use std::mem::MaybeUninit;
-/// let pool = lexiscan::scan::thread_pool(Some(2)).unwrap();
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
 /// let mut out = [MaybeUninit::<u8>::uninit(); 8];
 /// let bytes = zero_then_fill(&pool, &mut out, |b| fill_little_endian(b, &[1u32, 2], u32::to_le_bytes));
 /// assert_eq!(bytes, [1, 0, 0, 0, 2, 0, 0, 0]);
@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn values_across_pieces_read_back() {
-        let pool = crate::scan::thread_pool(Some(2)).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         for n in [0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 3, 300_000] {
             let values: Vec<u32> = (0..n as u32)
                 .map(|v| v.wrapping_mul(2_654_435_761))
