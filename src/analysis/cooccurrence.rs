@@ -178,3 +178,49 @@ fn sorted(pairs: HashMap<(u32, u32), u64>) -> Vec<(u32, u32, u64)> {
     out.sort_unstable();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{scan::scan, Lexicon, MatchOptions, Matcher};
+
+    fn matcher(names: &[&str]) -> Matcher {
+        let mut lex = Lexicon::new();
+        for name in names {
+            lex.add(name, &[name], None, false).unwrap();
+        }
+        Matcher::new(lex, MatchOptions::default()).unwrap()
+    }
+
+    /// Sentences are numbered across documents: the first sentence of one document is never
+    /// the first of the next, whatever the thread count; a missing document has no sentence.
+    #[test]
+    fn sentences_of_different_documents_stay_apart() {
+        let m = matcher(&["NATO", "Russia", "Kyiv"]);
+        let texts = [
+            Some("NATO met Russia. Kyiv waited."),
+            None,
+            Some("Kyiv. NATO and Kyiv."),
+            Some("Russia"),
+        ];
+        let result = scan(&m, &texts, 0, Some(1)).unwrap();
+        let key = result.entity.clone();
+        for n in [1, 2] {
+            let pairs = cooccurrence(&result, &texts, &key, Window::Sentence, Some(n)).unwrap();
+            assert_eq!(
+                (pairs.a, pairs.b, pairs.n),
+                (vec![0, 0], vec![1, 2], vec![1, 1])
+            );
+            let words = cooccurrence(&result, &texts, &key, Window::Words(2), Some(n)).unwrap();
+            // NATO-Russia 2 words apart, Russia-Kyiv 1; Kyiv-NATO 1 and NATO-Kyiv 2
+            let expected = (vec![0, 0, 1], vec![1, 2, 2], vec![1, 2, 1]);
+            assert_eq!((words.a, words.b, words.n), expected);
+            let docs = cooccurrence(&result, &[], &key, Window::Document, Some(n)).unwrap();
+            assert_eq!(
+                (docs.a, docs.b, docs.n),
+                (vec![0, 0, 1], vec![1, 2, 2], vec![1, 2, 1])
+            );
+        }
+        assert!(cooccurrence(&result, &texts, &key[1..], Window::Document, None).is_err());
+    }
+}
