@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lexiscan import _display, _lexiscan
+from lexiscan._optional import require
 
 
 class Scan(NamedTuple):
@@ -87,10 +88,7 @@ def counts(scan: Scan, by: str, presence: bool, sparse: bool) -> Any:
         values = np.ones_like(values)
     shape = (scan.n_docs, len(names))
     if sparse:
-        try:
-            from scipy import sparse as sp
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError("counts(sparse=True) needs scipy: pip install scipy") from None
+        sp = require("scipy.sparse", "counts(sparse=True)", "sparse")
         matrix = sp.csr_matrix((values, (rows, cols)), shape=shape)
         return SparseCounts(matrix, doc_index(scan), pd.Index(names))
     dense = np.zeros(shape, dtype=np.int64)
