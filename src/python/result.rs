@@ -109,8 +109,8 @@ impl PyScanResult {
                 joined.docs = Vec::new();
             }
         }
-        let pool = joined.pool()?;
-        joined.inner = run_detached(py, || Ok(pool.install(|| ScanResult::concat(results))))?;
+        let n_threads = joined.n_threads;
+        joined.inner = run_detached(py, || ScanResult::concat_on(results, n_threads))?;
         Ok(joined)
     }
 
