@@ -51,7 +51,7 @@ class Analysis(NamedTuple):
 
 def _scan(result: ScanResult) -> Any:
     """What `_analysis`'s functions take for a scan."""
-    return result
+    return result._scan()
 
 
 def _names(matcher: Matcher, by: str) -> list[str]:
