@@ -75,8 +75,10 @@ class ScanResult:
         return self._owner._alias_texts
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Columns, matched texts, keys, the matcher's spec, and the documents if kept.
-        return _pickling.reduce_result(self)
+        # Columns, matched texts, keys, the matcher's spec, and the documents if kept; rebuilt
+        # by a module-level function, which pickle and cloudpickle both find by name.
+        state = _pickling.native_state(self._native, self.n_docs)
+        return (_rebuild_result, (self._owner, self._keys, state))
 
     @staticmethod
     def concat(results: Iterable[ScanResult]) -> ScanResult:
@@ -92,7 +94,16 @@ class ScanResult:
         >>> joined.n_docs, joined.to_pandas()["doc"].tolist()
         (3, [0, 2, 2])
         """
-        return _pickling.concat(list(results))
+        parts = list(results)
+        if not parts:
+            raise ValueError("concat needs at least one ScanResult")
+        for part in parts:
+            if not isinstance(part, ScanResult):
+                raise TypeError(f"concat takes ScanResults, not {type(part).__name__}")
+        _pickling.check_same_matcher([part._owner for part in parts])
+        keys = _pickling.joined_keys([part._keys for part in parts])
+        native = _pickling.joined_native([part._native for part in parts])
+        return ScanResult(native, parts[0]._owner, keys, sum(part.n_docs for part in parts))
 
     def __len__(self) -> int:
         return len(self._native)
@@ -437,3 +448,8 @@ class ScanResult:
 
     def __repr__(self) -> str:
         return f"<ScanResult: {len(self)} matches in {self.n_docs} documents>"
+
+
+def _rebuild_result(owner: _Owner, keys: pd.Index | None, state: dict[str, Any]) -> ScanResult:
+    """A pickled ScanResult back (see `ScanResult.__reduce__`)."""
+    return ScanResult(_pickling.native_from_state(state), owner, keys, state["n_docs"])
