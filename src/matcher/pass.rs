@@ -160,7 +160,14 @@ pub(super) fn build_pass(
     let search = if options.overlapping {
         Search::Overlapping(unanchored(MatchKind::Standard, StartKind::Unanchored)?)
     } else if options.whole_words && word_starts {
-        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
+        // Prefix-entry stems may begin a longer word.
+        let stem: Vec<bool> = patterns
+            .iter()
+            .map(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix))
+            .collect();
+        Search::WordStarts(Box::new(
+            AnchoredAutomaton::build(&texts)?.with_first_words(&texts, &stem),
+        ))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // aliases at a start are the longest one's prefixes (`prefixes`).
