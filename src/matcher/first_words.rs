@@ -9,9 +9,9 @@
 
 use super::word_starts::word_end;
 
-/// Bits of the filter per distinct first word: about 1.4% false positives with two bits set
+/// Bits of the filter per distinct first word: about 5% false positives with two bits set
 /// in one 64-bit word per key (a blocked Bloom filter: one cache line per probe).
-const BITS_PER_KEY: usize = 16;
+const BITS_PER_KEY: usize = 8;
 
 /// The first words of a set of patterns (each pattern's leading run of word characters).
 #[derive(Clone, Debug)]
