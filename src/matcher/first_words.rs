@@ -93,7 +93,10 @@ fn hash_word(bytes: &[u8]) -> u64 {
     let mut h = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        h = mix(h, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        h = mix(
+            h,
+            u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
+        );
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {

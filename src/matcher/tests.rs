@@ -365,7 +365,7 @@ fn the_first_word_filter_keeps_every_match() {
         "ka", "ro", "mi", "é", "SS", "ß", "7", "ж", "x", " ", "-", ".", "’", ", ", "\n",
     ];
     let mut rng = Lcg(31);
-    let mut word = |rng: &mut Lcg| rng.text(&syllables, 3);
+    let word = |rng: &mut Lcg| rng.text(&syllables, 3);
     for case in 0..40 {
         let mut lex = Lexicon::new();
         for i in 0..rng.below(400) + 50 {
@@ -398,7 +398,10 @@ fn the_first_word_filter_keeps_every_match() {
                 expected,
                 "case {case} {options:?}"
             );
-            assert!(expected.iter().any(|m| !m.is_empty()), "case {case} finds nothing");
+            assert!(
+                expected.iter().any(|m| !m.is_empty()),
+                "case {case} finds nothing"
+            );
         }
     }
 }

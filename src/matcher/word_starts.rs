@@ -8,6 +8,8 @@
 //! stops at aliases inside words (`oman` in `woman`) only to reject them; it still wins while
 //! the lexicon fits a DFA, whose streams run in lockstep (`lockstep`), so walks are for the
 //! lexicons beyond (an NFA).
+//! A walk starts only at a word that begins some pattern (`first_words`): most words of a
+//! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
 use super::first_words::FirstWords;
 use crate::chars::is_word_char;
