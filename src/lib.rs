@@ -12,6 +12,7 @@ pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
 pub mod persist;
+pub mod resolve;
 pub mod scan;
 pub mod spans;
 

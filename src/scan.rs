@@ -139,6 +139,36 @@ impl ScanResult {
         joined
     }
 
+    /// The given rows, in the order given: what resolving keeps of a scan.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, Matcher, MatchOptions, scan::scan};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let res = scan(&m, &[Some("Kiev, Kyiv, Kiev")], 0, Some(1)).unwrap();
+    /// let some = res.select(&[0, 2]);
+    /// assert_eq!((some.len(), some.surface(1), some.start[1]), (2, "Kiev", 12));
+    /// ```
+    pub fn select(&self, rows: &[usize]) -> ScanResult {
+        let mut out = ScanResult {
+            doc: rows.iter().map(|&i| self.doc[i]).collect(),
+            entity: rows.iter().map(|&i| self.entity[i]).collect(),
+            alias: rows.iter().map(|&i| self.alias[i]).collect(),
+            start: rows.iter().map(|&i| self.start[i]).collect(),
+            end: rows.iter().map(|&i| self.end[i]).collect(),
+            edits: rows.iter().map(|&i| self.edits[i]).collect(),
+            surfaces: String::new(),
+            surface_bounds: Vec::with_capacity(rows.len() + 1),
+        };
+        out.surface_bounds.push(0);
+        for &i in rows {
+            out.surfaces.push_str(self.surface(i));
+            out.surface_bounds.push(out.surfaces.len());
+        }
+        out
+    }
+
     fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
         if self.surface_bounds.is_empty() {
             self.surface_bounds.push(0);

@@ -32,6 +32,12 @@ EXTENSIONS = {
     ".dic": "liwc",
 }
 FRAME_COLUMNS = ["entity", "label", "alias", "case_sensitive"]
+# What resolving reads about an entity; in frames and CSV/TSV only when some entity has it.
+INFO_COLUMNS = ["parent", "parent_label", "weight", "context"]
+# How CSV/TSV cells list an entity's context phrases.
+CONTEXT_SEPARATOR = "|"
+# Formats with nowhere to put a parent, weight or context: writing such a lexicon raises.
+NO_INFO_FORMATS = ("yaml", "spacy", "liwc")
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 
@@ -65,13 +71,15 @@ class LexiconFormatError(ValueError):
 
 
 class Row(NamedTuple):
-    """One alias of one entity, from `line` of its file; alias None: the entity alone."""
+    """One alias of one entity, from `line` of its file; alias None: the entity alone.
+    `info` holds `Lexicon.add`'s parent, weight and context when the file gives them."""
 
     line: int
     entity: Any
     label: Any
     alias: Any
     case_sensitive: bool
+    info: dict[str, Any] | None = None
 
 
 class Problems:
@@ -117,6 +125,8 @@ def build(rows: Iterable[Row], problems: Problems, names_are_aliases: bool = Tru
                 created.add(key)
             if row.alias is not None:
                 lex.add(row.entity, [row.alias], label=row.label, case_sensitive=row.case_sensitive)
+            if row.info:
+                lex.add(row.entity, label=row.label, **row.info)
         except (TypeError, ValueError) as err:
             problems.add(row.line, str(err))
     problems.raise_if_any()
@@ -130,6 +140,54 @@ def entity_aliases(lex: Lexicon) -> list[EntityAliases]:
     for alias, index, sensitive in lex._native.aliases():
         grouped[index].append((alias, sensitive))
     return [(name, label, aliases) for (name, label), aliases in zip(entities, grouped)]
+
+
+def entity_infos(lex: Lexicon) -> list[dict[str, Any]] | None:
+    """`Lexicon.info` of every entity in lexicon order, or None when no entity has any."""
+    infos = lex._native.resolution_info()
+    if not any(p is not None or w is not None or c for p, _, w, c in infos):
+        return None
+    return [{"parent": p, "parent_label": pl, "weight": w, "context": c} for p, pl, w, c in infos]
+
+
+def info_cells(
+    line: int, parent: Any, parent_label: Any, weight: Any, context: Any, problems: Problems
+) -> dict[str, Any] | None:
+    """`Lexicon.add`'s parent, weight and context from table cells (empty: not given); a
+    bad cell is reported and gives None."""
+    info: dict[str, Any] = {}
+    for name, value in (("parent", parent), ("parent_label", parent_label)):
+        if not is_missing(value) and not isinstance(value, str):
+            problems.add(line, f"{name} {value!r} is {type(value).__name__}, not text")
+            return None
+    if not is_missing(parent) and parent != "":
+        has_label = not is_missing(parent_label) and parent_label != ""
+        info["parent"] = (parent, parent_label) if has_label else parent
+    if isinstance(weight, str):
+        try:
+            weight = float(weight) if weight.strip() else None
+        except ValueError:
+            problems.add(line, f"weight {weight!r} is not a number")
+            return None
+    if not is_missing(weight):
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            if not hasattr(weight, "__float__"):
+                problems.add(line, f"weight {weight!r} is not a number")
+                return None
+        info["weight"] = float(weight)
+    if isinstance(context, str):
+        phrases = [p.strip() for p in context.split(CONTEXT_SEPARATOR) if p.strip()]
+        if phrases:
+            info["context"] = phrases
+    elif not is_missing(context) and context is not None:
+        try:
+            phrases = list(context)
+        except TypeError:
+            problems.add(line, f"context {context!r} is not a list of phrases")
+            return None
+        if phrases:
+            info["context"] = phrases
+    return info
 
 
 def is_missing(value: Any) -> bool:
@@ -247,12 +305,19 @@ def write(lex: Lexicon, path: PathLike, format: str | None = None) -> None:
 
     fmt = format_of(path, format)
     entries = entity_aliases(lex)
+    infos = entity_infos(lex)
+    if infos is not None and fmt in NO_INFO_FORMATS:
+        raise ValueError(
+            f"the {fmt} format has no place for an entity's parent, weight or context; "
+            "write the lexicon as csv, tsv or json to keep them"
+        )
     if fmt in ("csv", "tsv"):
-        text = _formats_tables.table_text(entries, "," if fmt == "csv" else "\t")
+        text = _formats_tables.table_text(entries, "," if fmt == "csv" else "\t", infos)
+    elif fmt == "json":
+        text = _formats_tables.json_text(entries, infos)
     else:
         writer = {
             "yaml": _formats_yaml.yaml_text,
-            "json": _formats_tables.json_text,
             "spacy": _formats_tables.spacy_text,
             "liwc": _formats_liwc.liwc_text,
         }[fmt]
@@ -286,11 +351,18 @@ def from_frame(
             raise KeyError(f"the frame has no case_sensitive column {case_sensitive!r}")
         cases = df[case_sensitive].tolist()
     problems = Problems("DataFrame", unit="row")
+    info_columns = [
+        df[name].tolist() if name in df.columns else [None] * n for name in INFO_COLUMNS
+    ]
+    has_info = any(name in df.columns for name in INFO_COLUMNS)
 
     def rows() -> Iterator[Row]:
-        cells = zip(df[entity].tolist(), labels, df[alias].tolist(), cases)
-        for position, (e, lab, a, c) in enumerate(cells):
+        cells = zip(df[entity].tolist(), labels, df[alias].tolist(), cases, *info_columns)
+        for position, (e, lab, a, c, *info) in enumerate(cells):
             row = cells_row(position, e, lab, a, c, problems)
+            if row is not None and has_info:
+                found = info_cells(position, *info, problems)
+                row = None if found is None else row._replace(info=found)
             if row is not None:
                 yield row
 
@@ -310,4 +382,14 @@ def to_frame(lex: Lexicon) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     text = dict.fromkeys(["entity", "label", "alias"], _TEXT_DTYPE)
-    return frame.astype({**text, "case_sensitive": bool})
+    frame = frame.astype({**text, "case_sensitive": bool})
+    infos = entity_infos(lex)
+    if infos is None:
+        return frame
+    # Every row of an entity repeats its parent, weight and context.
+    per_row = [info for info, (_, _, aliases) in zip(infos, entity_aliases(lex)) for _ in aliases]
+    frame["parent"] = pd.Series([i["parent"] for i in per_row], dtype=_TEXT_DTYPE)
+    frame["parent_label"] = pd.Series([i["parent_label"] for i in per_row], dtype=_TEXT_DTYPE)
+    frame["weight"] = pd.Series([i["weight"] for i in per_row], dtype=float)
+    frame["context"] = pd.Series([list(i["context"]) for i in per_row], dtype=object)
+    return frame

@@ -222,7 +222,11 @@ impl PyMatcher {
             typo_min_chars,
         )?;
         let lexicon = lexicon.inner.clone();
-        let matcher = run_detached(py, move || Matcher::new(lexicon, options))?;
+        let matcher = run_detached(py, move || {
+            // Parents are names until here: a missing one or a cycle is refused at build time.
+            lexicon.parent_ids()?;
+            Matcher::new(lexicon, options)
+        })?;
         Ok(Self {
             inner: Arc::new(matcher),
         })

@@ -1,0 +1,350 @@
+//! The decisions for one document: its mentions, the evidence for each candidate, one sense
+//! per alias, and the score.
+
+use super::context::Around;
+use super::{Decision, Evidence, ResolveOptions, Resolver};
+use crate::error::Result;
+use crate::lexicon::EntityId;
+use crate::scan::ScanResult;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Evidence weights. A region right after the mention is nearly proof; a context phrase or a
+/// related entity named in the document is one vote each; a sibling (another city of the same
+/// state) is half a vote. Votes of one kind are capped so one long list cannot drown the rest.
+const PATTERN: f64 = 3.0;
+const CONTEXT: f64 = 1.0;
+const MAX_CONTEXT: usize = 3;
+const RELATED: f64 = 1.0;
+const MAX_CHILDREN: u32 = 3;
+const SIBLING: f64 = 0.5;
+const MAX_SIBLINGS: u32 = 4;
+/// How much more local evidence (pattern and context) a mention needs for its own candidate
+/// to stand against the sense of the other mentions of its alias in the document.
+const STRONG: f64 = 2.0;
+/// The most characters between a place and its region: ", " and a little slack.
+const MAX_PATTERN_GAP: usize = 4;
+
+/// One span of the document with its candidates (entity, first row naming it), by entity.
+struct Mention {
+    start: u64,
+    end: u64,
+    candidates: Vec<(EntityId, usize)>,
+    /// Every row of the span (for unambiguous mentions, all pass through).
+    rows: Vec<usize>,
+}
+
+/// Evidence for one candidate of one mention.
+#[derive(Clone, Copy, Default)]
+struct Votes {
+    pattern: f64,
+    context: f64,
+    document: f64,
+}
+
+impl Votes {
+    fn local(&self) -> f64 {
+        self.pattern + self.context
+    }
+
+    fn total(&self) -> f64 {
+        self.pattern + self.context + self.document
+    }
+
+    fn add(&mut self, other: &Votes) {
+        self.pattern += other.pattern;
+        self.context += other.context;
+        self.document += other.document;
+    }
+}
+
+pub(super) fn resolve_document(
+    resolver: &Resolver,
+    r: &ScanResult,
+    rows: Range<usize>,
+    text: Option<&str>,
+    options: ResolveOptions,
+) -> Result<Vec<Decision>> {
+    let mentions = mentions(r, rows);
+    let mut decisions = Vec::new();
+    if mentions.iter().all(|m| m.candidates.len() == 1) {
+        for m in &mentions {
+            decisions.extend(m.rows.iter().map(|&row| passed(row)));
+        }
+        decisions.sort_by_key(|d| d.row);
+        return Ok(decisions);
+    }
+    let votes = votes(resolver, &mentions, text, options)?;
+
+    // One sense per document: the mentions with the same candidates form one group.
+    let entities = |m: &Mention| -> Vec<EntityId> { m.candidates.iter().map(|c| c.0).collect() };
+    let mut groups: HashMap<Vec<EntityId>, Vec<usize>> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if m.candidates.len() > 1 {
+            groups.entry(entities(m)).or_default().push(i);
+        }
+    }
+    for (i, m) in mentions.iter().enumerate() {
+        if m.candidates.len() == 1 {
+            decisions.extend(m.rows.iter().map(|&row| passed(row)));
+            continue;
+        }
+        let group = &groups[&entities(m)];
+        let mut group_votes = vec![Votes::default(); m.candidates.len()];
+        for &j in group {
+            for (sum, v) in group_votes.iter_mut().zip(&votes[j]) {
+                sum.add(v);
+            }
+        }
+        let sense = best(resolver, &m.candidates, |k| group_votes[k].total());
+        let own = best(resolver, &m.candidates, |k| votes[i][k].total());
+        let own_votes = &votes[i];
+        let (chosen, support) =
+            if own != sense && own_votes[own].local() - own_votes[sense].local() >= STRONG {
+                (own, own_votes[own].total())
+            } else {
+                (sense, group_votes[sense].total())
+            };
+        let evidence = deciding_rule(own_votes, &group_votes, chosen, group.len() > 1);
+        let score = support + prior_share(resolver, &m.candidates, chosen);
+        decisions.push(Decision {
+            row: m.candidates[chosen].1,
+            score,
+            evidence,
+            dropped: score < options.min_score,
+        });
+    }
+    decisions.sort_by_key(|d| d.row);
+    Ok(decisions)
+}
+
+fn passed(row: usize) -> Decision {
+    Decision {
+        row,
+        score: f64::NAN,
+        evidence: Evidence::Unambiguous,
+        dropped: false,
+    }
+}
+
+/// The document's spans in order of (start, end), each with its distinct entities.
+fn mentions(r: &ScanResult, rows: Range<usize>) -> Vec<Mention> {
+    let mut order: Vec<usize> = rows.collect();
+    order.sort_by_key(|&i| (r.start[i], r.end[i], i));
+    let mut out: Vec<Mention> = Vec::new();
+    for span in order.chunk_by(|&a, &b| (r.start[a], r.end[a]) == (r.start[b], r.end[b])) {
+        let mut candidates: Vec<(EntityId, usize)> = Vec::with_capacity(span.len());
+        for &row in span {
+            if !candidates.iter().any(|&(e, _)| e == r.entity[row]) {
+                candidates.push((r.entity[row], row));
+            }
+        }
+        candidates.sort_unstable();
+        out.push(Mention {
+            start: r.start[span[0]],
+            end: r.end[span[0]],
+            candidates,
+            rows: span.to_vec(),
+        });
+    }
+    out
+}
+
+/// The votes for every candidate of every mention (empty for unambiguous mentions).
+fn votes(
+    resolver: &Resolver,
+    mentions: &[Mention],
+    text: Option<&str>,
+    options: ResolveOptions,
+) -> Result<Vec<Vec<Votes>>> {
+    let mut votes: Vec<Vec<Votes>> = mentions
+        .iter()
+        .map(|m| {
+            if m.candidates.len() > 1 {
+                vec![Votes::default(); m.candidates.len()]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+
+    // The document: the entities it names unambiguously, and how many of them each parent has.
+    let mut named: Vec<EntityId> = mentions
+        .iter()
+        .filter(|m| m.candidates.len() == 1)
+        .map(|m| m.candidates[0].0)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut children: HashMap<EntityId, u32> = HashMap::new();
+    for &e in &named {
+        if let Some(p) = resolver.parents[e as usize] {
+            *children.entry(p).or_default() += 1;
+        }
+    }
+    let is_named = |e: EntityId| named.binary_search(&e).is_ok();
+    for (m, v) in mentions.iter().zip(&mut votes) {
+        for (&(c, _), v) in m.candidates.iter().zip(v.iter_mut()) {
+            let parent = resolver.parents[c as usize];
+            let own_children = children.get(&c).copied().unwrap_or(0);
+            let siblings = parent.map_or(0, |p| {
+                let of_parent = children.get(&p).copied().unwrap_or(0);
+                of_parent - u32::from(is_named(c))
+            });
+            v.document = RELATED * f64::from(u8::from(is_named(c)))
+                + RELATED * f64::from(u8::from(parent.is_some_and(is_named)))
+                + RELATED * f64::from(own_children.min(MAX_CHILDREN))
+                + SIBLING * f64::from(siblings.min(MAX_SIBLINGS));
+        }
+    }
+
+    let Some(text) = text else {
+        return Ok(votes);
+    };
+    let bytes = ByteOffsets::new(text, mentions);
+
+    // "Place, Region": a mention followed by ", " and a mention of one of its ancestors.
+    for i in 0..mentions.len() {
+        let a = &mentions[i];
+        let Some(j) = (i + 1..mentions.len()).find(|&j| mentions[j].start >= a.end) else {
+            continue;
+        };
+        let b = &mentions[j];
+        if b.start - a.end > MAX_PATTERN_GAP as u64 {
+            continue;
+        }
+        let gap = &text[bytes.of(a.end)..bytes.of(b.start)];
+        if gap.trim() != "," {
+            continue;
+        }
+        for (ka, &(ca, _)) in a.candidates.iter().enumerate() {
+            for (kb, &(cb, _)) in b.candidates.iter().enumerate() {
+                if resolver.is_ancestor(cb, ca) {
+                    if let Some(v) = votes[i].get_mut(ka) {
+                        v.pattern = PATTERN;
+                    }
+                    if let Some(v) = votes[j].get_mut(kb) {
+                        v.pattern = PATTERN;
+                    }
+                }
+            }
+        }
+    }
+
+    // Context phrases around the ambiguous mentions whose candidates have some.
+    if let Some(phrases) = &resolver.context {
+        let asking: Vec<usize> = (0..mentions.len())
+            .filter(|&i| {
+                let cands = &mentions[i].candidates;
+                cands.len() > 1 && cands.iter().any(|&(c, _)| phrases.has_context(c))
+            })
+            .collect();
+        let around: Vec<Around> = asking
+            .iter()
+            .map(|&i| Around {
+                byte_start: bytes.of(mentions[i].start),
+                byte_end: bytes.of(mentions[i].end),
+            })
+            .collect();
+        let near = phrases.near(text, &around, options.window)?;
+        for (&i, found) in asking.iter().zip(near) {
+            for (k, &(c, _)) in mentions[i].candidates.iter().enumerate() {
+                let n = found.iter().filter(|&&(_, e)| e == c).count();
+                votes[i][k].context = CONTEXT * n.min(MAX_CONTEXT) as f64;
+            }
+        }
+    }
+    Ok(votes)
+}
+
+/// The candidate with the most `score`; ties go to the larger weight, then the lower entity id.
+fn best(
+    resolver: &Resolver,
+    candidates: &[(EntityId, usize)],
+    score: impl Fn(usize) -> f64,
+) -> usize {
+    let weight = |k: usize| resolver.weights[candidates[k].0 as usize];
+    (1..candidates.len()).fold(0, |best, k| {
+        let (s, b) = (score(k), score(best));
+        if s > b || (s == b && weight(k) > weight(best)) {
+            k
+        } else {
+            best
+        }
+    })
+}
+
+/// The chosen candidate's share of its candidates' weights (an equal share without weights).
+fn prior_share(resolver: &Resolver, candidates: &[(EntityId, usize)], chosen: usize) -> f64 {
+    let total: f64 = candidates
+        .iter()
+        .map(|&(c, _)| resolver.weights[c as usize])
+        .sum();
+    if total > 0.0 {
+        resolver.weights[candidates[chosen].0 as usize] / total
+    } else {
+        1.0 / candidates.len() as f64
+    }
+}
+
+/// The first rule, in order, whose votes put the chosen candidate strictly ahead of the rest:
+/// the mention's own pattern, context, document, then the group's (one sense), else the prior.
+fn deciding_rule(own: &[Votes], group: &[Votes], chosen: usize, grouped: bool) -> Evidence {
+    let ahead = |votes: &[Votes], of: fn(&Votes) -> f64| {
+        let mine = of(&votes[chosen]);
+        votes
+            .iter()
+            .enumerate()
+            .all(|(k, v)| k == chosen || of(v) < mine)
+    };
+    if ahead(own, |v| v.pattern) {
+        Evidence::Pattern
+    } else if ahead(own, |v| v.context) {
+        Evidence::Context
+    } else if ahead(own, |v| v.document) {
+        Evidence::Document
+    } else if grouped && ahead(group, Votes::total) {
+        Evidence::OneSense
+    } else {
+        Evidence::Prior
+    }
+}
+
+/// Byte offsets of the code-point offsets where the document's mentions start and end, found
+/// in one walk (a plain ASCII stretch is skipped at once).
+struct ByteOffsets {
+    chars: Vec<u64>,
+    bytes: Vec<usize>,
+}
+
+impl ByteOffsets {
+    fn new(text: &str, mentions: &[Mention]) -> Self {
+        let mut chars: Vec<u64> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let mut bytes = Vec::with_capacity(chars.len());
+        let (mut at_char, mut at_byte) = (0u64, 0usize);
+        for &target in &chars {
+            let ahead = (target - at_char) as usize;
+            let stretch = text.as_bytes().get(at_byte..at_byte + ahead);
+            if stretch.is_some_and(|s| s.is_ascii()) {
+                at_byte += ahead;
+            } else {
+                at_byte += text[at_byte..]
+                    .char_indices()
+                    .nth(ahead)
+                    .map_or(text.len() - at_byte, |(i, _)| i);
+            }
+            at_char = target;
+            bytes.push(at_byte);
+        }
+        Self { chars, bytes }
+    }
+
+    fn of(&self, char_offset: u64) -> usize {
+        self.bytes[self
+            .chars
+            .binary_search(&char_offset)
+            .expect("offsets of the mentions")]
+    }
+}
