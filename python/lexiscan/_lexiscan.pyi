@@ -15,6 +15,9 @@ __all__ = [
     "near_misses",
     "descriptions",
     "read_texts",
+    "Resolver",
+    "resolve",
+    "evidence_names",
 ]
 __version__: str
 
@@ -53,8 +56,16 @@ def near_misses(
 def descriptions(
     result: ScanResult, describing: bytes, window: int
 ) -> tuple[list[int], list[int]]: ...
+def resolve(
+    result: ScanResult, resolver: Resolver, min_score: float, window: int
+) -> tuple[ScanResult, bytes, bytes, ScanResult, bytes, bytes]: ...
+def evidence_names() -> list[str]: ...
 
 class InternalError(RuntimeError): ...
+
+@final
+class Resolver:
+    def __new__(cls, matcher: Matcher) -> Resolver: ...
 
 @final
 class Lexicon:

@@ -1,0 +1,63 @@
+"""`ScanResult.resolve`: the Rust resolver's decisions as a new ScanResult with `score` and
+`evidence` columns, and the dropped mentions beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lexiscan import _lexiscan
+
+if TYPE_CHECKING:
+    from lexiscan._result import ScanResult
+
+EVIDENCE = _lexiscan.evidence_names()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The per-row `score` (float64) and `evidence` (codes into EVIDENCE) of a resolved
+    result; `dropped` is None for the dropped view itself."""
+
+    score: np.ndarray
+    evidence: np.ndarray
+    dropped: ScanResult | None
+
+    def columns(self) -> dict[str, Any]:
+        import pandas as pd
+
+        from lexiscan._result import _TEXT_DTYPE
+
+        names = np.array(EVIDENCE, dtype=object).take(self.evidence.astype(np.intp))
+        return {"score": self.score, "evidence": pd.array(names, dtype=_TEXT_DTYPE)}
+
+
+def resolve(result: ScanResult, min_score: float, window: int) -> ScanResult:
+    """See ScanResult.resolve."""
+    from lexiscan._result import ScanResult
+
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)):
+        raise TypeError(f"min_score must be a number, not {type(min_score).__name__}")
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+        raise ValueError(f"window must be a number of words, 0 or more, not {window!r}")
+    owner = result._owner
+    kept, score, evidence, dropped, dropped_score, dropped_evidence = _lexiscan.resolve(
+        result._native, owner._resolver, float(min_score), window
+    )
+
+    def wrap(native: _lexiscan.ScanResult) -> ScanResult:
+        return ScanResult(native, owner, result._keys, result.n_docs)
+
+    dropped_view = wrap(dropped)
+    dropped_view._resolution = Resolution(
+        np.frombuffer(dropped_score, dtype="<f8"),
+        np.frombuffer(dropped_evidence, dtype="u1"),
+        None,
+    )
+    out = wrap(kept)
+    out._resolution = Resolution(
+        np.frombuffer(score, dtype="<f8"), np.frombuffer(evidence, dtype="u1"), dropped_view
+    )
+    return out
