@@ -105,8 +105,9 @@ def gazetteer(texts: list[str]) -> list[dict[str, Any]]:
             }
         )
     for entry in entries:
+        # An entity left without aliases stays: it may be another's parent.
         entry["aliases"] = [a for a in entry["aliases"] if keep(a) or a.endswith(".")]
-    return [e for e in entries if e["aliases"]]
+    return entries
 
 
 def lexicon(entries: list[dict[str, Any]]) -> Any:

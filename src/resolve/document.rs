@@ -201,18 +201,42 @@ fn votes(
     let Some(text) = text else {
         return Ok(votes);
     };
-    let bytes = ByteOffsets::new(text, mentions);
-
     // "Place, Region": a mention followed by ", " and a mention of one of its ancestors.
-    for i in 0..mentions.len() {
-        let a = &mentions[i];
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, a) in mentions.iter().enumerate() {
         let Some(j) = (i + 1..mentions.len()).find(|&j| mentions[j].start >= a.end) else {
             continue;
         };
         let b = &mentions[j];
-        if b.start - a.end > MAX_PATTERN_GAP as u64 {
-            continue;
+        let either_ambiguous = a.candidates.len() > 1 || b.candidates.len() > 1;
+        if either_ambiguous && b.start - a.end <= MAX_PATTERN_GAP as u64 {
+            pairs.push((i, j));
         }
+    }
+    // Context phrases around the ambiguous mentions whose candidates have some.
+    let asking: Vec<usize> = match &resolver.context {
+        Some(phrases) => (0..mentions.len())
+            .filter(|&i| {
+                let cands = &mentions[i].candidates;
+                cands.len() > 1 && cands.iter().any(|&(c, _)| phrases.has_context(c))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if pairs.is_empty() && asking.is_empty() {
+        return Ok(votes);
+    }
+    let mut positions: Vec<u64> = Vec::with_capacity(2 * (pairs.len() + asking.len()));
+    for &(i, j) in &pairs {
+        positions.extend([mentions[i].end, mentions[j].start]);
+    }
+    for &i in &asking {
+        positions.extend([mentions[i].start, mentions[i].end]);
+    }
+    let bytes = ByteOffsets::new(text, positions);
+
+    for (i, j) in pairs {
+        let (a, b) = (&mentions[i], &mentions[j]);
         let gap = &text[bytes.of(a.end)..bytes.of(b.start)];
         if gap.trim() != "," {
             continue;
@@ -231,14 +255,7 @@ fn votes(
         }
     }
 
-    // Context phrases around the ambiguous mentions whose candidates have some.
     if let Some(phrases) = &resolver.context {
-        let asking: Vec<usize> = (0..mentions.len())
-            .filter(|&i| {
-                let cands = &mentions[i].candidates;
-                cands.len() > 1 && cands.iter().any(|&(c, _)| phrases.has_context(c))
-            })
-            .collect();
         let around: Vec<Around> = asking
             .iter()
             .map(|&i| Around {
@@ -310,31 +327,22 @@ fn deciding_rule(own: &[Votes], group: &[Votes], chosen: usize, grouped: bool) -
     }
 }
 
-/// Byte offsets of the code-point offsets where the document's mentions start and end, found
-/// in one walk (a plain ASCII stretch is skipped at once).
+/// Byte offsets of the code-point offsets that the rules look at, found in one walk that
+/// counts the first bytes of characters a block at a time (news is rarely plain ASCII: one
+/// curly quote is enough).
 struct ByteOffsets {
     chars: Vec<u64>,
     bytes: Vec<usize>,
 }
 
 impl ByteOffsets {
-    fn new(text: &str, mentions: &[Mention]) -> Self {
-        let mut chars: Vec<u64> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+    fn new(text: &str, mut chars: Vec<u64>) -> Self {
         chars.sort_unstable();
         chars.dedup();
         let mut bytes = Vec::with_capacity(chars.len());
         let (mut at_char, mut at_byte) = (0u64, 0usize);
         for &target in &chars {
-            let ahead = (target - at_char) as usize;
-            let stretch = text.as_bytes().get(at_byte..at_byte + ahead);
-            if stretch.is_some_and(|s| s.is_ascii()) {
-                at_byte += ahead;
-            } else {
-                at_byte += text[at_byte..]
-                    .char_indices()
-                    .nth(ahead)
-                    .map_or(text.len() - at_byte, |(i, _)| i);
-            }
+            at_byte = skip_chars(text.as_bytes(), at_byte, (target - at_char) as usize);
             at_char = target;
             bytes.push(at_byte);
         }
@@ -346,5 +354,53 @@ impl ByteOffsets {
             .chars
             .binary_search(&char_offset)
             .expect("offsets of the mentions")]
+    }
+}
+
+/// The byte offset `n` characters after `from` (a character boundary) in UTF-8 `bytes`, or
+/// their end.
+fn skip_chars(bytes: &[u8], from: usize, n: usize) -> usize {
+    const BLOCK: usize = 32;
+    let is_first = |b: u8| (b as i8) >= -0x40;
+    let (mut at, mut left) = (from, n);
+    while left > 0 && at < bytes.len() {
+        if let Some(block) = bytes.get(at..at + BLOCK) {
+            let firsts: usize = block.iter().map(|&b| usize::from(is_first(b))).sum();
+            if firsts <= left {
+                at += BLOCK;
+                left -= firsts;
+                continue;
+            }
+        }
+        if is_first(bytes[at]) {
+            left -= 1;
+        }
+        at += 1;
+    }
+    // Past the last character counted: on to the first byte of the next one.
+    while at < bytes.len() && !is_first(bytes[at]) {
+        at += 1;
+    }
+    at.min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skip_chars;
+
+    #[test]
+    fn skipping_characters_lands_where_char_indices_does() {
+        let text = "a’b ".repeat(20) + "Тбілісі, Грузія — ça 😀 va ".repeat(5).as_str();
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (from_char, &from) in starts.iter().enumerate() {
+            for n in [0, 1, 2, 5, 31, 32, 33, 100, 1000] {
+                let expected = starts.get(from_char + n).copied().unwrap_or(text.len());
+                assert_eq!(
+                    skip_chars(text.as_bytes(), from, n),
+                    expected,
+                    "{from} + {n}"
+                );
+            }
+        }
     }
 }
