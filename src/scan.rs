@@ -151,6 +151,20 @@ impl ScanResult {
     /// assert_eq!((some.len(), some.surface(1), some.start[1]), (2, "Kiev", 12));
     /// ```
     pub fn select(&self, rows: &[usize]) -> ScanResult {
+        // Pieces on all cores of the current pool, joined as batches are.
+        const ROWS_PER_PIECE: usize = 1 << 14;
+        if rows.len() <= ROWS_PER_PIECE {
+            return self.select_here(rows);
+        }
+        let parts = rows
+            .par_chunks(ROWS_PER_PIECE)
+            .map(|piece| self.select_here(piece))
+            .collect();
+        ScanResult::concat(parts)
+    }
+
+    fn select_here(&self, rows: &[usize]) -> ScanResult {
+        let bytes = rows.iter().map(|&i| self.surface(i).len()).sum();
         let mut out = ScanResult {
             doc: rows.iter().map(|&i| self.doc[i]).collect(),
             entity: rows.iter().map(|&i| self.entity[i]).collect(),
@@ -158,7 +172,7 @@ impl ScanResult {
             start: rows.iter().map(|&i| self.start[i]).collect(),
             end: rows.iter().map(|&i| self.end[i]).collect(),
             edits: rows.iter().map(|&i| self.edits[i]).collect(),
-            surfaces: String::new(),
+            surfaces: String::with_capacity(bytes),
             surface_bounds: Vec::with_capacity(rows.len() + 1),
         };
         out.surface_bounds.push(0);
@@ -496,6 +510,20 @@ mod tests {
             }
         }
         assert_eq!(chunk_bounds::<&str>(&[], 2), [0, 0]);
+    }
+
+    #[test]
+    fn select_in_pieces_keeps_the_rows_and_their_order() {
+        let m = matcher();
+        let text = "Kiev Kyiv zola ".repeat(12_000);
+        let res = scan(&m, &[Some(text.as_str())], 0, Some(2)).unwrap();
+        let rows: Vec<usize> = (0..res.len()).filter(|i| i % 3 != 1).collect();
+        let some = thread_pool(Some(2)).unwrap().install(|| res.select(&rows));
+        assert_eq!(some.len(), rows.len());
+        for (k, &i) in rows.iter().enumerate() {
+            let got = (some.doc[k], some.start[k], some.entity[k], some.surface(k));
+            assert_eq!(got, (res.doc[i], res.start[i], res.entity[i], res.surface(i)));
+        }
     }
 
     #[test]

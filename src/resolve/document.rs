@@ -25,13 +25,15 @@ const STRONG: f64 = 2.0;
 /// The most characters between a place and its region: ", " and a little slack.
 const MAX_PATTERN_GAP: usize = 4;
 
-/// One span of the document with its candidates (entity, first row naming it), by entity.
+/// One span of the document. Its candidates (entity, first row naming it), by entity, are
+/// `Spans::candidates[candidates]`, their votes `votes[candidates]`.
 struct Mention {
     start: u64,
     end: u64,
-    candidates: Vec<(EntityId, usize)>,
-    /// Every row of the span (for unambiguous mentions, all pass through).
-    rows: Vec<usize>,
+    candidates: Range<usize>,
+    /// Where the span's rows are in the document's sorted rows (an unambiguous mention's rows
+    /// all pass through).
+    rows: Range<usize>,
 }
 
 /// Evidence for one candidate of one mention.
@@ -65,50 +67,66 @@ pub(super) fn resolve_document(
     text: Option<&str>,
     options: ResolveOptions,
 ) -> Result<Vec<Decision>> {
-    let mentions = mentions(r, rows);
-    let mut decisions = Vec::new();
-    if mentions.iter().all(|m| m.candidates.len() == 1) {
-        for m in &mentions {
-            decisions.extend(m.rows.iter().map(|&row| passed(row)));
-        }
-        decisions.sort_by_key(|d| d.row);
-        return Ok(decisions);
+    if all_unambiguous(r, rows.clone()) {
+        return Ok(rows.map(passed).collect());
     }
-    let votes = votes(resolver, &mentions, text, options)?;
+    let Spans {
+        order,
+        mentions,
+        candidates: all,
+        entities,
+    } = spans(r, rows);
+    let votes = votes(resolver, &mentions, &all, text, options)?;
 
-    // One sense per document: the mentions with the same candidates form one group.
-    let entities = |m: &Mention| -> Vec<EntityId> { m.candidates.iter().map(|c| c.0).collect() };
-    let mut groups: HashMap<Vec<EntityId>, Vec<usize>> = HashMap::new();
+    // One sense per document: the mentions with the same candidates form one group, whose
+    // votes are summed once.
+    let mut group_index: HashMap<&[EntityId], usize> = HashMap::new();
+    let mut group_of = vec![usize::MAX; mentions.len()];
+    // Each group's summed votes, `group_votes[g * ..]` from `group_start[g]`.
+    let mut group_votes: Vec<Votes> = Vec::new();
+    let mut group_start: Vec<usize> = Vec::new();
+    let mut group_size: Vec<usize> = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
-        if m.candidates.len() > 1 {
-            groups.entry(entities(m)).or_default().push(i);
-        }
-    }
-    for (i, m) in mentions.iter().enumerate() {
-        if m.candidates.len() == 1 {
-            decisions.extend(m.rows.iter().map(|&row| passed(row)));
-            continue;
-        }
-        let group = &groups[&entities(m)];
-        let mut group_votes = vec![Votes::default(); m.candidates.len()];
-        for &j in group {
-            for (sum, v) in group_votes.iter_mut().zip(&votes[j]) {
+        let n = m.candidates.len();
+        if n > 1 {
+            let g = *group_index
+                .entry(&entities[m.candidates.clone()])
+                .or_insert_with(|| {
+                    group_start.push(group_votes.len());
+                    group_votes.resize(group_votes.len() + n, Votes::default());
+                    group_size.push(0);
+                    group_size.len() - 1
+                });
+            let sums = &mut group_votes[group_start[g]..group_start[g] + n];
+            for (sum, v) in sums.iter_mut().zip(&votes[m.candidates.clone()]) {
                 sum.add(v);
             }
+            group_size[g] += 1;
+            group_of[i] = g;
         }
-        let sense = best(resolver, &m.candidates, |k| group_votes[k].total());
-        let own = best(resolver, &m.candidates, |k| votes[i][k].total());
-        let own_votes = &votes[i];
+    }
+    let mut decisions = Vec::with_capacity(order.len());
+    for (i, m) in mentions.iter().enumerate() {
+        if m.candidates.len() == 1 {
+            decisions.extend(order[m.rows.clone()].iter().map(|&row| passed(row)));
+            continue;
+        }
+        let g = group_of[i];
+        let group = &group_votes[group_start[g]..group_start[g] + m.candidates.len()];
+        let candidates = &all[m.candidates.clone()];
+        let own_votes = &votes[m.candidates.clone()];
+        let sense = best(resolver, candidates, |k| group[k].total());
+        let own = best(resolver, candidates, |k| own_votes[k].total());
         let (chosen, support) =
             if own != sense && own_votes[own].local() - own_votes[sense].local() >= STRONG {
                 (own, own_votes[own].total())
             } else {
-                (sense, group_votes[sense].total())
+                (sense, group[sense].total())
             };
-        let evidence = deciding_rule(own_votes, &group_votes, chosen, group.len() > 1);
-        let score = support + prior_share(resolver, &m.candidates, chosen);
+        let evidence = deciding_rule(own_votes, group, chosen, group_size[g] > 1);
+        let score = support + prior_share(resolver, candidates, chosen);
         decisions.push(Decision {
-            row: m.candidates[chosen].1,
+            row: candidates[chosen].1,
             score,
             evidence,
             dropped: score < options.min_score,
@@ -116,6 +134,18 @@ pub(super) fn resolve_document(
     }
     decisions.sort_by_key(|d| d.row);
     Ok(decisions)
+}
+
+/// Whether no span of these rows has two entities, seen without sorting when the rows are in
+/// scan order (by start, then end) as they come from a scan.
+fn all_unambiguous(r: &ScanResult, rows: Range<usize>) -> bool {
+    let span = |i: usize| (r.start[i], std::cmp::Reverse(r.end[i]));
+    let rows = rows.start..rows.end;
+    let in_order = rows.clone().skip(1).all(|i| span(i - 1) <= span(i));
+    in_order
+        && rows
+            .skip(1)
+            .all(|i| span(i - 1) != span(i) || r.entity[i - 1] == r.entity[i])
 }
 
 fn passed(row: usize) -> Decision {
@@ -127,52 +157,63 @@ fn passed(row: usize) -> Decision {
     }
 }
 
-/// The document's spans in order of (start, end), each with its distinct entities.
-fn mentions(r: &ScanResult, rows: Range<usize>) -> Vec<Mention> {
+/// A document's rows sorted by (start, end), its spans in that order, and their candidates
+/// back to back (entity and first row; the entities alone too, as keys of the groups).
+struct Spans {
+    order: Vec<usize>,
+    mentions: Vec<Mention>,
+    candidates: Vec<(EntityId, usize)>,
+    entities: Vec<EntityId>,
+}
+
+fn spans(r: &ScanResult, rows: Range<usize>) -> Spans {
     let mut order: Vec<usize> = rows.collect();
     order.sort_by_key(|&i| (r.start[i], r.end[i], i));
-    let mut out: Vec<Mention> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut candidates: Vec<(EntityId, usize)> = Vec::with_capacity(order.len());
+    let mut at = 0;
     for span in order.chunk_by(|&a, &b| (r.start[a], r.end[a]) == (r.start[b], r.end[b])) {
-        let mut candidates: Vec<(EntityId, usize)> = Vec::with_capacity(span.len());
+        let first = candidates.len();
         for &row in span {
-            if !candidates.iter().any(|&(e, _)| e == r.entity[row]) {
+            if !candidates[first..].iter().any(|&(e, _)| e == r.entity[row]) {
                 candidates.push((r.entity[row], row));
             }
         }
-        candidates.sort_unstable();
-        out.push(Mention {
+        candidates[first..].sort_unstable();
+        mentions.push(Mention {
             start: r.start[span[0]],
             end: r.end[span[0]],
-            candidates,
-            rows: span.to_vec(),
+            candidates: first..candidates.len(),
+            rows: at..at + span.len(),
         });
+        at += span.len();
     }
-    out
+    let entities = candidates.iter().map(|c| c.0).collect();
+    Spans {
+        order,
+        mentions,
+        candidates,
+        entities,
+    }
 }
 
-/// The votes for every candidate of every mention (empty for unambiguous mentions).
+/// The votes for every candidate of every mention, indexed as the candidates (those of an
+/// unambiguous mention stay empty).
 fn votes(
     resolver: &Resolver,
     mentions: &[Mention],
+    all: &[(EntityId, usize)],
     text: Option<&str>,
     options: ResolveOptions,
-) -> Result<Vec<Vec<Votes>>> {
-    let mut votes: Vec<Vec<Votes>> = mentions
-        .iter()
-        .map(|m| {
-            if m.candidates.len() > 1 {
-                vec![Votes::default(); m.candidates.len()]
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+) -> Result<Vec<Votes>> {
+    let mut votes = vec![Votes::default(); all.len()];
+    let ambiguous = |m: &Mention| m.candidates.len() > 1;
 
     // The document: the entities it names unambiguously, and how many of them each parent has.
     let mut named: Vec<EntityId> = mentions
         .iter()
-        .filter(|m| m.candidates.len() == 1)
-        .map(|m| m.candidates[0].0)
+        .filter(|m| !ambiguous(m))
+        .map(|m| all[m.candidates.start].0)
         .collect();
     named.sort_unstable();
     named.dedup();
@@ -183,8 +224,11 @@ fn votes(
         }
     }
     let is_named = |e: EntityId| named.binary_search(&e).is_ok();
-    for (m, v) in mentions.iter().zip(&mut votes) {
-        for (&(c, _), v) in m.candidates.iter().zip(v.iter_mut()) {
+    for m in mentions.iter().filter(|m| ambiguous(m)) {
+        for (&(c, _), v) in all[m.candidates.clone()]
+            .iter()
+            .zip(&mut votes[m.candidates.clone()])
+        {
             let parent = resolver.parents[c as usize];
             let own_children = children.get(&c).copied().unwrap_or(0);
             let siblings = parent.map_or(0, |p| {
@@ -208,7 +252,7 @@ fn votes(
             continue;
         };
         let b = &mentions[j];
-        let either_ambiguous = a.candidates.len() > 1 || b.candidates.len() > 1;
+        let either_ambiguous = ambiguous(a) || ambiguous(b);
         if either_ambiguous && b.start - a.end <= MAX_PATTERN_GAP as u64 {
             pairs.push((i, j));
         }
@@ -217,8 +261,11 @@ fn votes(
     let asking: Vec<usize> = match &resolver.context {
         Some(phrases) => (0..mentions.len())
             .filter(|&i| {
-                let cands = &mentions[i].candidates;
-                cands.len() > 1 && cands.iter().any(|&(c, _)| phrases.has_context(c))
+                let m = &mentions[i];
+                ambiguous(m)
+                    && all[m.candidates.clone()]
+                        .iter()
+                        .any(|&(c, _)| phrases.has_context(c))
             })
             .collect(),
         None => Vec::new(),
@@ -241,15 +288,12 @@ fn votes(
         if gap.trim() != "," {
             continue;
         }
-        for (ka, &(ca, _)) in a.candidates.iter().enumerate() {
-            for (kb, &(cb, _)) in b.candidates.iter().enumerate() {
-                if resolver.is_ancestor(cb, ca) {
-                    if let Some(v) = votes[i].get_mut(ka) {
-                        v.pattern = PATTERN;
-                    }
-                    if let Some(v) = votes[j].get_mut(kb) {
-                        v.pattern = PATTERN;
-                    }
+        for ka in a.candidates.clone() {
+            for kb in b.candidates.clone() {
+                if resolver.is_ancestor(all[kb].0, all[ka].0) {
+                    // An unambiguous mention's votes are never read.
+                    votes[ka].pattern = PATTERN;
+                    votes[kb].pattern = PATTERN;
                 }
             }
         }
@@ -265,9 +309,9 @@ fn votes(
             .collect();
         let near = phrases.near(text, &around, options.window)?;
         for (&i, found) in asking.iter().zip(near) {
-            for (k, &(c, _)) in mentions[i].candidates.iter().enumerate() {
-                let n = found.iter().filter(|&&(_, e)| e == c).count();
-                votes[i][k].context = CONTEXT * n.min(MAX_CONTEXT) as f64;
+            for k in mentions[i].candidates.clone() {
+                let n = found.iter().filter(|&&(_, e)| e == all[k].0).count();
+                votes[k].context = CONTEXT * n.min(MAX_CONTEXT) as f64;
             }
         }
     }
