@@ -233,7 +233,7 @@ impl Lexicon {
     /// resolver is built, so parents may be added after their children.
     ///
     /// ```
-    /// use lexiscan::{Lexicon, lexicon::ParentRef};
+    /// use lexiscan::{Lexicon, ParentRef};
     /// let mut lex = Lexicon::new();
     /// let georgia = lex.add("Georgia", &["Sakartvelo"], Some("GPE"), false).unwrap();
     /// lex.set_resolution_info(georgia, None, Some(3.7e6), &["Tbilisi", "Caucasus"]).unwrap();
@@ -276,7 +276,7 @@ impl Lexicon {
     /// shared by several labels without a label to choose, or a cycle is an error.
     ///
     /// ```
-    /// use lexiscan::{Lexicon, lexicon::ParentRef};
+    /// use lexiscan::{Lexicon, ParentRef};
     /// let mut lex = Lexicon::new();
     /// let paris = lex.add("Paris, Texas", &["Paris"], Some("GPE"), false).unwrap();
     /// let texas = lex.add("Texas", &["Tex."], Some("GPE"), false).unwrap();

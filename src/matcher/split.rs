@@ -7,7 +7,8 @@
 //! word character, so the whole-word checks at the cut see the same "no word character" on
 //! both sides, and it is neither whitespace nor a dash, whose folding looks at neighbours.
 
-use super::{Match, Matcher, Pass};
+use super::code_points::Match;
+use super::pass::Pass;
 use crate::error::Result;
 use rayon::prelude::*;
 
@@ -28,35 +29,39 @@ pub(super) fn cut_bytes(passes: &[Pass]) -> [bool; 128] {
     cut
 }
 
-impl Matcher {
-    /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
-    /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
-    pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
-        let cuts = cut_points(text.as_bytes(), &self.cut_after, piece_bytes.max(1));
-        if cuts.len() <= 2 {
-            return self.find(text);
-        }
-        let pieces: Vec<(Vec<Match>, usize)> = cuts
-            .par_windows(2)
-            .map(|w| {
-                let piece = &text[w[0]..w[1]];
-                Ok((self.find(piece)?, piece.chars().count()))
-            })
-            .collect::<Result<_>>()?;
-        let mut all = Vec::with_capacity(pieces.iter().map(|(m, _)| m.len()).sum());
-        let mut chars = 0;
-        for ((matches, piece_chars), &byte) in pieces.into_iter().zip(&cuts) {
-            all.extend(matches.into_iter().map(|m| Match {
-                start: m.start + chars,
-                end: m.end + chars,
-                byte_start: m.byte_start + byte,
-                byte_end: m.byte_end + byte,
-                ..m
-            }));
-            chars += piece_chars;
-        }
-        Ok(all)
+/// All matches in `text` as `find` gives them, found in pieces of about `piece_bytes` cut
+/// after bytes of `cut_after`, on the current rayon pool (a text with no place to cut is one
+/// piece).
+pub(super) fn find_in_pieces(
+    text: &str,
+    cut_after: &[bool; 128],
+    piece_bytes: usize,
+    find: impl Fn(&str) -> Result<Vec<Match>> + Sync,
+) -> Result<Vec<Match>> {
+    let cuts = cut_points(text.as_bytes(), cut_after, piece_bytes.max(1));
+    if cuts.len() <= 2 {
+        return find(text);
     }
+    let pieces: Vec<(Vec<Match>, usize)> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let piece = &text[w[0]..w[1]];
+            Ok((find(piece)?, piece.chars().count()))
+        })
+        .collect::<Result<_>>()?;
+    let mut all = Vec::with_capacity(pieces.iter().map(|(m, _)| m.len()).sum());
+    let mut chars = 0;
+    for ((matches, piece_chars), &byte) in pieces.into_iter().zip(&cuts) {
+        all.extend(matches.into_iter().map(|m| Match {
+            start: m.start + chars,
+            end: m.end + chars,
+            byte_start: m.byte_start + byte,
+            byte_end: m.byte_end + byte,
+            ..m
+        }));
+        chars += piece_chars;
+    }
+    Ok(all)
 }
 
 /// 0, then cuts just after a byte of `cut_after` about every `piece_bytes`, then `bytes.len()`.

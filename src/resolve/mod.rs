@@ -24,7 +24,7 @@ use rayon::prelude::*;
 /// What a resolver reads from a lexicon, checked and indexed once per matcher.
 ///
 /// ```
-/// use lexiscan::{Lexicon, Matcher, MatchOptions, scan::scan, lexicon::ParentRef};
+/// use lexiscan::{Lexicon, Matcher, MatchOptions, ParentRef, scan::scan};
 /// use lexiscan::resolve::{resolve, Resolver, ResolveOptions, Evidence};
 /// let mut lex = Lexicon::new();
 /// let country = lex.add("Georgia", &[] as &[&str], Some("COUNTRY"), false).unwrap();
