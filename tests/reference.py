@@ -32,6 +32,11 @@ WHITESPACE = frozenset(
     + ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
 )
 
+# §2.2 Line breaks; two in one whitespace run make a paragraph break, which folds to
+# PARAGRAPH: no alias holds it (an alias's own paragraph breaks fold to a space).
+LINE_BREAKS = frozenset("\n\r\u0085\u2028")
+PARAGRAPH = "\n"
+
 # §2.4 Quotes.
 SINGLE_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u2032\u02bc")
 DOUBLE_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2033")
@@ -95,15 +100,23 @@ def fold(text, case_fold, accent_fold):
     src = []
     removed = [False] * len(text)
     n = len(text)
+    breaks = 0
     for i, c in enumerate(text):
         # Rule 1: ignorable characters produce nothing, and do not break a whitespace run.
         if c in IGNORABLE:
             continue
-        # Rule 2: whitespace produces one space, or nothing after a space.
+        # Rule 2: whitespace produces one space, or nothing after a space; a run holding two
+        # line breaks or more ("\r\n" counting as one), or a U+2029, is a paragraph break.
         if c in WHITESPACE:
-            if not (out and out[-1] == " "):
+            if not (out and out[-1] in (" ", PARAGRAPH)):
                 out.append(" ")
                 src.append(i)
+                breaks = 0
+            crlf = c == "\n" and i > 0 and text[i - 1] == "\r"
+            if c in LINE_BREAKS and not crlf:
+                breaks += 1
+            if c == "\u2029" or breaks >= 2:
+                out[-1] = PARAGRAPH
             continue
         # Rule 3: dashes, looking at the neighbours in the ORIGINAL text.
         if is_dash(c):
@@ -144,7 +157,7 @@ def fold(text, case_fold, accent_fold):
 def fold_alias(alias, case_fold, accent_fold):
     """§2: an alias is folded by the same rules, then stripped of leading/trailing spaces."""
     folded, _, _ = fold(alias, case_fold, accent_fold)
-    folded = folded.strip(" ")
+    folded = folded.replace(PARAGRAPH, " ").strip(" ")
     if not folded:
         raise ValueError(f"alias {alias!r} is empty after normalisation")
     return folded

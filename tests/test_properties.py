@@ -194,6 +194,13 @@ EXAMPLES = [
         ],
     ),
     (
+        "paragraph-breaks-are-never-crossed",
+        [("coach andy", None, [], False)],
+        'new coach\n\nAndy Roddick; coach\r\n\r\nandy; coach\u2029andy; coach \n \xa0\nandy; coach\r\nandy',
+        {},
+        [(68, 79, "coach andy", None, "coach andy")],
+    ),
+    (
         "alexander-fomin-u001c-is-not-whitespace",
         [("Alexander Fomin", "PER", [], False)],
         "Alexander\x1cFomin",
@@ -563,6 +570,12 @@ SPACES = [
     "\u200b",
     "\x1c",
     "\u1680",
+    "\n\n",
+    "\r\n\r\n",
+    "\n \n",
+    "\r\r",
+    "\n\u200b\n",
+    "\u2029",
 ]
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"]
 IGNORABLES = ["\u00ad", "\u200b", "\u2060", "\ufeff"]
@@ -588,7 +601,7 @@ FILLER_ALPHABET = sorted(
         + DIGITS
         + PUNCT
         + COMBINING
-        + [" ", "\n", "\t", "\u00a0", "\x1c", "\x1f"]
+        + [" ", "\n", "\t", "\u00a0", "\x1c", "\x1f", "\r", "\u2029", "\u2028"]
         + IGNORABLES
         + ["\u200d", "\ufe0f"]
         + _assigned(0x1F600, 0x1F60F)
