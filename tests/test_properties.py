@@ -196,7 +196,8 @@ EXAMPLES = [
     (
         "paragraph-breaks-are-never-crossed",
         [("coach andy", None, [], False)],
-        'new coach\n\nAndy Roddick; coach\r\n\r\nandy; coach\u2029andy; coach \n \xa0\nandy; coach\r\nandy',
+        "new coach\n\nAndy Roddick; coach\r\n\r\nandy; coach\u2029andy; "
+        "coach \n \xa0\nandy; coach\r\nandy",
         {},
         [(68, 79, "coach andy", None, "coach andy")],
     ),

@@ -361,7 +361,7 @@ def from_frame(
         for position, (e, lab, a, c, *info) in enumerate(cells):
             row = cells_row(position, e, lab, a, c, problems)
             if row is not None and has_info:
-                found = info_cells(position, *info, problems)
+                found = info_cells(position, info[0], info[1], info[2], info[3], problems)
                 row = None if found is None else row._replace(info=found)
             if row is not None:
                 yield row

@@ -51,9 +51,8 @@ def table_rows(text: str, delimiter: str, problems: Problems) -> Iterator[Row]:
         cells = [record[where[name]] if name in where else None for name in FRAME_COLUMNS]
         row = cells_row(line, cells[0], cells[1], cells[2], cells[3], problems)
         if row is not None and info_where:
-            info = info_cells(
-                line, *(record[i] if i is not None else None for i in info_where), problems
-            )
+            cell = [record[at] if at is not None else None for at in info_where]
+            info = info_cells(line, cell[0], cell[1], cell[2], cell[3], problems)
             row = None if info is None else row._replace(info=info)
         if row is not None:
             yield row

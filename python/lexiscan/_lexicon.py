@@ -213,9 +213,9 @@ class Lexicon:
             for i, value in enumerate(column):
                 if not isinstance(value, str):
                     raise TypeError(f"{what} in row {i} is {type(value).__name__}, not str")
-        extras = []
-        for column, what in ((parents, "parents"), (weights, "weights"), (contexts, "contexts")):
-            values = [None] * n if column is None else list(column)
+        extras: list[list[Any]] = []
+        for given, what in ((parents, "parents"), (weights, "weights"), (contexts, "contexts")):
+            values: list[Any] = [None] * n if given is None else list(given)
             if len(values) != n:
                 raise ValueError(f"add_many got {n} entities but {len(values)} {what}")
             extras.append(values)
