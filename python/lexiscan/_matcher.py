@@ -16,6 +16,7 @@ import pandas as pd
 
 from lexiscan import _lexiscan
 from lexiscan._lexicon import Lexicon
+from lexiscan._optional import require
 from lexiscan._result import ScanResult
 
 _DEFAULT_BATCH = 10_000
@@ -246,7 +247,7 @@ class Matcher:
         >>> pd.read_parquet(path)[["doc", "text"]].values.tolist()
         [[0, 'Kiev'], [2, 'Kyiv']]
         """
-        import pyarrow.parquet as pq
+        pq = require("pyarrow.parquet", "scan_to_parquet", "arrow")
 
         writer = None
         found = 0
