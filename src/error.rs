@@ -33,6 +33,8 @@ pub enum Error {
     EmptyContext { entity: String, phrase: String },
     /// A parent that names no entity, names several, or parents that form a cycle.
     Parent(String),
+    /// An argument of an analysis that is out of its range (the message says which and why).
+    InvalidArgument(String),
     /// An option value that is not one of the allowed ones.
     InvalidOption {
         name: &'static str,
@@ -69,6 +71,7 @@ impl fmt::Display for Error {
                 "context phrase {phrase:?} of entity {entity:?} is empty once folded"
             ),
             Error::Parent(why) => write!(f, "{why}"),
+            Error::InvalidArgument(why) => write!(f, "{why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")
             }

@@ -1,17 +1,16 @@
-"""`ScanResult.resolve`: the Rust resolver's decisions as a new ScanResult with `score` and
-`evidence` columns, and the dropped mentions beside it."""
+"""`ScanResult.resolve`: the Rust resolver's decisions as a new result with `score` and
+`evidence` columns, and the dropped mentions beside it. It builds results of the type it is
+given, so it does not import `_result` (which imports it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from lexiscan import _lexiscan
-
-if TYPE_CHECKING:
-    from lexiscan._result import ScanResult
+from lexiscan._dtypes import TEXT_DTYPE
 
 EVIDENCE = _lexiscan.evidence_names()
 
@@ -19,25 +18,21 @@ EVIDENCE = _lexiscan.evidence_names()
 @dataclass(frozen=True)
 class Resolution:
     """The per-row `score` (float64) and `evidence` (codes into EVIDENCE) of a resolved
-    result; `dropped` is None for the dropped view itself."""
+    result; `dropped` (a ScanResult) is None for the dropped view itself."""
 
     score: np.ndarray
     evidence: np.ndarray
-    dropped: ScanResult | None
+    dropped: Any
 
     def columns(self) -> dict[str, Any]:
         import pandas as pd
 
-        from lexiscan._result import _TEXT_DTYPE
-
         names = np.array(EVIDENCE, dtype=object).take(self.evidence.astype(np.intp))
-        return {"score": self.score, "evidence": pd.array(names, dtype=_TEXT_DTYPE)}
+        return {"score": self.score, "evidence": pd.array(names, dtype=TEXT_DTYPE)}
 
 
-def resolve(result: ScanResult, min_score: float, window: int) -> ScanResult:
-    """See ScanResult.resolve."""
-    from lexiscan._result import ScanResult
-
+def resolve(result: Any, min_score: float, window: int) -> Any:
+    """See ScanResult.resolve: `result` is a ScanResult; so is what comes back."""
     if isinstance(min_score, bool) or not isinstance(min_score, (int, float)):
         raise TypeError(f"min_score must be a number, not {type(min_score).__name__}")
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
@@ -47,8 +42,8 @@ def resolve(result: ScanResult, min_score: float, window: int) -> ScanResult:
         result._native, owner._resolver, float(min_score), window
     )
 
-    def wrap(native: _lexiscan.ScanResult) -> ScanResult:
-        return ScanResult(native, owner, result._keys, result.n_docs)
+    def wrap(native: _lexiscan.ScanResult) -> Any:
+        return type(result)(native, owner, result._keys, result.n_docs)
 
     dropped_view = wrap(dropped)
     dropped_view._resolution = Resolution(

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lexiscan._formats import (
+from lexiscan.formats._rows import (
     CONTEXT_SEPARATOR,
     FRAME_COLUMNS,
     INFO_COLUMNS,
