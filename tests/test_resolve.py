@@ -276,3 +276,22 @@ def test_one_entity_per_mention_nothing_lost_unambiguous_untouched(docs, min_sco
     assert (dropped["score"] < min_score).all()
     assert (kept.loc[kept["evidence"] != "unambiguous", "score"] >= min_score).all()
     assert lexiscan.ScanResult is type(res)
+
+
+def test_the_labelled_set_is_whole() -> None:
+    """tests/fixtures/resolve_labels.csv (benches/bench_resolve.py scores against it): at
+    least 200 mentions, each label one of its candidates or a named class, each snippet
+    holding its mention."""
+    import csv
+
+    path = pathlib.Path(__file__).parent / "fixtures" / "resolve_labels.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) >= 200 and len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        candidates = r["candidates"].split("|")
+        assert len(candidates) > 1, r["id"]
+        assert r["label"] in candidates or r["label"] in ("NOT_A_PLACE", "OTHER_PLACE"), r["id"]
+        assert r["text"] in r["snippet"], r["id"]
+        assert int(r["end"]) - int(r["start"]) == len(r["text"]), r["id"]
+    kinds = {r["label"] if r["label"].isupper() else "place" for r in rows}
+    assert kinds == {"place", "NOT_A_PLACE", "OTHER_PLACE"}
