@@ -56,6 +56,51 @@ def is_word_char(c):
     return unicodedata.category(c)[0] in "LMN"
 
 
+# §4 Apostrophes: English endings after one at a word's end, elided words before one.
+ENDINGS = frozenset(["s", "t", "ll", "re", "ve", "d", "m"])
+ELISIONS = frozenset(["l", "d", "qu", "j", "n", "s", "c", "m", "t"])
+ELISIONS |= frozenset(["dell", "all", "nell", "sull", "dall"])
+
+
+def _word_before(folded, i):
+    """The run of word characters of ``folded`` that ends at index ``i``."""
+    j = i
+    while j > 0 and is_word_char(folded[j - 1]):
+        j -= 1
+    return folded[j:i]
+
+
+def _word_after(folded, i):
+    """The run of word characters of ``folded`` that starts at index ``i``."""
+    j = i
+    while j < len(folded) and is_word_char(folded[j]):
+        j += 1
+    return folded[i:j]
+
+
+def glued_before(folded, s):
+    """§4: a word runs on into index ``s`` (a word character) from the left: the character
+    before is a word character, or an apostrophe after a word that is not an elision."""
+    if s == 0:
+        return False
+    if folded[s - 1] == "'":
+        word = _word_before(folded, s - 1)
+        return word != "" and word.lower() not in ELISIONS
+    return is_word_char(folded[s - 1])
+
+
+def glued_after(folded, e):
+    """§4: a word runs on from index ``e`` (after a word character) to the right: the
+    character there is a word character, or an apostrophe before a word that is not an
+    English ending."""
+    if e >= len(folded):
+        return False
+    if folded[e] == "'":
+        word = _word_after(folded, e + 1)
+        return word != "" and word.lower() not in ENDINGS
+    return is_word_char(folded[e])
+
+
 def is_dash(c):
     """§2.3: General Category Pd, or the minus sign U+2212."""
     return unicodedata.category(c) == "Pd" or c == "\u2212"
@@ -200,10 +245,9 @@ def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words
             continue
         # §4: whole words, on the folded neighbours.
         if whole_words:
-            if is_word_char(alias_folded[0]) and s > 0 and is_word_char(folded[s - 1]):
+            if is_word_char(alias_folded[0]) and glued_before(folded, s):
                 continue
-            glued_after = e < len(folded) and is_word_char(folded[e])
-            if not prefix and is_word_char(alias_folded[-1]) and glued_after:
+            if not prefix and is_word_char(alias_folded[-1]) and glued_after(folded, e):
                 continue
         start = src[s]
         end = src[e - 1] + 1

@@ -661,6 +661,11 @@ PUNCT_ALIASES = [
     "e.g.",
     "-ism",
     '"Quote"',
+    "O'Brien",
+    "l\u2019Ukraine",
+    "\u0431\u0430\u0440\u2019\u0454\u0440",
+    "\u041b\u044c\u0432\u0456\u0432'\u044f\u043d\u0438",
+    "Russians'",
     "St. Louis",
     "#hashtag",
     "50%",
@@ -835,6 +840,9 @@ SEPARATORS = st.sampled_from(
     + QUOTES
     + IGNORABLES
     + ["", "", "", ", ", ". ", "(", ")", "\u2019s ", "s", "n", "\u0301", "!", ":", "/"]
+    # apostrophes: English endings after a word, elided words before one (docs/matching.md §4)
+    + ["'ll ", "\u2019re ", "'t ", "\u2019d ", "'ve ", "\u02bcm ", "' ", "'S "]
+    + [" l\u2019", " d'", " qu'", " dell\u2019", " sull'", " L'", " o'", " x\u2019"]
 )
 
 
