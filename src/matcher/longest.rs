@@ -272,6 +272,12 @@ fn next_group_at_word_starts(
     let text = folded.text();
     let mut at = from;
     while let Some(start) = automaton.next_hit(text, at, found) {
+        // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
+        let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
+        if inside {
+            at = automaton.after_start(text, start);
+            continue;
+        }
         if let Some(original_start) = folded.original_start(start) {
             let best = longest_valid(pass, folded, original_start, found, true, rows);
             if best.is_some() {
