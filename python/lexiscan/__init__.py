@@ -19,8 +19,10 @@ from lexiscan._lexiscan import InternalError, Match
 from lexiscan._lexiscan import __version__ as __version__
 from lexiscan._matcher import Matcher
 from lexiscan._result import ScanResult
+from lexiscan._resumable import IncompleteScanError, read_scan
 
 __all__ = [
+    "IncompleteScanError",
     "InternalError",
     "Lexicon",
     "LexiconFormatError",
@@ -29,5 +31,6 @@ __all__ = [
     "ScanResult",
     "datasets",
     "read_jsonl",
+    "read_scan",
     "read_texts",
 ]

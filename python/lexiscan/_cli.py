@@ -10,11 +10,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from lexiscan import _demo
+from lexiscan import _atomic, _demo
 from lexiscan._corpus import read_texts
 from lexiscan._formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
@@ -34,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
         ("kwic", "keyword in context for one entity or alias"),
     ):
         sub = commands.add_parser(name, help=help_)
+        if name == "scan":
+            sub.add_argument(
+                "--resume",
+                action="store_true",
+                help="write a resumable Parquet dataset to the --output folder; run again to "
+                "finish an interrupted scan (read it with lexiscan.read_scan)",
+            )
         if name == "kwic":
             sub.add_argument("entity", help="canonical entity name or alias")
             sub.add_argument("--window", type=int, default=5, help="words each side (5)")
@@ -57,7 +63,8 @@ def _write(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
     if fmt == "parquet":
         if output is None:
             raise ValueError("--format parquet needs --output FILE")
-        frame.to_parquet(output, index=False)
+        with _atomic.atomic_path(output) as tmp:
+            frame.to_parquet(tmp, index=False)
     elif fmt == "jsonl":
         text = frame.to_json(orient="records", lines=True, force_ascii=False)
         _emit(text, output)
@@ -69,7 +76,7 @@ def _emit(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        _atomic.write_text(output, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise FileNotFoundError(f"no such lexicon file: {args.lexicon}")
         matcher = Matcher(Lexicon.read(args.lexicon), max_edits=args.max_edits)
         docs = read_texts(*args.corpus)
+        if getattr(args, "resume", False):
+            if args.output is None:
+                raise ValueError("--resume needs --output FOLDER")
+            matcher.scan_to_parquet(docs, args.output, progress=args.progress, resume=True)
+            return 0
         result = matcher.scan(docs, progress=args.progress)
         if args.command == "scan":
             frame = result.to_pandas()
@@ -109,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             frame = result.kwic(args.entity, window=args.window)
         _write(frame, args.format, args.output)
-    except (FileNotFoundError, LexiconFormatError, ValueError, ImportError) as err:
+    except (FileNotFoundError, FileExistsError, LexiconFormatError, ValueError, ImportError) as err:
         print(f"lexiscan: {err}", file=sys.stderr)
         return 1
     return 0

@@ -243,7 +243,7 @@ def read(path: PathLike, format: str | None = None) -> Lexicon:
 
 def write(lex: Lexicon, path: PathLike, format: str | None = None) -> None:
     """Write a lexicon file in any of FORMATS (see Lexicon.write)."""
-    from lexiscan import _formats_liwc, _formats_tables, _formats_yaml
+    from lexiscan import _atomic, _formats_liwc, _formats_tables, _formats_yaml
 
     fmt = format_of(path, format)
     entries = entity_aliases(lex)
@@ -257,8 +257,7 @@ def write(lex: Lexicon, path: PathLike, format: str | None = None) -> None:
             "liwc": _formats_liwc.liwc_text,
         }[fmt]
         text = writer(entries)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
+    _atomic.write_text(path, text)
 
 
 def from_frame(
