@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import lexiscan
@@ -147,3 +149,163 @@ def test_kill_9_during_a_write_leaves_the_old_or_the_new_file(tmp_path: Path, ki
     _atomic.write_bytes(target, versions[0])  # any write to the target clears them
     assert leftovers(target.parent) == []
     assert target.read_bytes() == versions[0]
+
+
+# -- resumable scans ----------------------------------------------------------------------
+
+DOCS = ["Kiev, now Kyiv", "nothing here", "", "NATO in Kyiv", None, "Kyiv Kyiv Kyiv"] * 7
+
+
+def small_matcher(**options: object) -> lexiscan.Matcher:
+    lex = lexiscan.Lexicon().add("Kyiv", ["Kiev"], label="GPE").add("NATO", label="ORG")
+    return lexiscan.Matcher(lex, **options)  # type: ignore[arg-type]
+
+
+def manifest(folder: Path) -> dict:
+    return json.loads((folder / "_lexiscan_manifest.json").read_text())
+
+
+@pytest.mark.parametrize("batch_size", [1, 4, 5, 100])
+@pytest.mark.parametrize("source", ["list", "iterator", "series", "arrow"])
+def test_a_resumable_scan_equals_a_plain_one(tmp_path: Path, batch_size: int, source: str) -> None:
+    m = small_matcher()
+    series = pd.Series(DOCS, index=[f"d{i}" for i in range(len(DOCS))])
+    docs = {
+        "list": lambda: DOCS,
+        "iterator": lambda: iter(DOCS),
+        "series": lambda: series,
+        "arrow": lambda: pytest.importorskip("pyarrow").array(DOCS),
+    }[source]()
+    expected = m.scan(series if source == "series" else DOCS).to_pandas()
+    n = m.scan_to_parquet(docs, tmp_path / "d", batch_size=batch_size, resume=True)
+    assert n == len(expected) > 0
+    got = lexiscan.read_scan(tmp_path / "d")
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_categorical=False)
+    assert manifest(tmp_path / "d")["documents"] == len(DOCS)
+    assert manifest(tmp_path / "d")["complete"] is True
+
+
+class Stop(Exception):
+    pass
+
+
+def stream(docs: list, stop_after: int | None = None):
+    for i, doc in enumerate(docs):
+        if i == stop_after:
+            raise Stop
+        yield doc
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(tmp_path: Path) -> None:
+    m = small_matcher()
+    folder = tmp_path / "d"
+    with pytest.raises(Stop):
+        m.scan_to_parquet(stream(DOCS, 13), folder, batch_size=4, resume=True)
+    done = manifest(folder)
+    assert done["complete"] is False and done["documents"] == 12
+    with pytest.raises(lexiscan.IncompleteScanError, match="has not finished"):
+        lexiscan.read_scan(folder)
+    partial = lexiscan.read_scan(folder, allow_partial=True)
+    assert partial.equals(m.scan(DOCS[:12]).to_pandas().astype(partial.dtypes.to_dict()))
+    seen: list[str] = []
+
+    def counted():  # the resumed run reads past the done documents without scanning them
+        for doc in DOCS:
+            seen.append(doc)
+            yield doc
+
+    total = m.scan_to_parquet(counted(), folder, batch_size=4, resume=True)
+    assert len(seen) == len(DOCS)
+    expected = m.scan(DOCS).to_pandas()
+    assert total == len(expected)
+    got = lexiscan.read_scan(folder)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_categorical=False)
+    # a finished run is not scanned again
+    assert m.scan_to_parquet(iter(()), folder, resume=True) == total
+
+
+def test_resume_refuses_another_matcher_or_options(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    with pytest.raises(Stop):
+        small_matcher().scan_to_parquet(stream(DOCS, 3), folder, batch_size=1, resume=True)
+    with pytest.raises(ValueError, match="different matcher"):
+        lexiscan.Matcher(lexiscan.Lexicon().add("Kyiv")).scan_to_parquet(DOCS, folder, resume=True)
+    with pytest.raises(ValueError, match="different matcher|options"):
+        small_matcher(overlapping=True).scan_to_parquet(DOCS, folder, resume=True)
+    with pytest.raises(ValueError, match="documents end after 2, but 3"):
+        small_matcher().scan_to_parquet(DOCS[:2], folder, resume=True)
+    assert manifest(folder)["documents"] == 3  # refusals change nothing
+
+
+def test_resume_refuses_a_folder_that_is_not_a_scan(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="no _lexiscan_manifest.json"):
+        small_matcher().scan_to_parquet(DOCS, tmp_path, resume=True)
+    (tmp_path / "file.parquet").write_text("x")
+    with pytest.raises(FileExistsError, match="is a file"):
+        small_matcher().scan_to_parquet(DOCS, tmp_path / "file.parquet", resume=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.parquet", "notes.txt"]
+
+
+def test_an_interrupted_plain_scan_leaves_the_previous_file(tmp_path: Path) -> None:
+    m = small_matcher()
+    path = tmp_path / "out.parquet"
+    m.scan_to_parquet(DOCS[:3], path)
+    before = path.read_bytes()
+    with pytest.raises(Stop):
+        m.scan_to_parquet(stream(DOCS, 20), path, batch_size=4)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet"]
+
+
+_RESUMER = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_durable import kill_corpus, small_matcher
+print("ready", flush=True)
+small_matcher().scan_to_parquet(iter(kill_corpus()), sys.argv[1], batch_size=25, resume=True)
+print("done", flush=True)
+"""
+
+
+def kill_corpus() -> list:
+    return [f"Kyiv {i} " + ("NATO Kiev " * (i % 7)) if i % 5 else None for i in range(1_000)]
+
+
+@posix_only
+def test_kill_9_at_random_points_then_resume_loses_nothing_and_repeats_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "d"
+    code = _RESUMER.format(tests=str(Path(__file__).parent))
+    rng = random.Random(7)
+    kills, documents = 0, []
+    # each round costs a Python start-up; `pytest --slow` kills many more times
+    rounds = 30 if os.environ.get("LEXISCAN_HYPOTHESIS_PROFILE") == "slow" else 8
+    for _ in range(rounds):
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.0, 0.3))
+        child.send_signal(signal.SIGKILL)
+        finished = child.wait() == 0
+        kills += not finished
+        state = manifest(folder) if (folder / "_lexiscan_manifest.json").exists() else None
+        if state is not None:
+            # every part the manifest lists is complete and holds the rows it says
+            for part in state["parts"]:
+                assert len(pd.read_parquet(folder / part["file"])) == part["rows"]
+            assert sum(p["rows"] for p in state["parts"]) == state["rows"]
+            documents.append(state["documents"])
+            if state["complete"]:
+                break
+    else:
+        child = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True)
+        assert child.returncode == 0, child.stderr
+    assert kills >= 4, "the scan finished before it could be killed often enough"
+    assert documents == sorted(documents)  # progress is never lost
+    expected = small_matcher().scan(kill_corpus()).to_pandas()
+    got = lexiscan.read_scan(folder)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_categorical=False)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
