@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from provenance import provenance
+
 RESULTS = Path(__file__).parent / "results" / "bench_memory.md"
 
 ONE_DOCUMENT = """
@@ -73,6 +75,8 @@ def main() -> None:
     report = "\n".join(
         [
             "# bench_memory: peak resident memory of a scan",
+            "",
+            *provenance(),
             "",
             "| case | input | time | matches | peak RSS |",
             "|---|---:|---:|---:|---:|",
