@@ -309,3 +309,30 @@ def test_kill_9_at_random_points_then_resume_loses_nothing_and_repeats_nothing(
     got = lexiscan.read_scan(folder)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_categorical=False)
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+@posix_only
+def test_a_device_is_written_in_place(tmp_path: Path) -> None:
+    lexiscan.Lexicon().add("NATO").write("/dev/null", format="csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_resumes_a_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lexiscan._cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, doc in enumerate(DOCS):
+        (corpus / f"{i:03d}.txt").write_text(doc or "", encoding="utf-8")
+    lexicon = tmp_path / "lex.csv"
+    small_matcher().lexicon.write(lexicon)
+    out = tmp_path / "out"
+    args = ["scan", "--lexicon", str(lexicon), str(corpus), "--output", str(out), "--resume"]
+    assert main(args) == 0
+    assert main(args) == 0  # finished: nothing to do
+    got = lexiscan.read_scan(out)
+    expected = small_matcher().scan(lexiscan.read_texts(corpus)).to_pandas()
+    assert got["doc"].tolist() == expected["doc"].tolist()
+    assert got["text"].tolist() == expected["text"].tolist()
+    assert main(["scan", "--lexicon", str(lexicon), str(corpus), "--resume"]) == 1
+    assert "--resume needs --output" in capsys.readouterr().err

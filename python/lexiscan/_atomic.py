@@ -44,6 +44,9 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
     ('new', ['out.txt'])
     """
+    if os.path.exists(path) and not os.path.isfile(path):
+        yield Path(path)  # a device or pipe (/dev/stdout) has nothing to replace: written as is
+        return
     target = Path(os.path.realpath(path))  # write through a symlink, not over it
     folder = target.parent
     if not folder.is_dir():
