@@ -97,6 +97,9 @@ def test_ctrl_c_while_saving_keeps_the_old_file_and_the_matcher(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+# A SIGINT that lands while the garbage collector runs a callback is reported as unraisable
+# and lost; that round then writes the new file, which the test accepts.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_sigint_at_random_moments_of_a_lexicon_write(tmp_path: Path) -> None:
     n = 30_000
     new = lexiscan.Lexicon().add_many([f"E{i // 3}" for i in range(n)], [f"a{i}" for i in range(n)])
