@@ -28,34 +28,53 @@ pub(super) fn cut_bytes(passes: &[Pass]) -> [bool; 128] {
     cut
 }
 
+/// Pieces matched at once per worker: enough to keep every worker busy, few enough that the
+/// matches waiting to be handed on stay small beside the result they go to.
+const PIECES_AT_ONCE_PER_THREAD: usize = 4;
+
 impl Matcher {
     /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
     /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
+    #[cfg(test)]
     pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
-        let cuts = cut_points(text.as_bytes(), &self.cut_after, piece_bytes.max(1));
-        if cuts.len() <= 2 {
-            return self.find(text);
-        }
-        let pieces: Vec<(Vec<Match>, usize)> = cuts
-            .par_windows(2)
-            .map(|w| {
-                let piece = &text[w[0]..w[1]];
-                Ok((self.find(piece)?, piece.chars().count()))
-            })
-            .collect::<Result<_>>()?;
-        let mut all = Vec::with_capacity(pieces.iter().map(|(m, _)| m.len()).sum());
-        let mut chars = 0;
-        for ((matches, piece_chars), &byte) in pieces.into_iter().zip(&cuts) {
-            all.extend(matches.into_iter().map(|m| Match {
-                start: m.start + chars,
-                end: m.end + chars,
-                byte_start: m.byte_start + byte,
-                byte_end: m.byte_end + byte,
-                ..m
-            }));
-            chars += piece_chars;
-        }
+        let mut all = Vec::new();
+        self.for_matches_in_pieces(text, piece_bytes, |matches| all.extend(matches))?;
         Ok(all)
+    }
+
+    /// The matches of [`Matcher::find_in_pieces`], handed to `sink` a few pieces at a time, in
+    /// order, with offsets in `text`: what waits in memory is one group of pieces' matches,
+    /// not the whole text's (a 1 GB document has some 20 million, ~1 GB as `Match`es).
+    pub(crate) fn for_matches_in_pieces(
+        &self,
+        text: &str,
+        piece_bytes: usize,
+        mut sink: impl FnMut(Vec<Match>),
+    ) -> Result<()> {
+        let cuts = cut_points(text.as_bytes(), &self.cut_after, piece_bytes.max(1));
+        let group = rayon::current_num_threads().max(1) * PIECES_AT_ONCE_PER_THREAD;
+        let mut chars = 0;
+        for first in (0..cuts.len().saturating_sub(1)).step_by(group) {
+            let last = (first + group).min(cuts.len() - 1);
+            let found: Vec<(Vec<Match>, usize)> = cuts[first..=last]
+                .par_windows(2)
+                .map(|w| {
+                    let piece = &text[w[0]..w[1]];
+                    Ok((self.find(piece)?, piece.chars().count()))
+                })
+                .collect::<Result<_>>()?;
+            for ((mut matches, piece_chars), &byte) in found.into_iter().zip(&cuts[first..]) {
+                for m in &mut matches {
+                    m.start += chars;
+                    m.end += chars;
+                    m.byte_start += byte;
+                    m.byte_end += byte;
+                }
+                sink(matches);
+                chars += piece_chars;
+            }
+        }
+        Ok(())
     }
 }
 
