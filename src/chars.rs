@@ -6,12 +6,6 @@
 use unicode_general_category::{get_general_category, GeneralCategory as Gc};
 
 /// A letter, mark or number: the characters a whole-word match may not be glued to.
-///
-/// ```
-/// assert!(lexiscan::chars::is_word_char('é'));
-/// assert!(lexiscan::chars::is_word_char('7'));
-/// assert!(!lexiscan::chars::is_word_char('’'));
-/// ```
 #[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -73,6 +67,13 @@ pub fn is_accent_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_chars_are_letters_marks_and_numbers() {
+        assert!(crate::chars::is_word_char('é'));
+        assert!(crate::chars::is_word_char('7'));
+        assert!(!crate::chars::is_word_char('’'));
+    }
 
     #[test]
     fn classes() {

@@ -51,16 +51,6 @@ impl WordIndex {
     /// as (id, distance), closest first. Another form is a word that only adds to or drops the
     /// end of the other ("Russian", "NATOs"; the word itself): whole-word matching leaves those
     /// out on purpose, and they are no misspellings.
-    ///
-    /// ```
-    /// use lexiscan::edits::WordIndex;
-    /// let mut index = WordIndex::new(1);
-    /// let fomin = index.add("fomin");
-    /// index.add("russia");
-    /// assert_eq!(index.near("formin"), [(fomin, 1)]);
-    /// assert!(index.near("russian").is_empty());
-    /// assert!(index.near("fomin").is_empty());
-    /// ```
     pub fn near(&self, word: &str) -> Vec<(u32, usize)> {
         let mut hits: Vec<(u32, usize)> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
@@ -104,6 +94,17 @@ fn for_each_deletion(word: &str, edits: usize, f: &mut impl FnMut(&str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_words_leave_out_other_forms() {
+        use crate::edits::WordIndex;
+        let mut index = WordIndex::new(1);
+        let fomin = index.add("fomin");
+        index.add("russia");
+        assert_eq!(index.near("formin"), [(fomin, 1)]);
+        assert!(index.near("russian").is_empty());
+        assert!(index.near("fomin").is_empty());
+    }
     use std::collections::HashSet;
 
     #[test]

@@ -13,8 +13,16 @@ pub enum Error {
     DocumentTooLarge { doc: usize, bytes: usize },
     /// The automaton could not be built (for example, it would exceed its size limits).
     Automaton(String),
-    /// A corpus file that cannot be read (named, with what is wrong).
-    File(String),
+    /// A corpus file that cannot be read, or whose content is not what was asked for.
+    File {
+        /// The file, as the caller named it.
+        path: String,
+        problem: FileProblem,
+        /// What is wrong, in words (the system's message for I/O errors).
+        why: String,
+    },
+    /// The worker threads of a scan could not be started.
+    ThreadPool { threads: usize, why: String },
     /// A scan stopped on request (an interrupt).
     Cancelled,
     /// Saved bytes that are not a lexiscan file, or a damaged one.
@@ -41,7 +49,10 @@ impl fmt::Display for Error {
             ),
             Error::Automaton(msg) => write!(f, "could not build the matching automaton: {msg}"),
             Error::Cancelled => write!(f, "the scan was cancelled"),
-            Error::File(why) => write!(f, "{why}"),
+            Error::File { path, why, .. } => write!(f, "{path}: {why}"),
+            Error::ThreadPool { threads, why } => {
+                write!(f, "could not start {threads} worker threads: {why}")
+            }
             Error::Corrupt(why) => write!(f, "cannot load lexiscan data: {why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")
@@ -51,6 +62,28 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Why a file was refused: the first three are the operating system's answer (the binding
+/// raises the matching `OSError` subclass), the last is about what the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    NotFound,
+    PermissionDenied,
+    /// Any other I/O error (a directory, a device error...).
+    Unreadable,
+    /// Readable, but not UTF-8 or not the expected format.
+    BadContent,
+}
+
+impl From<std::io::ErrorKind> for FileProblem {
+    fn from(kind: std::io::ErrorKind) -> Self {
+        match kind {
+            std::io::ErrorKind::NotFound => FileProblem::NotFound,
+            std::io::ErrorKind::PermissionDenied => FileProblem::PermissionDenied,
+            _ => FileProblem::Unreadable,
+        }
+    }
+}
 
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;

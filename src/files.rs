@@ -1,7 +1,7 @@
 //! Reading corpora from files, in parallel: plain-text files, and JSON Lines with a text field.
 //! Bad input is an error that names the file and line, never a silently skipped document.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, Result};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -20,10 +20,15 @@ pub fn read_texts(paths: &[PathBuf]) -> Result<Vec<String>> {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, None, e.to_string()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| file_error(path, e.kind().into(), e.to_string()))?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        file_error(path, None, format!("not UTF-8 (bad byte at offset {at})"))
+        file_error(
+            path,
+            FileProblem::BadContent,
+            format!("not UTF-8 (bad byte at offset {at})"),
+        )
     })?;
     if text.starts_with('\u{FEFF}') {
         text.drain(..3);
@@ -75,7 +80,7 @@ pub fn read_jsonl(
         };
         return Err(file_error(
             path,
-            None,
+            FileProblem::BadContent,
             format!("{} bad lines: {shown}{tail}", problems.len()),
         ));
     }
@@ -111,8 +116,12 @@ fn record(
     Ok((text, scalar(id_field)?, scalar(group_field)?))
 }
 
-fn file_error(path: &Path, _line: Option<usize>, why: String) -> Error {
-    Error::File(format!("{}: {why}", path.display()))
+fn file_error(path: &Path, problem: FileProblem, why: String) -> Error {
+    Error::File {
+        path: path.display().to_string(),
+        problem,
+        why,
+    }
 }
 
 #[cfg(test)]
@@ -153,5 +162,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not UTF-8 (bad byte at offset 3)"), "{err}");
+        let missing = dir.join("missing.txt");
+        match read_texts(std::slice::from_ref(&missing)) {
+            Err(Error::File {
+                path,
+                problem: FileProblem::NotFound,
+                ..
+            }) => assert_eq!(path, missing.display().to_string()),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -4,10 +4,6 @@
 use crate::chars::is_word_char;
 
 /// Byte spans of the runs of word characters of `text`.
-///
-/// ```
-/// assert_eq!(lexiscan::spans::word_spans("(ab) c-é"), [(1, 3), (5, 6), (7, 9)]);
-/// ```
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
@@ -29,13 +25,6 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
 
 /// Spans sorted by start (nested or overlapping ones allowed), asked whether a span overlaps
 /// any of them in O(log n).
-///
-/// ```
-/// use lexiscan::spans::SortedSpans;
-/// let spans = SortedSpans::new(&[(0, 10), (2, 3), (20, 25)]);
-/// assert!(spans.overlaps(5, 6) && spans.overlaps(24, 30));
-/// assert!(!spans.overlaps(10, 20) && !spans.overlaps(25, 26));
-/// ```
 pub struct SortedSpans<'a, T> {
     spans: &'a [(T, T)],
     /// The furthest end among the first i + 1 spans.
@@ -61,5 +50,24 @@ impl<'a, T: Copy + Ord> SortedSpans<'a, T> {
     pub fn overlaps(&self, start: T, end: T) -> bool {
         let before_end = self.spans.partition_point(|&(s, _)| s < end);
         before_end > 0 && self.furthest_end[before_end - 1] > start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn word_spans_are_runs_of_word_characters() {
+        assert_eq!(
+            crate::spans::word_spans("(ab) c-é"),
+            [(1, 3), (5, 6), (7, 9)]
+        );
+    }
+
+    #[test]
+    fn sorted_spans_answer_overlaps() {
+        use crate::spans::SortedSpans;
+        let spans = SortedSpans::new(&[(0, 10), (2, 3), (20, 25)]);
+        assert!(spans.overlaps(5, 6) && spans.overlaps(24, 30));
+        assert!(!spans.overlaps(10, 20) && !spans.overlaps(25, 26));
     }
 }

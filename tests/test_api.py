@@ -191,6 +191,33 @@ def test_bad_options(kwargs: dict, message: str) -> None:
 def test_bad_thread_count(matcher: lexiscan.Matcher) -> None:
     with pytest.raises(ValueError, match="n_threads"):
         matcher.scan(["x"], n_threads=0)
+    with pytest.raises(ValueError, match="n_threads='-2'"):
+        matcher.scan(["x"], n_threads=-2)
+
+
+def test_add_many_names_columns_of_different_lengths() -> None:
+    with pytest.raises(ValueError, match="2 entities but 1 aliases"):
+        lexiscan.Lexicon().add_many(["a", "b"], ["a"])
+    with pytest.raises(ValueError, match="2 entities but 1 labels"):
+        lexiscan.Lexicon().add_many(["a", "b"], ["a", "b"], ["X"])
+    lex = lexiscan.Lexicon()
+    with pytest.raises(ValueError, match="case_sensitive"):
+        lex.add_many(["a", "b"], ["a", "b"], case_sensitive=[True])
+    assert len(lex) == 0
+
+
+def test_matcher_options_cross_by_name() -> None:
+    matcher = lexiscan.Matcher(
+        lexiscan.Lexicon().add("x"), case="sensitive", accents="keep", max_edits=1
+    )
+    assert matcher._native.options() == {
+        "case": "sensitive",
+        "accents": "keep",
+        "whole_words": True,
+        "overlapping": False,
+        "max_edits": 1,
+        "typo_min_chars": 5,
+    }
 
 
 def test_lexicon_merges_and_lists_ambiguity() -> None:
@@ -369,6 +396,20 @@ def test_corpus_files(tmp_path, matcher: lexiscan.Matcher) -> None:
         lexiscan.read_texts(tmp_path / "latin1.txt")
     with pytest.raises(FileNotFoundError, match="nope"):
         lexiscan.read_texts(tmp_path / "nope*.txt")
+
+
+def test_unreadable_files_raise_os_errors_naming_the_path(tmp_path) -> None:
+    from lexiscan import _lexiscan
+
+    missing = str(tmp_path / "gone.txt")
+    with pytest.raises(FileNotFoundError, match="gone.txt"):
+        _lexiscan.read_texts([missing])
+    with pytest.raises(FileNotFoundError, match="gone.txt"):
+        _lexiscan.read_jsonl(missing, "text")
+    # A directory is there but is no file: an OSError that is neither of the two above.
+    with pytest.raises(OSError, match=str(tmp_path.name)) as raised:
+        _lexiscan.read_texts([str(tmp_path)])
+    assert not isinstance(raised.value, (FileNotFoundError, PermissionError))
 
 
 def test_jsonl_corpus(tmp_path) -> None:

@@ -116,12 +116,9 @@ class Lexicon:
         """
         entities, aliases = list(entities), list(aliases)
         n = len(entities)
-        if len(aliases) != n:
-            raise ValueError(f"add_many got {n} entities but {len(aliases)} aliases")
         label_column = [labels] * n if labels is None or isinstance(labels, str) else list(labels)
         flags = [case_sensitive] * n if isinstance(case_sensitive, bool) else list(case_sensitive)
-        if len(label_column) != n or len(flags) != n:
-            raise ValueError("add_many needs labels and case_sensitive of the same length")
+        # Column lengths are checked once, where the columns become rows (the binding).
         for column, what in ((entities, "entity"), (aliases, "alias")):
             for i, value in enumerate(column):
                 if not isinstance(value, str):

@@ -296,8 +296,6 @@ class Matcher:
                 "scan() takes one column of documents, not a DataFrame; pass the text "
                 "column, e.g. scan(frame['text'])"
             )
-        if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
-            raise ValueError(f"n_threads must be a positive int or None, not {n_threads!r}")
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
             raise ValueError(f"batch_size must be a positive int or None, not {batch_size!r}")
         keys: pd.Index | None = None
@@ -365,12 +363,16 @@ class Matcher:
         return lex
 
     def __repr__(self) -> str:
-        case, accents, whole_words, overlapping, max_edits, min_chars = self._native.options()
-        typos = f", max_edits={max_edits}, typo_min_chars={min_chars}" if max_edits else ""
+        o = self._native.options()
+        typos = (
+            f", max_edits={o['max_edits']}, typo_min_chars={o['typo_min_chars']}"
+            if o["max_edits"]
+            else ""
+        )
         return (
             f"<Matcher: {len(self._entities)} entities, {len(self._alias_texts)} aliases; "
-            f"case={case!r}, accents={accents!r}, whole_words={whole_words}, "
-            f"overlapping={overlapping}{typos}>"
+            f"case={o['case']!r}, accents={o['accents']!r}, whole_words={o['whole_words']}, "
+            f"overlapping={o['overlapping']}{typos}>"
         )
 
 

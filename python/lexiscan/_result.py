@@ -79,7 +79,7 @@ class ScanResult:
 
     def _has_typos(self) -> bool:
         """Whether the matcher also found typos (`max_edits`): then rows carry `edits`."""
-        return self._matcher.options()[4] > 0
+        return bool(self._matcher.options()["max_edits"])
 
     def _columns(self) -> list[str]:
         return COLUMNS + ["edits"] if self._has_typos() else COLUMNS

@@ -4,9 +4,8 @@
 //! A DFA search is bound by the latency of one table lookup per byte: each lookup needs the
 //! state the previous one produced. Searches over different pieces do not depend on each
 //! other, so stepping four (or eight) of them in one loop keeps that many lookups in flight
-//! (on the bench_scan corpus, one thread: ~2× with two streams and ~2.5× with four, measured on
-//! the crate's DFA alone; the DFA is now our copy of it, `table`). The streams search pieces
-//! of several texts, queued: each text is cut where no match can cross (`split`), so the
+//! (the DFA is our copy of the crate's, `table`). The streams search pieces of several texts,
+//! queued: each text is cut where no match can cross (`split`), so the
 //! matches of its pieces, in piece order, are the matches of the whole text, and one long text
 //! still fills the streams.
 //!
@@ -14,7 +13,7 @@
 //! match state seen, stop at the dead state (or the end of the piece) and report it. After a
 //! report the caller decides where that stream resumes.
 
-use super::table::{State, Table};
+use super::table::{State, Table, CACHE_RESIDENT_BYTES};
 use aho_corasick::PatternID;
 
 /// At most this many streams.
@@ -209,8 +208,7 @@ impl<'a> Lockstep<'a> {
         // cache), eight bytes of each piece are read with one load and shifted out of a
         // register. With more, neither those words nor the pieces' pointers fit in registers;
         // sixteen bytes of each piece are copied to the stack instead, where one offset reaches
-        // every stream's byte (10,000 aliases, one thread, interleaved: +4.5% over a pointer
-        // reloaded per byte; the words spilled: -6%). Four streams from the stack: -12%.
+        // every stream's byte (docs/performance.md has the measurements).
         if K <= 4 {
             'blocks: while taken + 8 <= steps {
                 let mut words = [0u64; K];
@@ -255,8 +253,7 @@ impl<'a> Lockstep<'a> {
         while !special && taken < steps {
             for k in 0..K {
                 // SAFETY: `taken < steps`, the length of the shortest piece. The compiler kept
-                // a bounds check per stream (a length reloaded from the stack and a branch):
-                // 10,000 aliases, one thread, interleaved in one process: +10% without them.
+                // a bounds check per stream (a length reloaded from the stack and a branch).
                 let byte = unsafe { *rest[k].get_unchecked(taken) };
                 let next = table.next(state[k], byte);
                 state[k] = next;
@@ -271,10 +268,8 @@ impl<'a> Lockstep<'a> {
     }
 }
 
-/// How many streams to step together over `table`: four while it stays in the cache
-/// (more spill registers and measured slower), eight beyond, where each lookup waits on memory
-/// (bench_scan corpus, one thread, 10,000 aliases, on the crate's DFA: ~200 MB/s with four,
-/// ~250 with eight; 12 or 16 on our table were no better).
+/// How many streams to step together over `table`: four while it stays in the cache (more
+/// spill registers), eight beyond, where each lookup waits on memory.
 pub(super) fn width_for(table: &Table) -> usize {
     #[cfg(test)]
     if let Some(width) = FORCED_WIDTH.get() {
@@ -294,6 +289,3 @@ thread_local! {
     pub(super) static FORCED_WIDTH: std::cell::Cell<Option<usize>> =
         const { std::cell::Cell::new(None) };
 }
-
-/// About the size of a core's L2 cache.
-pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;

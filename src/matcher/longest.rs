@@ -12,12 +12,13 @@
 //! With case-sensitive and case-insensitive aliases there are two foldings; their next groups
 //! are merged by (start, longest).
 
+use super::code_points::Candidate;
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
+use super::pass::{NextStart, Pass, Search};
 use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
 use super::word_starts::{word_end, AnchoredAutomaton};
-use super::{Candidate, NextStart, Pass, Search};
 use crate::chars::is_word_char;
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;

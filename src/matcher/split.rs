@@ -7,7 +7,8 @@
 //! word character, so the whole-word checks at the cut see the same "no word character" on
 //! both sides, and it is neither whitespace nor a dash, whose folding looks at neighbours.
 
-use super::{Match, Matcher, Pass};
+use super::code_points::Match;
+use super::pass::Pass;
 use crate::error::Result;
 use rayon::prelude::*;
 
@@ -32,50 +33,42 @@ pub(super) fn cut_bytes(passes: &[Pass]) -> [bool; 128] {
 /// matches waiting to be handed on stay small beside the result they go to.
 const PIECES_AT_ONCE_PER_THREAD: usize = 4;
 
-impl Matcher {
-    /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
-    /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
-    #[cfg(test)]
-    pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
-        let mut all = Vec::new();
-        self.for_matches_in_pieces(text, piece_bytes, |matches| all.extend(matches))?;
-        Ok(all)
-    }
-
-    /// The matches of [`Matcher::find_in_pieces`], handed to `sink` a few pieces at a time, in
-    /// order, with offsets in `text`: what waits in memory is one group of pieces' matches,
-    /// not the whole text's (a 1 GB document has some 20 million, ~1 GB as `Match`es).
-    pub(crate) fn for_matches_in_pieces(
-        &self,
-        text: &str,
-        piece_bytes: usize,
-        mut sink: impl FnMut(Vec<Match>),
-    ) -> Result<()> {
-        let cuts = cut_points(text.as_bytes(), &self.cut_after, piece_bytes.max(1));
-        let group = rayon::current_num_threads().max(1) * PIECES_AT_ONCE_PER_THREAD;
-        let mut chars = 0;
-        for first in (0..cuts.len().saturating_sub(1)).step_by(group) {
-            let last = (first + group).min(cuts.len() - 1);
-            let found: Vec<(Vec<Match>, usize)> = cuts[first..=last]
-                .par_windows(2)
-                .map(|w| {
-                    let piece = &text[w[0]..w[1]];
-                    Ok((self.find(piece)?, piece.chars().count()))
-                })
-                .collect::<Result<_>>()?;
-            for ((mut matches, piece_chars), &byte) in found.into_iter().zip(&cuts[first..]) {
-                for m in &mut matches {
-                    m.start += chars;
-                    m.end += chars;
-                    m.byte_start += byte;
-                    m.byte_end += byte;
-                }
-                sink(matches);
-                chars += piece_chars;
+/// All matches in `text` as `find` gives them, found in pieces of about `piece_bytes` cut
+/// after bytes of `cut_after`, on the current rayon pool (a text with no place to cut is one
+/// piece), and handed to `sink` a few pieces at a time, in order, with offsets in `text`: what
+/// waits in memory is one group of pieces' matches, not the whole text's (a 1 GB document has
+/// some 20 million, ~1 GB as `Match`es, which the caller's result then holds once more).
+pub(super) fn for_matches_in_pieces(
+    text: &str,
+    cut_after: &[bool; 128],
+    piece_bytes: usize,
+    find: impl Fn(&str) -> Result<Vec<Match>> + Sync,
+    mut sink: impl FnMut(Vec<Match>),
+) -> Result<()> {
+    let cuts = cut_points(text.as_bytes(), cut_after, piece_bytes.max(1));
+    let group = rayon::current_num_threads().max(1) * PIECES_AT_ONCE_PER_THREAD;
+    let mut chars = 0;
+    for first in (0..cuts.len().saturating_sub(1)).step_by(group) {
+        let last = (first + group).min(cuts.len() - 1);
+        let found: Vec<(Vec<Match>, usize)> = cuts[first..=last]
+            .par_windows(2)
+            .map(|w| {
+                let piece = &text[w[0]..w[1]];
+                Ok((find(piece)?, piece.chars().count()))
+            })
+            .collect::<Result<_>>()?;
+        for ((mut matches, piece_chars), &byte) in found.into_iter().zip(&cuts[first..]) {
+            for m in &mut matches {
+                m.start += chars;
+                m.end += chars;
+                m.byte_start += byte;
+                m.byte_end += byte;
             }
+            sink(matches);
+            chars += piece_chars;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// 0, then cuts just after a byte of `cut_after` about every `piece_bytes`, then `bytes.len()`.

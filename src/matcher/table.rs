@@ -17,12 +17,14 @@
 //! steps that mark after each byte a word may follow, so text needs no marks. Its bytes of no
 //! pattern are two classes instead of one: those a word may follow, and the others.
 
-use super::lockstep::CACHE_RESIDENT_BYTES;
 use crate::error::{Error, Result};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa::DFA, Anchored, MatchKind, PatternID, StartKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+
+/// About the size of a core's L2 cache: a table this small stays in it.
+pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;
 
 /// A state of a [`Table`]: the offset of its row. Only a table makes them, and each search
 /// (`Lockstep`) steps the states of one table through that table alone, which
@@ -79,8 +81,7 @@ fn marked(pattern: &str, starts_with_word: bool) -> Vec<u8> {
 
 /// Whether whole words should get a word-start table (`Table::for_word_starts`): where the
 /// plain one could outgrow the L2 cache, so that the states an unanchored search visits inside
-/// words miss it. 100 MB of the bench_scan corpus, one thread, both tables in turns over the
-/// same documents: +15% with 10,000 aliases; -7% with 100, whose table fits the cache.
+/// words miss it (a table that fits the cache is faster plain).
 pub(super) fn word_starts_pay(pattern_bytes: usize, in_patterns: &[bool; 256]) -> bool {
     let stride = in_patterns.iter().filter(|&&b| b).count() + 1;
     // A trie has at most one state per pattern byte.
@@ -316,7 +317,7 @@ impl Stepper<'_> {
         // start, or an entry of `trans`, where `new` writes only row offsets), and a class is
         // below the stride, so `state + class` is in that row. The column does not depend on
         // the state, so the load is the only step from one state to the next (added to the
-        // state first, the class cost one more on that chain; measured +2%).
+        // state first, the class would cost one more on that chain).
         let column = unsafe { self.trans.as_ptr().add(class) };
         State(unsafe { *column.add(state.0) } as usize)
     }

@@ -8,7 +8,8 @@
 //! words, which must be there exactly. Exact matches always win: a typo match never overlaps
 //! one.
 
-use super::{Candidate, Pattern};
+use super::code_points::Candidate;
+use super::pass::Pattern;
 use crate::edits::WordIndex;
 use crate::normalize::Folded;
 use crate::spans::{word_spans, SortedSpans};

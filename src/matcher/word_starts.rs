@@ -11,6 +11,7 @@
 
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
+use crate::swar::not_ascii_alphanumeric;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{nfa, Anchored, MatchKind, PatternID};
 
@@ -195,27 +196,6 @@ pub(super) fn word_end(text: &str, from: usize) -> usize {
         }
         at += c.len_utf8();
     }
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW_7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` that is ASCII and strictly between `m` and `n`
-/// (0 <= m <= 127, n <= 128): exact per byte, as no sum carries into the next byte.
-#[inline(always)]
-const fn bytes_between(x: u64, m: u8, n: u8) -> u64 {
-    let low = x & LOW_7;
-    (ONES * (127 + n as u64) - low) & !x & (low + ONES * (127 - m as u64)) & HIGH
-}
-
-/// The high bit of each byte of `x` that is not `[A-Za-z0-9]` (non-ASCII bytes included).
-#[inline(always)]
-const fn not_ascii_alphanumeric(x: u64) -> u64 {
-    let alnum = bytes_between(x, b'0' - 1, b'9' + 1)
-        | bytes_between(x, b'A' - 1, b'Z' + 1)
-        | bytes_between(x, b'a' - 1, b'z' + 1);
-    !alnum & HIGH
 }
 
 #[cfg(test)]

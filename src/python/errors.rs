@@ -1,7 +1,10 @@
 //! One place where core errors and panics become Python exceptions.
 
+use crate::error::FileProblem;
 use crate::Error;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyFileNotFoundError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
+};
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,9 +20,16 @@ pyo3::create_exception!(
 
 /// The Python exception for a core error.
 pub fn to_py_err(err: Error) -> PyErr {
+    let message = err.to_string();
     match err {
-        Error::Automaton(_) => PyRuntimeError::new_err(err.to_string()),
-        _ => PyValueError::new_err(err.to_string()),
+        Error::Automaton(_) | Error::ThreadPool { .. } => PyRuntimeError::new_err(message),
+        Error::File { problem, .. } => match problem {
+            FileProblem::NotFound => PyFileNotFoundError::new_err(message),
+            FileProblem::PermissionDenied => PyPermissionError::new_err(message),
+            FileProblem::Unreadable => PyOSError::new_err(message),
+            FileProblem::BadContent => PyValueError::new_err(message),
+        },
+        _ => PyValueError::new_err(message),
     }
 }
 

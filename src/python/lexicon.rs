@@ -76,10 +76,18 @@ impl PyLexicon {
         case_sensitive: Vec<bool>,
     ) -> PyResult<()> {
         let n = entities.len();
-        if aliases.len() != n || labels.len() != n || case_sensitive.len() != n {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "add_rows needs columns of equal length",
-            ));
+        if aliases.len() != n {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "add_many got {n} entities but {} aliases",
+                aliases.len()
+            )));
+        }
+        if labels.len() != n || case_sensitive.len() != n {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "add_many got {n} entities but {} labels and {} case_sensitive flags",
+                labels.len(),
+                case_sensitive.len()
+            )));
         }
         let lexicon = Arc::make_mut(&mut self.inner);
         run_detached(py, move || {

@@ -4,11 +4,12 @@ use super::documents::{from_arrow_stream, DocText};
 use super::errors::{run_detached, run_interruptible, to_py_err};
 use super::lexicon::PyLexicon;
 use super::result::PyScanResult;
-use crate::{persist, AccentMode, CaseMode, Error, MatchOptions, Matcher};
+use crate::scan::checked_thread_count;
+use crate::{persist, AccentMode, CaseMode, MatchOptions, Matcher};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBytes, PyFloat, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use std::sync::Arc;
 
 #[pyclass(name = "Matcher", module = "lexiscan._lexiscan", frozen)]
@@ -82,6 +83,7 @@ impl PyMatch {
     }
 }
 
+/// The options as the user gave them, parsed and checked by the core.
 fn parse_options(
     case: &str,
     accents: &str,
@@ -90,56 +92,25 @@ fn parse_options(
     max_edits: i64,
     typo_min_chars: i64,
 ) -> PyResult<MatchOptions> {
-    let max_edits = u8::try_from(max_edits)
-        .ok()
-        .filter(|&n| n <= crate::matcher::MAX_EDITS)
-        .ok_or_else(|| {
-            to_py_err(Error::InvalidOption {
-                name: "max_edits",
-                value: max_edits.to_string(),
-                allowed: "0 (off), 1, 2",
-            })
-        })?;
-    let typo_min_chars = u8::try_from(typo_min_chars)
-        .ok()
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| {
-            to_py_err(Error::InvalidOption {
-                name: "typo_min_chars",
-                value: typo_min_chars.to_string(),
-                allowed: "1 to 255",
-            })
-        })?;
-    let case = match case {
-        "insensitive" => CaseMode::Insensitive,
-        "sensitive" => CaseMode::Sensitive,
-        other => {
-            return Err(to_py_err(Error::InvalidOption {
-                name: "case",
-                value: other.into(),
-                allowed: "'insensitive', 'sensitive'",
-            }))
-        }
-    };
-    let accents = match accents {
-        "fold" => AccentMode::Fold,
-        "keep" => AccentMode::Keep,
-        other => {
-            return Err(to_py_err(Error::InvalidOption {
-                name: "accents",
-                value: other.into(),
-                allowed: "'fold', 'keep'",
-            }))
-        }
-    };
-    Ok(MatchOptions {
+    let case: CaseMode = case.parse().map_err(to_py_err)?;
+    let accents: AccentMode = accents.parse().map_err(to_py_err)?;
+    MatchOptions::new(
         case,
         accents,
         whole_words,
         overlapping,
         max_edits,
         typo_min_chars,
-    })
+    )
+    .map_err(to_py_err)
+}
+
+/// The thread count the user gave (None: all cores), checked by the core.
+fn thread_count(n_threads: Option<i64>) -> PyResult<Option<usize>> {
+    n_threads
+        .map(checked_thread_count)
+        .transpose()
+        .map_err(to_py_err)
 }
 
 /// A document as the core takes it: None for a missing value (None, NaN, pandas.NA).
@@ -262,9 +233,10 @@ impl PyMatcher {
         py: Python<'_>,
         docs: &Bound<'_, PyList>,
         first_doc: u64,
-        n_threads: Option<usize>,
+        n_threads: Option<i64>,
         keep_text: bool,
     ) -> PyResult<PyScanResult> {
+        let n_threads = thread_count(n_threads)?;
         let docs = docs
             .iter()
             .enumerate()
@@ -281,9 +253,10 @@ impl PyMatcher {
         py: Python<'_>,
         source: &Bound<'_, PyAny>,
         first_doc: u64,
-        n_threads: Option<usize>,
+        n_threads: Option<i64>,
         keep_text: bool,
     ) -> PyResult<PyScanResult> {
+        let n_threads = thread_count(n_threads)?;
         let docs = from_arrow_stream(source)?;
         self.scan_documents(py, docs, first_doc, n_threads, keep_text)
     }
@@ -329,26 +302,17 @@ impl PyMatcher {
         })
     }
 
-    /// (case, accents, whole_words, overlapping, max_edits, typo_min_chars)
-    fn options(&self) -> (&'static str, &'static str, bool, bool, u8, u8) {
+    /// The options by name: case, accents, whole_words, overlapping, max_edits,
+    /// typo_min_chars.
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let o = self.inner.options();
-        let case = if o.case == CaseMode::Insensitive {
-            "insensitive"
-        } else {
-            "sensitive"
-        };
-        let accents = if o.accents == AccentMode::Fold {
-            "fold"
-        } else {
-            "keep"
-        };
-        (
-            case,
-            accents,
-            o.whole_words,
-            o.overlapping,
-            o.max_edits,
-            o.typo_min_chars,
-        )
+        let options = PyDict::new(py);
+        options.set_item("case", o.case.as_str())?;
+        options.set_item("accents", o.accents.as_str())?;
+        options.set_item("whole_words", o.whole_words)?;
+        options.set_item("overlapping", o.overlapping)?;
+        options.set_item("max_edits", o.max_edits)?;
+        options.set_item("typo_min_chars", o.typo_min_chars)?;
+        Ok(options)
     }
 }

@@ -1,0 +1,97 @@
+//! Matches as users see them: byte offsets (what the searches find) turned into code-point
+//! offsets (Python `str` indices) with one walk over the text.
+
+use crate::lexicon::{AliasId, EntityId};
+
+/// One match in one text. `start`/`end` are code points (Python `str` indices), end exclusive;
+/// `byte_start`/`byte_end` the same span in UTF-8 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub entity: EntityId,
+    pub alias: AliasId,
+    /// 0 for an exact match; the edits of a typo match (`MatchOptions::max_edits`).
+    pub edits: u8,
+}
+
+/// A match before its offsets are turned into code points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) entity: EntityId,
+    pub(super) alias: AliasId,
+    pub(super) edits: u8,
+}
+
+pub(super) fn with_byte_offsets(found: Vec<Candidate>) -> Vec<Match> {
+    found
+        .iter()
+        .map(|c| Match {
+            start: c.start,
+            end: c.end,
+            byte_start: c.start,
+            byte_end: c.end,
+            entity: c.entity,
+            alias: c.alias,
+            edits: c.edits,
+        })
+        .collect()
+}
+
+/// Code points in `text[from..to]` (offsets on character boundaries). std counts a word of
+/// bytes at a time, far faster than a byte-by-byte filter.
+#[inline]
+fn count_chars(text: &str, from: usize, to: usize) -> usize {
+    text[from..to].chars().count()
+}
+
+/// Turn byte offsets into code-point offsets with one walk over the text, for matches that do
+/// not overlap and come in order (rows of one span next to each other).
+pub(super) fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
+    let (mut byte, mut chars) = (0usize, 0usize);
+    let mut previous: Option<Match> = None;
+    for m in &mut matches {
+        if let Some(p) =
+            previous.filter(|p| (p.byte_start, p.byte_end) == (m.byte_start, m.byte_end))
+        {
+            (m.start, m.end) = (p.start, p.end);
+            continue;
+        }
+        debug_assert!(m.byte_start >= byte, "matches overlap or are out of order");
+        chars += count_chars(text, byte, m.byte_start);
+        m.start = chars;
+        chars += count_chars(text, m.byte_start, m.byte_end);
+        m.end = chars;
+        byte = m.byte_end;
+        previous = Some(*m);
+    }
+    matches
+}
+
+/// Turn byte offsets into code-point offsets with one walk over the text (any order).
+pub(super) fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
+    let mut marks: Vec<(usize, usize)> = Vec::with_capacity(matches.len() * 2);
+    for (i, m) in matches.iter().enumerate() {
+        marks.push((m.start, 2 * i));
+        marks.push((m.end, 2 * i + 1));
+    }
+    marks.sort_unstable();
+    let (mut byte, mut chars) = (0usize, 0usize);
+    for (offset, slot) in marks {
+        chars += count_chars(text, byte, offset);
+        byte = offset;
+        let m = &mut matches[slot / 2];
+        if slot % 2 == 0 {
+            m.start = chars;
+        } else {
+            m.end = chars;
+        }
+    }
+    matches
+}

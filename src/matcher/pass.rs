@@ -1,0 +1,268 @@
+//! One pass: the patterns of the aliases that share one folding, and the search chosen for
+//! them. Which search a pass gets depends on the options and on the lexicon's size
+//! ([`build_pass`]); the searches themselves live in the sibling modules.
+
+use super::options::MatchOptions;
+use super::prefixes::Prefixes;
+use super::table::{self, Table};
+use super::typos::TypoIndex;
+use super::word_starts::AnchoredAutomaton;
+use crate::chars::is_word_char;
+use crate::error::{Error, Result};
+use crate::lexicon::{AliasId, EntityId, Lexicon};
+use crate::normalize::{fold_alias, FoldOptions};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use std::collections::HashMap;
+
+/// What is known about one folded pattern of an automaton.
+#[derive(Debug)]
+pub(super) struct Pattern {
+    /// Aliases folding to this pattern, in lexicon order, with whether each is a prefix entry.
+    pub(super) aliases: Vec<(AliasId, EntityId, bool)>,
+    pub(super) word_at_start: bool,
+    pub(super) word_at_end: bool,
+}
+
+/// How a pass finds its patterns.
+#[derive(Debug)]
+pub(super) enum Search {
+    /// Overlapping mode: every candidate, from a standard unanchored automaton.
+    Overlapping(AhoCorasick),
+    /// The next start from a leftmost-longest unanchored automaton (which reports the longest
+    /// alias there); the shorter aliases at that start, when needed, from that alias's
+    /// prefixes.
+    Unanchored { next: NextStart, prefixes: Prefixes },
+    /// Whole words with a lexicon too large for a DFA: anchored walks from word starts only.
+    WordStarts(Box<AnchoredAutomaton>),
+}
+
+/// The leftmost-longest unanchored automaton of a pass.
+#[derive(Debug)]
+pub(super) enum NextStart {
+    /// A DFA as our own table (`table`), searched over pieces of the texts in lockstep
+    /// (`lockstep`), or one piece at a time where several foldings are merged.
+    Table(Box<table::Table>),
+    /// A DFA the crate gave a prefilter (a few patterns, or rare bytes, which SIMD finds
+    /// faster than any walk of the automaton): searched by the crate, which uses it.
+    Prefiltered(Box<dfa::DFA>),
+    /// The crate's own search, for a lexicon too large for a DFA (and as tests' reference).
+    OneStream(AhoCorasick),
+}
+
+/// One automaton over one folding of the document.
+#[derive(Debug)]
+pub(super) struct Pass {
+    pub(super) fold: FoldOptions,
+    pub(super) search: Search,
+    pub(super) patterns: Vec<Pattern>,
+    /// Whether any alias is a prefix entry (only those can outgrow their pattern).
+    pub(super) has_prefix: bool,
+    /// The ASCII bytes that occur in its patterns.
+    pub(super) ascii_in_patterns: [bool; 128],
+    /// Typo-tolerant matching, when asked for.
+    pub(super) typos: Option<TypoIndex>,
+}
+
+/// Up to this many bytes of folded patterns (~25,000 names) the automaton is a DFA.
+const DFA_MAX_PATTERN_BYTES: usize = 300_000;
+
+/// Which search a non-overlapping whole-word pass uses; tests force each to compare them.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SearchChoice {
+    /// The unanchored search on a DFA while the lexicon is small enough for one; walks from
+    /// word starts on an NFA beyond.
+    Auto,
+    /// Walks from word starts whatever the size.
+    Walks,
+    /// The unanchored leftmost-longest search, as without whole words; in lockstep even where
+    /// a prefilter would be used.
+    Unanchored,
+    /// The same, by the crate's own search over the whole text instead of in lockstep.
+    OneStream,
+    /// The unanchored search in lockstep with whole words on a word-start table
+    /// (`Table::for_word_starts`) whatever the size.
+    WordStartTable,
+}
+
+pub(super) fn build_pass(
+    lexicon: &Lexicon,
+    fold: FoldOptions,
+    options: MatchOptions,
+    choice: SearchChoice,
+    wanted: impl Fn(bool) -> bool,
+) -> Result<Option<Pass>> {
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    for (id, alias) in lexicon.aliases().iter().enumerate() {
+        if !wanted(alias.case_sensitive) {
+            continue;
+        }
+        let (text, prefix) = split_prefix_entry(&alias.text);
+        let folded = fold_alias(text, fold);
+        if folded.is_empty() {
+            return Err(Error::EmptyAlias {
+                entity: lexicon.entities()[alias.entity as usize].name.clone(),
+                alias: alias.text.clone(),
+            });
+        }
+        let slot = *by_text.entry(folded.clone()).or_insert_with(|| {
+            let word_at_start = folded.chars().next().is_some_and(is_word_char);
+            let word_at_end = folded.chars().next_back().is_some_and(is_word_char);
+            patterns.push(Pattern {
+                aliases: Vec::new(),
+                word_at_start,
+                word_at_end,
+            });
+            texts.push(folded);
+            patterns.len() - 1
+        });
+        patterns[slot]
+            .aliases
+            .push((id as AliasId, alias.entity, prefix));
+    }
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    // A DFA searches several times faster than the contiguous NFA but takes far more memory;
+    // the crate picks it only for tiny pattern sets, so choose it ourselves while it is small.
+    let pattern_bytes: usize = texts.iter().map(String::len).sum();
+    let small = pattern_bytes <= DFA_MAX_PATTERN_BYTES;
+    let has_prefix = patterns
+        .iter()
+        .any(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix));
+    // Walks from word starts skip the inside of words, where the unanchored search runs the
+    // automaton over every byte and stops at aliases glued to other letters (`oman` in
+    // `woman`), and they touch only the top of the trie, where the unanchored search of a big
+    // automaton wanders over all of it. But each walk waits on its own lookups, while the
+    // unanchored DFA's streams (`lockstep`) keep several in flight, which is faster. So walks
+    // are for lexicons too large for a DFA.
+    let word_starts = match choice {
+        SearchChoice::Auto => !small,
+        SearchChoice::Walks => true,
+        SearchChoice::Unanchored | SearchChoice::OneStream | SearchChoice::WordStartTable => false,
+    };
+    // The bytes that occur in the patterns.
+    let mut in_patterns = [false; 256];
+    for &byte in texts.iter().flat_map(|t| t.as_bytes()) {
+        in_patterns[usize::from(byte)] = true;
+    }
+    let unanchored = |match_kind, start_kind| {
+        AhoCorasick::builder()
+            .match_kind(match_kind)
+            .start_kind(start_kind)
+            .kind(small.then_some(AhoCorasickKind::DFA))
+            .build(&texts)
+            .map_err(|e| Error::Automaton(e.to_string()))
+    };
+    let search = if options.overlapping {
+        Search::Overlapping(unanchored(MatchKind::Standard, StartKind::Unanchored)?)
+    } else if options.whole_words && word_starts {
+        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
+    } else {
+        // Unanchored only: an automaton with both start kinds is twice the size, and the
+        // aliases at a start are the longest one's prefixes (`prefixes`).
+        let next = if small && choice != SearchChoice::OneStream {
+            // Tests force the lockstep on the small lexicons that would get a prefilter.
+            let prefilter = !matches!(
+                choice,
+                SearchChoice::Unanchored | SearchChoice::WordStartTable
+            );
+            let dfa = |patterns: &[String]| {
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Unanchored)
+                    .prefilter(prefilter)
+                    .build(patterns)
+                    .map_err(|e| Error::Automaton(e.to_string()))
+            };
+            let word_start_table = options.whole_words
+                && match choice {
+                    SearchChoice::WordStartTable => true,
+                    SearchChoice::Unanchored => false,
+                    _ => table::word_starts_pay(pattern_bytes, &in_patterns),
+                };
+            if word_start_table {
+                // The crate gives its prefilter to the NFA it builds a DFA from: asking the
+                // NFA is enough to know, and cheaper than a DFA the table would not use.
+                let gets_prefilter = prefilter
+                    && nfa::noncontiguous::NFA::builder()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&texts)
+                        .map_err(|e| Error::Automaton(e.to_string()))?
+                        .prefilter()
+                        .is_some();
+                if gets_prefilter {
+                    NextStart::Prefiltered(Box::new(dfa(&texts)?))
+                } else {
+                    let starts_with_word: Vec<bool> =
+                        patterns.iter().map(|p| p.word_at_start).collect();
+                    NextStart::Table(Box::new(Table::for_word_starts(
+                        &texts,
+                        &starts_with_word,
+                        &in_patterns,
+                    )?))
+                }
+            } else {
+                let dfa = dfa(&texts)?;
+                if dfa.prefilter().is_some() {
+                    NextStart::Prefiltered(Box::new(dfa))
+                } else {
+                    NextStart::Table(Box::new(Table::new(&dfa, &in_patterns)))
+                }
+            }
+        } else {
+            NextStart::OneStream(unanchored(
+                MatchKind::LeftmostLongest,
+                StartKind::Unanchored,
+            )?)
+        };
+        Search::Unanchored {
+            next,
+            prefixes: Prefixes::new(&texts, &AnchoredAutomaton::build(&texts)?),
+        }
+    };
+    let ascii_in_patterns: [bool; 128] = std::array::from_fn(|b| in_patterns[b]);
+    let typos = (options.max_edits > 0).then(|| {
+        TypoIndex::new(
+            &texts,
+            &patterns,
+            usize::from(options.max_edits),
+            usize::from(options.typo_min_chars),
+        )
+    });
+    Ok(Some(Pass {
+        fold,
+        search,
+        patterns,
+        has_prefix,
+        ascii_in_patterns,
+        typos,
+    }))
+}
+
+/// `invad*` is a prefix entry (quanteda's and LIWC's glob): it matches `invade`, `invading`...
+/// A `*` counts only at the end, after a letter, mark or digit, so `M*A*S*H` is literal.
+pub(crate) fn split_prefix_entry(alias: &str) -> (&str, bool) {
+    let trimmed = alias.trim_end();
+    match trimmed.strip_suffix('*') {
+        Some(stem) if stem.chars().next_back().is_some_and(is_word_char) => (stem, true),
+        _ => (alias, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_entries_end_in_a_star_after_a_word_character() {
+        assert_eq!(split_prefix_entry("invad*"), ("invad", true));
+        assert_eq!(split_prefix_entry("invad*  "), ("invad", true));
+        assert_eq!(split_prefix_entry("M*A*S*H"), ("M*A*S*H", false));
+        assert_eq!(split_prefix_entry("*"), ("*", false));
+        assert_eq!(split_prefix_entry("a *"), ("a *", false));
+    }
+}

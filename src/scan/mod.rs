@@ -1,0 +1,15 @@
+//! Scanning many documents in parallel into columns (one entry per match, no object per match).
+//!
+//! - `result`: the column store, [`ScanResult`];
+//! - `schedule`: how the documents are spread over the workers ([`scan`]);
+//! - `pool`: the worker threads, one pool per thread count.
+
+mod pool;
+mod result;
+mod schedule;
+
+pub use pool::checked_thread_count;
+#[cfg_attr(not(feature = "python"), allow(unused_imports))]
+pub(crate) use pool::thread_pool;
+pub use result::ScanResult;
+pub use schedule::{scan, scan_cancellable};
