@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lexiscan import _lexiscan
+from lexiscan._optional import require
 
 if TYPE_CHECKING:
     from lexiscan._result import ScanResult
@@ -62,10 +63,7 @@ def counts(result: ScanResult, by: str, presence: bool, sparse: bool) -> Any:
         values = np.ones_like(values)
     shape = (result.n_docs, len(names))
     if sparse:
-        try:
-            from scipy import sparse as sp
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError("counts(sparse=True) needs scipy: pip install scipy") from None
+        sp = require("scipy.sparse", "counts(sparse=True)", "sparse")
         matrix = sp.csr_matrix((values, (rows, cols)), shape=shape)
         return SparseCounts(matrix, doc_index(result), pd.Index(names))
     dense = np.zeros(shape, dtype=np.int64)

@@ -3,6 +3,8 @@ arguments, and the README's first command)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from lexiscan import Matcher, datasets
@@ -13,17 +15,22 @@ def demo() -> int:
     article, then the events and topics.
 
     >>> demo()  # doctest: +ELLIPSIS
-    Mentions per article in the built-in corpus ...
+    Mentions per article in the built-in corpus: 5 news articles ...
     """
     docs = datasets.seeds()
-    matcher = Matcher(datasets.seeds_lexicon())
+    lexicon = datasets.seeds_lexicon()
+    matcher = Matcher(lexicon)
     matches = matcher.scan(docs.set_index("doc")["text"]).to_pandas()
     short = {doc: f"{i}:{outlet}" for i, (doc, outlet) in enumerate(zip(docs.doc, docs.outlet))}
     matches["article"] = matches["doc"].map(short)
-    print(
-        f"Mentions per article in the built-in corpus ({len(docs)} articles, "
-        f"{len(matches)} matches of {matcher!r})."
+    n_entities, n_aliases = len(lexicon.entities), len(lexicon.to_frame())
+    header = (
+        f"Mentions per article in the built-in corpus: {len(docs)} news articles on the "
+        f"NATO-Russia talks of January 2022, scanned for the {n_entities} "
+        f"entities ({n_aliases} aliases) of its lexicon, ignoring case and accents, whole "
+        f"words only: {len(matches)} matches."
     )
+    print(textwrap.fill(header, width=100))
     for i, row in docs.iterrows():
         print(f"  {i}:{row.outlet:<16} {row.title}")
     with pd.option_context("display.width", 200, "display.max_rows", 500):
@@ -37,7 +44,9 @@ def demo() -> int:
             subset = matches[matches["label"].isin(labels)]
             if subset.empty:
                 continue
+            # Every article keeps its column, zeros included: a blank is a finding too.
             table = pd.crosstab(subset["entity"], subset["article"])
+            table = table.reindex(columns=list(short.values()), fill_value=0)
             table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
             print(f"\n{heading}:")
             print(table.to_string())

@@ -16,6 +16,7 @@ import pandas as pd
 
 from lexiscan import _atomic, _lexiscan
 from lexiscan._lexicon import Lexicon
+from lexiscan._optional import require
 from lexiscan._result import ScanResult
 
 _DEFAULT_BATCH = 10_000
@@ -248,11 +249,11 @@ class Matcher:
         >>> pd.read_parquet(path)[["doc", "text"]].values.tolist()
         [[0, 'Kiev'], [2, 'Kyiv']]
         """
+        pq = require("pyarrow.parquet", "scan_to_parquet", "arrow")
         if resume:
             from lexiscan import _resumable
 
             return _resumable.scan_to_dataset(self, docs, path, n_threads, batch_size, progress)
-        import pyarrow.parquet as pq
 
         found = 0
         with _atomic.atomic_path(path) as tmp:

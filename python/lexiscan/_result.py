@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from lexiscan import _analysis, _insights, _lexiscan
+from lexiscan._optional import require
+from lexiscan._plot import ScanPlots
 
 if TYPE_CHECKING:
     from lexiscan._matcher import Matcher
@@ -181,7 +183,7 @@ class ScanResult:
         >>> m.scan(["Kiev/Kyiv"]).to_arrow().column("text").to_pylist()
         ['Kiev', 'Kyiv']
         """
-        import pyarrow as pa
+        pa = require("pyarrow", "to_arrow", "arrow")
 
         doc = self._signed("doc")
         keys = self._doc_keys(doc)
@@ -202,6 +204,19 @@ class ScanResult:
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule stream interface: ``pa.table(result)``, ``pl.DataFrame(result)``."""
         return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    @property
+    def plot(self) -> ScanPlots:
+        """Pictures in one call: ``.plot.counts()`` (heatmap), ``.plot.cooccurrence()``
+        (network), ``.plot.frequency(groups=...)`` (bars); each returns the matplotlib Axes.
+        Needs the ``notebook`` extra (matplotlib, networkx).
+
+        >>> import lexiscan
+        >>> res = lexiscan.Matcher(lexiscan.Lexicon().add("NATO")).scan(["NATO"])
+        >>> type(res.plot).__name__
+        'ScanPlots'
+        """
+        return ScanPlots(self)
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """Documents x entities (or x labels with ``by="label"``): mentions per document.

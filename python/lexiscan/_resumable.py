@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lexiscan import _atomic
+from lexiscan._optional import require
 
 if TYPE_CHECKING:
     from lexiscan._matcher import Matcher
@@ -141,7 +142,7 @@ def scan_to_dataset(
     progress: bool | None,
 ) -> int:
     """The body of `Matcher.scan_to_parquet(..., resume=True)`; returns the rows in all parts."""
-    import pyarrow.parquet as pq
+    pq = require("pyarrow.parquet", "scan_to_parquet", "arrow")
 
     folder = Path(path)
     manifest = _start(matcher, folder)
@@ -185,9 +186,8 @@ def read_scan(path: PathLike, allow_partial: bool = False) -> pd.DataFrame:
     >>> read_scan(folder)[["doc", "text"]].values.tolist()
     [[0, 'Kiev'], [2, 'Kyiv']]
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    pa = require("pyarrow", "read_scan", "arrow")
+    pq = require("pyarrow.parquet", "read_scan", "arrow")
     where = Path(path)
     if where.is_file():
         return pd.read_parquet(where)
