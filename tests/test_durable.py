@@ -336,3 +336,48 @@ def test_the_cli_resumes_a_scan(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert got["text"].tolist() == expected["text"].tolist()
     assert main(["scan", "--lexicon", str(lexicon), str(corpus), "--resume"]) == 1
     assert "--resume needs --output" in capsys.readouterr().err
+
+
+def _disk_full(fd: int) -> None:
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("writer", ["save", "write", "parquet", "resumable", "cli"])
+def test_a_full_disk_leaves_the_old_file(
+    tmp_path: Path, writer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = small_matcher()
+    target = tmp_path / {"save": "m.lexiscan", "write": "lex.csv", "cli": "out.csv"}.get(
+        writer, "out.parquet"
+    )
+    if writer == "resumable":
+        target = tmp_path / "d"
+        with pytest.raises(Stop):
+            m.scan_to_parquet(stream(DOCS, 4), target, batch_size=2, resume=True)
+        before = {p.name: p.read_bytes() for p in target.iterdir()}
+    else:
+        target.write_bytes(b"the old file")
+    lexicon = tmp_path / "lexicon.csv"
+    m.lexicon.write(lexicon)
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    if writer == "cli":
+        from lexiscan._cli import main
+
+        assert main(["scan", "--lexicon", str(lexicon), str(lexicon), "-o", str(target)]) == 1
+    else:
+        with pytest.raises(OSError, match="No space left"):
+            if writer == "save":
+                m.save(target)
+            elif writer == "write":
+                m.lexicon.write(target)
+            elif writer == "parquet":
+                m.scan_to_parquet(DOCS, target)
+            else:
+                m.scan_to_parquet(DOCS, target, batch_size=2, resume=True)
+    monkeypatch.undo()
+    if writer == "resumable":  # the parts done are kept; the run resumes from them
+        assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+        assert manifest(target)["documents"] == 4
+    else:
+        assert target.read_bytes() == b"the old file"
+    assert leftovers(tmp_path) == []
