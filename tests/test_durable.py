@@ -259,11 +259,21 @@ def test_an_interrupted_plain_scan_leaves_the_previous_file(tmp_path: Path) -> N
 
 
 _RESUMER = """
-import sys
+import json, sys, time
+from pathlib import Path
 sys.path.insert(0, {tests!r})
 from test_durable import kill_corpus, small_matcher
+manifest = Path(sys.argv[1]) / "_lexiscan_manifest.json"
+done = json.loads(manifest.read_text())["documents"] if manifest.exists() else 0
+
+def paced():  # ~1 ms per document scanned, so that kills land mid-run on any machine
+    for i, doc in enumerate(kill_corpus()):
+        if i >= done:
+            time.sleep(0.001)
+        yield doc
+
 print("ready", flush=True)
-small_matcher().scan_to_parquet(iter(kill_corpus()), sys.argv[1], batch_size=25, resume=True)
+small_matcher().scan_to_parquet(paced(), sys.argv[1], batch_size=25, resume=True)
 print("done", flush=True)
 """
 
