@@ -35,6 +35,15 @@ pub struct TextColumn<'a> {
 }
 
 impl<'a> TextColumn<'a> {
+    /// [`TextColumn::new`] on `pool` (the caller's threads) instead of the current pool.
+    pub fn new_on(
+        pool: &rayon::ThreadPool,
+        codes: &'a [u32],
+        values: &'a [Option<&'a str>],
+    ) -> Option<Self> {
+        pool.install(|| Self::new(codes, values))
+    }
+
     /// None when a code has no value (a result looked up in a table it did not come from).
     pub fn new(codes: &'a [u32], values: &'a [Option<&'a str>]) -> Option<Self> {
         let value_len = |&code: &u32| values.get(code as usize).map(|v| v.map_or(0, str::len));

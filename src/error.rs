@@ -27,6 +27,8 @@ pub enum Error {
     Cancelled,
     /// Saved bytes that are not a lexiscan file, or a damaged one.
     Corrupt(String),
+    /// An argument of an analysis that is out of its range (the message says which and why).
+    InvalidArgument(String),
     /// An option value that is not one of the allowed ones.
     InvalidOption {
         name: &'static str,
@@ -54,6 +56,7 @@ impl fmt::Display for Error {
                 write!(f, "could not start {threads} worker threads: {why}")
             }
             Error::Corrupt(why) => write!(f, "cannot load lexiscan data: {why}"),
+            Error::InvalidArgument(why) => write!(f, "{why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")
             }

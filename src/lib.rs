@@ -12,11 +12,13 @@
 //! ```
 //!
 //! The public modules are the ones a Rust user calls into: `analysis` (the analyses of a
-//! scan's columns), `columns` (documents as one text column), `files` (corpora from disk),
+//! scan's columns, each returning named columns), `buffers` (columns written into byte
+//! buffers in parallel), `columns` (documents as one text column), `files` (corpora from disk),
 //! `normalize` (folding with an offset map), `persist` (saved lexicons and matchers) and
 //! `scan`; the lexicon, matcher and error types are re-exported here.
 
 pub mod analysis;
+pub mod buffers;
 pub(crate) mod chars;
 pub mod columns;
 pub(crate) mod edits;

@@ -443,3 +443,20 @@ def test_a_stream_does_not_keep_its_documents_unless_asked(matcher: lexiscan.Mat
         streamed.cooccurrence("sentence")
     kept = matcher.scan((d for d in ["Kiev and Kyiv", "Kyiv"]), batch_size=1, keep_text=True)
     assert kept.kwic("Kyiv")["post"].tolist() == ["and Kyiv", "", ""]
+
+
+def test_the_types_users_receive_are_exported() -> None:
+    res = lexiscan.Matcher(lexiscan.Lexicon().add("NATO", label="ORG")).scan(["NATO <b>"])
+    assert isinstance(res.audit(), lexiscan.Audit)
+    assert isinstance(res.highlight(0), lexiscan.Highlighted)
+    pytest.importorskip("scipy")
+    assert isinstance(res.counts(sparse=True), lexiscan.SparseCounts)
+    assert {"Audit", "Highlighted", "SparseCounts"} <= set(lexiscan.__all__)
+
+
+def test_highlight_draws_the_first_of_overlapping_matches() -> None:
+    lex = lexiscan.Lexicon().add("New York", label="GPE").add("York University", label="ORG")
+    res = lexiscan.Matcher(lex, overlapping=True).scan(["New York University & $"])
+    html = res.highlight(0).html
+    assert html.count("<mark") == 1 and "New York<span" in html
+    assert html.endswith(" University &amp; &#36;</div>")

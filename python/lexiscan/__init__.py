@@ -11,17 +11,22 @@ Aho-Corasick matching in Rust, with results as pandas DataFrames.
 ['STOLTENBERG']
 """
 
-from lexiscan import datasets
+from lexiscan import datasets, formats
+from lexiscan._analysis import SparseCounts
 from lexiscan._corpus import read_jsonl, read_texts
-from lexiscan._formats import LexiconFormatError
+from lexiscan._display import Highlighted
+from lexiscan._insights import Audit
 from lexiscan._lexicon import Lexicon
 from lexiscan._lexiscan import InternalError, Match
 from lexiscan._lexiscan import __version__ as __version__
 from lexiscan._matcher import Matcher
 from lexiscan._result import ScanResult
 from lexiscan._resumable import IncompleteScanError, read_scan
+from lexiscan.formats import LexiconFormatError
 
 __all__ = [
+    "Audit",
+    "Highlighted",
     "IncompleteScanError",
     "InternalError",
     "Lexicon",
@@ -29,7 +34,9 @@ __all__ = [
     "Match",
     "Matcher",
     "ScanResult",
+    "SparseCounts",
     "datasets",
+    "formats",
     "read_jsonl",
     "read_scan",
     "read_texts",

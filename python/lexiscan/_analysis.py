@@ -1,99 +1,142 @@
-"""Corpus analyses of a ScanResult, computed in Rust and shaped into pandas here.
+"""Corpus analyses of a scan, computed in Rust (`lexiscan._lexiscan`) and shaped into pandas.
 
-Every function takes the ScanResult; its public methods (`counts`, `frequency`,
-`cooccurrence`, `kwic`, `compare`, `highlight`) are the documented face.
+Every function takes explicit inputs: a `Scan` (the native columns, the lexicon's entities,
+the document keys) and, where rows are needed, the matches frame of `ScanResult.to_pandas`.
+`ScanResult`'s methods (`counts`, `frequency`, `cooccurrence`, `kwic`, `compare`,
+`highlight`) are the documented face; this module never imports it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from lexiscan import _lexiscan
+from lexiscan import _display, _lexiscan
 from lexiscan._optional import require
 
-if TYPE_CHECKING:
-    from lexiscan._result import ScanResult
 
-# Label colours for highlight(), in the spirit of displaCy's palette.
-PALETTE = ["#7aecec", "#bfeeb7", "#feca74", "#ff9561", "#aa9cfc", "#c887fb", "#9cc9cc", "#ffeb80"]
+class Scan(NamedTuple):
+    """What the analyses read of a scan: its native result and matcher, the entities of the
+    lexicon (name, label) by id, the document keys (None: positions) and the number of
+    documents.
+
+    >>> import lexiscan
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> scan = Scan(m._native.scan(["NATO"]), m._native, m._native.entities(), None, 1)
+    >>> doc_index(scan)
+    RangeIndex(start=0, stop=1, step=1)
+    """
+
+    native: _lexiscan.ScanResult
+    matcher: _lexiscan.Matcher
+    entities: list[tuple[str, str | None]]
+    keys: pd.Index | None
+    n_docs: int
 
 
 class SparseCounts(NamedTuple):
-    """`counts(sparse=True)`: a scipy CSR matrix with its row (doc) and column keys."""
+    """`ScanResult.counts(sparse=True)`: a scipy CSR matrix (documents x entities) with its row
+    (doc) and column keys.
+
+    >>> import lexiscan
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> counts = m.scan(["NATO NATO", "none"]).counts(sparse=True)
+    >>> counts.matrix.toarray().tolist(), list(counts.columns)
+    ([[2], [0]], ['NATO'])
+    """
 
     matrix: Any
     docs: pd.Index
     columns: pd.Index
 
 
-def keys(result: ScanResult, by: str) -> tuple[np.ndarray, list[str]]:
+def keys(scan: Scan, by: str) -> tuple[np.ndarray, list[str]]:
     """Per-match key codes and key names: entities (lexicon order) or labels (sorted)."""
-    entity = np.frombuffer(result._native.column("entity"), dtype="<u4")
+    entity = np.frombuffer(scan.native.column("entity"), dtype="<u4")
     if by == "entity":
-        names = [name for name, _ in result._entities]
+        names = [name for name, _ in scan.entities]
         counts = pd.Series(names).value_counts()
         clash = set(counts[counts > 1].index)
-        names = [f"{name} ({label})" if name in clash else name for name, label in result._entities]
+        names = [f"{name} ({label})" if name in clash else name for name, label in scan.entities]
         return entity, names
     if by == "label":
-        labels = sorted({str(label) for _, label in result._entities})
+        labels = sorted({str(label) for _, label in scan.entities})
         code = {label: i for i, label in enumerate(labels)}
-        of_entity = np.array([code[str(label)] for _, label in result._entities] or [0], "<u4")
+        of_entity = np.array([code[str(label)] for _, label in scan.entities] or [0], "<u4")
         return of_entity.take(entity.astype(np.intp)), labels
     raise ValueError(f"by={by!r}: use 'entity' or 'label'")
 
 
-def doc_index(result: ScanResult) -> pd.Index:
-    if result._keys is not None:
-        return pd.Index(result._keys)
-    return pd.RangeIndex(result.n_docs)
+def doc_index(scan: Scan) -> pd.Index:
+    """The document keys: the scan's keys, or positions."""
+    if scan.keys is not None:
+        return pd.Index(scan.keys)
+    return pd.RangeIndex(scan.n_docs)
 
 
-def counts(result: ScanResult, by: str, presence: bool, sparse: bool) -> Any:
-    code, names = keys(result, by)
-    doc_b, key_b, n_b = result._native.counts(code.astype("<u4").tobytes())
+def counts(scan: Scan, by: str, presence: bool, sparse: bool) -> Any:
+    code, names = keys(scan, by)
+    doc_b, key_b, n_b = scan.native.counts(code.astype("<u4").tobytes())
     rows = np.frombuffer(doc_b, "<u8").astype(np.intp)
     cols = np.frombuffer(key_b, "<u4").astype(np.intp)
     values = np.frombuffer(n_b, "<u4").astype(np.int64)
     if presence:
         values = np.ones_like(values)
-    shape = (result.n_docs, len(names))
+    shape = (scan.n_docs, len(names))
     if sparse:
         sp = require("scipy.sparse", "counts(sparse=True)", "sparse")
         matrix = sp.csr_matrix((values, (rows, cols)), shape=shape)
-        return SparseCounts(matrix, doc_index(result), pd.Index(names))
+        return SparseCounts(matrix, doc_index(scan), pd.Index(names))
     dense = np.zeros(shape, dtype=np.int64)
     dense[rows, cols] = values
-    return pd.DataFrame(dense, index=doc_index(result), columns=pd.Index(names))
+    return pd.DataFrame(dense, index=doc_index(scan), columns=pd.Index(names))
 
 
-def group_codes(result: ScanResult, groups: Any) -> tuple[np.ndarray, list[Any]]:
+def group_codes(scan: Scan, groups: Any) -> tuple[np.ndarray, list[Any]]:
     """One group code per scanned document; a Series is aligned on the doc keys."""
-    if isinstance(groups, pd.Series) and result._keys is not None:
-        groups = groups.reindex(result._keys)
+    if isinstance(groups, pd.Series) and scan.keys is not None:
+        groups = groups.reindex(scan.keys)
     values = list(groups)
-    if len(values) != result.n_docs:
-        raise ValueError(f"groups has {len(values)} values for {result.n_docs} documents")
+    if len(values) != scan.n_docs:
+        raise ValueError(f"groups has {len(values)} values for {scan.n_docs} documents")
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
     return codes.astype("<u4"), list(uniques)
 
 
-def frequency(result: ScanResult, by: str, groups: Any | None) -> pd.DataFrame:
-    code, names = keys(result, by)
+def group_of_docs(scan: Scan, groups: Any) -> np.ndarray:
+    """The group of each scanned document, as an object array (see `group_codes`)."""
+    codes, names = group_codes(scan, groups)
+    return objects(names).take(codes.astype(np.intp))
+
+
+def objects(values: list[Any]) -> np.ndarray:
+    """`values` as a one-dimensional object array (tuples stay whole).
+
+    >>> objects([("A", 1), None]).shape
+    (2,)
+    """
+    array = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        array[i] = value
+    return array
+
+
+def frequency(scan: Scan, by: str, groups: Any | None) -> pd.DataFrame:
+    code, names = keys(scan, by)
     if groups is None:
         doc_group, group_names = None, [None]
     else:
-        doc_group, group_names = group_codes(result, groups)
+        doc_group, group_names = group_codes(scan, groups)
     n_docs_per_group = (
         np.bincount(doc_group, minlength=len(group_names))
         if doc_group is not None
-        else np.array([result.n_docs])
+        else np.array([scan.n_docs])
     )
-    mentions_b, docs_b = result._native.frequency(
+    mentions_b, docs_b = scan.native.frequency(
         code.astype("<u4").tobytes(),
         len(names),
         None if doc_group is None else doc_group.tobytes(),
@@ -123,13 +166,13 @@ def frequency(result: ScanResult, by: str, groups: Any | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def cooccurrence(result: ScanResult, window: str | int, as_: str, by: str) -> pd.DataFrame:
+def cooccurrence(scan: Scan, window: str | int, as_: str, by: str) -> pd.DataFrame:
     if isinstance(window, bool) or not isinstance(window, (str, int)):
         raise TypeError(f"window must be 'document', 'sentence' or an int, not {window!r}")
     if isinstance(window, int) and window < 0:
         raise ValueError(f"window={window}: a number of words must be >= 0")
-    code, names = keys(result, by)
-    a_b, b_b, n_b = result._native.cooccurrence(code.astype("<u4").tobytes(), window)
+    code, names = keys(scan, by)
+    a_b, b_b, n_b = scan.native.cooccurrence(code.astype("<u4").tobytes(), window)
     a = np.frombuffer(a_b, "<u4").astype(np.intp)
     b = np.frombuffer(b_b, "<u4").astype(np.intp)
     n = np.frombuffer(n_b, "<u8").astype(np.int64)
@@ -138,35 +181,44 @@ def cooccurrence(result: ScanResult, window: str | int, as_: str, by: str) -> pd
         return pd.DataFrame({"source": label[a], "target": label[b], "weight": n})
     if as_ != "frame":
         raise ValueError(f"as_={as_!r}: use 'frame' or 'edges'")
-    present = sorted(set(np.unique(code).tolist()))
-    position = {k: i for i, k in enumerate(present)}
+    present = np.unique(code).astype(np.intp)
     square = np.zeros((len(present), len(present)), dtype=np.int64)
-    for x, y, w in zip(a.tolist(), b.tolist(), n.tolist()):
-        square[position[x], position[y]] = square[position[y], position[x]] = w
-    index = pd.Index([names[k] for k in present])
+    x, y = np.searchsorted(present, a), np.searchsorted(present, b)
+    square[x, y] = n
+    square[y, x] = n
+    index = pd.Index(np.array(names, dtype=object)[present].tolist())
     return pd.DataFrame(square, index=index, columns=index)
 
 
-def kwic(result: ScanResult, pattern: str, window: int, unit: str) -> pd.DataFrame:
+def kwic(
+    scan: Scan,
+    alias_texts: list[str],
+    matches: Callable[[], pd.DataFrame],
+    pattern: str,
+    window: int,
+    unit: str,
+) -> pd.DataFrame:
+    """Keyword in context of the matches of entity or alias `pattern`; `matches` gives the
+    frame of every match (`ScanResult.to_pandas`)."""
     if unit not in ("words", "chars"):
         raise ValueError(f"unit={unit!r}: use 'words' or 'chars'")
-    entity = np.frombuffer(result._native.column("entity"), "<u4")
-    alias = np.frombuffer(result._native.column("alias"), "<u4")
-    entity_hit = np.array([name == pattern for name, _ in result._entities] or [False])
-    alias_hit = np.array([text == pattern for text in result._alias_texts] or [False])
+    entity = np.frombuffer(scan.native.column("entity"), "<u4")
+    alias = np.frombuffer(scan.native.column("alias"), "<u4")
+    entity_hit = np.array([name == pattern for name, _ in scan.entities] or [False])
+    alias_hit = np.array([text == pattern for text in alias_texts] or [False])
     rows = np.flatnonzero(entity_hit[entity] | alias_hit[alias])
-    pre, post = result._native.kwic(rows.tolist(), window, unit == "chars")
-    matches = result.to_pandas().iloc[rows]
+    pre, post = scan.native.kwic(rows.tolist(), window, unit == "chars")
+    found = matches().iloc[rows]
     return pd.DataFrame(
         {
-            "docname": matches["doc"].to_numpy(),
-            "from": matches["start"].to_numpy(),
-            "to": matches["end"].to_numpy(),
+            "docname": found["doc"].to_numpy(),
+            "from": found["start"].to_numpy(),
+            "to": found["end"].to_numpy(),
             "pre": pre,
-            "keyword": matches["text"].to_numpy(),
+            "keyword": found["text"].to_numpy(),
             "post": post,
-            "pattern": matches["alias"].to_numpy(),
-            "entity": matches["entity"].to_numpy(),
+            "pattern": found["alias"].to_numpy(),
+            "entity": found["entity"].to_numpy(),
         }
     )
 
@@ -176,10 +228,10 @@ def p_value_chi2_1df(statistic: float) -> float:
     return math.erfc(math.sqrt(abs(statistic) / 2))
 
 
-def compare(result: ScanResult, groups: Any, by: str) -> pd.DataFrame:
-    code, names = keys(result, by)
-    doc_group, group_names = group_codes(result, groups)
-    mentions_b, _ = result._native.frequency(
+def compare(scan: Scan, groups: Any, by: str) -> pd.DataFrame:
+    code, names = keys(scan, by)
+    doc_group, group_names = group_codes(scan, groups)
+    mentions_b, _ = scan.native.frequency(
         code.astype("<u4").tobytes(), len(names), doc_group.tobytes(), len(group_names)
     )
     table = np.frombuffer(mentions_b, "<u8").reshape(len(group_names), len(names))
@@ -212,44 +264,25 @@ def compare(result: ScanResult, groups: Any, by: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-class Highlighted:
-    """A document as HTML with its matches marked; renders itself in notebooks."""
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"<Highlighted document: {len(self.html):,} characters of HTML>"
-
-
-def highlight(result: ScanResult, doc: Any, colours: dict[str, str] | None) -> Highlighted:
-    keys_ = doc_index(result)
+def highlight(scan: Scan, doc: Any, colours: dict[str, str] | None) -> _display.Highlighted:
+    """Document `doc` (a key) as HTML with the matches the core says can be drawn marked."""
+    keys_ = doc_index(scan)
     try:
         position = keys_.get_loc(doc)
     except KeyError:
         raise KeyError(f"no document {doc!r} in this scan") from None
     if not isinstance(position, (int, np.integer)):
         raise KeyError(f"document key {doc!r} is not unique")
-    in_doc = np.frombuffer(result._native.column("doc"), "<u8") == position
-    starts = np.frombuffer(result._native.column("start"), "<u8")[in_doc]
-    ends = np.frombuffer(result._native.column("end"), "<u8")[in_doc]
-    entities = np.frombuffer(result._native.column("entity"), "<u4")[in_doc]
-    labels = sorted({str(label) for _, label in result._entities})
-    palette = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
-    palette.update(colours or {})
-    spans: list[tuple[int, int, str, str]] = []
-    last_end = -1
-    for start, end, entity in zip(starts.tolist(), ends.tolist(), entities.tolist()):
-        if start < last_end:  # overlapping or repeated (ambiguous) spans: the first is drawn
-            continue
-        label = result._entities[entity][1]
-        name = "" if label is None else str(label)
-        spans.append((int(start), int(end), name, palette.get(name, PALETTE[0])))
-        last_end = int(end)
-    return Highlighted(result._native.highlight(int(position), spans))
+    text = scan.native.document(int(position)) or ""
+    rows = np.asarray(scan.native.drawn_rows(int(position)), dtype=np.intp)
+    starts = np.frombuffer(scan.native.column("start"), "<u8")[rows]
+    ends = np.frombuffer(scan.native.column("end"), "<u8")[rows]
+    entities = np.frombuffer(scan.native.column("entity"), "<u4")[rows].astype(np.intp)
+    palette = _display.label_colours(sorted({str(label) for _, label in scan.entities}), colours)
+    names = ["" if label is None else str(label) for _, label in scan.entities]
+    label = objects(names)
+    colour = objects([palette.get(name, _display.PALETTE[0]) for name in names])
+    spans = list(
+        zip(starts.tolist(), ends.tolist(), label[entities].tolist(), colour[entities].tolist())
+    )
+    return _display.Highlighted(_display.highlight_html(text, spans))

@@ -18,10 +18,10 @@ import pandas as pd
 
 from lexiscan import _demo
 from lexiscan._cli_io import OUTPUT_FORMATS, output_format, read_corpus, write_table
-from lexiscan._formats import LexiconFormatError
 from lexiscan._lexicon import Lexicon
 from lexiscan._lexiscan import __version__
 from lexiscan._matcher import Matcher
+from lexiscan.formats import LexiconFormatError
 
 # 128 + SIGPIPE: what a shell reports for a command whose reader closed the pipe.
 EXIT_BROKEN_PIPE = 141

@@ -1,53 +1,49 @@
 """What each outlet says: figures near entities, disagreements between groups, alias audits.
 
-The figures and the near misses are found in Rust (`_lexiscan.figures`, `_lexiscan.near_misses`);
-this module shapes them into DataFrames and compares groups. The rules are in docs/insights.md.
+The figures, near misses, descriptions and topics are found in Rust (`_lexiscan.figures`,
+`near_misses`, `descriptions`, `topics`); this module shapes them into DataFrames and compares
+groups. Like `_analysis`, it takes a `Scan` and the matches frame, never a `ScanResult`. The
+rules are in docs/insights.md.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from lexiscan import _analysis, _lexiscan
-
-if TYPE_CHECKING:
-    from lexiscan._result import ScanResult
+from lexiscan import _display, _lexiscan
+from lexiscan._analysis import Scan, doc_index, group_of_docs
+from lexiscan._analysis import group_codes as _analysis_group_codes
+from lexiscan._analysis import objects as _objects
 
 SAME_UNIT = {"soldiers": "troops", "servicemen": "troops", "service members": "troops"}
 FIGURE_COLUMNS = ["doc", "figure", "value", "hedge", "unit", "entities", "sentence", "start", "end"]
 
 
-def _group_of_docs(result: ScanResult, groups: Any) -> list[Any]:
-    codes, names = _analysis.group_codes(result, groups)
-    return [names[c] for c in codes]
-
-
-def figures(result: ScanResult, groups: Any = None) -> pd.DataFrame:
-    doc, sentence, figure, start, end, value, hedge, unit, entities = _lexiscan.figures(
-        result._native
-    )
-    names = [name for name, _ in result._entities]
-    positions = np.asarray(doc, dtype=np.intp)
+def figures(scan: Scan, groups: Any = None) -> pd.DataFrame:
+    found = _lexiscan.figures(scan.native)
+    names = [name for name, _ in scan.entities]
+    positions = np.asarray(found["doc"], dtype=np.intp)
     frame = pd.DataFrame(
         {
-            "doc": _analysis.doc_index(result).take(positions),
-            "figure": figure,
-            "value": np.asarray(value, dtype=np.float64),
-            "hedge": hedge,
-            "unit": unit,
-            "entities": [[names[e] for e in ids] for ids in entities],
-            "sentence": sentence,
-            "start": np.asarray(start, dtype=np.int64),
-            "end": np.asarray(end, dtype=np.int64),
+            "doc": doc_index(scan).take(positions),
+            "figure": found["figure"],
+            "value": np.asarray(found["value"], dtype=np.float64),
+            "hedge": found["hedge"],
+            "unit": found["unit"],
+            # a short list per figure (the entities of its sentence), not a loop over matches
+            "entities": [[names[e] for e in ids] for ids in found["entities"]],
+            "sentence": found["sentence"],
+            "start": np.asarray(found["start"], dtype=np.int64),
+            "end": np.asarray(found["end"], dtype=np.int64),
         },
         columns=FIGURE_COLUMNS,
     )
     if groups is not None:
-        of_doc = _group_of_docs(result, groups)
-        frame.insert(1, "group", [of_doc[p] for p in positions])
+        frame.insert(1, "group", group_of_docs(scan, groups).take(positions).tolist())
     return frame
 
 
@@ -57,22 +53,26 @@ DESCRIPTION_COLUMNS = [
 
 
 def descriptions(
-    result: ScanResult, label: str = "TITLE", window: int = 3, groups: Any = None
+    scan: Scan,
+    matches: Callable[[], pd.DataFrame],
+    label: str = "TITLE",
+    window: int = 3,
+    groups: Any = None,
 ) -> pd.DataFrame:
     if not isinstance(label, str):
         raise TypeError(f"label must be str, not {type(label).__name__}")
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise ValueError(f"window must be an int of 0 or more (words), not {window!r}")
-    labels = [entity_label for _, entity_label in result._entities]
+    labels = [entity_label for _, entity_label in scan.entities]
     if label not in labels:
         known = sorted({x for x in labels if x is not None})
         raise ValueError(f"no entity has label {label!r}; the labels are {known}")
     describing = bytes(int(entity_label == label) for entity_label in labels)
-    describer, described = _lexiscan.descriptions(result._native, describing, window)
-    rows = result.to_pandas()
+    describer, described = _lexiscan.descriptions(scan.native, describing, window)
+    rows = matches()
     by = np.asarray(described, dtype=np.intp)
     of = np.asarray(describer, dtype=np.intp)
-    positions = np.frombuffer(result._native.column("doc"), "<u8").astype(np.intp)[by]
+    positions = np.frombuffer(scan.native.column("doc"), "<u8").astype(np.intp)[by]
     frame = pd.DataFrame(
         {
             "doc": rows["doc"].to_numpy()[by],
@@ -87,17 +87,16 @@ def descriptions(
         columns=DESCRIPTION_COLUMNS,
     )
     if groups is not None:
-        of_doc = _group_of_docs(result, groups)
-        frame.insert(1, "group", [of_doc[p] for p in positions])
+        frame.insert(1, "group", group_of_docs(scan, groups).take(positions).tolist())
     return frame
 
 
 def disagreements(
-    result: ScanResult, groups: Any, max_ratio: float = 1.5, hedges: bool = True
+    scan: Scan, groups: Any, max_ratio: float = 1.5, hedges: bool = True
 ) -> pd.DataFrame:
     if max_ratio < 1:
         raise ValueError(f"max_ratio must be at least 1, not {max_ratio!r}")
-    found = figures(result, groups)
+    found = figures(scan, groups)
     # A year or a day is a date, not a count: outlets naming different dates disagree on nothing.
     found = found[~found["unit"].isin(["", "year", "date"]) & (found["entities"].str.len() > 0)]
     found = found.reset_index(drop=True)
@@ -123,100 +122,118 @@ def disagreements(
 
 
 def _topics(found: pd.DataFrame, max_ratio: float) -> np.ndarray:
-    """A topic id per figure: figures are linked when they have the same unit, share an entity
-    and are within `max_ratio` of each other; topics are the connected groups. For one unit
-    and entity, sorted by value, linking neighbours gives the same groups as linking every
-    pair, so the work is a sort, not a comparison of all pairs."""
-    rows = found[["unit", "entities", "value"]].explode("entities")
+    """A topic id per figure (row of `found`: unit, entities, value): figures are linked when
+    they have the same unit, share an entity and are within `max_ratio` of each other; topics
+    are the connected groups (`_lexiscan.topics`, a sort and a union-find in Rust). Names are
+    handed over as codes in their sorted order, so ids and order are those of sorting names."""
+    rows = found[["unit", "entities", "value"]].reset_index(drop=True).explode("entities")
+    rows = rows[rows["entities"].notna()]
     # Different words for the same counted thing ("soldiers" and "troops") are one unit here.
-    rows["unit"] = rows["unit"].replace(SAME_UNIT)
-    rows = rows.reset_index().sort_values(["unit", "entities", "value"], kind="stable")
-    index = rows["index"].to_numpy()
-    value = rows["value"].to_numpy(dtype=np.float64)
-    same = (rows["unit"].to_numpy()[1:] == rows["unit"].to_numpy()[:-1]) & (
-        rows["entities"].to_numpy()[1:] == rows["entities"].to_numpy()[:-1]
+    unit, _ = pd.factorize(rows["unit"].replace(SAME_UNIT), sort=True)
+    entity, _ = pd.factorize(rows["entities"], sort=True)
+    topic = _lexiscan.topics(
+        rows.index.to_numpy().tolist(),
+        unit.tolist(),
+        entity.tolist(),
+        rows["value"].to_numpy(dtype=np.float64).tolist(),
+        len(found),
+        float(max_ratio),
     )
-    low, high = value[:-1], value[1:]
-    close = (low == high) | ((low > 0) & (high <= low * max_ratio))
-    parent = np.arange(len(found))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in zip(index[:-1][same & close], index[1:][same & close]):
-        parent[root(a)] = root(b)
-    return np.array([root(i) for i in range(len(found))])
+    return np.asarray(topic, dtype=np.int64)
 
 
 class Audit(NamedTuple):
-    """What `ScanResult.audit` returns: three DataFrames."""
+    """What `ScanResult.audit` returns: three DataFrames, `aliases_used`, `never_matched` and
+    `near_misses`.
+
+    >>> import lexiscan
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+    >>> m.scan(["NATO"]).audit().never_matched
+      entity label
+    0   Kyiv  None
+    """
 
     aliases_used: pd.DataFrame
     never_matched: pd.DataFrame
     near_misses: pd.DataFrame
 
     def _repr_html_(self) -> str:
-        parts = [
-            f"<h4>{name.replace('_', ' ')}</h4>{getattr(self, name).to_html(max_rows=20)}"
-            for name in self._fields
-        ]
-        return "".join(parts)
+        return _display.frames_html(self._asdict())
 
 
-def audit(result: ScanResult, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Audit:
-    of_doc = _group_of_docs(result, groups) if groups is not None else [None] * result.n_docs
-    matches = result.to_pandas()
-    positions = np.frombuffer(result._native.column("doc"), "<u8").astype(np.intp)
-    matches.insert(0, "group", [of_doc[p] for p in positions])
+def audit(
+    scan: Scan,
+    matches: Callable[[], pd.DataFrame],
+    groups: Any = None,
+    min_chars: int = 5,
+    max_edits: int = 1,
+) -> Audit:
+    if groups is None:
+        # one group, None, of the scanned documents (none without documents)
+        group_codes, group_names = np.zeros(scan.n_docs, dtype="<u4"), [None][: scan.n_docs]
+    else:
+        group_codes, group_names = _analysis_group_codes(scan, groups)
+    of_doc = _objects(group_names).take(group_codes.astype(np.intp))
+    rows = matches()
+    positions = np.frombuffer(scan.native.column("doc"), "<u8").astype(np.intp)
+    rows.insert(0, "group", of_doc[positions].tolist())
     used = (
-        matches.groupby(["group", "entity", "text"], dropna=False, sort=True)
+        rows.groupby(["group", "entity", "text"], dropna=False, sort=True)
         .size()
         .rename("count")
         .reset_index()
         .rename(columns={"text": "alias"})
     )
-    names = [name for name, _ in result._entities]
-    labels = [label for _, label in result._entities]
-    matched: dict[Any, set[str]] = {g: set() for g in dict.fromkeys(of_doc)}
-    for g, entity in zip(matches["group"], matches["entity"]):
-        matched[g].add(entity)
-    never = [
-        {"group": g, "entity": name, "label": label}
-        for g, seen in matched.items()
-        for name, label in zip(names, labels)
-        if name not in seen
-    ]
-    doc, word, start, end, word_index, distance, row_entities, alias_words = _lexiscan.near_misses(
-        result._native, result._matcher, min_chars, max_edits
+    never = _never_matched(scan, group_codes, group_names)
+    near = _lexiscan.near_misses(scan.native, scan.matcher, min_chars, max_edits)
+    names = _objects([name for name, _ in scan.entities])
+    alias_words = _objects(near["alias_words"])
+    near_doc = np.asarray(near["doc"], dtype=np.intp)
+    near_frame = _frame(
+        {
+            "group": of_doc[near_doc].tolist(),
+            "doc": doc_index(scan)[near_doc].tolist(),
+            "word": near["word"],
+            "start": near["start"],
+            "end": near["end"],
+            "alias_word": alias_words[np.asarray(near["alias_word"], dtype=np.intp)].tolist(),
+            "entity": names[np.asarray(near["entity"], dtype=np.intp)].tolist(),
+            "distance": near["distance"],
+        }
     )
-    near_rows = []
-    doc_keys = _analysis.doc_index(result)
-    rows = zip(doc, word, start, end, word_index, distance, row_entities)
-    for d, w, s, e, i, dist, entity_ids in rows:
-        alias_word = alias_words[i]
-        for entity in entity_ids:
-            near_rows.append(
-                {
-                    "group": of_doc[d],
-                    "doc": doc_keys[d],
-                    "word": w,
-                    "start": s,
-                    "end": e,
-                    "alias_word": alias_word,
-                    "entity": names[entity],
-                    "distance": dist,
-                }
-            )
-    near_columns = ["group", "doc", "word", "start", "end", "alias_word", "entity", "distance"]
-    frames = [
-        used,
-        pd.DataFrame(never, columns=["group", "entity", "label"]),
-        pd.DataFrame(near_rows, columns=near_columns),
-    ]
+    frames = [used, never, near_frame]
     if groups is None:
         frames = [f.drop(columns="group") for f in frames]
         frames[1] = frames[1].drop_duplicates().reset_index(drop=True)
     return Audit(*frames)
+
+
+def _never_matched(scan: Scan, group_codes: np.ndarray, group_names: list[Any]) -> pd.DataFrame:
+    """Per group (in order), the entities (lexicon order) whose name no match of the group has:
+    mentions per (group, entity) come from the core's `frequency`."""
+    n_entities = len(scan.entities)
+    entity = np.frombuffer(scan.native.column("entity"), dtype="<u4")
+    mentions, _ = scan.native.frequency(
+        entity.tobytes(), n_entities, group_codes.astype("<u4").tobytes(), len(group_names)
+    )
+    per_entity = np.frombuffer(mentions, "<u8").reshape(len(group_names), n_entities)
+    # An entity counts as matched when any entity of its name is (names may repeat by label).
+    name_code, _ = pd.factorize(pd.Series([name for name, _ in scan.entities], dtype=object))
+    per_name = np.zeros((len(group_names), name_code.max(initial=-1) + 1), dtype=np.uint64)
+    np.add.at(per_name.T, name_code, per_entity.T)
+    never = per_name[:, name_code] == 0
+    group, index = np.nonzero(never)
+    return _frame(
+        {
+            "group": _objects(group_names)[group].tolist(),
+            "entity": _objects([name for name, _ in scan.entities])[index].tolist(),
+            "label": _objects([label for _, label in scan.entities])[index].tolist(),
+        }
+    )
+
+
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """A frame of Python values, as rows of them would give (empty: object columns)."""
+    if not any(columns.values()):
+        return pd.DataFrame(columns=list(columns))
+    return pd.DataFrame(columns)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lexiscan import _lexiscan
+from lexiscan import _display, _lexiscan, formats
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,8 +144,6 @@ class Lexicon:
         >>> lex.entities
         [('Jens Stoltenberg', 'PERSON'), ('NATO', 'ORG'), ('détente', None)]
         """
-        from lexiscan import _formats, _formats_tables
-
         if not isinstance(data, Mapping):
             raise TypeError(f"from_dict takes a mapping label -> entity -> aliases, not {data!r}")
         plain = {
@@ -154,13 +152,7 @@ class Lexicon:
             else _alias_specs(value)
             for label, value in data.items()
         }
-        problems = _formats.Problems("from_dict", strict=True)
-        lex = _formats.build(_formats_tables.dict_rows(plain, problems), problems)
-        if cls is not Lexicon:
-            new = cls()
-            new._native = lex._native
-            return new
-        return lex
+        return formats.from_dict(plain, cls())
 
     def to_dict(self) -> dict[str | None, dict[str, list[AliasSpec]]]:
         """The lexicon as ``{label: {entity: [aliases]}}``, the shape `from_dict` reads.
@@ -205,9 +197,7 @@ class Lexicon:
         >>> lex.to_dict()["GPE"]
         {'United States': ['United States', 'U.S.', {'alias': 'US', 'case_sensitive': True}]}
         """
-        from lexiscan import _formats
-
-        return _formats.from_frame(df, entity, alias, label, case_sensitive)
+        return formats.from_frame(df, cls(), entity, alias, label, case_sensitive)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per alias: entity, label, alias, case_sensitive.
@@ -220,9 +210,7 @@ class Lexicon:
         0   Kyiv   GPE  Kyiv           False
         1   Kyiv   GPE  Kiev           False
         """
-        from lexiscan import _formats
-
-        return _formats.to_frame(self)
+        return formats.to_frame(self._entity_aliases())
 
     @classmethod
     def read(cls, path: str | os.PathLike[str], format: str | None = None) -> Lexicon:
@@ -250,9 +238,7 @@ class Lexicon:
         >>> lex.entities, lex.aliases_of("security")
         ([('security', 'TOPIC')], ['defence', 'military'])
         """
-        from lexiscan import _formats
-
-        return _formats.read(path, format)
+        return formats.read(path, format, cls())
 
     def write(self, path: str | os.PathLike[str], format: str | None = None) -> None:
         """Write the lexicon to a file that `read` turns back into the same lexicon.
@@ -267,9 +253,11 @@ class Lexicon:
         {"label": "GPE", "pattern": "Kyiv", "id": "Kyiv"}
         {"label": "GPE", "pattern": "Kiev", "id": "Kyiv"}
         """
-        from lexiscan import _formats
+        formats.write(self._entity_aliases(), path, format)
 
-        _formats.write(self, path, format)
+    def _entity_aliases(self) -> list[formats.EntityAliases]:
+        """Entities in order, each with its aliases in order: what the writers take."""
+        return formats.entity_aliases(self.entities, self._native.aliases())
 
     @property
     def entities(self) -> list[tuple[str, str | None]]:
@@ -370,26 +358,13 @@ class Lexicon:
 
     def _repr_html_(self) -> str:
         """A notebook view: size, entities per label, and the first entities with aliases."""
-        import html
-
         entities = self.entities
         per_label = pd_value_counts([str(label) for _, label in entities])
         aliases: dict[int, list[str]] = {}
         for alias, index, _ in self._native.aliases():
             if index < 10:
                 aliases.setdefault(index, []).append(alias)
-        rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(label))}</td>"
-            f"<td>{html.escape(', '.join(aliases.get(i, [])))}</td></tr>"
-            for i, (name, label) in enumerate(entities[:10])
-        )
-        labels = ", ".join(f"{html.escape(k)}: {v}" for k, v in per_label.items()) or "none"
-        more = f"<p>… and {len(entities) - 10:,} more entities</p>" if len(entities) > 10 else ""
-        return (
-            f"<p><b>Lexicon</b>: {len(entities):,} entities, {self.n_aliases:,} aliases; "
-            f"labels {labels}</p><table><thead><tr><th>entity</th><th>label</th>"
-            f"<th>aliases</th></tr></thead><tbody>{rows}</tbody></table>{more}"
-        )
+        return _display.lexicon_html(entities, aliases, per_label, self.n_aliases)
 
     def __repr__(self) -> str:
         labels = ", ".join(self.labels) or "none"

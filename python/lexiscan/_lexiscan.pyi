@@ -14,6 +14,7 @@ __all__ = [
     "figures",
     "near_misses",
     "descriptions",
+    "topics",
     "read_texts",
 ]
 __version__: str
@@ -25,31 +26,18 @@ def read_jsonl(
 def keyness(
     a: list[int], b: list[int], c: list[int], d: list[int]
 ) -> tuple[list[float], list[float]]: ...
-def figures(
-    result: ScanResult,
-) -> tuple[
-    list[int],
-    list[str],
-    list[str],
-    list[int],
-    list[int],
-    list[float],
-    list[str],
-    list[str],
-    list[list[int]],
-]: ...
+def figures(result: ScanResult) -> dict[str, list[Any]]: ...
 def near_misses(
     result: ScanResult, matcher: Matcher, min_chars: int = 5, max_edits: int = 1
-) -> tuple[
-    list[int],
-    list[str],
-    list[int],
-    list[int],
-    list[int],
-    list[int],
-    list[list[int]],
-    list[str],
-]: ...
+) -> dict[str, list[Any]]: ...
+def topics(
+    figure: list[int],
+    unit: list[int],
+    entity: list[int],
+    value: list[float],
+    n_figures: int,
+    max_ratio: float,
+) -> list[int]: ...
 def descriptions(
     result: ScanResult, describing: bytes, window: int
 ) -> tuple[list[int], list[int]]: ...
@@ -126,7 +114,8 @@ class ScanResult:
     def kwic(
         self, rows: list[int], window: int, characters: bool
     ) -> tuple[list[str], list[str]]: ...
-    def highlight(self, doc: int, spans: list[tuple[int, int, str, str]]) -> str: ...
+    def document(self, position: int) -> str | None: ...
+    def drawn_rows(self, position: int) -> list[int]: ...
 
 @final
 class Matcher:

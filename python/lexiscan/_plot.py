@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from lexiscan._display import PALETTE as _COLOURS  # the label colours of `highlight`
 from lexiscan._optional import require
 
-if TYPE_CHECKING:
-    from lexiscan._result import ScanResult
 
-# Label colours, in the spirit of displaCy's palette (as `highlight`).
-_COLOURS = ["#7aecec", "#bfeeb7", "#feca74", "#ff9561", "#aa9cfc", "#c887fb", "#9cc9cc", "#ffeb80"]
+class _Analysed(Protocol):
+    """What the plots read of a scan: a `ScanResult`, named by shape so that this module (which
+    `ScanResult` imports) does not import it back."""
+
+    @property
+    def _entities(self) -> list[tuple[str, str | None]]: ...
+    def counts(self, by: str = ..., presence: bool = ..., sparse: bool = ...) -> Any: ...
+    def cooccurrence(
+        self, window: str | int = ..., as_: str = ..., by: str = ...
+    ) -> pd.DataFrame: ...
+    def frequency(self, by: str = ..., groups: Any = ...) -> pd.DataFrame: ...
 
 
 def _pyplot() -> Any:
@@ -50,7 +58,7 @@ class ScanPlots:
     'Mentions per document'
     """
 
-    def __init__(self, result: ScanResult) -> None:
+    def __init__(self, result: _Analysed) -> None:
         self._result = result
 
     def _names(self, labels: str | Sequence[str] | None) -> list[str]:

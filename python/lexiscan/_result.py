@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from lexiscan import _analysis, _insights, _lexiscan
+from lexiscan import _analysis, _display, _insights, _lexiscan
+from lexiscan._dtypes import TEXT_DTYPE as _TEXT_DTYPE
 from lexiscan._optional import require
 from lexiscan._plot import ScanPlots
 
-if TYPE_CHECKING:
-    from lexiscan._matcher import Matcher
-
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
-# pandas 3 gives text columns its `str` dtype; say so explicitly so that an empty result has the
-# same dtypes as a full one. Older pandas keeps object columns.
-_TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
+class _Owner(Protocol):
+    """The matcher of a scan, as the result reads it: its native matcher and its lexicon's
+    tables (a `lexiscan.Matcher`; named by shape so this module does not import it)."""
+
+    @property
+    def _native(self) -> _lexiscan.Matcher: ...
+    @property
+    def _entities(self) -> list[tuple[str, str | None]]: ...
+    @property
+    def _alias_texts(self) -> list[str]: ...
 
 
 def _pyarrow_available() -> bool:
@@ -47,7 +54,7 @@ class ScanResult:
     def __init__(
         self,
         native: _lexiscan.ScanResult,
-        owner: Matcher,
+        owner: _Owner,
         keys: pd.Index | None,
         n_docs: int,
     ) -> None:
@@ -68,6 +75,10 @@ class ScanResult:
 
     def __len__(self) -> int:
         return len(self._native)
+
+    def _scan(self) -> _analysis.Scan:
+        """What the analyses read: explicit inputs instead of this object's attributes."""
+        return _analysis.Scan(self._native, self._matcher, self._entities, self._keys, self.n_docs)
 
     def _column(self, name: str, dtype: str) -> np.ndarray:
         return np.frombuffer(self._native.column(name), dtype=dtype)
@@ -232,7 +243,7 @@ class ScanResult:
         0     2     1
         1     0     0
         """
-        return _analysis.counts(self, by, presence, sparse)
+        return _analysis.counts(self._scan(), by, presence, sparse)
 
     def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:
         """Per entity (or label): mentions, rank, documents mentioning, share of documents.
@@ -248,7 +259,7 @@ class ScanResult:
         0    NATO          2     1        1    0.5
         1    Kyiv          2     1        2    1.0
         """
-        return _analysis.frequency(self, by, groups)
+        return _analysis.frequency(self._scan(), by, groups)
 
     def cooccurrence(
         self, window: str | int = "document", as_: str = "frame", by: str = "entity"
@@ -274,7 +285,7 @@ class ScanResult:
         0    NATO  Russia       1
         1  Russia    Kyiv       1
         """
-        return _analysis.cooccurrence(self, window, as_, by)
+        return _analysis.cooccurrence(self._scan(), window, as_, by)
 
     def kwic(self, pattern: str, window: int = 5, unit: str = "words") -> pd.DataFrame:
         """Keyword in context for an entity (canonical name) or an alias.
@@ -289,7 +300,9 @@ class ScanResult:
         >>> res.kwic("Alexander Fomin", 2)[["pre", "keyword", "post"]].values.tolist()
         [['Defence Minister', 'Alexander\\nFomin', 'said no']]
         """
-        return _analysis.kwic(self, pattern, window, unit)
+        return _analysis.kwic(
+            self._scan(), self._alias_texts, self.to_pandas, pattern, window, unit
+        )
 
     def compare(self, groups: Any, by: str = "entity") -> pd.DataFrame:
         """Who each group (outlet) talks about more: keyness of each entity for each group
@@ -307,7 +320,7 @@ class ScanResult:
         2     B  Russia         3            1
         3     B    NATO         1            3
         """
-        return _analysis.compare(self, groups, by)
+        return _analysis.compare(self._scan(), groups, by)
 
     def figures(self, groups: Any = None) -> pd.DataFrame:
         """Every number in a sentence that has a match, one row per figure: doc, figure (as
@@ -322,7 +335,7 @@ class ScanResult:
             figure     value   hedge    unit   entities
         0  100,000  100000.0  nearly  troops  [Ukraine]
         """
-        return _insights.figures(self, groups)
+        return _insights.figures(self._scan(), groups)
 
     def disagreements(
         self, groups: Any, max_ratio: float = 1.5, hedges: bool = True
@@ -342,7 +355,7 @@ class ScanResult:
         0     A  14000.0  more than  people killed  value
         1     B  13000.0             people killed  value
         """
-        return _insights.disagreements(self, groups, max_ratio, hedges)
+        return _insights.disagreements(self._scan(), groups, max_ratio, hedges)
 
     def descriptions(
         self, label: str = "TITLE", window: int = 3, groups: Any = None
@@ -366,9 +379,9 @@ class ScanResult:
         0  Daily  Wendy R. Sherman     Deputy Secretary of State
         1   Live  Wendy R. Sherman  Assistant Secretary of State
         """
-        return _insights.descriptions(self, label, window, groups)
+        return _insights.descriptions(self._scan(), self.to_pandas, label, window, groups)
 
-    def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Any:
+    def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> _insights.Audit:
         """How each group names the lexicon: `aliases_used` (group, entity, alias as written,
         count), `never_matched` (entities of the lexicon without a match, per group) and
         `near_misses` — words within `max_edits` (1 or 2) of a word of an alias of at least
@@ -382,9 +395,9 @@ class ScanResult:
            doc    word alias_word           entity  distance
         0    1  formin      fomin  Alexander Fomin         1
         """
-        return _insights.audit(self, groups, min_chars, max_edits)
+        return _insights.audit(self._scan(), self.to_pandas, groups, min_chars, max_edits)
 
-    def highlight(self, doc: Any, colours: dict[str, str] | None = None) -> Any:
+    def highlight(self, doc: Any, colours: dict[str, str] | None = None) -> _display.Highlighted:
         """One document as static HTML with its matches marked and labelled (inline styles,
         ``$`` escaped for MathJax); it renders itself in Jupyter, VS Code and Colab.
 
@@ -394,17 +407,12 @@ class ScanResult:
         >>> "NATO<span" in html and "&lt;costs&gt; &#36;5bn" in html
         True
         """
-        return _analysis.highlight(self, doc, colours)
+        return _analysis.highlight(self._scan(), doc, colours)
 
     def _repr_html_(self) -> str:
         """A notebook view: size, the most mentioned entities, the first matches."""
         top = self.frequency().head(8)
-        listed = ", ".join(f"{f} ({n})" for f, n in zip(top["feature"], top["frequency"]))
-        preview = self.to_pandas().head(10).to_html(index=False, escape=True)
-        return (
-            f"<p><b>ScanResult</b>: {len(self):,} matches in {self.n_docs:,} documents"
-            f"{'; most mentioned: ' + listed if listed else ''}</p>{preview}"
-        )
+        return _display.scan_result_html(len(self), self.n_docs, top, self.to_pandas().head(10))
 
     def __repr__(self) -> str:
         return f"<ScanResult: {len(self)} matches in {self.n_docs} documents>"

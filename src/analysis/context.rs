@@ -1,7 +1,11 @@
-//! What surrounds a match in its document: its sentence, its word position, its context,
-//! and the document as HTML with the matches marked. Boundaries are Unicode's (UAX #29, from
-//! `unicode-segmentation`), never a hand-written splitter.
+//! What surrounds a match in its document: its sentence, its word position, its context
+//! (keyword in context), and which matches of a document can be drawn without overlapping.
+//! Boundaries are Unicode's (UAX #29, from `unicode-segmentation`), never a hand-written
+//! splitter. Drawing them (HTML) is the Python face's.
 
+use super::documents::runs;
+use crate::error::{Error, Result};
+use crate::scan::ScanResult;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Byte offsets of code-point offsets (sorted or not) in one walk over the text.
@@ -133,62 +137,85 @@ pub fn contexts(
         .collect()
 }
 
-/// The text as HTML with each span (code points, non-overlapping, sorted) in a `<mark>` of its
-/// colour, followed by a small label tag. Inline styles only, and `$` escaped, so the same
-/// HTML renders in Jupyter (where MathJax would eat `$...$`), VS Code and Colab.
+/// The left and right context of some matches, in the order asked: see [`kwic`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kwic {
+    pub pre: Vec<String>,
+    pub post: Vec<String>,
+}
+
+/// The context ([`keyword_in_context`]) of the matches at `rows` of `result`, whose documents
+/// are `texts` (by position). The rows are grouped by document, so each text's words are
+/// found once.
 ///
 /// ```
-/// use lexiscan::analysis::context::highlight_html;
-/// let html = highlight_html("NATO & $5", &[(0, 4, "ORG".into(), "#7aecec".into())]);
-/// assert!(html.contains("NATO<span"));
-/// assert!(html.contains("&amp; &#36;5"));
+/// use lexiscan::analysis::context::kwic;
+/// use lexiscan::{scan::scan, Lexicon, MatchOptions, Matcher};
+/// let mut lex = Lexicon::new();
+/// lex.add("NATO", &["NATO"], None, false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let texts = [Some("the NATO summit"), Some("NATO again")];
+/// let result = scan(&m, &texts, 0, Some(1)).unwrap();
+/// let k = kwic(&result, &texts, &[1, 0], 1, false).unwrap();
+/// assert_eq!((k.pre, k.post), (vec!["".to_owned(), "the".into()], vec!["again".to_owned(), "summit".into()]));
 /// ```
-pub fn highlight_html(text: &str, spans: &[(u64, u64, String, String)]) -> String {
-    let offsets: Vec<u64> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
-    let bytes = bytes_of(text, &offsets);
-    let mut html =
-        String::from("<div style=\"line-height:2.2;white-space:pre-wrap;font-family:inherit\">");
-    let mut at = 0;
-    for (i, (_, _, label, colour)) in spans.iter().enumerate() {
-        let (s, e) = (bytes[2 * i], bytes[2 * i + 1]);
-        if s < at {
-            continue; // overlapping spans are not drawn twice
-        }
-        escape_into(&mut html, &text[at..s]);
-        html.push_str(&format!(
-            "<mark style=\"background:{};padding:0.2em 0.35em;border-radius:0.3em\">",
-            escape(colour)
-        ));
-        escape_into(&mut html, &text[s..e]);
-        html.push_str(&format!(
-            "<span style=\"font-size:0.7em;font-weight:bold;margin-left:0.4em;\
-             vertical-align:middle\">{}</span></mark>",
-            escape(label)
-        ));
-        at = e;
+pub fn kwic(
+    result: &ScanResult,
+    texts: &[Option<&str>],
+    rows: &[usize],
+    window: usize,
+    characters: bool,
+) -> Result<Kwic> {
+    if let Some(&row) = rows.iter().find(|&&i| i >= result.len()) {
+        return Err(Error::InvalidArgument(format!(
+            "match row {row} out of range ({} matches)",
+            result.len()
+        )));
     }
-    escape_into(&mut html, &text[at..]);
-    html.push_str("</div>");
-    html
-}
-
-/// `text` with `& < > " ' $` escaped for HTML (and MathJax).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '$' => out.push_str("&#36;"),
-            _ => out.push(c),
+    let doc_of = |x: usize| result.doc[rows[x]];
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&x| doc_of(x));
+    let mut out = Kwic {
+        pre: vec![String::new(); rows.len()],
+        post: vec![String::new(); rows.len()],
+    };
+    for group in order.chunk_by(|&x, &y| doc_of(x) == doc_of(y)) {
+        let text = texts
+            .get(doc_of(group[0]) as usize)
+            .copied()
+            .flatten()
+            .unwrap_or("");
+        let spans: Vec<(u64, u64)> = group
+            .iter()
+            .map(|&x| (result.start[rows[x]], result.end[rows[x]]))
+            .collect();
+        for (&x, (pre, post)) in group.iter().zip(contexts(text, &spans, window, characters)) {
+            out.pre[x] = pre;
+            out.post[x] = post;
         }
     }
+    Ok(out)
+}
+
+/// The rows of document `doc` that a highlighter draws: in order, each that starts at or after
+/// the end of the last one drawn (overlapping or repeated spans: the first is drawn).
+///
+/// ```
+/// use lexiscan::analysis::context::drawn_rows;
+/// // document 1 has rows 1..4: spans 0..4, 2..6 (overlaps) and 6..9
+/// assert_eq!(drawn_rows(&[0, 1, 1, 1], &[0, 0, 2, 6], &[3, 4, 6, 9], 1), [1, 3]);
+/// ```
+pub fn drawn_rows(doc: &[u64], start: &[u64], end: &[u64], of_doc: u64) -> Vec<usize> {
+    let mut drawn = Vec::new();
+    let mut last_end = None;
+    for (_, rows) in runs(doc).filter(|&(d, _)| d == of_doc) {
+        for row in rows {
+            if last_end.is_some_and(|e| start[row] < e) {
+                continue;
+            }
+            drawn.push(row);
+            last_end = Some(end[row]);
+        }
+    }
+    drawn
 }

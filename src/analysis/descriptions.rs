@@ -4,6 +4,72 @@
 //! secretary of state"). Words and sentences are Unicode's (UAX #29), as for co-occurrence.
 
 use super::context::{sentence_index, word_index};
+use super::documents::each_document;
+use crate::error::{Error, Result};
+use crate::scan::ScanResult;
+
+/// Pairs of match rows of a corpus, `describer[i]` describing `described[i]`: see
+/// [`description_pairs`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DescriptionPairs {
+    pub describer: Vec<u64>,
+    pub described: Vec<u64>,
+}
+
+/// [`descriptions`] in every document of `texts` (by position): each match of an entity
+/// marked in `describing` (one flag per entity) with the nearest other match of its sentence
+/// at most `window` words away, as rows of `result`; per document in parallel on the pool of
+/// `n_threads`.
+///
+/// ```
+/// use lexiscan::analysis::descriptions::description_pairs;
+/// use lexiscan::{scan::scan, Lexicon, MatchOptions, Matcher};
+/// let mut lex = Lexicon::new();
+/// lex.add("Wendy Sherman", &["Wendy Sherman"], None, false).unwrap();
+/// lex.add("Deputy Secretary of State", &["Deputy Secretary of State"], None, false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let texts = [Some("U.S. Deputy Secretary of State Wendy Sherman said.")];
+/// let result = scan(&m, &texts, 0, Some(1)).unwrap();
+/// let pairs = description_pairs(&result, &texts, &[false, true], 3, Some(1)).unwrap();
+/// assert_eq!((pairs.describer, pairs.described), (vec![0], vec![1]));
+/// ```
+pub fn description_pairs(
+    result: &ScanResult,
+    texts: &[Option<&str>],
+    describing: &[bool],
+    window: u64,
+    n_threads: Option<usize>,
+) -> Result<DescriptionPairs> {
+    if let Some(&entity) = result
+        .entity
+        .iter()
+        .find(|&&e| e as usize >= describing.len())
+    {
+        return Err(Error::InvalidArgument(format!(
+            "describing has {} entities, but the result has entity {entity}",
+            describing.len()
+        )));
+    }
+    let found = each_document(result, texts, n_threads, |text, rows| {
+        let mentions: Vec<Mention> = rows
+            .clone()
+            .map(|i| Mention {
+                start: result.start[i],
+                end: result.end[i],
+                describes: describing[result.entity[i] as usize],
+            })
+            .collect();
+        descriptions(text, &mentions, window)
+            .into_iter()
+            .map(|(d, o)| ((rows.start + d) as u64, (rows.start + o) as u64))
+            .collect()
+    })?;
+    let (describer, described) = found.into_iter().flatten().unzip();
+    Ok(DescriptionPairs {
+        describer,
+        described,
+    })
+}
 
 /// One match of a document for [`descriptions`]: code-point offsets and whether it is of the
 /// describing kind.

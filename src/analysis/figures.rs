@@ -2,7 +2,10 @@
 //! them — the hedge before ("nearly", "more than") and the counted noun after ("troops",
 //! "people killed"). The rules are deliberately simple and written down in docs/insights.md.
 
+use super::documents::each_document;
 use super::numbers::{self, Word};
+use crate::error::Result;
+use crate::scan::ScanResult;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One figure. Offsets are code points in the document, like match offsets.
@@ -20,6 +23,68 @@ pub struct Figure {
     pub unit: String,
     /// Entities matched in the sentence, in order of first mention, without repeats.
     pub entities: Vec<u32>,
+}
+
+/// The figures of a corpus, one row per figure, in document order: see [`figure_table`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FigureTable {
+    /// Document position.
+    pub doc: Vec<u64>,
+    /// The sentence of the figure, trimmed.
+    pub sentence: Vec<String>,
+    /// The figure as written.
+    pub figure: Vec<String>,
+    pub start: Vec<u64>,
+    pub end: Vec<u64>,
+    pub value: Vec<f64>,
+    pub hedge: Vec<&'static str>,
+    pub unit: Vec<String>,
+    /// Entities matched in the sentence, in order of first mention.
+    pub entities: Vec<Vec<u32>>,
+}
+
+/// The [`figures`] of every document of `texts` (by position) with the matches of `result`,
+/// found per document in parallel on the pool of `n_threads` (None: all cores).
+///
+/// ```
+/// use lexiscan::analysis::figures::figure_table;
+/// use lexiscan::{scan::scan, Lexicon, MatchOptions, Matcher};
+/// let mut lex = Lexicon::new();
+/// lex.add("Ukraine", &["Ukraine"], None, false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let texts = [None, Some("Nearly 100,000 troops massed near Ukraine. No match: 7 days.")];
+/// let result = scan(&m, &texts, 0, Some(1)).unwrap();
+/// let table = figure_table(&result, &texts, Some(1)).unwrap();
+/// assert_eq!((table.doc, table.figure, table.unit), (vec![1], vec!["100,000".to_owned()], vec!["troops".to_owned()]));
+/// ```
+pub fn figure_table(
+    result: &ScanResult,
+    texts: &[Option<&str>],
+    n_threads: Option<usize>,
+) -> Result<FigureTable> {
+    let found = each_document(result, texts, n_threads, |text, rows| {
+        let matches: Vec<(u64, u64, u32)> = rows
+            .map(|i| (result.start[i], result.end[i], result.entity[i]))
+            .collect();
+        figures(text, &matches)
+    })?;
+    let mut table = FigureTable::default();
+    for (doc, figures) in found.into_iter().enumerate() {
+        let text = texts[doc].unwrap_or("");
+        for f in figures {
+            table.doc.push(doc as u64);
+            let sentence = &text[f.sentence_bytes.0..f.sentence_bytes.1];
+            table.sentence.push(sentence.trim().to_owned());
+            table.figure.push(text[f.bytes.0..f.bytes.1].to_owned());
+            table.start.push(f.start);
+            table.end.push(f.end);
+            table.value.push(f.value);
+            table.hedge.push(f.hedge);
+            table.unit.push(f.unit);
+            table.entities.push(f.entities);
+        }
+    }
+    Ok(table)
 }
 
 /// Hedges, longest first so that "more than" wins over "than".

@@ -37,3 +37,34 @@ pub fn keyness(a: u64, b: u64, c: u64, d: u64) -> (f64, f64) {
             .sum::<f64>();
     (sign * chi2, sign * g2)
 }
+/// Signed chi² and G² of many 2×2 tables, one per row of the columns `a`, `b`, `c`, `d`: see
+/// [`keyness`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keyness {
+    pub chi2: Vec<f64>,
+    pub g2: Vec<f64>,
+}
+
+/// [`keyness`] of each row of four columns of equal length.
+///
+/// ```
+/// use lexiscan::analysis::keyness::keyness_table;
+/// let k = keyness_table(&[30, 10], &[10, 30], &[70, 90], &[90, 70]).unwrap();
+/// assert!(k.chi2[0] > 0.0 && k.chi2[1] < 0.0);
+/// assert!(keyness_table(&[1], &[], &[], &[]).is_err());
+/// ```
+pub fn keyness_table(a: &[u64], b: &[u64], c: &[u64], d: &[u64]) -> crate::Result<Keyness> {
+    if [b.len(), c.len(), d.len()].iter().any(|&n| n != a.len()) {
+        return Err(crate::Error::InvalidArgument(format!(
+            "a, b, c and d must have one value per row each, not {}, {}, {} and {}",
+            a.len(),
+            b.len(),
+            c.len(),
+            d.len()
+        )));
+    }
+    let (chi2, g2) = (0..a.len())
+        .map(|i| keyness(a[i], b[i], c[i], d[i]))
+        .unzip();
+    Ok(Keyness { chi2, g2 })
+}

@@ -1,46 +1,59 @@
-//! Corpus analyses on the columns of a scan, linear in the number of matches: counts per
-//! document, frequencies, co-occurrence, keyword-in-context, keyness, highlighting.
-//! `key` columns are entity ids, or label codes mapped from them by the caller.
+//! Corpus analyses on the columns of a scan: each takes the scan's result (with the texts and
+//! options it needs) and returns a named struct of columns, for the binding to hand over as
+//! they are. Counts per document, frequencies, co-occurrence, keyword-in-context, keyness,
+//! figures, near misses, descriptions, topics. `key` columns are entity ids, or label codes
+//! mapped from them by the caller. Rendering (HTML) is the Python face's.
 
 pub mod context;
 pub mod cooccurrence;
 pub mod descriptions;
+pub mod documents;
 pub mod figures;
 pub mod keyness;
 pub mod near_miss;
 pub mod numbers;
+pub mod topics;
 
-/// Mentions per (document, key), as sorted triplets. `doc` must be non-decreasing (scan order).
+use crate::error::{Error, Result};
+use documents::runs;
+
+/// Mentions per (document, key), sorted by document then key: see [`counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub doc: Vec<u64>,
+    pub key: Vec<u32>,
+    pub count: Vec<u32>,
+}
+
+/// Mentions per (document, key). `doc` must be non-decreasing (scan order).
 ///
 /// ```
-/// let triplets = lexiscan::analysis::counts(&[0, 0, 0, 2], &[1, 0, 1, 1]);
-/// assert_eq!(triplets, [(0, 0, 1), (0, 1, 2), (2, 1, 1)]);
+/// let c = lexiscan::analysis::counts(&[0, 0, 0, 2], &[1, 0, 1, 1]);
+/// assert_eq!((c.doc, c.key, c.count), (vec![0, 0, 2], vec![0, 1, 1], vec![1, 2, 1]));
 /// ```
-pub fn counts(doc: &[u64], key: &[u32]) -> Vec<(u64, u32, u32)> {
-    let mut out = Vec::new();
+pub fn counts(doc: &[u64], key: &[u32]) -> Counts {
+    let mut out = Counts::default();
     let mut keys: Vec<u32> = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
-        let d = doc[i];
+    for (d, rows) in runs(doc) {
         keys.clear();
-        while i < doc.len() && doc[i] == d {
-            keys.push(key[i]);
-            i += 1;
-        }
+        keys.extend_from_slice(&key[rows]);
         keys.sort_unstable();
         for run in keys.chunk_by(|a, b| a == b) {
-            out.push((d, run[0], run.len() as u32));
+            out.doc.push(d);
+            out.key.push(run[0]);
+            out.count.push(run.len() as u32);
         }
     }
     out
 }
 
 /// Mentions and documents mentioning, per (group, key), flattened as `group * n_keys + key`.
-/// `doc_group[d]` is the group of document `d`; without groups everything is group 0.
+/// `doc_group[d]` is the group of document `d`; without groups everything is group 0. A key
+/// from `n_keys` on or a group from `n_groups` on is an error.
 ///
 /// ```
 /// use lexiscan::analysis::frequency;
-/// let f = frequency(&[0, 0, 1], &[0, 0, 1], Some(&[0, 1]), 2, 2);
+/// let f = frequency(&[0, 0, 1], &[0, 0, 1], Some(&[0, 1]), 2, 2).unwrap();
 /// assert_eq!(f.mentions, [2, 0, 0, 1]);
 /// assert_eq!(f.documents, [1, 0, 0, 1]);
 /// ```
@@ -50,19 +63,28 @@ pub fn frequency(
     doc_group: Option<&[u32]>,
     n_keys: usize,
     n_groups: usize,
-) -> Frequency {
+) -> Result<Frequency> {
+    let out_of_range = key.iter().any(|&k| k as usize >= n_keys)
+        || doc_group.is_some_and(|groups| groups.iter().any(|&g| g as usize >= n_groups))
+        || doc_group.is_some_and(|groups| doc.iter().any(|&d| d as usize >= groups.len()));
+    if out_of_range {
+        return Err(Error::InvalidArgument(
+            "key or group code out of range".into(),
+        ));
+    }
     let mut mentions = vec![0u64; n_keys * n_groups];
     let mut documents = vec![0u64; n_keys * n_groups];
-    for (d, k, n) in counts(doc, key) {
+    let c = counts(doc, key);
+    for ((&d, &k), &n) in c.doc.iter().zip(&c.key).zip(&c.count) {
         let g = doc_group.map_or(0, |groups| groups[d as usize] as usize);
         let slot = g * n_keys + k as usize;
         mentions[slot] += u64::from(n);
         documents[slot] += 1;
     }
-    Frequency {
+    Ok(Frequency {
         mentions,
         documents,
-    }
+    })
 }
 
 /// See [`frequency`].
@@ -80,12 +102,14 @@ mod tests {
     fn counts_and_frequency_agree() {
         let doc = [0, 0, 1, 1, 1, 4];
         let key = [2, 2, 0, 2, 0, 1];
-        assert_eq!(
-            counts(&doc, &key),
-            [(0, 2, 2), (1, 0, 2), (1, 2, 1), (4, 1, 1)]
-        );
-        let f = frequency(&doc, &key, None, 3, 1);
+        let c = counts(&doc, &key);
+        assert_eq!(c.doc, [0, 1, 1, 4]);
+        assert_eq!(c.key, [2, 0, 2, 1]);
+        assert_eq!(c.count, [2, 2, 1, 1]);
+        let f = frequency(&doc, &key, None, 3, 1).unwrap();
         assert_eq!(f.mentions, [2, 1, 3]);
         assert_eq!(f.documents, [1, 1, 2]);
+        assert!(frequency(&doc, &key, None, 2, 1).is_err());
+        assert!(frequency(&doc, &key, Some(&[0, 0]), 3, 1).is_err());
     }
 }

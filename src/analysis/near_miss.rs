@@ -6,11 +6,105 @@
 //! dozen hash lookups — never a comparison with every alias, and candidates are confirmed with
 //! a real edit distance.
 
+use super::documents::each_document;
 use crate::edits::WordIndex;
+use crate::error::{Error, Result};
 use crate::lexicon::{EntityId, Lexicon};
+use crate::matcher::{AccentMode, Matcher};
 use crate::normalize::{fold_alias, fold_with_offsets, FoldOptions};
+use crate::scan::ScanResult;
 use crate::spans::{word_spans, SortedSpans};
 use std::collections::HashMap;
+
+/// The near misses of a corpus, one row per (near miss, entity it may misspell), in document
+/// order: see [`near_miss_table`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NearMissTable {
+    /// Document position.
+    pub doc: Vec<u64>,
+    /// The word as written.
+    pub word: Vec<String>,
+    pub start: Vec<u64>,
+    pub end: Vec<u64>,
+    /// Index into `alias_words`.
+    pub alias_word: Vec<u32>,
+    pub distance: Vec<u32>,
+    pub entity: Vec<EntityId>,
+    /// The alias words (folded) that some row is near, in order of first use.
+    pub alias_words: Vec<String>,
+}
+
+/// Words of `texts` (documents by position) within `max_edits` (1 or 2) of a word of at least
+/// `min_chars` (3 or more) characters of an alias of `matcher`'s lexicon, outside every match of
+/// `result`; found per document in parallel on the pool of `n_threads`.
+///
+/// ```
+/// use lexiscan::analysis::near_miss::near_miss_table;
+/// use lexiscan::{scan::scan, Lexicon, MatchOptions, Matcher};
+/// let mut lex = Lexicon::new();
+/// lex.add("Alexander Fomin", &["Fomin"], None, false).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let texts = [Some("Fomin spoke."), Some("Deputy minister Alexander formin.")];
+/// let result = scan(&m, &texts, 0, Some(1)).unwrap();
+/// let near = near_miss_table(&result, &texts, &m, 5, 1, Some(1)).unwrap();
+/// assert_eq!((near.doc, near.word, near.alias_words), (vec![1], vec!["formin".to_owned()], vec!["fomin".to_owned()]));
+/// assert!(near_miss_table(&result, &texts, &m, 5, 3, None).is_err());
+/// ```
+pub fn near_miss_table(
+    result: &ScanResult,
+    texts: &[Option<&str>],
+    matcher: &Matcher,
+    min_chars: usize,
+    max_edits: usize,
+    n_threads: Option<usize>,
+) -> Result<NearMissTable> {
+    if !(1..=2).contains(&max_edits) {
+        return Err(Error::InvalidArgument(format!(
+            "max_edits must be 1 or 2, not {max_edits}"
+        )));
+    }
+    if min_chars < 3 {
+        return Err(Error::InvalidArgument(format!(
+            "min_chars must be at least 3 (shorter words are one edit from too many), not \
+             {min_chars}"
+        )));
+    }
+    let fold = FoldOptions {
+        case_fold: true,
+        accent_fold: matcher.options().accents == AccentMode::Fold,
+    };
+    let index = NearMissIndex::new(matcher.lexicon(), fold, min_chars, max_edits);
+    let found = each_document(result, texts, n_threads, |text, rows| {
+        let spans: Vec<(u64, u64)> = rows.map(|i| (result.start[i], result.end[i])).collect();
+        index.find(text, &spans)
+    })?;
+    let mut table = NearMissTable::default();
+    // Alias words are renumbered to those that occur, so the table's list is short.
+    let mut renumbered: Vec<Option<u32>> = Vec::new();
+    for (doc, misses) in found.into_iter().enumerate() {
+        let text = texts[doc].unwrap_or("");
+        for miss in misses {
+            let slot = miss.word as usize;
+            if renumbered.len() <= slot {
+                renumbered.resize(slot + 1, None);
+            }
+            let alias_word = *renumbered[slot].get_or_insert_with(|| {
+                table.alias_words.push(index.word(miss.word).0.to_owned());
+                (table.alias_words.len() - 1) as u32
+            });
+            for &entity in &miss.entities {
+                table.doc.push(doc as u64);
+                table.word.push(text[miss.bytes.0..miss.bytes.1].to_owned());
+                table.start.push(miss.start);
+                table.end.push(miss.end);
+                table.alias_word.push(alias_word);
+                table.distance.push(miss.distance);
+                table.entity.push(entity);
+            }
+        }
+    }
+    Ok(table)
+}
 
 /// The alias words of a lexicon, indexed by their deletions.
 #[derive(Debug)]

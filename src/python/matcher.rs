@@ -60,20 +60,13 @@ impl PyMatch {
         ))
     }
 
-    /// A notebook view: the matched text marked, with its entity, label, alias and offsets.
-    fn _repr_html_(&self) -> String {
-        use crate::analysis::context::escape;
-        let label = self.label.as_deref().map(escape).unwrap_or_default();
-        format!(
-            "<mark style=\"background:#7aecec;padding:0.1em 0.3em;border-radius:0.3em\">{}</mark> \
-             <small>{} <b>{}</b> · alias {} · {}–{}</small>",
-            escape(&self.text),
-            escape(&self.entity),
-            label,
-            escape(&self.alias),
-            self.start,
-            self.end
-        )
+    /// A notebook view, drawn by the Python face (`lexiscan._display.match_html`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let draw = slf
+            .py()
+            .import("lexiscan._display")?
+            .getattr("match_html")?;
+        draw.call1((slf,))?.extract()
     }
 
     /// (entity, label, alias, start, end, text)

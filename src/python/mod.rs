@@ -1,5 +1,7 @@
-//! The PyO3 binding: converts, releases the GIL around core work, maps errors. No logic.
+//! The PyO3 binding: converts, releases the GIL around core work, maps errors. No logic: the
+//! analyses are `crate::analysis`'s, rendering is the Python face's (`lexiscan._display`).
 
+mod buffers;
 mod documents;
 mod errors;
 mod files;
@@ -10,14 +12,6 @@ mod result;
 
 use pyo3::prelude::*;
 
-/// Signed chi² (Yates) and G² per row of 2×2 tables [[a, b], [c, d]].
-#[pyfunction]
-fn keyness(a: Vec<u64>, b: Vec<u64>, c: Vec<u64>, d: Vec<u64>) -> (Vec<f64>, Vec<f64>) {
-    (0..a.len().min(b.len()).min(c.len()).min(d.len()))
-        .map(|i| crate::analysis::keyness::keyness(a[i], b[i], c[i], d[i]))
-        .unzip()
-}
-
 #[pymodule(gil_used = false)]
 #[pyo3(name = "_lexiscan")]
 fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -27,7 +21,8 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::PyScanResult>()?;
     m.add("InternalError", m.py().get_type::<errors::InternalError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(keyness, m)?)?;
+    m.add_function(wrap_pyfunction!(insights::keyness, m)?)?;
+    m.add_function(wrap_pyfunction!(insights::topics, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_texts, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(insights::figures, m)?)?;

@@ -1,19 +1,21 @@
 //! `ScanResult`: the columns of a scan, handed to Python as raw buffers for numpy, and the
-//! analyses on them (the documents are kept, as Python strings, for those that need text).
+//! analyses of `crate::analysis` on them (the documents are kept, as Python strings, for those
+//! that need text). Converts and releases the GIL; the work is the core's.
 
+use super::buffers::{little_endian, new_bytearray, new_bytes, writable_little_endian};
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::matcher::PyMatcher;
-use crate::analysis::{self, context, cooccurrence};
+use crate::analysis;
+use crate::analysis::context::{drawn_rows, kwic};
+use crate::analysis::cooccurrence::{cooccurrence, Window};
+use crate::buffers::{u32_from_little_endian, ThreadPool};
 use crate::columns::TextColumn;
 use crate::scan::thread_pool;
 use crate::ScanResult;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString};
-use rayon::prelude::*;
-use rayon::ThreadPool;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -43,14 +45,14 @@ impl Default for PyScanResult {
 
 impl PyScanResult {
     /// The scan's thread pool, for the work of turning its columns into Python buffers.
-    fn pool(&self) -> PyResult<Arc<ThreadPool>> {
+    pub(super) fn pool(&self) -> PyResult<Arc<ThreadPool>> {
         thread_pool(self.n_threads).map_err(to_py_err)
     }
 
-    /// The documents, for analyses that need their text.
-    pub(super) fn texts(&self) -> PyResult<&[Option<DocText>]> {
+    /// The documents by position, for analyses that need their text.
+    pub(super) fn texts(&self) -> PyResult<Vec<Option<&str>>> {
         if self.texts_kept {
-            Ok(&self.docs)
+            Ok(self.docs.iter().map(|d| d.as_deref()).collect())
         } else {
             Err(PyValueError::new_err(
                 "this result did not keep its documents (they came from an iterator, scanned \
@@ -63,15 +65,8 @@ impl PyScanResult {
 
 /// A little-endian u32 column from Python bytes (numpy `astype("<u4").tobytes()`).
 fn u32_column(bytes: &[u8], len: usize, what: &str) -> PyResult<Vec<u32>> {
-    if bytes.len() != len * 4 {
-        return Err(PyValueError::new_err(format!(
-            "{what} must have one uint32 per match"
-        )));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().expect("4")))
-        .collect())
+    u32_from_little_endian(bytes, len)
+        .ok_or_else(|| PyValueError::new_err(format!("{what} must have one uint32 per match")))
 }
 
 /// Triplets as three little-endian columns.
@@ -80,142 +75,6 @@ type Columns<'py> = (
     Bound<'py, PyBytes>,
     Bound<'py, PyBytes>,
 );
-
-/// `values` as little-endian bytes into `out`, on all cores (millions of rows for a large scan).
-fn fill_little_endian<T: Copy + Sync, const N: usize>(
-    out: &mut [u8],
-    values: &[T],
-    to_bytes: fn(T) -> [u8; N],
-) {
-    out.par_chunks_mut(N << 16)
-        .zip(values.par_chunks(1 << 16))
-        .for_each(|(out, values)| {
-            for (chunk, &v) in out.chunks_exact_mut(N).zip(values) {
-                chunk.copy_from_slice(&to_bytes(v));
-            }
-        });
-}
-
-/// Where a new buffer's bytes are: only passed to the workers that fill them.
-struct BufferStart(*mut u8);
-unsafe impl Send for BufferStart {}
-unsafe impl Sync for BufferStart {}
-
-/// Zero `len` bytes from `start` and `fill` them, on all cores with the GIL released. Pages
-/// of a large buffer are fresh from the system: touching them first costs as much as
-/// writing them, so that happens in parallel too (pyo3's `new_with` zeroes under the GIL).
-///
-/// Safety: `start` must be valid for writes of `len` bytes that nothing else reads or writes
-/// meanwhile (a Python object just created and not yet shared).
-unsafe fn fill_new_buffer(
-    py: Python<'_>,
-    pool: &ThreadPool,
-    start: BufferStart,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) {
-    py.detach(move || {
-        pool.install(move || {
-            let start = &start;
-            (0..len.div_ceil(1 << 20)).into_par_iter().for_each(|i| {
-                let from = i << 20;
-                let n = (len - from).min(1 << 20);
-                // SAFETY: [from, from + n) lies within the buffer; pieces do not overlap.
-                unsafe { std::ptr::write_bytes(start.0.add(from), 0, n) };
-            });
-            // SAFETY: valid for `len` bytes (caller), all initialised just above, not shared.
-            fill(unsafe { std::slice::from_raw_parts_mut(start.0, len) });
-        })
-    });
-}
-
-/// A new Python buffer object of `len` bytes, made by `make` (`PyBytes_FromStringAndSize` or
-/// `PyByteArray_FromStringAndSize`) with no source, its data found by `data`, and written by
-/// `fill` on all cores with the GIL released.
-///
-/// Safety: `make` must return a new reference to an object of type `T` (or NULL with an
-/// exception set) whose `data` pointer is valid for `len` bytes.
-unsafe fn new_buffer<'py, T>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    len: usize,
-    make: unsafe extern "C" fn(*const std::ffi::c_char, ffi::Py_ssize_t) -> *mut ffi::PyObject,
-    data: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut std::ffi::c_char,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, T>> {
-    // SAFETY: a NULL source makes an uninitialised object of `len`, ours alone until
-    // returned (caller: of type `T`, with `data` valid for `len` bytes).
-    unsafe {
-        let object = Bound::from_owned_ptr_or_err(py, make(std::ptr::null(), len as _))?;
-        let start = data(object.as_ptr()) as *mut u8;
-        fill_new_buffer(py, pool, BufferStart(start), len, fill);
-        Ok(object.cast_into_unchecked::<T>())
-    }
-}
-
-/// A new `bytes` of `len`, written by `fill` on all cores with the GIL released.
-fn new_bytes<'py>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: these make a `bytes` object and give its data.
-    unsafe {
-        new_buffer(
-            py,
-            pool,
-            len,
-            ffi::PyBytes_FromStringAndSize,
-            ffi::PyBytes_AsString,
-            fill,
-        )
-    }
-}
-
-/// A new `bytearray` of `len`, written as `new_bytes` is. numpy views of it are writable, so a
-/// DataFrame can hold them without a copy and its user can still assign into them.
-fn new_bytearray<'py>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, PyByteArray>> {
-    // SAFETY: these make a `bytearray` object and give its data.
-    unsafe {
-        new_buffer(
-            py,
-            pool,
-            len,
-            ffi::PyByteArray_FromStringAndSize,
-            ffi::PyByteArray_AsString,
-            fill,
-        )
-    }
-}
-
-fn little_endian<'py, T: Copy + Sync, const N: usize>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    values: &[T],
-    to_bytes: fn(T) -> [u8; N],
-) -> PyResult<Bound<'py, PyBytes>> {
-    new_bytes(py, pool, values.len() * N, |b| {
-        fill_little_endian(b, values, to_bytes)
-    })
-}
-
-/// As `little_endian`, in a `bytearray` of its own (writable).
-fn writable_little_endian<'py, T: Copy + Sync, const N: usize>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    values: &[T],
-    to_bytes: fn(T) -> [u8; N],
-) -> PyResult<Bound<'py, PyByteArray>> {
-    new_bytearray(py, pool, values.len() * N, |b| {
-        fill_little_endian(b, values, to_bytes)
-    })
-}
 
 /// Arrow large-string buffers of a text column: offsets, data, validity (None: no nulls).
 type TextBuffers<'py> = (
@@ -250,8 +109,8 @@ impl PyScanResult {
                 joined.docs = Vec::new();
             }
         }
-        let pool = joined.pool()?;
-        joined.inner = run_detached(py, || Ok(pool.install(|| ScanResult::concat(results))))?;
+        let n_threads = joined.n_threads;
+        joined.inner = run_detached(py, || ScanResult::concat_on(results, n_threads))?;
         Ok(joined)
     }
 
@@ -260,26 +119,11 @@ impl PyScanResult {
         let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
         let doc = &self.inner.doc;
-        let triplets = run_detached(py, || Ok(analysis::counts(doc, &key)))?;
+        let counts = run_detached(py, || Ok(analysis::counts(doc, &key)))?;
         Ok((
-            little_endian(
-                py,
-                &pool,
-                &triplets.iter().map(|t| t.0).collect::<Vec<_>>(),
-                u64::to_le_bytes,
-            )?,
-            little_endian(
-                py,
-                &pool,
-                &triplets.iter().map(|t| t.1).collect::<Vec<_>>(),
-                u32::to_le_bytes,
-            )?,
-            little_endian(
-                py,
-                &pool,
-                &triplets.iter().map(|t| t.2).collect::<Vec<_>>(),
-                u32::to_le_bytes,
-            )?,
+            little_endian(py, &pool, &counts.doc, u64::to_le_bytes)?,
+            little_endian(py, &pool, &counts.key, u32::to_le_bytes)?,
+            little_endian(py, &pool, &counts.count, u32::to_le_bytes)?,
         ))
     }
 
@@ -298,20 +142,9 @@ impl PyScanResult {
         let groups = doc_group
             .map(|g| u32_column(g, self.n_docs, "doc_group"))
             .transpose()?;
-        if key.iter().any(|&k| k as usize >= n_keys)
-            || groups.iter().flatten().any(|&g| g as usize >= n_groups)
-        {
-            return Err(PyValueError::new_err("key or group code out of range"));
-        }
         let doc = &self.inner.doc;
         let f = run_detached(py, || {
-            Ok(analysis::frequency(
-                doc,
-                &key,
-                groups.as_deref(),
-                n_keys,
-                n_groups,
-            ))
+            analysis::frequency(doc, &key, groups.as_deref(), n_keys, n_groups)
         })?;
         Ok((
             little_endian(py, &pool, &f.mentions, u64::to_le_bytes)?,
@@ -329,79 +162,26 @@ impl PyScanResult {
     ) -> PyResult<Columns<'py>> {
         let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
-        let r = &self.inner;
-        let docs = &self.docs;
-        let text = |d: u64| {
-            docs.get(d as usize)
-                .and_then(|t| t.as_deref())
-                .unwrap_or("")
+        let window = match window.extract::<u64>() {
+            Ok(words) => Window::Words(words),
+            Err(_) => window.extract::<String>()?.parse().map_err(to_py_err)?,
         };
-        // Positions of each match in its document: sentence or word index (one walk per doc).
-        let positions = |per_doc: fn(&str, &[u64]) -> Vec<u64>| -> Vec<u64> {
-            let mut out = Vec::with_capacity(r.len());
-            let mut i = 0;
-            while i < r.len() {
-                let d = r.doc[i];
-                let j = i + r.doc[i..].iter().take_while(|&&x| x == d).count();
-                out.extend(per_doc(text(d), &r.start[i..j]));
-                i = j;
-            }
-            out
-        };
-        let pairs = if let Ok(words) = window.extract::<u64>() {
-            self.texts()?;
-            run_detached(py, || {
-                let word = positions(context::word_index);
-                Ok(cooccurrence::within_words(&r.doc, &word, &key, words))
-            })?
+        let texts = if window.needs_text() {
+            self.texts()?
         } else {
-            let window = window.extract::<String>()?;
-            if window == "sentence" {
-                self.texts()?;
-            }
-            match window.as_str() {
-                "document" => run_detached(py, || Ok(cooccurrence::in_same_unit(&r.doc, &key)))?,
-                "sentence" => run_detached(py, || {
-                    // number sentences globally: (doc, sentence) pairs are non-decreasing
-                    let sentence = positions(context::sentence_index);
-                    let unit: Vec<u64> = r
-                        .doc
-                        .iter()
-                        .zip(&sentence)
-                        .map(|(&d, &s)| (d << 24) | s)
-                        .collect();
-                    Ok(cooccurrence::in_same_unit(&unit, &key))
-                })?,
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "window={other:?}: use 'document', 'sentence' or a number of words"
-                    )))
-                }
-            }
+            Vec::new()
         };
+        let result = &self.inner;
+        let n_threads = self.n_threads;
+        let pairs = run_detached(py, || cooccurrence(result, &texts, &key, window, n_threads))?;
         Ok((
-            little_endian(
-                py,
-                &pool,
-                &pairs.iter().map(|t| t.0).collect::<Vec<_>>(),
-                u32::to_le_bytes,
-            )?,
-            little_endian(
-                py,
-                &pool,
-                &pairs.iter().map(|t| t.1).collect::<Vec<_>>(),
-                u32::to_le_bytes,
-            )?,
-            little_endian(
-                py,
-                &pool,
-                &pairs.iter().map(|t| t.2).collect::<Vec<_>>(),
-                u64::to_le_bytes,
-            )?,
+            little_endian(py, &pool, &pairs.a, u32::to_le_bytes)?,
+            little_endian(py, &pool, &pairs.b, u32::to_le_bytes)?,
+            little_endian(py, &pool, &pairs.n, u64::to_le_bytes)?,
         ))
     }
 
-    /// Left and right context of the given matches.
+    /// Left and right context of the matches at `rows`.
     fn kwic(
         &self,
         py: Python<'_>,
@@ -409,45 +189,25 @@ impl PyScanResult {
         window: usize,
         characters: bool,
     ) -> PyResult<(Vec<String>, Vec<String>)> {
-        let r = &self.inner;
-        if rows.iter().any(|&i| i >= r.len()) {
-            return Err(PyIndexError::new_err("match row out of range"));
-        }
-        let docs = self.texts()?;
-        run_detached(py, || {
-            // rows grouped by document, so each text's words are found once
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_by_key(|&x| r.doc[rows[x]]);
-            let mut out = vec![(String::new(), String::new()); rows.len()];
-            for group in order.chunk_by(|&x, &y| r.doc[rows[x]] == r.doc[rows[y]]) {
-                let text = docs[r.doc[rows[group[0]]] as usize]
-                    .as_deref()
-                    .unwrap_or("");
-                let spans: Vec<(u64, u64)> = group
-                    .iter()
-                    .map(|&x| (r.start[rows[x]], r.end[rows[x]]))
-                    .collect();
-                for (&x, context) in group
-                    .iter()
-                    .zip(context::contexts(text, &spans, window, characters))
-                {
-                    out[x] = context;
-                }
-            }
-            Ok(out.into_iter().unzip())
-        })
+        let texts = self.texts()?;
+        let result = &self.inner;
+        let found = run_detached(py, || kwic(result, &texts, &rows, window, characters))?;
+        Ok((found.pre, found.post))
     }
 
-    /// One document as HTML, with the given spans (start, end, label, colour) marked.
-    fn highlight(&self, doc: usize, spans: Vec<(u64, u64, String, String)>) -> PyResult<String> {
-        let text = self
-            .texts()?
-            .get(doc)
-            .ok_or_else(|| PyIndexError::new_err(format!("no document at position {doc}")))?;
-        Ok(context::highlight_html(
-            text.as_deref().unwrap_or(""),
-            &spans,
-        ))
+    /// The text of the document at `position` (None: missing).
+    fn document(&self, position: usize) -> PyResult<Option<&str>> {
+        let texts = self.texts()?;
+        texts
+            .get(position)
+            .copied()
+            .ok_or_else(|| PyIndexError::new_err(format!("no document at position {position}")))
+    }
+
+    /// The rows of the document at `position` that a highlighter draws (no overlaps).
+    fn drawn_rows(&self, position: u64) -> Vec<usize> {
+        let r = &self.inner;
+        drawn_rows(&r.doc, &r.start, &r.end, position)
     }
 
     fn __len__(&self) -> usize {
@@ -513,7 +273,7 @@ impl PyScanResult {
         };
         let pool = self.pool()?;
         let column = py
-            .detach(|| pool.install(|| TextColumn::new(codes, &values)))
+            .detach(|| TextColumn::new_on(&pool, codes, &values))
             .ok_or_else(|| {
                 PyValueError::new_err("this result's matches do not come from this matcher")
             })?;

@@ -65,6 +65,16 @@ impl ScanResult {
         }
     }
 
+    /// `concat` on the pool of `n_threads` threads (None: all cores), the scan's own pool, so
+    /// a result joined on a Dask or Spark worker uses no more cores than its scan did.
+    pub fn concat_on(
+        parts: Vec<ScanResult>,
+        n_threads: Option<usize>,
+    ) -> crate::Result<ScanResult> {
+        let pool = super::thread_pool(n_threads)?;
+        Ok(pool.install(|| ScanResult::concat(parts)))
+    }
+
     /// The results of consecutive batches of documents as one, in order. Each column is one
     /// allocation, filled by all cores of the current rayon pool: joining the batches of a
     /// million-alias scan moves hundreds of megabytes, too much for one thread to copy.

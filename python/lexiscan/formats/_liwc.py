@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lexiscan._formats import EntityAliases, LabelNode, Problems, Row, label_tree
+from lexiscan.formats._rows import EntityAliases, LabelNode, Problems, Row, label_tree
 
 _CATEGORY = re.compile(r"(\d+)[ \t]+(\S(?:.*\S)?)")
 

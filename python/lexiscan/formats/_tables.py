@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lexiscan._formats import FRAME_COLUMNS, EntityAliases, Problems, Row, cells_row
+from lexiscan.formats._rows import FRAME_COLUMNS, EntityAliases, Problems, Row, cells_row
 
 
 def table_rows(text: str, delimiter: str, problems: Problems) -> Iterator[Row]:

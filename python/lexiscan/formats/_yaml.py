@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lexiscan._formats import EntityAliases, LabelNode, Problems, Row, label_tree
+from lexiscan.formats._rows import EntityAliases, LabelNode, Problems, Row, label_tree
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"

@@ -1,0 +1,109 @@
+//! Columns written into fresh byte buffers, in parallel: the little-endian layout numpy and
+//! Arrow read without a copy. A large scan has millions of rows, so writing them (and first
+//! touching the fresh pages, which costs as much as writing them) is spread over the caller's
+//! pool instead of one core.
+
+use rayon::prelude::*;
+use std::mem::MaybeUninit;
+
+/// The pool the buffers are written on: `scan::thread_pool(n_threads)`, the scan's own.
+pub use rayon::ThreadPool;
+
+/// Bytes per piece of parallel work.
+const PIECE: usize = 1 << 20;
+
+/// Zero `out` and then `fill` it, both on `pool`: the zeroing spreads the first touch of fresh
+/// pages over the pool's threads, and `fill` runs inside the pool so its parallel iterators do.
+/// `out` may be uninitialised memory (a buffer just made by another language).
+///
+/// ```
+/// use lexiscan::buffers::{fill_little_endian, zero_then_fill};
+/// use std::mem::MaybeUninit;
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+/// let mut out = [MaybeUninit::<u8>::uninit(); 8];
+/// let bytes = zero_then_fill(&pool, &mut out, |b| fill_little_endian(b, &[1u32, 2], u32::to_le_bytes));
+/// assert_eq!(bytes, [1, 0, 0, 0, 2, 0, 0, 0]);
+/// ```
+pub fn zero_then_fill<'a>(
+    pool: &ThreadPool,
+    out: &'a mut [MaybeUninit<u8>],
+    fill: impl FnOnce(&mut [u8]) + Send,
+) -> &'a mut [u8] {
+    pool.install(|| {
+        out.par_chunks_mut(PIECE)
+            .for_each(|piece| piece.fill(MaybeUninit::new(0)));
+    });
+    // SAFETY: every byte was initialised just above, and `MaybeUninit<u8>` has the layout of
+    // `u8`; the slice keeps `out`'s borrow.
+    let out = unsafe { &mut *(out as *mut [MaybeUninit<u8>] as *mut [u8]) };
+    pool.install(|| fill(out));
+    out
+}
+
+/// `values` as little-endian bytes into `out` (`values.len() * N` bytes), on the current rayon
+/// pool (the caller's, inside [`zero_then_fill`]).
+///
+/// ```
+/// use lexiscan::buffers::fill_little_endian;
+/// let mut out = [0u8; 16];
+/// fill_little_endian(&mut out, &[1u64, 258], u64::to_le_bytes);
+/// assert_eq!(out[..2], [1, 0]);
+/// assert_eq!(out[8..10], [2, 1]);
+/// ```
+pub fn fill_little_endian<T: Copy + Sync, const N: usize>(
+    out: &mut [u8],
+    values: &[T],
+    to_bytes: fn(T) -> [u8; N],
+) {
+    out.par_chunks_mut(N << 16)
+        .zip(values.par_chunks(1 << 16))
+        .for_each(|(out, values)| {
+            for (chunk, &v) in out.chunks_exact_mut(N).zip(values) {
+                chunk.copy_from_slice(&to_bytes(v));
+            }
+        });
+}
+
+/// The `u32`s of a little-endian buffer (numpy's `astype("<u4").tobytes()`), or None when
+/// its length is not `len` values.
+///
+/// ```
+/// use lexiscan::buffers::u32_from_little_endian;
+/// assert_eq!(u32_from_little_endian(&[1, 0, 0, 0, 0, 1, 0, 0], 2), Some(vec![1, 256]));
+/// assert_eq!(u32_from_little_endian(&[1, 0, 0], 1), None);
+/// ```
+pub fn u32_from_little_endian(bytes: &[u8], len: usize) -> Option<Vec<u32>> {
+    (bytes.len() == len * 4).then(|| {
+        bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_across_pieces_read_back() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for n in [0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 3, 300_000] {
+            let values: Vec<u32> = (0..n as u32)
+                .map(|v| v.wrapping_mul(2_654_435_761))
+                .collect();
+            let mut out = vec![MaybeUninit::uninit(); n * 4];
+            let bytes = zero_then_fill(&pool, &mut out, |b| {
+                fill_little_endian(b, &values, u32::to_le_bytes)
+            });
+            let back: Vec<u32> = bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            assert_eq!(back, values);
+        }
+    }
+}
