@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,20 +52,24 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"no such folder: {folder} (to write {path})")
     _remove_stale_temps(target)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=folder
+    # Ctrl-C may land between any two Python-level calls, so the name is chosen first (the pid
+    # and 48 random bits: no other writer has it), the file is made by one C call inside the
+    # `try`, and its removal calls nothing written in Python before the unlink.
+    name = os.path.join(
+        folder, f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}{_TEMP_SUFFIX}"
     )
-    os.close(fd)
-    tmp = Path(name)
     try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         mode = target.stat().st_mode & 0o7777 if target.exists() else _NEW_FILE_MODE
-        os.chmod(tmp, mode)
-        yield tmp
-        _fsync_file(tmp)
-        os.replace(tmp, target)
+        os.chmod(name, mode)
+        yield Path(name)
+        _fsync_file(name)
+        os.replace(name, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
         raise
     _fsync_folder(folder)
 
@@ -93,7 +97,7 @@ def write_text(path: PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_file(path: Path) -> None:
+def _fsync_file(path: PathLike) -> None:
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
 

@@ -20,17 +20,37 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from lexiscan import _atomic
 from lexiscan._optional import require
 
-if TYPE_CHECKING:
-    from lexiscan._matcher import Matcher
+
+class Scanner(Protocol):
+    """What a resumable scan needs of `lexiscan.Matcher` (named here, not imported: the
+    matcher calls this module, so importing it back would make a cycle)."""
+
+    _native: Any
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    def scan(self, docs: Any) -> Any: ...
+
+    def _scan_parts(
+        self,
+        docs: Any,
+        n_threads: int | None,
+        batch_size: int | None,
+        progress: bool | None,
+        keep_text: bool | None,
+        start: int | None = None,
+    ) -> Iterator[Any]: ...
+
 
 PathLike = str | os.PathLike[str]
 
@@ -48,7 +68,7 @@ class IncompleteScanError(RuntimeError):
     """
 
 
-def _options(matcher: Matcher) -> dict[str, Any]:
+def _options(matcher: Scanner) -> dict[str, Any]:
     case, accents, whole_words, overlapping, max_edits, min_chars = matcher._native.options()
     return {
         "case": case,
@@ -83,7 +103,7 @@ def _commit(folder: Path, manifest: dict[str, Any]) -> None:
     _atomic.write_text(folder / MANIFEST, json.dumps(manifest, indent=1) + "\n")
 
 
-def _start(matcher: Matcher, folder: Path) -> dict[str, Any]:
+def _start(matcher: Scanner, folder: Path) -> dict[str, Any]:
     """The manifest to continue from: the folder's, checked against this run, or a new one."""
     if folder.exists() and not folder.is_dir():
         raise FileExistsError(
@@ -134,7 +154,7 @@ def _remove_debris(folder: Path, manifest: dict[str, Any]) -> None:
 
 
 def scan_to_dataset(
-    matcher: Matcher,
+    matcher: Scanner,
     docs: Iterable[Any] | pd.Series | Mapping[Any, Any],
     path: PathLike,
     n_threads: int | None,
