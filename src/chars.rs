@@ -64,6 +64,48 @@ pub fn is_accent_mark(c: char) -> bool {
             | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// English endings that an apostrophe may start at a word's end ("Russia's", "can't").
+const ENDINGS: [&str; 7] = ["s", "t", "ll", "re", "ve", "d", "m"];
+/// Elided words that an apostrophe may end before a word ("l'Ukraine", "dell'Ucraina").
+const ELISIONS: [&str; 14] = [
+    "l", "d", "qu", "j", "n", "s", "c", "m", "t", "dell", "all", "nell", "sull", "dall",
+];
+
+/// Whether a word of folded `text` runs on across byte `at` from the left, when a word
+/// character starts at `at`: the character before is a word character, or an apostrophe after
+/// a word that is not an elision — an apostrophe between two word characters is inside the
+/// word ("O'Brien", "бар'єр"), except after `l'`, `d'`, `dell'`, ... (docs/matching.md §4).
+pub fn glued_before(text: &str, at: usize) -> bool {
+    let mut before = text[..at].chars().rev();
+    match before.next() {
+        Some('\'') => {
+            // The word before the apostrophe, up to one character longer than any elision.
+            let word: Vec<char> = before.take_while(|&c| is_word_char(c)).take(5).collect();
+            let word: String = word.iter().rev().collect::<String>().to_lowercase();
+            !word.is_empty() && !ELISIONS.contains(&word.as_str())
+        }
+        Some(c) => is_word_char(c),
+        None => false,
+    }
+}
+
+/// Whether a word of folded `text` runs on across byte `at` to the right, when a word
+/// character ends just before `at`: the character at `at` is a word character, or an
+/// apostrophe before a word that is not an English ending (`'s`, `'t`, `'ll`, `'re`, `'ve`,
+/// `'d`, `'m`).
+pub fn glued_after(text: &str, at: usize) -> bool {
+    let mut after = text[at..].chars();
+    match after.next() {
+        Some('\'') => {
+            let word: String = after.take_while(|&c| is_word_char(c)).take(3).collect();
+            let word = word.to_lowercase();
+            !word.is_empty() && !ENDINGS.contains(&word.as_str())
+        }
+        Some(c) => is_word_char(c),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +133,19 @@ mod tests {
         assert_eq!(straight_quote('“'), Some('"'));
         assert!(is_accent_mark('\u{0301}'));
         assert!(!is_accent_mark('ा'));
+    }
+
+    #[test]
+    fn apostrophes_between_word_characters_are_inside_the_word() {
+        assert!(glued_before("o'brien", 2) && glued_before("ab", 1));
+        assert!(glued_before("бар'єр", "бар'".len()));
+        assert!(!glued_before("l'ukraine", 2) && !glued_before("dell'ucraina", 5));
+        assert!(!glued_before("qu'il", 3) && !glued_before("D'Europe", 2));
+        assert!(!glued_before(" 'x", 2) && !glued_before("a b", 2) && !glued_before("x", 0));
+        assert!(glued_after("lviv'iany", 4) && glued_after("ab", 1));
+        assert!(glued_after("львів'яни", "львів".len()));
+        assert!(!glued_after("russia's", 6) && !glued_after("russians' ", 8));
+        assert!(!glued_after("a b", 1) && !glued_after("can'T!", 3) && !glued_after("x'", 1));
+        assert!(glued_after("they'llx", 4) && !glued_after("they'll be", 4));
     }
 }

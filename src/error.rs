@@ -27,6 +27,12 @@ pub enum Error {
     Cancelled,
     /// Saved bytes that are not a lexiscan file, or a damaged one.
     Corrupt(String),
+    /// A weight that is negative, infinite or not a number.
+    InvalidWeight { entity: String, weight: String },
+    /// A context phrase that is empty once folded.
+    EmptyContext { entity: String, phrase: String },
+    /// A parent that names no entity, names several, or parents that form a cycle.
+    Parent(String),
     /// An argument of an analysis that is out of its range (the message says which and why).
     InvalidArgument(String),
     /// An option value that is not one of the allowed ones.
@@ -56,6 +62,15 @@ impl fmt::Display for Error {
                 write!(f, "could not start {threads} worker threads: {why}")
             }
             Error::Corrupt(why) => write!(f, "cannot load lexiscan data: {why}"),
+            Error::InvalidWeight { entity, weight } => write!(
+                f,
+                "the weight of entity {entity:?} is {weight}; a weight is a finite number, 0 or more"
+            ),
+            Error::EmptyContext { entity, phrase } => write!(
+                f,
+                "context phrase {phrase:?} of entity {entity:?} is empty once folded"
+            ),
+            Error::Parent(why) => write!(f, "{why}"),
             Error::InvalidArgument(why) => write!(f, "{why}"),
             Error::InvalidOption { name, value, allowed } => {
                 write!(f, "{name}='{value}' is not valid; use one of {allowed}")

@@ -12,9 +12,38 @@ pub type AliasId = u32;
 
 /// A canonical entity. Identity is the pair (name, label): "Washington" the person and
 /// "Washington" the place are two entities.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `parent`, `weight` and `context` are what resolving ambiguous mentions reads (see
+/// `crate::resolve`); they are left out of saved data when unset, so lexicons without them
+/// save as before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     pub name: String,
+    pub label: Option<String>,
+    /// The entity this one belongs to (a city's state, a state's country).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ParentRef>,
+    /// A non-negative prior, such as a population: the last resort between candidates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Words or phrases that vouch for this entity when they stand near a mention.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
+}
+
+impl Entity {
+    /// Whether the entity has any of `parent`, `weight`, `context`.
+    pub fn has_resolution_info(&self) -> bool {
+        self.parent.is_some() || self.weight.is_some() || !self.context.is_empty()
+    }
+}
+
+/// A parent named by the user: by name alone (`label` None: the one entity of that name,
+/// whatever its label) or by name and label where a name repeats across labels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentRef {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -36,7 +65,7 @@ pub struct Alias {
 /// assert_eq!(lex.entities().len(), 1);
 /// assert_eq!(lex.aliases().len(), 3);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lexicon {
     entities: Vec<Entity>,
     aliases: Vec<Alias>,
@@ -106,6 +135,9 @@ impl Lexicon {
                 self.entities.push(Entity {
                     name: key.0.clone(),
                     label: key.1.clone(),
+                    parent: None,
+                    weight: None,
+                    context: Vec::new(),
                 });
                 self.index.insert(key, id);
                 if name_is_alias {
@@ -164,6 +196,177 @@ impl Lexicon {
                 case_sensitive,
             });
         }
+    }
+
+    /// Check a weight and context phrases before [`Lexicon::set_resolution_info`]: a weight
+    /// must be finite and non-negative, a phrase not empty once folded.
+    pub fn check_resolution_info<S: AsRef<str>>(
+        entity: &str,
+        weight: Option<f64>,
+        context: &[S],
+    ) -> Result<()> {
+        if let Some(w) = weight {
+            if !w.is_finite() || w < 0.0 {
+                return Err(Error::InvalidWeight {
+                    entity: entity.to_owned(),
+                    weight: w.to_string(),
+                });
+            }
+        }
+        let check = FoldOptions {
+            case_fold: false,
+            accent_fold: false,
+        };
+        for phrase in context {
+            if fold_alias(phrase.as_ref(), check).is_empty() {
+                return Err(Error::EmptyContext {
+                    entity: entity.to_owned(),
+                    phrase: phrase.as_ref().to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Set what resolving reads about an entity: a parent or weight given replaces the one
+    /// before; context phrases are added (each once). The parent is looked up later, when a
+    /// resolver is built, so parents may be added after their children.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, ParentRef};
+    /// let mut lex = Lexicon::new();
+    /// let georgia = lex.add("Georgia", &["Sakartvelo"], Some("GPE"), false).unwrap();
+    /// lex.set_resolution_info(georgia, None, Some(3.7e6), &["Tbilisi", "Caucasus"]).unwrap();
+    /// let atlanta = lex.add("Atlanta", &[] as &[&str], Some("GPE"), false).unwrap();
+    /// let state = ParentRef { name: "Georgia (US state)".into(), label: None };
+    /// lex.set_resolution_info(atlanta, Some(state), None, &[] as &[&str]).unwrap();
+    /// assert!(lex.parent_ids().is_err()); // no entity "Georgia (US state)" yet
+    /// assert!(lex.set_resolution_info(georgia, None, Some(-1.0), &[] as &[&str]).is_err());
+    /// ```
+    pub fn set_resolution_info<S: AsRef<str>>(
+        &mut self,
+        entity: EntityId,
+        parent: Option<ParentRef>,
+        weight: Option<f64>,
+        context: &[S],
+    ) -> Result<()> {
+        let target = &mut self.entities[entity as usize];
+        Self::check_resolution_info(&target.name, weight, context)?;
+        if parent.is_some() {
+            target.parent = parent;
+        }
+        if weight.is_some() {
+            target.weight = weight;
+        }
+        for phrase in context {
+            let phrase = phrase.as_ref();
+            if !target.context.iter().any(|p| p == phrase) {
+                target.context.push(phrase.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether any entity has a parent, weight or context (saved data then needs format 2).
+    pub fn has_resolution_info(&self) -> bool {
+        self.entities.iter().any(Entity::has_resolution_info)
+    }
+
+    /// The parent of every entity as an index, checked: a parent that names no entity, a name
+    /// shared by several labels without a label to choose, or a cycle is an error.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, ParentRef};
+    /// let mut lex = Lexicon::new();
+    /// let paris = lex.add("Paris, Texas", &["Paris"], Some("GPE"), false).unwrap();
+    /// let texas = lex.add("Texas", &["Tex."], Some("GPE"), false).unwrap();
+    /// let parent = ParentRef { name: "Texas".into(), label: Some("GPE".into()) };
+    /// lex.set_resolution_info(paris, Some(parent), None, &[] as &[&str]).unwrap();
+    /// assert_eq!(lex.parent_ids().unwrap(), [Some(texas), None]);
+    /// let back = ParentRef { name: "Paris, Texas".into(), label: None };
+    /// lex.set_resolution_info(texas, Some(back), None, &[] as &[&str]).unwrap();
+    /// assert!(lex.parent_ids().unwrap_err().to_string().contains("cycle"));
+    /// ```
+    pub fn parent_ids(&self) -> Result<Vec<Option<EntityId>>> {
+        // The entities of each name that some entity gives as its parent.
+        let mut by_name: HashMap<&str, Vec<EntityId>> = HashMap::new();
+        for e in &self.entities {
+            if let Some(p) = &e.parent {
+                by_name.entry(p.name.as_str()).or_default();
+            }
+        }
+        for (i, e) in self.entities.iter().enumerate() {
+            if let Some(ids) = by_name.get_mut(e.name.as_str()) {
+                ids.push(i as EntityId);
+            }
+        }
+        let mut parents = Vec::with_capacity(self.entities.len());
+        for e in &self.entities {
+            let Some(p) = &e.parent else {
+                parents.push(None);
+                continue;
+            };
+            let named = &by_name[p.name.as_str()];
+            let found: Vec<EntityId> = match &p.label {
+                Some(label) => named
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.entities[id as usize].label.as_deref() == Some(label))
+                    .collect(),
+                None => named.clone(),
+            };
+            match found.as_slice() {
+                [one] => parents.push(Some(*one)),
+                [] => {
+                    return Err(Error::Parent(format!(
+                        "the parent {} of entity {:?} is not an entity of the lexicon",
+                        describe_parent(p),
+                        e.name
+                    )))
+                }
+                several => {
+                    let labels: Vec<String> = several
+                        .iter()
+                        .map(|&id| format!("{:?}", self.entities[id as usize].label))
+                        .collect();
+                    return Err(Error::Parent(format!(
+                        "the parent {:?} of entity {:?} names {} entities (labels {}); give it \
+                         as (name, label)",
+                        p.name,
+                        e.name,
+                        several.len(),
+                        labels.join(", ")
+                    )));
+                }
+            }
+        }
+        // A cycle: walking up from an entity comes back to an entity of the same walk.
+        let mut walked = vec![0u32; parents.len()]; // 0: not yet, else the walk's number + 1
+        for start in 0..parents.len() {
+            let walk = start as u32 + 1;
+            let mut at = start;
+            while walked[at] == 0 {
+                walked[at] = walk;
+                match parents[at] {
+                    Some(p) => at = p as usize,
+                    None => break,
+                }
+            }
+            if walked[at] == walk && parents[at].is_some() {
+                let mut names = vec![self.entities[at].name.clone()];
+                let mut next = parents[at].expect("in the cycle") as usize;
+                while next != at {
+                    names.push(self.entities[next].name.clone());
+                    next = parents[next].expect("in the cycle") as usize;
+                }
+                names.push(self.entities[at].name.clone());
+                return Err(Error::Parent(format!(
+                    "the parents form a cycle: {}",
+                    names.join(" -> ")
+                )));
+            }
+        }
+        Ok(parents)
     }
 
     /// Entities in the order they were first added.
@@ -227,6 +430,13 @@ impl Lexicon {
     }
 }
 
+fn describe_parent(p: &ParentRef) -> String {
+    match &p.label {
+        Some(label) => format!("({:?}, {label:?})", p.name),
+        None => format!("{:?}", p.name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,5 +486,86 @@ mod tests {
             lex.add("  ", &["x"], None, false).unwrap_err(),
             Error::EmptyEntity
         );
+    }
+
+    fn with_parent(
+        lex: &mut Lexicon,
+        name: &str,
+        label: &str,
+        parent: Option<(&str, Option<&str>)>,
+    ) {
+        let id = lex.add(name, &[] as &[&str], Some(label), false).unwrap();
+        let parent = parent.map(|(name, label)| ParentRef {
+            name: name.into(),
+            label: label.map(str::to_owned),
+        });
+        lex.set_resolution_info(id, parent, None, &[] as &[&str])
+            .unwrap();
+    }
+
+    #[test]
+    fn parents_are_found_by_name_or_name_and_label() {
+        let mut lex = Lexicon::new();
+        with_parent(
+            &mut lex,
+            "Atlanta",
+            "GPE",
+            Some(("Georgia", Some("US_STATE"))),
+        );
+        with_parent(
+            &mut lex,
+            "Georgia",
+            "US_STATE",
+            Some(("United States", None)),
+        );
+        with_parent(&mut lex, "Georgia", "COUNTRY", None);
+        with_parent(&mut lex, "United States", "COUNTRY", None);
+        assert_eq!(lex.parent_ids().unwrap(), [Some(1), Some(3), None, None]);
+        with_parent(&mut lex, "Tbilisi", "GPE", Some(("Georgia", None)));
+        let err = lex.parent_ids().unwrap_err().to_string();
+        assert!(
+            err.contains("names 2 entities") && err.contains("Tbilisi"),
+            "{err}"
+        );
+        let mut lex = Lexicon::new();
+        with_parent(&mut lex, "Atlantis", "GPE", Some(("Ocean", None)));
+        let err = lex.parent_ids().unwrap_err().to_string();
+        assert!(
+            err.contains("not an entity") && err.contains("Ocean"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cycles_of_any_length_are_named() {
+        for n in 1..5 {
+            let mut lex = Lexicon::new();
+            with_parent(&mut lex, "root", "X", None);
+            for i in 0..n {
+                let parent = format!("e{}", (i + 1) % n);
+                with_parent(&mut lex, &format!("e{i}"), "X", Some((&parent, None)));
+            }
+            let err = lex.parent_ids().unwrap_err().to_string();
+            assert!(err.contains("cycle") && err.contains("e0 -> "), "{err}");
+        }
+    }
+
+    #[test]
+    fn weights_and_context_are_checked_before_any_change() {
+        let mut lex = Lexicon::new();
+        let id = lex.add("Paris", &[] as &[&str], None, false).unwrap();
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            assert!(lex
+                .set_resolution_info(id, None, Some(bad), &[] as &[&str])
+                .is_err());
+        }
+        assert!(lex
+            .set_resolution_info(id, None, Some(1.0), &["Seine", " "])
+            .is_err());
+        assert!(!lex.has_resolution_info());
+        lex.set_resolution_info(id, None, Some(0.0), &["Seine", "Seine", "Louvre"])
+            .unwrap();
+        assert_eq!(lex.entities()[0].context, ["Seine", "Louvre"]);
+        assert_eq!(lex.entities()[0].weight, Some(0.0));
     }
 }

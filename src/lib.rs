@@ -28,12 +28,13 @@ mod lexicon;
 mod matcher;
 pub mod normalize;
 pub mod persist;
+pub mod resolve;
 pub mod scan;
 pub(crate) mod spans;
 mod swar;
 
 pub use error::{Error, FileProblem, Result};
-pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon};
+pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon, ParentRef};
 pub use matcher::{AccentMode, CaseMode, Match, MatchOptions, Matcher, MAX_EDITS};
 pub use scan::ScanResult;
 

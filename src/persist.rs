@@ -13,7 +13,11 @@ use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"LEXISCAN";
 /// Bumped whenever the payload changes shape; older readers then refuse newer files clearly.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added entities' `parent`, `weight` and `context`; a lexicon without them is still
+/// written as version 1, so that older lexiscans keep reading it.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this lexiscan reads.
+const OLDEST_VERSION: u32 = 1;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 #[derive(Deserialize)]
@@ -31,9 +35,15 @@ struct SpecRef<'a> {
 
 fn encode(spec: &SpecRef<'_>) -> Vec<u8> {
     let payload = serde_json::to_vec(spec).expect("a lexicon always serialises");
+    // An older reader would drop fields it does not know without a word: refuse it instead.
+    let version = if spec.lexicon.has_resolution_info() {
+        FORMAT_VERSION
+    } else {
+        OLDEST_VERSION
+    };
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
@@ -49,9 +59,10 @@ fn decode(bytes: &[u8]) -> Result<Spec> {
     }
     let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
     let version = word(8);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(bad(format!(
-            "format version {version}; this lexiscan reads version {FORMAT_VERSION}"
+            "format version {version}; this lexiscan reads versions {OLDEST_VERSION} to \
+             {FORMAT_VERSION}"
         )));
     }
     let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
@@ -161,6 +172,38 @@ mod tests {
             damaged[at] ^= 0x20;
             assert!(matcher_from_bytes(&damaged).is_err(), "byte {at} flipped");
         }
+    }
+
+    #[test]
+    fn resolution_info_survives_and_a_lexicon_without_it_stays_version_1() {
+        use crate::lexicon::ParentRef;
+        let plain = lexicon_to_bytes(&Lexicon::new());
+        assert_eq!(plain[8], 1);
+        let mut lex = Lexicon::new();
+        let paris = lex
+            .add("Paris", &[] as &[&str], Some("GPE"), false)
+            .unwrap();
+        lex.add("France", &[] as &[&str], Some("GPE"), false)
+            .unwrap();
+        let france = ParentRef {
+            name: "France".into(),
+            label: None,
+        };
+        lex.set_resolution_info(paris, Some(france), Some(2.1e6), &["Seine", "Louvre"])
+            .unwrap();
+        let bytes = lexicon_to_bytes(&lex);
+        assert_eq!(bytes[8], 2);
+        assert_eq!(lexicon_from_bytes(&bytes).unwrap(), lex);
+        // A version 1 payload written by an older lexiscan, checksum and all, still loads.
+        let old = br#"{"lexicon":{"entities":[{"name":"Kyiv","label":"GPE"}],"aliases":[{"text":"Kyiv","entity":0,"case_sensitive":false}]},"options":null}"#;
+        let mut file = MAGIC.to_vec();
+        file.extend_from_slice(&1u32.to_le_bytes());
+        file.extend_from_slice(&(old.len() as u64).to_le_bytes());
+        file.extend_from_slice(&crc32fast::hash(old).to_le_bytes());
+        file.extend_from_slice(old);
+        let back = lexicon_from_bytes(&file).unwrap();
+        assert_eq!(back.entities()[0].name, "Kyiv");
+        assert!(!back.has_resolution_info());
     }
 
     #[test]

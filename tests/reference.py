@@ -32,6 +32,11 @@ WHITESPACE = frozenset(
     + ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
 )
 
+# §2.2 Line breaks; two in one whitespace run make a paragraph break, which folds to
+# PARAGRAPH: no alias holds it (an alias's own paragraph breaks fold to a space).
+LINE_BREAKS = frozenset("\n\r\u0085\u2028")
+PARAGRAPH = "\n"
+
 # §2.4 Quotes.
 SINGLE_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u2032\u02bc")
 DOUBLE_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2033")
@@ -49,6 +54,51 @@ REMOVED_MARK_BLOCKS = (
 def is_word_char(c):
     """§1: General Category L*, M* or N*."""
     return unicodedata.category(c)[0] in "LMN"
+
+
+# §4 Apostrophes: English endings after one at a word's end, elided words before one.
+ENDINGS = frozenset(["s", "t", "ll", "re", "ve", "d", "m"])
+ELISIONS = frozenset(["l", "d", "qu", "j", "n", "s", "c", "m", "t"])
+ELISIONS |= frozenset(["dell", "all", "nell", "sull", "dall"])
+
+
+def _word_before(folded, i):
+    """The run of word characters of ``folded`` that ends at index ``i``."""
+    j = i
+    while j > 0 and is_word_char(folded[j - 1]):
+        j -= 1
+    return folded[j:i]
+
+
+def _word_after(folded, i):
+    """The run of word characters of ``folded`` that starts at index ``i``."""
+    j = i
+    while j < len(folded) and is_word_char(folded[j]):
+        j += 1
+    return folded[i:j]
+
+
+def glued_before(folded, s):
+    """§4: a word runs on into index ``s`` (a word character) from the left: the character
+    before is a word character, or an apostrophe after a word that is not an elision."""
+    if s == 0:
+        return False
+    if folded[s - 1] == "'":
+        word = _word_before(folded, s - 1)
+        return word != "" and word.lower() not in ELISIONS
+    return is_word_char(folded[s - 1])
+
+
+def glued_after(folded, e):
+    """§4: a word runs on from index ``e`` (after a word character) to the right: the
+    character there is a word character, or an apostrophe before a word that is not an
+    English ending."""
+    if e >= len(folded):
+        return False
+    if folded[e] == "'":
+        word = _word_after(folded, e + 1)
+        return word != "" and word.lower() not in ENDINGS
+    return is_word_char(folded[e])
 
 
 def is_dash(c):
@@ -95,15 +145,23 @@ def fold(text, case_fold, accent_fold):
     src = []
     removed = [False] * len(text)
     n = len(text)
+    breaks = 0
     for i, c in enumerate(text):
         # Rule 1: ignorable characters produce nothing, and do not break a whitespace run.
         if c in IGNORABLE:
             continue
-        # Rule 2: whitespace produces one space, or nothing after a space.
+        # Rule 2: whitespace produces one space, or nothing after a space; a run holding two
+        # line breaks or more ("\r\n" counting as one), or a U+2029, is a paragraph break.
         if c in WHITESPACE:
-            if not (out and out[-1] == " "):
+            if not (out and out[-1] in (" ", PARAGRAPH)):
                 out.append(" ")
                 src.append(i)
+                breaks = 0
+            crlf = c == "\n" and i > 0 and text[i - 1] == "\r"
+            if c in LINE_BREAKS and not crlf:
+                breaks += 1
+            if c == "\u2029" or breaks >= 2:
+                out[-1] = PARAGRAPH
             continue
         # Rule 3: dashes, looking at the neighbours in the ORIGINAL text.
         if is_dash(c):
@@ -144,7 +202,7 @@ def fold(text, case_fold, accent_fold):
 def fold_alias(alias, case_fold, accent_fold):
     """§2: an alias is folded by the same rules, then stripped of leading/trailing spaces."""
     folded, _, _ = fold(alias, case_fold, accent_fold)
-    folded = folded.strip(" ")
+    folded = folded.replace(PARAGRAPH, " ").strip(" ")
     if not folded:
         raise ValueError(f"alias {alias!r} is empty after normalisation")
     return folded
@@ -187,10 +245,9 @@ def _candidates_in_folding(text, folded, src, removed, alias_folded, whole_words
             continue
         # §4: whole words, on the folded neighbours.
         if whole_words:
-            if is_word_char(alias_folded[0]) and s > 0 and is_word_char(folded[s - 1]):
+            if is_word_char(alias_folded[0]) and glued_before(folded, s):
                 continue
-            glued_after = e < len(folded) and is_word_char(folded[e])
-            if not prefix and is_word_char(alias_folded[-1]) and glued_after:
+            if not prefix and is_word_char(alias_folded[-1]) and glued_after(folded, e):
                 continue
         start = src[s]
         end = src[e - 1] + 1

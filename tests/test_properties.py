@@ -194,6 +194,36 @@ EXAMPLES = [
         ],
     ),
     (
+        "paragraph-breaks-are-never-crossed",
+        [("coach andy", None, [], False)],
+        "new coach\n\nAndy Roddick; coach\r\n\r\nandy; coach\u2029andy; "
+        "coach \n \xa0\nandy; coach\r\nandy",
+        {},
+        [(68, 79, "coach andy", None, "coach andy")],
+    ),
+    (
+        "apostrophes-inside-words-endings-and-elisions",
+        [
+            ("Бар", None, [], False),
+            ("Львів", None, [], False),
+            ("Brien", None, [], False),
+            ("Ukraine", None, [], False),
+            ("Europe", None, [], False),
+            ("Ucraina", None, [], False),
+            ("Russia", None, [], False),
+        ],
+        "бар’єр Львів'яни O'Brien l’Ukraine d’Europe dell’Ucraina Russia’s Russia' Brien",
+        {},
+        [
+            (27, 34, "Ukraine", None, "Ukraine"),
+            (37, 43, "Europe", None, "Europe"),
+            (49, 56, "Ucraina", None, "Ucraina"),
+            (57, 63, "Russia", None, "Russia"),
+            (66, 72, "Russia", None, "Russia"),
+            (74, 79, "Brien", None, "Brien"),
+        ],
+    ),
+    (
         "alexander-fomin-u001c-is-not-whitespace",
         [("Alexander Fomin", "PER", [], False)],
         "Alexander\x1cFomin",
@@ -563,6 +593,12 @@ SPACES = [
     "\u200b",
     "\x1c",
     "\u1680",
+    "\n\n",
+    "\r\n\r\n",
+    "\n \n",
+    "\r\r",
+    "\n\u200b\n",
+    "\u2029",
 ]
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"]
 IGNORABLES = ["\u00ad", "\u200b", "\u2060", "\ufeff"]
@@ -588,7 +624,7 @@ FILLER_ALPHABET = sorted(
         + DIGITS
         + PUNCT
         + COMBINING
-        + [" ", "\n", "\t", "\u00a0", "\x1c", "\x1f"]
+        + [" ", "\n", "\t", "\u00a0", "\x1c", "\x1f", "\r", "\u2029", "\u2028"]
         + IGNORABLES
         + ["\u200d", "\ufe0f"]
         + _assigned(0x1F600, 0x1F60F)
@@ -647,6 +683,10 @@ PUNCT_ALIASES = [
     "e.g.",
     "-ism",
     '"Quote"',
+    "l\u2019Ukraine",
+    "\u0431\u0430\u0440\u2019\u0454\u0440",
+    "\u041b\u044c\u0432\u0456\u0432'\u044f\u043d\u0438",
+    "Russians'",
     "St. Louis",
     "#hashtag",
     "50%",
@@ -821,6 +861,9 @@ SEPARATORS = st.sampled_from(
     + QUOTES
     + IGNORABLES
     + ["", "", "", ", ", ". ", "(", ")", "\u2019s ", "s", "n", "\u0301", "!", ":", "/"]
+    # apostrophes: English endings after a word, elided words before one (docs/matching.md §4)
+    + ["'ll ", "\u2019re ", "'t ", "\u2019d ", "'ve ", "\u02bcm ", "' ", "'S "]
+    + [" l\u2019", " d'", " qu'", " dell\u2019", " sull'", " L'", " o'", " x\u2019"]
 )
 
 

@@ -12,6 +12,48 @@ if TYPE_CHECKING:
     import pandas as pd
 
 AliasSpec = str | Mapping[str, Any]
+ParentSpec = str | tuple[str, str | None]
+
+
+def _parent_pair(entity: str, parent: Any) -> tuple[str, str | None] | None:
+    """`parent` as (name, label or None: any label), checked."""
+    if parent is None:
+        return None
+    if isinstance(parent, str):
+        return (parent, None)
+    if (
+        isinstance(parent, tuple)
+        and len(parent) == 2
+        and isinstance(parent[0], str)
+        and (parent[1] is None or isinstance(parent[1], str))
+    ):
+        return (parent[0], parent[1])
+    raise TypeError(
+        f"parent of {entity!r} must be an entity name or a (name, label) tuple, not {parent!r}"
+    )
+
+
+def _weight_value(entity: str, weight: Any) -> float | None:
+    """`weight` as a float (numpy numbers too); its range is checked in the core."""
+    if weight is None:
+        return None
+    if isinstance(weight, (bool, str, bytes)) or not hasattr(weight, "__float__"):
+        raise TypeError(f"weight of {entity!r} must be a number, not {type(weight).__name__}")
+    return float(weight)
+
+
+def _context_list(entity: str, context: Any) -> list[str]:
+    if context is None:
+        return []
+    if isinstance(context, str):
+        return [context]
+    items = list(context)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(
+                f"context phrase {item!r} of {entity!r} is {type(item).__name__}, not str"
+            )
+    return items
 
 
 def pd_value_counts(values: list[str]) -> dict[str, int]:
@@ -69,6 +111,9 @@ class Lexicon:
         case_sensitive: bool = False,
         *,
         name_is_alias: bool = True,
+        parent: ParentSpec | None = None,
+        weight: float | None = None,
+        context: str | Iterable[str] | None = None,
     ) -> Lexicon:
         """Add `aliases` to `entity` (created if new, with its name as first alias).
 
@@ -78,12 +123,23 @@ class Lexicon:
         count "inflation" and "jobs", not the word "economy"). Nothing is added if any alias is
         invalid. Returns the lexicon.
 
+        Three fields serve `ScanResult.resolve` (docs/resolving.md): `parent` names the entity
+        this one belongs to (a city's state), by name or as ``(name, label)`` where a name
+        repeats across labels — checked when a Matcher is built (a missing parent or a cycle
+        raises ValueError); `weight` is a prior such as a population (a number, 0 or more);
+        `context` lists words or phrases that vouch for the entity when they stand near a
+        mention. Given again, `parent` and `weight` replace the old value, `context` adds.
+
         >>> lex = Lexicon().add("NATO", ["North Atlantic Treaty Organization"], label="ORG")
         >>> lex.aliases_of("NATO")
         ['NATO', 'North Atlantic Treaty Organization']
         >>> _ = lex.add("economy", ["inflation", "jobs"], label="TOPIC", name_is_alias=False)
         >>> lex.aliases_of("economy")
         ['inflation', 'jobs']
+        >>> _ = lex.add("Georgia", label="COUNTRY", weight=3.7e6, context=["Tbilisi", "Caucasus"])
+        >>> _ = lex.add("Atlanta", label="CITY", parent=("Georgia", "US_STATE"))
+        >>> lex.info("Georgia")
+        {'parent': None, 'weight': 3700000.0, 'context': ['Tbilisi', 'Caucasus']}
         """
         if not isinstance(entity, str):
             raise TypeError(f"entity must be str, not {type(entity).__name__}: {entity!r}")
@@ -94,8 +150,33 @@ class Lexicon:
         if not isinstance(name_is_alias, bool):
             raise TypeError(f"name_is_alias must be bool, not {type(name_is_alias).__name__}")
         aliases = _alias_list(entity, aliases)
-        self._native.add(entity, aliases, label, case_sensitive, name_is_alias)
+        self._native.add(
+            entity,
+            aliases,
+            label,
+            case_sensitive,
+            name_is_alias,
+            _parent_pair(entity, parent),
+            _weight_value(entity, weight),
+            _context_list(entity, context),
+        )
         return self
+
+    def info(self, entity: str, label: str | None = None) -> dict[str, Any]:
+        """The `parent`, `weight` and `context` of `entity` (the first of that name unless
+        `label` is given). A parent is a name, or ``(name, label)`` when given so.
+
+        >>> Lexicon().add("Paris", label="GPE", parent="France", weight=2.1e6).info("Paris")
+        {'parent': 'France', 'weight': 2100000.0, 'context': []}
+        """
+        infos = self._native.resolution_info()
+        for (name, lab), (parent, parent_label, weight, context) in zip(self.entities, infos):
+            if name == entity and (label is None or lab == label):
+                shown: Any = parent if parent_label is None else (parent, parent_label)
+                return {"parent": shown, "weight": weight, "context": context}
+        raise KeyError(
+            f"no entity {entity!r}" + ("" if label is None else f" with label {label!r}")
+        )
 
     def add_many(
         self,
@@ -103,16 +184,25 @@ class Lexicon:
         aliases: Sequence[str],
         labels: Sequence[str | None] | str | None = None,
         case_sensitive: Sequence[bool] | bool = False,
+        *,
+        parents: Sequence[ParentSpec | None] | None = None,
+        weights: Sequence[float | None] | None = None,
+        contexts: Sequence[Iterable[str] | None] | None = None,
     ) -> Lexicon:
         """Add one alias per row from parallel columns, in one call into the core.
 
         The fast way to load big gazetteers: a million rows take about a second. Rows behave
         like `add(entity, [alias], label, case_sensitive)` in order; nothing is added if any
-        row is invalid.
+        row is invalid. `parents`, `weights` and `contexts`, one per row (None: not given), set
+        what `add` sets; they are checked before anything is added.
 
         >>> lex = Lexicon().add_many(["Kyiv", "Kyiv", "Lviv"], ["Kyiv", "Kiev", "Lemberg"], "GPE")
         >>> lex.aliases_of("Kyiv"), len(lex)
         (['Kyiv', 'Kiev'], 2)
+        >>> lex = Lexicon().add_many(["Paris", "Paris"], ["Paris", "Paname"], "GPE",
+        ...                          weights=[2.1e6, None], contexts=[["Seine"], None])
+        >>> lex.info("Paris")
+        {'parent': None, 'weight': 2100000.0, 'context': ['Seine']}
         """
         entities, aliases = list(entities), list(aliases)
         n = len(entities)
@@ -123,7 +213,32 @@ class Lexicon:
             for i, value in enumerate(column):
                 if not isinstance(value, str):
                     raise TypeError(f"{what} in row {i} is {type(value).__name__}, not str")
+        extras: list[list[Any]] = []
+        for given, what in ((parents, "parents"), (weights, "weights"), (contexts, "contexts")):
+            values: list[Any] = [None] * n if given is None else list(given)
+            if len(values) != n:
+                raise ValueError(f"add_many got {n} entities but {len(values)} {what}")
+            extras.append(values)
+        # An empty cell of a frame's column (NaN) is a weight not given.
+        extras[1] = [None if w is not None and w != w else w for w in extras[1]]
+        infos = [
+            (i, _parent_pair(e, p), _weight_value(e, w), _context_list(e, c))
+            for i, (e, p, w, c) in enumerate(zip(entities, *extras))
+            if p is not None or w is not None or c is not None
+        ]
+        for i, _, weight, context in infos:  # checked before anything is added
+            if weight is not None and not 0 <= weight < float("inf"):
+                raise ValueError(
+                    f"the weight of entity {entities[i]!r} is {weight}; a weight is a finite "
+                    "number, 0 or more"
+                )
+            if any(not phrase.strip() for phrase in context):
+                raise ValueError(f"a context phrase of entity {entities[i]!r} is empty")
         self._native.add_rows(entities, aliases, label_column, flags)
+        for i, parent, weight, context in infos:
+            self._native.add(
+                entities[i], [], label_column[i], flags[i], True, parent, weight, context
+            )
         return self
 
     @classmethod
@@ -210,7 +325,7 @@ class Lexicon:
         0   Kyiv   GPE  Kyiv           False
         1   Kyiv   GPE  Kiev           False
         """
-        return formats.to_frame(self._entity_aliases())
+        return formats.to_frame(self._entity_aliases(), self._entity_infos())
 
     @classmethod
     def read(cls, path: str | os.PathLike[str], format: str | None = None) -> Lexicon:
@@ -253,7 +368,11 @@ class Lexicon:
         {"label": "GPE", "pattern": "Kyiv", "id": "Kyiv"}
         {"label": "GPE", "pattern": "Kiev", "id": "Kyiv"}
         """
-        formats.write(self._entity_aliases(), path, format)
+        formats.write(self._entity_aliases(), path, format, self._entity_infos())
+
+    def _entity_infos(self) -> list[dict[str, Any]] | None:
+        """Every entity's parent, weight and context, or None when no entity has any."""
+        return formats.entity_infos(self._native.resolution_info())
 
     def _entity_aliases(self) -> list[formats.EntityAliases]:
         """Entities in order, each with its aliases in order: what the writers take."""
@@ -343,7 +462,11 @@ class Lexicon:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Lexicon):
             return NotImplemented
-        return self.entities == other.entities and self._native.aliases() == other._native.aliases()
+        return (
+            self.entities == other.entities
+            and self._native.aliases() == other._native.aliases()
+            and self._native.resolution_info() == other._native.resolution_info()
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 

@@ -16,6 +16,9 @@ __all__ = [
     "descriptions",
     "topics",
     "read_texts",
+    "Resolver",
+    "resolve",
+    "evidence_names",
 ]
 __version__: str
 
@@ -41,8 +44,16 @@ def topics(
 def descriptions(
     result: ScanResult, describing: bytes, window: int
 ) -> tuple[list[int], list[int]]: ...
+def resolve(
+    result: ScanResult, resolver: Resolver, min_score: float, window: int
+) -> tuple[ScanResult, bytes, bytes, ScanResult, bytes, bytes]: ...
+def evidence_names() -> list[str]: ...
 
 class InternalError(RuntimeError): ...
+
+@final
+class Resolver:
+    def __new__(cls, matcher: Matcher) -> Resolver: ...
 
 @final
 class Lexicon:
@@ -54,7 +65,14 @@ class Lexicon:
         label: str | None = None,
         case_sensitive: bool = False,
         name_is_alias: bool = True,
+        parent: tuple[str, str | None] | None = None,
+        weight: float | None = None,
+        context: list[str] = ...,
     ) -> int: ...
+    def resolution_info(
+        self,
+    ) -> list[tuple[str | None, str | None, float | None, list[str]]]: ...
+    def check_parents(self) -> None: ...
     def entities(self) -> list[tuple[str, str | None]]: ...
     def aliases(self) -> list[tuple[str, int, bool]]: ...
     def ambiguous(self) -> list[tuple[str, list[int]]]: ...

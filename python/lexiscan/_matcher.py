@@ -97,6 +97,11 @@ class Matcher:
     def _alias_texts(self) -> list[str]:
         return self._native.alias_texts()
 
+    @functools.cached_property
+    def _resolver(self) -> _lexiscan.Resolver:
+        """Parents, weights and context phrases indexed for `ScanResult.resolve`, once."""
+        return _lexiscan.Resolver(self._native)
+
     @classmethod
     def _from_native(cls, native: _lexiscan.Matcher) -> Matcher:
         matcher = cls.__new__(cls)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,9 @@ from lexiscan import _analysis, _display, _insights, _lexiscan
 from lexiscan._dtypes import TEXT_DTYPE as _TEXT_DTYPE
 from lexiscan._optional import require
 from lexiscan._plot import ScanPlots
+
+if TYPE_CHECKING:
+    from lexiscan._resolve import Resolution
 
 COLUMNS = ["doc", "entity", "label", "alias", "start", "end", "text"]
 
@@ -25,6 +28,8 @@ class _Owner(Protocol):
     def _entities(self) -> list[tuple[str, str | None]]: ...
     @property
     def _alias_texts(self) -> list[str]: ...
+    @property
+    def _resolver(self) -> _lexiscan.Resolver: ...
 
 
 def _pyarrow_available() -> bool:
@@ -63,6 +68,7 @@ class ScanResult:
         self._matcher = owner._native
         self._keys = keys
         self.n_docs = n_docs
+        self._resolution: Resolution | None = None  # set by `resolve`
 
     # The lexicon's tables as Python lists, converted only when an analysis asks for them.
     @property
@@ -95,7 +101,12 @@ class ScanResult:
         return bool(self._matcher.options()["max_edits"])
 
     def _columns(self) -> list[str]:
-        return COLUMNS + ["edits"] if self._has_typos() else COLUMNS
+        columns = COLUMNS + ["edits"] if self._has_typos() else COLUMNS
+        return columns + (["score", "evidence"] if self._resolution is not None else [])
+
+    def _resolved(self) -> dict[str, Any]:
+        """The `score` and `evidence` columns of a resolved result."""
+        return {} if self._resolution is None else self._resolution.columns()
 
     def _edits(self) -> dict[str, np.ndarray]:
         """The `edits` column (0 = exact), when the matcher looked for typos."""
@@ -135,6 +146,7 @@ class ScanResult:
                 "end": self._column("end", "<u8").astype(np.int64),
                 "text": np.array(self._native.surfaces(), dtype=object),
                 **self._edits(),
+                **self._resolved(),
             },
             columns=self._columns(),
         )
@@ -180,6 +192,7 @@ class ScanResult:
                 "end": self._signed("end"),
                 "text": strings["text"],
                 **self._edits(),
+                **self._resolved(),
             },
             columns=self._columns(),
             copy=False,
@@ -209,12 +222,61 @@ class ScanResult:
                 "end": pa.array(self._signed("end")),
                 "text": columns["text"],
                 **{k: pa.array(v) for k, v in self._edits().items()},
+                **{k: pa.array(np.asarray(v)) for k, v in self._resolved().items()},
             }
         )
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule stream interface: ``pa.table(result)``, ``pl.DataFrame(result)``."""
         return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    def resolve(self, min_score: float = 0.0, window: int = 10) -> ScanResult:
+        """At most one entity per mention: where an alias names several entities ("Georgia":
+        the country, the US state), choose one from the document itself. Rules in order: the
+        "Place, Region" pattern ("Paris, Texas"), the candidates' context phrases within
+        `window` words, what else the document names unambiguously (the candidate, its parent,
+        children, siblings), one sense per alias per document, and last the prior `weight`
+        (Lexicon.add's parent, weight and context; docs/resolving.md).
+
+        Returns a ScanResult whose `to_pandas()` adds `score` (NaN where the mention was not
+        ambiguous) and `evidence` (the rule that decided). A mention whose score stays below
+        `min_score` is left out and listed by `.dropped`. Every analysis works on the result.
+
+        >>> import lexiscan
+        >>> lex = (lexiscan.Lexicon()
+        ...     .add("Georgia", label="COUNTRY", weight=3.7e6, context=["Tbilisi"])
+        ...     .add("Georgia", label="US_STATE", weight=10.7e6)
+        ...     .add("Atlanta", label="CITY", parent=("Georgia", "US_STATE")))
+        >>> res = lexiscan.Matcher(lex).scan(["Talks in Tbilisi, Georgia.", "Atlanta, Georgia"])
+        >>> res.to_pandas()[["doc", "label"]].values.tolist()
+        [[0, 'COUNTRY'], [0, 'US_STATE'], [1, 'CITY'], [1, 'COUNTRY'], [1, 'US_STATE']]
+        >>> res.resolve().to_pandas()[["doc", "entity", "label", "evidence"]]
+           doc   entity     label     evidence
+        0    0  Georgia   COUNTRY      context
+        1    1  Atlanta      CITY  unambiguous
+        2    1  Georgia  US_STATE      pattern
+        """
+        from lexiscan import _resolve
+
+        return _resolve.resolve(self, min_score, window)
+
+    @property
+    def dropped(self) -> ScanResult:
+        """The mentions that `resolve` left out (score below `min_score`): each with its best
+        candidate, `score` and `evidence`.
+
+        >>> import lexiscan
+        >>> lex = lexiscan.Lexicon().add("Jordan", label="COUNTRY").add("Jordan", label="RIVER")
+        >>> res = lexiscan.Matcher(lex).scan(["Jordan scored 30 points."]).resolve(min_score=1)
+        >>> len(res)
+        0
+        >>> res.dropped.to_pandas()[["text", "label", "score", "evidence"]]
+             text    label  score evidence
+        0  Jordan  COUNTRY    0.5    prior
+        """
+        if self._resolution is None or self._resolution.dropped is None:
+            raise ValueError("only a result of resolve() has dropped mentions")
+        return self._resolution.dropped
 
     @property
     def plot(self) -> ScanPlots:

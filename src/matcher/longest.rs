@@ -19,7 +19,7 @@ use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
 use super::word_starts::{word_end, AnchoredAutomaton};
-use crate::chars::is_word_char;
+use crate::chars::{glued_after, glued_before, is_word_char};
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{Input, PatternID};
@@ -272,6 +272,12 @@ fn next_group_at_word_starts(
     let text = folded.text();
     let mut at = from;
     while let Some(start) = automaton.next_hit(text, at, found) {
+        // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
+        let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
+        if inside {
+            at = automaton.after_start(text, start);
+            continue;
+        }
         if let Some(original_start) = folded.original_start(start) {
             let best = longest_valid(pass, folded, original_start, found, true, rows);
             if best.is_some() {
@@ -339,7 +345,7 @@ fn group_at(
     let original_start = folded.original_start(start)?;
     // Every alias here begins with the same character, so the start check is shared.
     let first = &pass.patterns[longest.pattern.as_usize()];
-    if whole_words && first.word_at_start && folded.char_before(start).is_some_and(is_word_char) {
+    if whole_words && first.word_at_start && glued_before(folded.text(), start) {
         return None;
     }
     let mark = rows.len();
@@ -412,8 +418,7 @@ fn consider(
     best: &mut Option<Span>,
 ) {
     let pattern = &pass.patterns[pattern.as_usize()];
-    let glued_after =
-        whole_words && pattern.word_at_end && folded.char_at(end).is_some_and(is_word_char);
+    let glued_after = whole_words && pattern.word_at_end && glued_after(folded.text(), end);
     for &(alias, entity, prefix) in &pattern.aliases {
         let folded_end = if prefix {
             word_end(folded.text(), end)

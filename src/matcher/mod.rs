@@ -50,7 +50,8 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Compile `lexicon` with `options`. A shared lexicon (`Arc`) is kept, not copied.
+    /// Compile `lexicon` with `options`. A shared lexicon (`Arc`) is kept, not copied. A parent
+    /// (`Lexicon::set_resolution_info`) that names no entity, or parents in a cycle, are an error.
     pub fn new(lexicon: impl Into<Arc<Lexicon>>, options: MatchOptions) -> Result<Self> {
         Self::with_search(lexicon.into(), options, SearchChoice::Auto)
     }
@@ -61,6 +62,8 @@ impl Matcher {
         choice: SearchChoice,
     ) -> Result<Self> {
         options.validate()?;
+        // Parents are names until here: one that is no entity, or a cycle, is refused now.
+        lexicon.parent_ids()?;
         let accent_fold = options.accents == AccentMode::Fold;
         let mut passes = Vec::new();
         for case_fold in [true, false] {

@@ -3,7 +3,7 @@
 
 use super::code_points::Candidate;
 use super::pass::{Pass, Search};
-use crate::chars::is_word_char;
+use crate::chars::{glued_after, glued_before, is_word_char};
 use crate::normalize::Folded;
 
 /// Every candidate of each pass, with the whole-word and prefix-entry rules applied.
@@ -19,15 +19,13 @@ pub(super) fn candidates(passes: &[Pass], folded: &[Folded], whole_words: bool) 
                 continue;
             };
             let exact_end = folded.original_end(m.end());
-            let glued_before = whole_words
-                && pattern.word_at_start
-                && folded.char_before(m.start()).is_some_and(is_word_char);
+            let glued_before =
+                whole_words && pattern.word_at_start && glued_before(folded.text(), m.start());
             if glued_before {
                 continue;
             }
-            let glued_after = whole_words
-                && pattern.word_at_end
-                && folded.char_at(m.end()).is_some_and(is_word_char);
+            let glued_after =
+                whole_words && pattern.word_at_end && glued_after(folded.text(), m.end());
             for &(alias, entity, prefix) in &pattern.aliases {
                 let end = if prefix {
                     // A prefix entry takes in the rest of the word it starts.

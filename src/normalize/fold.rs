@@ -15,24 +15,24 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
     let mut f = Folder::with_capacity(text.len());
     let mut prev_is_word = false;
     let mut original_is_ascii = true;
+    let mut run = WhiteRun::default();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if is_plain_ascii(b) || (b == b' ' && !f.out.ends_with(' ')) {
+        if is_plain_ascii(b) || (b == b' ' && !ends_in_space(&f.out)) {
             let run = f.linear_run(text, i, opts.case_fold);
             prev_is_word = bytes[i + run - 1].is_ascii_alphanumeric();
             i += run;
             continue;
         }
         if b.is_ascii() {
-            let c = if is_ascii_white_space(b) {
-                if f.out.ends_with(' ') {
-                    i += 1;
-                    prev_is_word = false;
-                    continue;
-                }
-                ' '
-            } else if b == b'-' {
+            if is_ascii_white_space(b) {
+                run.white(&mut f, text, i, 1);
+                prev_is_word = false;
+                i += 1;
+                continue;
+            }
+            let c = if b == b'-' {
                 if prev_is_word && next_is_word(text, i + 1) {
                     ' '
                 } else {
@@ -55,10 +55,7 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
         if is_ignorable(c) {
             // produces nothing and belongs to nothing
         } else if c.is_whitespace() {
-            if !f.out.ends_with(' ') {
-                f.out.push(' ');
-                f.unit(before, i, end);
-            }
+            run.white(&mut f, text, i, c.len_utf8());
         } else if is_dash(c) {
             f.out.push(if prev_is_word && next_is_word(text, end) {
                 ' '
@@ -90,12 +87,68 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
     f.finish(original_is_ascii)
 }
 
+/// What a paragraph break folds to: a byte no folded alias holds (an alias's own breaks fold
+/// to a space), so no match crosses it, and not a word character, so words end there.
+pub const PARAGRAPH: char = '\n';
+
+/// Whether the folded text ends with a run of whitespace (a space or a paragraph break).
+#[inline]
+fn ends_in_space(out: &str) -> bool {
+    out.ends_with(' ') || out.ends_with(PARAGRAPH)
+}
+
+/// The whitespace run the folded text ends with: where its one space is, and the line breaks
+/// it holds. Two or more (`\r\n` counting as one), or any U+2029, make it a paragraph break.
+#[derive(Default)]
+struct WhiteRun {
+    at: Option<usize>,
+    breaks: u32,
+}
+
+impl WhiteRun {
+    /// Fold the whitespace character of `len` bytes at `i` of `text`.
+    fn white(&mut self, f: &mut Folder, text: &str, i: usize, len: usize) {
+        if ends_in_space(&f.out) {
+            let last = f.out.len() - 1;
+            if self.at != Some(last) {
+                // A space copied with a plain ASCII run starts this run.
+                *self = WhiteRun {
+                    at: Some(last),
+                    breaks: 0,
+                };
+            }
+        } else {
+            let before = f.out.len();
+            if len == 1 {
+                f.linear(' ', i);
+            } else {
+                f.out.push(' ');
+                f.unit(before, i, i + len);
+            }
+            *self = WhiteRun {
+                at: Some(before),
+                breaks: 0,
+            };
+        }
+        let c = text[i..].chars().next().expect("a char boundary");
+        let crlf = c == '\n' && i > 0 && text.as_bytes()[i - 1] == b'\r';
+        if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}') && !crlf {
+            self.breaks += 1;
+        }
+        if c == '\u{2029}' || self.breaks >= 2 {
+            let at = self.at.expect("set above");
+            f.out.replace_range(at..at + 1, "\n");
+        }
+    }
+}
+
 #[inline]
 fn next_is_word(text: &str, at: usize) -> bool {
     text[at..].chars().next().is_some_and(is_word_char)
 }
 
-/// Fold an alias: the same rules as documents, then stripped of surrounding spaces.
+/// Fold an alias: the same rules as documents, with a paragraph break as a plain space, then
+/// stripped of surrounding spaces.
 ///
 /// ```
 /// use lexiscan::normalize::{fold_alias, FoldOptions};
@@ -105,6 +158,7 @@ fn next_is_word(text: &str, at: usize) -> bool {
 pub fn fold_alias(alias: &str, opts: FoldOptions) -> String {
     fold_with_offsets(alias, opts)
         .text()
+        .replace(PARAGRAPH, " ")
         .trim_matches(' ')
         .to_owned()
 }
@@ -146,6 +200,33 @@ mod tests {
         case_fold: true,
         accent_fold: false,
     };
+
+    #[test]
+    fn paragraph_breaks_fold_to_a_line_break_and_single_breaks_to_a_space() {
+        let opts = FoldOptions {
+            case_fold: true,
+            accent_fold: true,
+        };
+        let cases = [
+            ("a\n\nb", "a\nb"),
+            ("a\r\n\r\nb", "a\nb"),
+            ("a\r\nb", "a b"),
+            ("a\r\rb", "a\nb"),
+            ("a \n \u{a0}\n b", "a\nb"),
+            ("a\u{2029}b", "a\nb"),
+            ("a \u{2029}", "a\n"),
+            ("a\u{2028}\u{85}b", "a\nb"),
+            ("a\n\u{200b}\nb", "a\nb"),
+            ("a\nb\nc", "a b c"),
+            ("a\n b \nc", "a b c"),
+            ("NATO\n\n\n\nRussia", "nato\nrussia"),
+        ];
+        for (text, folded) in cases {
+            let f = fold_with_offsets(text, opts);
+            assert_eq!(f.text(), folded, "{text:?}");
+        }
+        assert_eq!(fold_alias("Coach\n\nAndy\u{2029}", opts), "coach andy");
+    }
 
     #[test]
     fn folds_like_the_spec_says() {

@@ -1,6 +1,7 @@
 //! `Lexicon`: a thin owner of the core lexicon.
 
 use super::errors::{run_detached, to_py_err};
+use crate::lexicon::ParentRef;
 use crate::{persist, Lexicon};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -20,8 +21,13 @@ impl PyLexicon {
         Self::default()
     }
 
-    /// Add aliases to an entity (created if new); returns the entity's index.
-    #[pyo3(signature = (entity, aliases, label=None, case_sensitive=false, name_is_alias=true))]
+    /// Add aliases to an entity (created if new), and set its parent (name, label or None),
+    /// weight and context phrases when given; returns the entity's index. All or nothing.
+    #[pyo3(signature = (
+        entity, aliases, label=None, case_sensitive=false, name_is_alias=true, parent=None,
+        weight=None, context=Vec::new()
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         entity: &str,
@@ -29,10 +35,41 @@ impl PyLexicon {
         label: Option<&str>,
         case_sensitive: bool,
         name_is_alias: bool,
+        parent: Option<(String, Option<String>)>,
+        weight: Option<f64>,
+        context: Vec<String>,
     ) -> PyResult<u32> {
-        Arc::make_mut(&mut self.inner)
+        Lexicon::check_resolution_info(entity, weight, &context).map_err(to_py_err)?;
+        let lexicon = Arc::make_mut(&mut self.inner);
+        let id = lexicon
             .add_entity(entity, &aliases, label, case_sensitive, name_is_alias)
-            .map_err(to_py_err)
+            .map_err(to_py_err)?;
+        let parent = parent.map(|(name, label)| ParentRef { name, label });
+        lexicon
+            .set_resolution_info(id, parent, weight, &context)
+            .map_err(to_py_err)?;
+        Ok(id)
+    }
+
+    /// (parent name, parent label, weight, context) of each entity, in the order added.
+    #[allow(clippy::type_complexity)]
+    fn resolution_info(&self) -> Vec<(Option<String>, Option<String>, Option<f64>, Vec<String>)> {
+        self.inner
+            .entities()
+            .iter()
+            .map(|e| {
+                let (name, label) = match &e.parent {
+                    Some(p) => (Some(p.name.clone()), p.label.clone()),
+                    None => (None, None),
+                };
+                (name, label, e.weight, e.context.clone())
+            })
+            .collect()
+    }
+
+    /// Check that every parent names one entity and that parents form no cycle.
+    fn check_parents(&self) -> PyResult<()> {
+        self.inner.parent_ids().map(drop).map_err(to_py_err)
     }
 
     /// (name, label) of each entity, in the order added.

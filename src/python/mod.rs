@@ -8,6 +8,7 @@ mod files;
 mod insights;
 mod lexicon;
 mod matcher;
+mod resolve;
 mod result;
 
 use pyo3::prelude::*;
@@ -19,6 +20,9 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<matcher::PyMatcher>()?;
     m.add_class::<matcher::PyMatch>()?;
     m.add_class::<result::PyScanResult>()?;
+    m.add_class::<resolve::PyResolver>()?;
+    m.add_function(wrap_pyfunction!(resolve::resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve::evidence_names, m)?)?;
     m.add("InternalError", m.py().get_type::<errors::InternalError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(insights::keyness, m)?)?;

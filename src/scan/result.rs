@@ -145,6 +145,50 @@ impl ScanResult {
         joined
     }
 
+    /// The given rows, in the order given: what resolving keeps of a scan.
+    ///
+    /// ```
+    /// use lexiscan::{Lexicon, Matcher, MatchOptions, scan::scan};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let res = scan(&m, &[Some("Kiev, Kyiv, Kiev")], 0, Some(1)).unwrap();
+    /// let some = res.select(&[0, 2]);
+    /// assert_eq!((some.len(), some.surface(1), some.start[1]), (2, "Kiev", 12));
+    /// ```
+    pub fn select(&self, rows: &[usize]) -> ScanResult {
+        // Pieces on all cores of the current pool, joined as batches are.
+        const ROWS_PER_PIECE: usize = 1 << 14;
+        if rows.len() <= ROWS_PER_PIECE {
+            return self.select_here(rows);
+        }
+        let parts = rows
+            .par_chunks(ROWS_PER_PIECE)
+            .map(|piece| self.select_here(piece))
+            .collect();
+        ScanResult::concat(parts)
+    }
+
+    fn select_here(&self, rows: &[usize]) -> ScanResult {
+        let bytes = rows.iter().map(|&i| self.surface(i).len()).sum();
+        let mut out = ScanResult {
+            doc: rows.iter().map(|&i| self.doc[i]).collect(),
+            entity: rows.iter().map(|&i| self.entity[i]).collect(),
+            alias: rows.iter().map(|&i| self.alias[i]).collect(),
+            start: rows.iter().map(|&i| self.start[i]).collect(),
+            end: rows.iter().map(|&i| self.end[i]).collect(),
+            edits: rows.iter().map(|&i| self.edits[i]).collect(),
+            surfaces: String::with_capacity(bytes),
+            surface_bounds: Vec::with_capacity(rows.len() + 1),
+        };
+        out.surface_bounds.push(0);
+        for &i in rows {
+            out.surfaces.push_str(self.surface(i));
+            out.surface_bounds.push(out.surfaces.len());
+        }
+        out
+    }
+
     pub(super) fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
         if self.surface_bounds.is_empty() {
             self.surface_bounds.push(0);

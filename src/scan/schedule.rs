@@ -245,4 +245,21 @@ mod tests {
             Err(Error::InvalidOption { .. })
         ));
     }
+
+    #[test]
+    fn select_in_pieces_keeps_the_rows_and_their_order() {
+        let m = matcher();
+        let text = "Kiev Kyiv zola ".repeat(12_000);
+        let res = scan(&m, &[Some(text.as_str())], 0, Some(2)).unwrap();
+        let rows: Vec<usize> = (0..res.len()).filter(|i| i % 3 != 1).collect();
+        let some = thread_pool(Some(2)).unwrap().install(|| res.select(&rows));
+        assert_eq!(some.len(), rows.len());
+        for (k, &i) in rows.iter().enumerate() {
+            let got = (some.doc[k], some.start[k], some.entity[k], some.surface(k));
+            assert_eq!(
+                got,
+                (res.doc[i], res.start[i], res.entity[i], res.surface(i))
+            );
+        }
+    }
 }

@@ -24,6 +24,7 @@ from lexiscan._dtypes import TEXT_DTYPE
 from lexiscan.formats import _liwc, _tables, _yaml
 from lexiscan.formats._rows import (
     FRAME_COLUMNS,
+    INFO_COLUMNS,
     Buildable,
     EntityAliases,
     LexiconFormatError,
@@ -32,6 +33,8 @@ from lexiscan.formats._rows import (
     build,
     cells_row,
     entity_aliases,
+    entity_infos,
+    info_cells,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ __all__ = [
     "FORMATS",
     "LexiconFormatError",
     "entity_aliases",
+    "entity_infos",
     "format_of",
     "from_dict",
     "from_frame",
@@ -54,6 +58,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 L = TypeVar("L", bound=Buildable)
 
 FORMATS = ("yaml", "json", "csv", "tsv", "spacy", "liwc")
+# Formats with nowhere to put a parent, weight or context: writing such a lexicon raises.
+NO_INFO_FORMATS = ("yaml", "spacy", "liwc")
 EXTENSIONS = {
     ".yml": "yaml",
     ".yaml": "yaml",
@@ -126,8 +132,14 @@ def read(path: PathLike, format: str | None, into: L) -> L:
     return into
 
 
-def write(entries: list[EntityAliases], path: PathLike, format: str | None = None) -> None:
-    """Write the `entity_aliases` of a lexicon as a file in any of FORMATS (see Lexicon.write).
+def write(
+    entries: list[EntityAliases],
+    path: PathLike,
+    format: str | None = None,
+    infos: list[dict[str, Any]] | None = None,
+) -> None:
+    """Write the `entity_aliases` of a lexicon (and its `entity_infos`, if any) as a file in
+    any of FORMATS (see Lexicon.write).
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "gpe.jsonl"
@@ -136,12 +148,18 @@ def write(entries: list[EntityAliases], path: PathLike, format: str | None = Non
     {"label": "GPE", "pattern": "Kyiv", "id": "Kyiv"}
     """
     fmt = format_of(path, format)
+    if infos is not None and fmt in NO_INFO_FORMATS:
+        raise ValueError(
+            f"the {fmt} format has no place for an entity's parent, weight or context; "
+            "write the lexicon as csv, tsv or json to keep them"
+        )
     if fmt in ("csv", "tsv"):
-        text = _tables.table_text(entries, "," if fmt == "csv" else "\t")
+        text = _tables.table_text(entries, "," if fmt == "csv" else "\t", infos)
+    elif fmt == "json":
+        text = _tables.json_text(entries, infos)
     else:
         writer = {
             "yaml": _yaml.yaml_text,
-            "json": _tables.json_text,
             "spacy": _tables.spacy_text,
             "liwc": _liwc.liwc_text,
         }[fmt]
@@ -194,11 +212,18 @@ def from_frame(
             raise KeyError(f"the frame has no case_sensitive column {case_sensitive!r}")
         cases = df[case_sensitive].tolist()
     problems = Problems("DataFrame", unit="row")
+    info_columns = [
+        df[name].tolist() if name in df.columns else [None] * n for name in INFO_COLUMNS
+    ]
+    has_info = any(name in df.columns for name in INFO_COLUMNS)
 
     def rows() -> Iterator[Row]:
-        cells = zip(df[entity].tolist(), labels, df[alias].tolist(), cases)
-        for position, (e, lab, a, c) in enumerate(cells):
+        cells = zip(df[entity].tolist(), labels, df[alias].tolist(), cases, *info_columns)
+        for position, (e, lab, a, c, *info) in enumerate(cells):
             row = cells_row(position, e, lab, a, c, problems)
+            if row is not None and has_info:
+                found = info_cells(position, info[0], info[1], info[2], info[3], problems)
+                row = None if found is None else row._replace(info=found)
             if row is not None:
                 yield row
 
@@ -206,8 +231,11 @@ def from_frame(
     return into
 
 
-def to_frame(entries: list[EntityAliases]) -> pd.DataFrame:
-    """One row per alias of the `entity_aliases` of a lexicon (see Lexicon.to_frame).
+def to_frame(
+    entries: list[EntityAliases], infos: list[dict[str, Any]] | None = None
+) -> pd.DataFrame:
+    """One row per alias of the `entity_aliases` of a lexicon (see Lexicon.to_frame), with
+    the columns of INFO_COLUMNS when `infos` (its `entity_infos`) are given.
 
     >>> to_frame([("Kyiv", "GPE", [("Kyiv", False), ("Kiev", False)])])
       entity label alias  case_sensitive
@@ -223,4 +251,13 @@ def to_frame(entries: list[EntityAliases]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     text = dict.fromkeys(["entity", "label", "alias"], TEXT_DTYPE)
-    return frame.astype({**text, "case_sensitive": bool})
+    frame = frame.astype({**text, "case_sensitive": bool})
+    if infos is None:
+        return frame
+    # Every row of an entity repeats its parent, weight and context.
+    per_row = [info for info, (_, _, aliases) in zip(infos, entries) for _ in aliases]
+    frame["parent"] = pd.Series([i["parent"] for i in per_row], dtype=TEXT_DTYPE)
+    frame["parent_label"] = pd.Series([i["parent_label"] for i in per_row], dtype=TEXT_DTYPE)
+    frame["weight"] = pd.Series([i["weight"] for i in per_row], dtype=float)
+    frame["context"] = pd.Series([list(i["context"]) for i in per_row], dtype=object)
+    return frame

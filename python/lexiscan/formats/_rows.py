@@ -16,6 +16,10 @@ from typing import Any, NamedTuple, Protocol
 EntityAliases = tuple[str, str | None, list[tuple[str, bool]]]
 
 FRAME_COLUMNS = ["entity", "label", "alias", "case_sensitive"]
+# What resolving reads about an entity; in frames and CSV/TSV only when some entity has it.
+INFO_COLUMNS = ["parent", "parent_label", "weight", "context"]
+# How CSV/TSV cells list an entity's context phrases.
+CONTEXT_SEPARATOR = "|"
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 
@@ -31,6 +35,9 @@ class Buildable(Protocol):
         case_sensitive: bool = ...,
         *,
         name_is_alias: bool = ...,
+        parent: Any = ...,
+        weight: Any = ...,
+        context: Any = ...,
     ) -> Any: ...
 
 
@@ -63,13 +70,15 @@ class LexiconFormatError(ValueError):
 
 
 class Row(NamedTuple):
-    """One alias of one entity, from `line` of its file; alias None: the entity alone."""
+    """One alias of one entity, from `line` of its file; alias None: the entity alone.
+    `info` holds `Lexicon.add`'s parent, weight and context when the file gives them."""
 
     line: int
     entity: Any
     label: Any
     alias: Any
     case_sensitive: bool
+    info: dict[str, Any] | None = None
 
 
 class Problems:
@@ -89,6 +98,61 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise LexiconFormatError(self.source, self.items, self.unit)
+
+
+def entity_infos(
+    infos: list[tuple[str | None, str | None, float | None, list[str]]],
+) -> list[dict[str, Any]] | None:
+    """The (parent, parent label, weight, context) of every entity of a lexicon as dicts, or
+    None when no entity has any.
+
+    >>> entity_infos([(None, None, 2.0, []), (None, None, None, [])])
+    [{'parent': None, 'parent_label': None, 'weight': 2.0, 'context': []}, {'parent': None, \
+'parent_label': None, 'weight': None, 'context': []}]
+    """
+    if not any(p is not None or w is not None or c for p, _, w, c in infos):
+        return None
+    return [{"parent": p, "parent_label": pl, "weight": w, "context": c} for p, pl, w, c in infos]
+
+
+def info_cells(
+    line: int, parent: Any, parent_label: Any, weight: Any, context: Any, problems: Problems
+) -> dict[str, Any] | None:
+    """`Lexicon.add`'s parent, weight and context from table cells (empty: not given); a
+    bad cell is reported and gives None."""
+    info: dict[str, Any] = {}
+    for name, value in (("parent", parent), ("parent_label", parent_label)):
+        if not is_missing(value) and not isinstance(value, str):
+            problems.add(line, f"{name} {value!r} is {type(value).__name__}, not text")
+            return None
+    if not is_missing(parent) and parent != "":
+        has_label = not is_missing(parent_label) and parent_label != ""
+        info["parent"] = (parent, parent_label) if has_label else parent
+    if isinstance(weight, str):
+        try:
+            weight = float(weight) if weight.strip() else None
+        except ValueError:
+            problems.add(line, f"weight {weight!r} is not a number")
+            return None
+    if not is_missing(weight):
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            if not hasattr(weight, "__float__"):
+                problems.add(line, f"weight {weight!r} is not a number")
+                return None
+        info["weight"] = float(weight)
+    if isinstance(context, str):
+        phrases = [p.strip() for p in context.split(CONTEXT_SEPARATOR) if p.strip()]
+        if phrases:
+            info["context"] = phrases
+    elif not is_missing(context) and context is not None:
+        try:
+            phrases = list(context)
+        except TypeError:
+            problems.add(line, f"context {context!r} is not a list of phrases")
+            return None
+        if phrases:
+            info["context"] = phrases
+    return info
 
 
 def is_missing(value: Any) -> bool:
@@ -182,6 +246,8 @@ def build(
                 into.add(
                     row.entity, [row.alias], label=row.label, case_sensitive=row.case_sensitive
                 )
+            if row.info:
+                into.add(row.entity, label=row.label, **row.info)
         except (TypeError, ValueError) as err:
             problems.add(row.line, str(err))
     problems.raise_if_any()

@@ -8,7 +8,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lexiscan.formats._rows import FRAME_COLUMNS, EntityAliases, Problems, Row, cells_row
+from lexiscan.formats._rows import (
+    CONTEXT_SEPARATOR,
+    FRAME_COLUMNS,
+    INFO_COLUMNS,
+    EntityAliases,
+    Problems,
+    Row,
+    cells_row,
+    info_cells,
+)
 
 
 def table_rows(text: str, delimiter: str, problems: Problems) -> Iterator[Row]:
@@ -23,6 +32,8 @@ def table_rows(text: str, delimiter: str, problems: Problems) -> Iterator[Row]:
         problems.add(1, f"the header {header!r} has no column {' or '.join(map(repr, missing))}")
         return
     where = {name: header.index(name) for name in FRAME_COLUMNS if name in header}
+    found = [header.index(name) if name in header else None for name in INFO_COLUMNS]
+    info_where = found if any(i is not None for i in found) else None
     while True:
         line = reader.line_num + 1
         try:
@@ -39,23 +50,47 @@ def table_rows(text: str, delimiter: str, problems: Problems) -> Iterator[Row]:
             continue
         cells = [record[where[name]] if name in where else None for name in FRAME_COLUMNS]
         row = cells_row(line, cells[0], cells[1], cells[2], cells[3], problems)
+        if row is not None and info_where:
+            cell = [record[at] if at is not None else None for at in info_where]
+            info = info_cells(line, cell[0], cell[1], cell[2], cell[3], problems)
+            row = None if info is None else row._replace(info=info)
         if row is not None:
             yield row
 
 
-def table_text(entries: list[EntityAliases], delimiter: str) -> str:
+def table_text(
+    entries: list[EntityAliases], delimiter: str, infos: list[dict[str, Any]] | None = None
+) -> str:
     out = io.StringIO()
     # CRLF, as RFC 4180 says: the csv module then quotes fields with a "\r" or "\n" in them.
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(FRAME_COLUMNS)
-    for name, label, aliases in entries:
+    writer.writerow(FRAME_COLUMNS + (INFO_COLUMNS if infos is not None else []))
+    for index, (name, label, aliases) in enumerate(entries):
         if label == "":
             raise ValueError(
                 f"entity {name!r} has the label '', which CSV/TSV cannot tell from no label"
             )
+        extra = [] if infos is None else _info_cells(name, infos[index])
         for alias, sensitive in aliases:
-            writer.writerow([name, label or "", alias, "true" if sensitive else "false"])
+            writer.writerow([name, label or "", alias, "true" if sensitive else "false", *extra])
     return out.getvalue()
+
+
+def _info_cells(name: str, info: dict[str, Any]) -> list[str]:
+    """parent, parent_label, weight, context as CSV cells (empty: not given)."""
+    for phrase in info["context"]:
+        if CONTEXT_SEPARATOR in phrase:
+            raise ValueError(
+                f"context phrase {phrase!r} of entity {name!r} holds {CONTEXT_SEPARATOR!r}, "
+                "which separates phrases in CSV/TSV; write the lexicon as json"
+            )
+    weight = info["weight"]
+    return [
+        info["parent"] or "",
+        info["parent_label"] or "",
+        "" if weight is None else repr(weight),
+        CONTEXT_SEPARATOR.join(info["context"]),
+    ]
 
 
 def spacy_rows(text: str, problems: Problems) -> Iterator[Row]:
@@ -128,9 +163,33 @@ def dict_rows(data: Any, problems: Problems, locate: Any = None) -> Iterator[Row
             )
 
 
+ENTITY_KEYS = {"aliases", "parent", "weight", "context"}
+
+
 def _spec_rows(
     entity: Any, label: Any, aliases: Any, line: int, problems: Problems
 ) -> Iterator[Row]:
+    if isinstance(aliases, dict):
+        # {"aliases": [...], "parent": name or [name, label], "weight": n, "context": [...]}
+        unknown = set(aliases) - ENTITY_KEYS
+        if unknown:
+            problems.add(
+                line,
+                f"entity {entity!r} has the keys {sorted(unknown)!r}; an entity given as an "
+                f"object may have {sorted(ENTITY_KEYS)!r}",
+            )
+            return
+        parent = aliases.get("parent")
+        if isinstance(parent, list) and len(parent) == 2:
+            parent = (parent[0], parent[1])
+        info = info_cells(line, None, None, aliases.get("weight"), aliases.get("context"), problems)
+        if info is None:
+            return
+        if parent is not None:
+            info["parent"] = parent
+        rows = list(_spec_rows(entity, label, aliases.get("aliases", []), line, problems))
+        yield from (row._replace(info=info) for row in rows)
+        return
     if isinstance(aliases, str):
         aliases = [aliases]
     if not isinstance(aliases, list):
@@ -181,10 +240,32 @@ def json_rows(text: str, problems: Problems) -> Iterator[Row]:
     yield from dict_rows(data, problems, locate)
 
 
-def json_text(entries: list[EntityAliases]) -> str:
+def json_text(entries: list[EntityAliases], infos: list[dict[str, Any]] | None = None) -> str:
     data: dict[str, Any] = {}
-    for name, label, aliases in entries:
-        specs = [{"alias": a, "case_sensitive": True} if cs else a for a, cs in aliases]
+    for index, (name, label, aliases) in enumerate(entries):
+        specs: Any = [{"alias": a, "case_sensitive": True} if cs else a for a, cs in aliases]
+        info = None if infos is None else infos[index]
+        if info is not None and (info["parent"] or info["weight"] is not None or info["context"]):
+            if label is None:
+                raise ValueError(
+                    f"entity {name!r} has no label: JSON holds a parent, weight or context "
+                    "only for labelled entities; write the lexicon as csv or tsv"
+                )
+            specs = {"aliases": specs}
+            if info["parent"] is not None:
+                parent = info["parent"]
+                specs["parent"] = (
+                    parent
+                    if info["parent_label"] is None
+                    else [
+                        parent,
+                        info["parent_label"],
+                    ]
+                )
+            if info["weight"] is not None:
+                specs["weight"] = info["weight"]
+            if info["context"]:
+                specs["context"] = info["context"]
         if label is None:
             if name in data:
                 raise ValueError(

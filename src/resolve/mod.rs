@@ -1,0 +1,215 @@
+//! Resolving ambiguous mentions: of the entities an alias names ("Georgia": the country, the
+//! US state), which one did this mention mean? Decided from the lexicon and the document alone,
+//! per document, in time linear in the matches; rules and examples in docs/resolving.md.
+//!
+//! A *mention* is a span of a document; it is *ambiguous* when the scan gave it rows of more
+//! than one entity. Unambiguous mentions pass through untouched and are the evidence: a
+//! candidate gains when the document also names it, its parent, its children or its siblings
+//! unambiguously, when the mention is followed by its region ("Paris, Texas"), and when its
+//! context phrases stand within `window` words. The same alias in one document is one entity
+//! (one sense per document) unless the mention's own evidence strongly says otherwise; the
+//! prior `weight` decides last. A mention whose score stays below `min_score` is dropped.
+
+mod context;
+mod document;
+#[cfg(test)]
+mod tests;
+
+use crate::error::Result;
+use crate::lexicon::{EntityId, Lexicon};
+use crate::scan::ScanResult;
+use context::ContextPhrases;
+use rayon::prelude::*;
+
+/// What a resolver reads from a lexicon, checked and indexed once per matcher.
+///
+/// ```
+/// use lexiscan::{Lexicon, Matcher, MatchOptions, ParentRef, scan::scan};
+/// use lexiscan::resolve::{resolve, Resolver, ResolveOptions, Evidence};
+/// let mut lex = Lexicon::new();
+/// let country = lex.add("Georgia", &[] as &[&str], Some("COUNTRY"), false).unwrap();
+/// let state = lex.add("Georgia", &[] as &[&str], Some("US_STATE"), false).unwrap();
+/// let atlanta = lex.add("Atlanta", &[] as &[&str], Some("CITY"), false).unwrap();
+/// let parent = ParentRef { name: "Georgia".into(), label: Some("US_STATE".into()) };
+/// lex.set_resolution_info(atlanta, Some(parent), None, &[] as &[&str]).unwrap();
+/// lex.set_resolution_info(country, None, Some(3.7e6), &["Tbilisi"]).unwrap();
+/// lex.set_resolution_info(state, None, Some(10.7e6), &[] as &[&str]).unwrap();
+/// let resolver = Resolver::new(&lex).unwrap();
+/// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+/// let docs = [Some("Protests in Tbilisi, Georgia."), Some("Atlanta, Georgia"), Some("Georgia")];
+/// let found = scan(&m, &docs, 0, Some(1)).unwrap();
+/// let text = |d: u64| docs[d as usize];
+/// let r = resolve(&resolver, &found, &text, ResolveOptions::default()).unwrap();
+/// let kept = found.select(&r.kept);
+/// assert_eq!(kept.entity, [country, atlanta, state, state]);
+/// assert_eq!(r.evidence, [Evidence::Context, Evidence::Unambiguous, Evidence::Pattern, Evidence::Prior]);
+/// ```
+pub struct Resolver {
+    parents: Vec<Option<EntityId>>,
+    /// Each entity's prior (0 where none was given), and whether one was given.
+    weights: Vec<f64>,
+    weighted: Vec<bool>,
+    context: Option<ContextPhrases>,
+}
+
+impl Resolver {
+    /// Index `lexicon`'s parents (a missing parent or a cycle is an error), weights and
+    /// context phrases (compiled into a small matcher of their own).
+    pub fn new(lexicon: &Lexicon) -> Result<Self> {
+        Ok(Self {
+            parents: lexicon.parent_ids()?,
+            weights: lexicon
+                .entities()
+                .iter()
+                .map(|e| e.weight.unwrap_or(0.0))
+                .collect(),
+            weighted: lexicon
+                .entities()
+                .iter()
+                .map(|e| e.weight.is_some())
+                .collect(),
+            context: ContextPhrases::new(lexicon)?,
+        })
+    }
+
+    /// Whether `ancestor` is above `entity` in the parent tree (its parent, grandparent...).
+    fn is_ancestor(&self, ancestor: EntityId, entity: EntityId) -> bool {
+        let mut at = self.parents[entity as usize];
+        while let Some(p) = at {
+            if p == ancestor {
+                return true;
+            }
+            at = self.parents[p as usize];
+        }
+        false
+    }
+}
+
+/// Settings of [`resolve`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResolveOptions {
+    /// Mentions whose best score stays below this are dropped (listed apart, never lost).
+    pub min_score: f64,
+    /// How many words away a context phrase may stand.
+    pub window: usize,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        Self {
+            min_score: 0.0,
+            window: 10,
+        }
+    }
+}
+
+/// The rule that decided a mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Evidence {
+    /// One entity only: passed through.
+    Unambiguous = 0,
+    /// "Place, Region": the mention is followed by one of the candidate's ancestors.
+    Pattern = 1,
+    /// The candidate's context phrases stand within the window.
+    Context = 2,
+    /// The document names the candidate, its parent, children or siblings unambiguously.
+    Document = 3,
+    /// Other mentions of the same alias in the document decided it.
+    OneSense = 4,
+    /// Nothing else told the candidates apart: the largest weight.
+    Prior = 5,
+}
+
+impl Evidence {
+    /// Every rule, by code.
+    pub const ALL: [Evidence; 6] = [
+        Evidence::Unambiguous,
+        Evidence::Pattern,
+        Evidence::Context,
+        Evidence::Document,
+        Evidence::OneSense,
+        Evidence::Prior,
+    ];
+
+    /// The rule's name, as the `evidence` column shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Evidence::Unambiguous => "unambiguous",
+            Evidence::Pattern => "pattern",
+            Evidence::Context => "context",
+            Evidence::Document => "document",
+            Evidence::OneSense => "one sense",
+            Evidence::Prior => "prior",
+        }
+    }
+}
+
+/// What [`resolve`] decided, as rows of the scan it was given, in scan order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resolution {
+    /// Rows kept: every row of an unambiguous mention, the chosen row of a resolved one.
+    pub kept: Vec<usize>,
+    /// The score of each kept row (NaN for unambiguous mentions: nothing was decided).
+    pub score: Vec<f64>,
+    pub evidence: Vec<Evidence>,
+    /// For each dropped mention, the row of its best candidate, with its score and rule.
+    pub dropped: Vec<usize>,
+    pub dropped_score: Vec<f64>,
+    pub dropped_evidence: Vec<Evidence>,
+}
+
+/// One decision about one row, before the rows are split into kept and dropped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Decision {
+    row: usize,
+    score: f64,
+    evidence: Evidence,
+    dropped: bool,
+}
+
+/// Resolve every ambiguous mention of `result` (a scan with the resolver's lexicon) on the
+/// current rayon pool; `text(doc)` gives a document's text, or None where it was not kept
+/// (then the "Place, Region" and context rules cannot look and stay silent).
+pub fn resolve<'t>(
+    resolver: &Resolver,
+    result: &ScanResult,
+    text: &(dyn Fn(u64) -> Option<&'t str> + Sync),
+    options: ResolveOptions,
+) -> Result<Resolution> {
+    // Each document's rows: `doc` is non-decreasing in a scan.
+    let mut bounds = vec![0];
+    for i in 1..result.len() {
+        if result.doc[i] != result.doc[i - 1] {
+            bounds.push(i);
+        }
+    }
+    bounds.push(result.len());
+    if result.is_empty() {
+        bounds = vec![0, 0];
+    }
+    let decisions: Vec<Vec<Decision>> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let doc_text = if w[0] < w[1] {
+                text(result.doc[w[0]])
+            } else {
+                None
+            };
+            document::resolve_document(resolver, result, w[0]..w[1], doc_text, options)
+        })
+        .collect::<Result<_>>()?;
+    let mut out = Resolution::default();
+    for d in decisions.into_iter().flatten() {
+        if d.dropped {
+            out.dropped.push(d.row);
+            out.dropped_score.push(d.score);
+            out.dropped_evidence.push(d.evidence);
+        } else {
+            out.kept.push(d.row);
+            out.score.push(d.score);
+            out.evidence.push(d.evidence);
+        }
+    }
+    Ok(out)
+}
