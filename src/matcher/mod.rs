@@ -7,6 +7,7 @@
 //! in after the exact ones (`merge`); offsets become code points last (`code_points`).
 
 mod code_points;
+mod first_words;
 mod lockstep;
 mod longest;
 mod merge;

@@ -93,9 +93,12 @@ pub(super) fn build_pass(
     choice: SearchChoice,
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
+    // Each folded text once, numbered in order of first appearance. The texts are moved out
+    // of the map and the aliases' lists made only after: a million small strings freed next
+    // to each other leave one free block, where strings freed between live lists would leave
+    // a million holes that slow the process's next large allocations.
     let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut patterns: Vec<Pattern> = Vec::new();
+    let mut slots: Vec<(usize, AliasId, EntityId, bool)> = Vec::new();
     for (id, alias) in lexicon.aliases().iter().enumerate() {
         if !wanted(alias.case_sensitive) {
             continue;
@@ -108,20 +111,24 @@ pub(super) fn build_pass(
                 alias: alias.text.clone(),
             });
         }
-        let slot = *by_text.entry(folded.clone()).or_insert_with(|| {
-            let word_at_start = folded.chars().next().is_some_and(is_word_char);
-            let word_at_end = folded.chars().next_back().is_some_and(is_word_char);
-            patterns.push(Pattern {
-                aliases: Vec::new(),
-                word_at_start,
-                word_at_end,
-            });
-            texts.push(folded);
-            patterns.len() - 1
-        });
-        patterns[slot]
-            .aliases
-            .push((id as AliasId, alias.entity, prefix));
+        let next = by_text.len();
+        let slot = *by_text.entry(folded).or_insert(next);
+        slots.push((slot, id as AliasId, alias.entity, prefix));
+    }
+    let mut texts = vec![String::new(); by_text.len()];
+    for (text, slot) in by_text {
+        texts[slot] = text;
+    }
+    let mut patterns: Vec<Pattern> = texts
+        .iter()
+        .map(|text| Pattern {
+            aliases: Vec::new(),
+            word_at_start: text.chars().next().is_some_and(is_word_char),
+            word_at_end: text.chars().next_back().is_some_and(is_word_char),
+        })
+        .collect();
+    for (slot, id, entity, prefix) in slots {
+        patterns[slot].aliases.push((id, entity, prefix));
     }
     if texts.is_empty() {
         return Ok(None);
@@ -160,7 +167,14 @@ pub(super) fn build_pass(
     let search = if options.overlapping {
         Search::Overlapping(unanchored(MatchKind::Standard, StartKind::Unanchored)?)
     } else if options.whole_words && word_starts {
-        Search::WordStarts(Box::new(AnchoredAutomaton::build(&texts)?))
+        // Prefix-entry stems may begin a longer word.
+        let stem: Vec<bool> = patterns
+            .iter()
+            .map(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix))
+            .collect();
+        Search::WordStarts(Box::new(
+            AnchoredAutomaton::build(&texts)?.with_first_words(&texts, &stem),
+        ))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // aliases at a start are the longest one's prefixes (`prefixes`).

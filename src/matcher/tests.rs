@@ -353,3 +353,55 @@ fn every_number_of_streams_finds_the_same_matches() {
         }
     }
 }
+
+/// Walks from word starts pass over the words that begin no alias (`first_words`); with
+/// hundreds of aliases the filter has many blocks and rejects most words, and the matches
+/// are still those of the crate's own search.
+#[test]
+fn the_first_word_filter_keeps_every_match() {
+    let syllables = ["ka", "ro", "mi", "É", "ss", "ß", "7", "Ж"];
+    let separators = [" ", "-", ".", "'"];
+    let text_pieces = [
+        "ka", "ro", "mi", "é", "SS", "ß", "7", "ж", "x", " ", "-", ".", "’", ", ", "\n",
+    ];
+    let mut rng = Lcg(31);
+    let word = |rng: &mut Lcg| rng.text(&syllables, 3);
+    for case in 0..40 {
+        let mut lex = Lexicon::new();
+        for i in 0..rng.below(400) + 50 {
+            let mut alias = word(&mut rng);
+            for _ in 0..rng.below(3) {
+                alias.push_str(separators[rng.below(separators.len())]);
+                alias.push_str(&word(&mut rng));
+            }
+            if rng.below(8) == 0 {
+                alias.push('*');
+            }
+            let sensitive = rng.below(6) == 0;
+            let _ = lex.add(&format!("E{i}"), &[alias.as_str()], None, sensitive);
+        }
+        let lex = Arc::new(lex);
+        for case_mode in [CaseMode::Insensitive, CaseMode::Sensitive] {
+            let options = MatchOptions {
+                case: case_mode,
+                ..MatchOptions::default()
+            };
+            let reference =
+                Matcher::with_search(lex.clone(), options, SearchChoice::OneStream).unwrap();
+            let walks = Matcher::with_search(lex.clone(), options, SearchChoice::Walks).unwrap();
+            let batch: Vec<String> = (0..4).map(|_| rng.text(&text_pieces, 400)).collect();
+            let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+            let expected: Vec<Vec<Match>> =
+                batch.iter().map(|t| reference.find(t).unwrap()).collect();
+            assert_eq!(
+                walks.find_many(&batch).unwrap(),
+                expected,
+                "case {case} {options:?}"
+            );
+            assert!(
+                expected.iter().any(|m| !m.is_empty()),
+                "case {case} finds nothing"
+            );
+        }
+    }
+}

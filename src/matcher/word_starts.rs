@@ -8,7 +8,10 @@
 //! stops at aliases inside words (`oman` in `woman`) only to reject them; it still wins while
 //! the lexicon fits a DFA, whose streams run in lockstep (`lockstep`), so walks are for the
 //! lexicons beyond (an NFA).
+//! A walk starts only at a word that begins some pattern (`first_words`): most words of a
+//! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
+use super::first_words::FirstWords;
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::swar::not_ascii_alphanumeric;
@@ -26,6 +29,9 @@ pub(super) struct AnchoredAutomaton {
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
+    /// For the search from word starts: the first words of the patterns, so that most words
+    /// are passed over without a walk (`first_words`).
+    first_words: Option<FirstWords>,
 }
 
 impl AnchoredAutomaton {
@@ -48,7 +54,15 @@ impl AnchoredAutomaton {
             trie,
             start,
             other_starts,
+            first_words: None,
         })
+    }
+
+    /// The same automaton, which passes over the words that begin no pattern; `stem[i]` says
+    /// whether pattern `i` is the stem of a prefix entry.
+    pub(super) fn with_first_words(mut self, patterns: &[String], stem: &[bool]) -> Self {
+        self.first_words = Some(FirstWords::new(patterns, stem));
+        self
     }
 
     /// The first place at or after `from` where at least one pattern starts, with those
@@ -74,12 +88,30 @@ impl AnchoredAutomaton {
     ) -> Option<usize> {
         let mut start = self.next_start(text, from)?;
         loop {
-            found.clear();
-            walk(aut, self.start, text.as_bytes(), start, found);
-            if !found.is_empty() {
-                return Some(start);
-            }
-            start = self.scan_to_start(text, self.after_start(text, start))?;
+            let word = word_end(text, start);
+            let after = if word > start {
+                // A word start: a walk only where some pattern begins with this word.
+                if self
+                    .first_words
+                    .as_ref()
+                    .is_none_or(|filter| filter.may_begin(&text[start..word]))
+                {
+                    found.clear();
+                    walk(aut, self.start, text.as_bytes(), start, found);
+                    if !found.is_empty() {
+                        return Some(start);
+                    }
+                }
+                word
+            } else {
+                found.clear();
+                walk(aut, self.start, text.as_bytes(), start, found);
+                if !found.is_empty() {
+                    return Some(start);
+                }
+                start + text[start..].chars().next().map_or(1, char::len_utf8)
+            };
+            start = self.scan_to_start(text, after)?;
         }
     }
 
