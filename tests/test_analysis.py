@@ -104,9 +104,15 @@ def test_sentence_cooccurrence_on_the_seed_corpus() -> None:
     by_sentence = res.cooccurrence("sentence")
     # Stoltenberg and NATO share 4 of the 5 articles (he is absent from the aggregator's copy)
     assert by_doc.loc["Jens Stoltenberg", "NATO"] == 4
-    # a pair in one sentence is in one document: sentences never count more than documents
-    # could allow, and some pair is in more sentences than documents
-    assert (by_sentence.to_numpy() >= 0).all()
+    # a pair in one sentence is in one document: no pair shares a sentence without sharing a
+    # document, and some pair is in more sentences than documents
+    by_doc_aligned = by_doc.reindex(index=by_sentence.index, columns=by_sentence.columns)
+    shares_sentence = by_sentence.to_numpy() > 0
+    assert (by_doc_aligned.fillna(0).to_numpy()[shares_sentence] > 0).all()
+    assert shares_sentence.any()
+    assert (by_sentence.to_numpy() > by_doc_aligned.fillna(0).to_numpy()).any()
+    assert (by_sentence.to_numpy() == by_sentence.to_numpy().T).all()
+    assert (by_sentence.to_numpy().diagonal() == 0).all()
     assert by_sentence.loc["Jens Stoltenberg", "NATO"] >= 4
 
 

@@ -66,7 +66,8 @@ def test_mapping_and_generator_inputs(matcher: lexiscan.Matcher) -> None:
     assert gen.to_pandas()["doc"].tolist() == [0, 2]
 
 
-@pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
+# 18 documents: 4, 5 and 7 leave a partial last batch (2, 3 and 4 documents)
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 4, 5, 7, 17, 1000])
 def test_batches_do_not_change_the_result(matcher: lexiscan.Matcher, batch_size: int) -> None:
     docs = ["Kyiv", "no", "Kiev Kyiv", "", "U.S. US us", "America"] * 3
     whole = rows(matcher.scan(docs, n_threads=1))

@@ -21,11 +21,13 @@ from lexiscan._lexiscan import InternalError, Match
 from lexiscan._lexiscan import __version__ as __version__
 from lexiscan._matcher import Matcher
 from lexiscan._result import ScanResult
+from lexiscan._resumable import IncompleteScanError, read_scan
 from lexiscan.formats import LexiconFormatError
 
 __all__ = [
     "Audit",
     "Highlighted",
+    "IncompleteScanError",
     "InternalError",
     "Lexicon",
     "LexiconFormatError",
@@ -36,5 +38,6 @@ __all__ = [
     "datasets",
     "formats",
     "read_jsonl",
+    "read_scan",
     "read_texts",
 ]

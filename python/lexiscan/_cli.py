@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         ("kwic", "keyword in context for one entity (by its name or any alias)"),
     ):
         sub = commands.add_parser(name, help=help_, description=help_)
+        if name == "scan":
+            sub.add_argument(
+                "--resume",
+                action="store_true",
+                help="write a resumable Parquet dataset to the --output folder; run again to "
+                "finish an interrupted scan (read it with lexiscan.read_scan)",
+            )
         if name == "kwic":
             sub.add_argument("entity", metavar="NAME", help=_KWIC_HELP)
             sub.add_argument("--window", type=int, default=5, help="words each side (5)")
@@ -130,11 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not os.path.exists(args.lexicon):
             raise FileNotFoundError(f"no such lexicon file: {args.lexicon}")
-        fmt = output_format(args.format, args.output)
+        resume = getattr(args, "resume", False)  # a folder of Parquet parts, any name
+        fmt = "parquet" if resume else output_format(args.format, args.output)
         lexicon = Lexicon.read(args.lexicon)
         entities = _kwic_entities(lexicon, args.entity) if args.command == "kwic" else []
         matcher = Matcher(lexicon, max_edits=args.max_edits)
         docs = read_corpus(args.corpus, text=args.text, id=args.id)
+        if resume:
+            if args.output is None:
+                raise ValueError("--resume needs --output FOLDER")
+            matcher.scan_to_parquet(docs, args.output, progress=args.progress, resume=True)
+            return 0
         result = matcher.scan(docs, progress=args.progress)
         if args.command == "scan":
             frame = result.to_pandas()

@@ -16,6 +16,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from lexiscan import _atomic
 from lexiscan._corpus import read_jsonl, read_texts
 from lexiscan._optional import require
 
@@ -150,7 +151,8 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
         require("pyarrow", "--format parquet", "arrow")
         if output is None:
             raise ValueError("--format parquet needs --output FILE")
-        frame.to_parquet(output, index=False)
+        with _atomic.atomic_path(output) as tmp:
+            frame.to_parquet(tmp, index=False)
         return
     if fmt == "jsonl":
         text = frame.to_json(orient="records", lines=True, force_ascii=False)
@@ -163,4 +165,4 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
         for at in range(0, len(text), _STDOUT_PIECE):
             sys.stdout.write(text[at : at + _STDOUT_PIECE])
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        _atomic.write_text(output, text)

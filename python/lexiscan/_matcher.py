@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from lexiscan import _lexiscan
+from lexiscan import _atomic, _lexiscan
 from lexiscan._lexicon import Lexicon
 from lexiscan._optional import require
 from lexiscan._result import ScanResult
@@ -164,7 +164,7 @@ class Matcher:
         >>> Matcher.load(path).find("nato")[0].text
         'nato'
         """
-        Path(path).write_bytes(self.to_bytes())
+        _atomic.write_bytes(path, self.to_bytes())
 
     @classmethod
     def load(cls, path: PathLike) -> Matcher:
@@ -236,10 +236,17 @@ class Matcher:
         n_threads: int | None = None,
         batch_size: int = _DEFAULT_BATCH,
         progress: bool | None = None,
+        resume: bool = False,
     ) -> int:
-        """Scan a corpus larger than memory: each batch's matches are appended to a Parquet
-        file as soon as they are found, so memory holds one batch, never the whole result.
+        """Scan a corpus larger than memory: each batch's matches are written to Parquet as
+        soon as they are found, so memory holds one batch, never the whole result.
         Columns as `ScanResult.to_pandas`; returns the number of matches. Needs pyarrow.
+
+        The file appears at `path` only when the scan has finished (until then it is a hidden
+        temporary file beside it): an interrupted scan leaves the previous file, if any, as it
+        was. With ``resume=True`` `path` is a folder of parts and a manifest, committed after
+        each batch; calling again with the same documents and matcher skips the documents
+        done. Read it with `lexiscan.read_scan`, which refuses an unfinished run.
 
         >>> import os, tempfile, pandas as pd
         >>> path = os.path.join(tempfile.mkdtemp(), "matches.parquet")
@@ -250,21 +257,26 @@ class Matcher:
         [[0, 'Kiev'], [2, 'Kyiv']]
         """
         pq = require("pyarrow.parquet", "scan_to_parquet", "arrow")
+        if resume:
+            from lexiscan import _resumable
 
-        writer = None
+            return _resumable.scan_to_dataset(self, docs, path, n_threads, batch_size, progress)
+
         found = 0
-        try:
-            for part in self._scan_parts(docs, n_threads, batch_size, progress, False):
-                table = part.to_arrow()
-                if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema)
-                writer.write_table(table)
-                found += len(part)
-            if writer is None:  # no documents: an empty file with the columns
-                pq.write_table(self.scan([]).to_arrow(), path)
-        finally:
-            if writer is not None:
-                writer.close()
+        with _atomic.atomic_path(path) as tmp:
+            writer = None
+            try:
+                for part in self._scan_parts(docs, n_threads, batch_size, progress, False):
+                    table = part.to_arrow()
+                    if writer is None:
+                        writer = pq.ParquetWriter(os.fspath(tmp), table.schema)
+                    writer.write_table(table)
+                    found += len(part)
+                if writer is None:  # no documents: an empty file with the columns
+                    pq.write_table(self.scan([]).to_arrow(), os.fspath(tmp))
+            finally:
+                if writer is not None:
+                    writer.close()
         return found
 
     def _scan_parts(
@@ -274,8 +286,13 @@ class Matcher:
         batch_size: int | None,
         progress: bool | None,
         keep_text: bool | None,
+        start: int | None = None,
     ) -> Iterator[ScanResult]:
-        """The results of one batch at a time (document keys as in `scan`)."""
+        """The results of one batch at a time (document keys as in `scan`).
+
+        `start` (for resumed scans) skips that many documents, numbering the rest from it,
+        and cuts Arrow sources into batches too; a stream shorter than `start` raises.
+        """
         if isinstance(docs, (str, bytes)):
             raise TypeError(
                 "scan() takes a collection of documents, not a single "
@@ -300,14 +317,19 @@ class Matcher:
             # only copy them.
             if isinstance(docs, pd.Series):
                 keys = docs.index
-            native = self._native.scan_arrow(arrow, 0, n_threads, keep_text)
-            yield ScanResult(native, self, keys, native.document_count())
+            if start is None:
+                native = self._native.scan_arrow(arrow, 0, n_threads, keep_text)
+                yield ScanResult(native, self, keys, native.document_count())
+                return
+            yield from self._scan_arrow_batches(arrow, keys, start, n_threads, batch_size)
             return
         if isinstance(docs, pd.Series):
             keys, docs = docs.index, docs.tolist()
         elif isinstance(docs, Mapping):
             keys, docs = pd.Index(list(docs.keys())), list(docs.values())
-        n_docs = 0
+        n_docs = start or 0
+        if n_docs:
+            docs = _skip(docs, n_docs)
         total = len(docs) if isinstance(docs, (list, tuple)) else None
         bar = _progress_bar(progress, total)
         if batch_size is None:
@@ -323,6 +345,19 @@ class Matcher:
         finally:
             if bar is not None:
                 bar.close()
+
+    def _scan_arrow_batches(
+        self, arrow: Any, keys: pd.Index | None, start: int, n_threads: int | None, size: int | None
+    ) -> Iterator[ScanResult]:
+        import pyarrow as pa
+
+        column = pa.chunked_array(arrow)
+        if len(column) < start:
+            raise ValueError(_too_short(len(column), start))
+        size = size or _DEFAULT_BATCH
+        for at in range(start, len(column), size):
+            native = self._native.scan_arrow(column.slice(at, size), at, n_threads, False)
+            yield ScanResult(native, self, keys, min(at + size, len(column)))
 
     @property
     def lexicon(self) -> Lexicon:
@@ -392,6 +427,26 @@ def _progress_bar(progress: bool | None, total: int | None) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="doc", desc="lexiscan")
+
+
+def _too_short(n_docs: int, start: int) -> str:
+    return (
+        f"the documents end after {n_docs:,}, but {start:,} were already scanned: "
+        "resume with the same documents, in the same order"
+    )
+
+
+def _skip(docs: Iterable[Any], n: int) -> Iterable[Any]:
+    """`docs` without its first `n` documents (read past for a stream)."""
+    if isinstance(docs, (list, tuple)):
+        if len(docs) < n:
+            raise ValueError(_too_short(len(docs), n))
+        return list(docs[n:])
+    iterator = iter(docs)
+    skipped = sum(1 for _ in itertools.islice(iterator, n))
+    if skipped < n:
+        raise ValueError(_too_short(skipped, n))
+    return iterator
 
 
 def _batches(docs: Iterable[Any], size: int) -> Iterable[list[Any]]:

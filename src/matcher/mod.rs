@@ -96,8 +96,22 @@ impl Matcher {
 
     /// All matches in `text` as [`Matcher::find`] gives them, found in pieces of about
     /// `piece_bytes` on the current rayon pool (a text with no place to cut is one piece).
+    #[cfg(test)]
     pub(crate) fn find_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<Vec<Match>> {
-        split::find_in_pieces(text, &self.cut_after, piece_bytes, |piece| self.find(piece))
+        let mut all = Vec::new();
+        self.for_matches_in_pieces(text, piece_bytes, |matches| all.extend(matches))?;
+        Ok(all)
+    }
+
+    /// The matches of `find_in_pieces` handed to `sink` a few pieces at a time, in order, so
+    /// that a huge document's matches are never all held twice (`split`).
+    pub(crate) fn for_matches_in_pieces(
+        &self,
+        text: &str,
+        piece_bytes: usize,
+        sink: impl FnMut(Vec<Match>),
+    ) -> Result<()> {
+        split::for_matches_in_pieces(text, &self.cut_after, piece_bytes, |p| self.find(p), sink)
     }
 
     /// The options this matcher was compiled with.

@@ -29,39 +29,46 @@ pub(super) fn cut_bytes(passes: &[Pass]) -> [bool; 128] {
     cut
 }
 
+/// Pieces matched at once per worker: enough to keep every worker busy, few enough that the
+/// matches waiting to be handed on stay small beside the result they go to.
+const PIECES_AT_ONCE_PER_THREAD: usize = 4;
+
 /// All matches in `text` as `find` gives them, found in pieces of about `piece_bytes` cut
 /// after bytes of `cut_after`, on the current rayon pool (a text with no place to cut is one
-/// piece).
-pub(super) fn find_in_pieces(
+/// piece), and handed to `sink` a few pieces at a time, in order, with offsets in `text`: what
+/// waits in memory is one group of pieces' matches, not the whole text's (a 1 GB document has
+/// some 20 million, ~1 GB as `Match`es, which the caller's result then holds once more).
+pub(super) fn for_matches_in_pieces(
     text: &str,
     cut_after: &[bool; 128],
     piece_bytes: usize,
     find: impl Fn(&str) -> Result<Vec<Match>> + Sync,
-) -> Result<Vec<Match>> {
+    mut sink: impl FnMut(Vec<Match>),
+) -> Result<()> {
     let cuts = cut_points(text.as_bytes(), cut_after, piece_bytes.max(1));
-    if cuts.len() <= 2 {
-        return find(text);
-    }
-    let pieces: Vec<(Vec<Match>, usize)> = cuts
-        .par_windows(2)
-        .map(|w| {
-            let piece = &text[w[0]..w[1]];
-            Ok((find(piece)?, piece.chars().count()))
-        })
-        .collect::<Result<_>>()?;
-    let mut all = Vec::with_capacity(pieces.iter().map(|(m, _)| m.len()).sum());
+    let group = rayon::current_num_threads().max(1) * PIECES_AT_ONCE_PER_THREAD;
     let mut chars = 0;
-    for ((matches, piece_chars), &byte) in pieces.into_iter().zip(&cuts) {
-        all.extend(matches.into_iter().map(|m| Match {
-            start: m.start + chars,
-            end: m.end + chars,
-            byte_start: m.byte_start + byte,
-            byte_end: m.byte_end + byte,
-            ..m
-        }));
-        chars += piece_chars;
+    for first in (0..cuts.len().saturating_sub(1)).step_by(group) {
+        let last = (first + group).min(cuts.len() - 1);
+        let found: Vec<(Vec<Match>, usize)> = cuts[first..=last]
+            .par_windows(2)
+            .map(|w| {
+                let piece = &text[w[0]..w[1]];
+                Ok((find(piece)?, piece.chars().count()))
+            })
+            .collect::<Result<_>>()?;
+        for ((mut matches, piece_chars), &byte) in found.into_iter().zip(&cuts[first..]) {
+            for m in &mut matches {
+                m.start += chars;
+                m.end += chars;
+                m.byte_start += byte;
+                m.byte_end += byte;
+            }
+            sink(matches);
+            chars += piece_chars;
+        }
     }
-    Ok(all)
+    Ok(())
 }
 
 /// 0, then cuts just after a byte of `cut_after` about every `piece_bytes`, then `bytes.len()`.

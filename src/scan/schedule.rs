@@ -49,10 +49,13 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                     let text = text.as_ref();
                     if text.len() >= 2 * PIECE_BYTES {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                        let matches = matcher
-                            .find_in_pieces(text, PIECE_BYTES)
+                        // Rows go to the result a few pieces at a time: never all of a
+                        // huge document's matches twice over (bench_memory).
+                        matcher
+                            .for_matches_in_pieces(text, PIECE_BYTES, |matches| {
+                                partial.push_document(position, text, &matches)
+                            })
                             .map_err(|e| at_document(e, position))?;
-                        partial.push_document(position, text, &matches);
                         continue;
                     }
                     pending.push((position, text));

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
+from lexiscan import _atomic
 from lexiscan._dtypes import TEXT_DTYPE
 from lexiscan.formats import _liwc, _tables, _yaml
 from lexiscan.formats._rows import (
@@ -163,8 +164,7 @@ def write(
             "liwc": _liwc.liwc_text,
         }[fmt]
         text = writer(entries)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
+    _atomic.write_text(path, text)
 
 
 def from_dict(data: Any, into: L) -> L:
