@@ -10,8 +10,8 @@ in turns on one thread, so a slow minute hits both alike. The figure to read is 
 
 The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_threads=1)`,
 `len(result)`) is the one every build since the first has had. Row counts are printed for
-both: equal where the change under test should not change what is found. The documents and lexicons come
-from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py.
+both: equal where the change under test should not change what is found. The documents and
+lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py.
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in provenance(sys.argv):
         print(line)
     print(f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents, {size:.1f} MB, one thread")
-    print("| lexicon | A MB/s (median) | B MB/s (median) | B / A (median of rounds) | rows A | rows B |")
+    print(
+        "| lexicon | A MB/s (median) | B MB/s (median) | B / A (median of rounds) "
+        "| rows A | rows B |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for lexicon_size in args.lexicons.split(","):
         spec = make_lexicon(lexicon_size.strip(), texts)
