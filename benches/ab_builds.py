@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""A/B of two builds of lexiscan's native module in one process, scans interleaved round by round.
+
+A script, never a test. It answers "did this change make the scan faster or slower?" on a
+machine whose speed swings by ±30% over minutes: both builds are loaded side by side (each
+`_lexiscan*.so` under a name of its own), get the same lexicon and the same documents, and scan
+in turns on one thread, so a slow minute hits both alike. The figure to read is the ratio.
+
+    python benches/ab_builds.py OLD.so NEW.so --mb 50 --rounds 7 --lexicons 100,10k
+
+The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_threads=1)`,
+`len(result)`) is the one every build since the first has had. Row counts are printed for
+both: equal where the change under test should not change what is found. The documents and
+lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.machinery
+import importlib.util
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+from data import make_docs, make_lexicon, real_texts
+from provenance import provenance
+
+MB = 1_000_000
+
+
+def load_native(path: Path, alias: str) -> ModuleType:
+    """The extension at `path` as module `alias`._lexiscan (its init function keeps its name)."""
+    name = f"{alias}._lexiscan"
+    loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("old", type=Path, help="the native module of build A (.so)")
+    parser.add_argument("new", type=Path, help="the native module of build B (.so)")
+    parser.add_argument("--mb", type=float, default=50, help="corpus size in MB")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per lexicon")
+    parser.add_argument("--lexicons", default="100,10k", help="lexicon sizes: 100, 10k, 1m")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    builds = {"A": load_native(args.old, "build_a"), "B": load_native(args.new, "build_b")}
+    texts = [text for _, text in real_texts()]
+    docs = make_docs(texts, args.mb, args.seed)
+    size = sum(len(d.encode()) for d in docs) / MB
+    for line in provenance(sys.argv):
+        print(line)
+    print(f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents, {size:.1f} MB, one thread")
+    print(
+        "| lexicon | A MB/s (median) | B MB/s (median) | B / A (median of rounds) "
+        "| rows A | rows B |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for lexicon_size in args.lexicons.split(","):
+        spec = make_lexicon(lexicon_size.strip(), texts)
+        matchers = {}
+        for key, native in builds.items():
+            lexicon = native.Lexicon()
+            for s in spec.specs:
+                lexicon.add(s.entity, s.aliases, s.label, s.case_sensitive)
+            matchers[key] = native.Matcher(lexicon)
+        speeds: dict[str, list[float]] = {"A": [], "B": []}
+        rows: dict[str, int] = {}
+        for round_ in range(args.rounds):
+            order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
+            for key in order:
+                started = time.perf_counter()
+                result = matchers[key].scan(docs, n_threads=1)
+                speeds[key].append(size / (time.perf_counter() - started))
+                rows[key] = len(result)
+                del result
+        ratio = statistics.median(b / a for a, b in zip(speeds["A"], speeds["B"]))
+        print(
+            f"| {lexicon_size} | {statistics.median(speeds['A']):.0f} | "
+            f"{statistics.median(speeds['B']):.0f} | {ratio:.3f} | {rows['A']:,} | {rows['B']:,} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
