@@ -4,12 +4,12 @@ use super::documents::DocText;
 use super::errors::run_detached;
 use super::matcher::PyMatcher;
 use super::result::PyScanResult;
-use crate::resolve::{resolve as resolve_mentions, Evidence, ResolveOptions, Resolver};
+use crate::resolve::{resolve_knowing_ascii, Evidence, ResolveOptions, Resolver};
 use crate::scan::thread_pool;
 use crate::ScanResult;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 
 /// What resolving reads from a matcher's lexicon, built once per matcher.
 #[pyclass(name = "Resolver", module = "lexiscan._lexiscan", frozen)]
@@ -80,10 +80,26 @@ pub fn resolve<'py>(
     let docs = &result.docs;
     let found = &result.inner;
     let text = |d: u64| docs.get(d as usize).and_then(|t| t.as_deref());
+    // A Python string is ASCII when its length in characters is its length in UTF-8 bytes,
+    // known without reading it; the resolver then need not walk it to find byte offsets.
+    let ascii: Vec<bool> = docs
+        .iter()
+        .map(|d| match d {
+            Some(DocText::Python(text)) => {
+                let string: Bound<'_, PyString> = match text.into_pyobject(py) {
+                    Ok(string) => string,
+                    Err(never) => match never {},
+                };
+                string.len().is_ok_and(|chars| chars == text.len())
+            }
+            _ => false,
+        })
+        .collect();
+    let is_ascii = |d: u64| ascii.get(d as usize).copied().unwrap_or(false);
     let resolver = &resolver.inner;
     let (r, kept, dropped) = run_detached(py, || {
         pool.install(|| {
-            let r = resolve_mentions(resolver, found, &text, options)?;
+            let r = resolve_knowing_ascii(resolver, found, &text, &is_ascii, options)?;
             let kept = found.select(&r.kept);
             let dropped = found.select(&r.dropped);
             Ok((r, kept, dropped))

@@ -70,10 +70,11 @@ pub(super) fn resolve_document(
     r: &ScanResult,
     rows: Range<usize>,
     text: Option<&str>,
+    ascii: bool,
     options: ResolveOptions,
-) -> Result<Vec<Decision>> {
+) -> Result<Option<Vec<Decision>>> {
     if all_unambiguous(r, rows.clone()) {
-        return Ok(rows.map(passed).collect());
+        return Ok(None);
     }
     let Spans {
         order,
@@ -81,7 +82,7 @@ pub(super) fn resolve_document(
         candidates: all,
         entities,
     } = spans(r, rows);
-    let votes = votes(resolver, &mentions, &all, text, options)?;
+    let votes = votes(resolver, &mentions, &all, text, ascii, options)?;
 
     // One sense per document: the mentions with the same candidates form one group, whose
     // votes are summed once.
@@ -111,6 +112,7 @@ pub(super) fn resolve_document(
         }
     }
     let mut decisions = Vec::with_capacity(order.len());
+    let mut penalties = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
         if m.candidates.len() == 1 {
             decisions.extend(order[m.rows.clone()].iter().map(|&row| passed(row)));
@@ -120,8 +122,9 @@ pub(super) fn resolve_document(
         let group = &group_votes[group_start[g]..group_start[g] + m.candidates.len()];
         let candidates = &all[m.candidates.clone()];
         let own_votes = &votes[m.candidates.clone()];
-        let sense = best(resolver, candidates, |k| group[k].total());
-        let own = best(resolver, candidates, |k| own_votes[k].total());
+        prior_penalties(resolver, candidates, &mut penalties);
+        let sense = best(resolver, candidates, &penalties, |k| group[k].total());
+        let own = best(resolver, candidates, &penalties, |k| own_votes[k].total());
         let (chosen, support) =
             if own != sense && own_votes[own].local() - own_votes[sense].local() >= STRONG {
                 (own, own_votes[own].total())
@@ -138,7 +141,7 @@ pub(super) fn resolve_document(
         });
     }
     decisions.sort_by_key(|d| d.row);
-    Ok(decisions)
+    Ok(Some(decisions))
 }
 
 /// Whether no span of these rows has two entities, seen without sorting when the rows are in
@@ -209,6 +212,7 @@ fn votes(
     mentions: &[Mention],
     all: &[(EntityId, usize)],
     text: Option<&str>,
+    ascii: bool,
     options: ResolveOptions,
 ) -> Result<Vec<Votes>> {
     let mut votes = vec![Votes::default(); all.len()];
@@ -222,12 +226,16 @@ fn votes(
         .collect();
     named.sort_unstable();
     named.dedup();
-    let mut children: HashMap<EntityId, u32> = HashMap::new();
-    for &e in &named {
-        if let Some(p) = resolver.parents[e as usize] {
-            *children.entry(p).or_default() += 1;
-        }
-    }
+    // The parents of the named entities, sorted: a parent's run is its number of children.
+    let mut parents: Vec<EntityId> = named
+        .iter()
+        .filter_map(|&e| resolver.parents[e as usize])
+        .collect();
+    parents.sort_unstable();
+    let children = |p: EntityId| {
+        let from = parents.partition_point(|&q| q < p);
+        (parents[from..].partition_point(|&q| q == p)) as u32
+    };
     let is_named = |e: EntityId| named.binary_search(&e).is_ok();
     for m in mentions.iter().filter(|m| ambiguous(m)) {
         for (&(c, _), v) in all[m.candidates.clone()]
@@ -235,11 +243,8 @@ fn votes(
             .zip(&mut votes[m.candidates.clone()])
         {
             let parent = resolver.parents[c as usize];
-            let own_children = children.get(&c).copied().unwrap_or(0);
-            let siblings = parent.map_or(0, |p| {
-                let of_parent = children.get(&p).copied().unwrap_or(0);
-                of_parent - u32::from(is_named(c))
-            });
+            let own_children = children(c);
+            let siblings = parent.map_or(0, |p| children(p) - u32::from(is_named(c)));
             v.document = RELATED * f64::from(u8::from(is_named(c)))
                 + RELATED * f64::from(u8::from(parent.is_some_and(is_named)))
                 + RELATED * f64::from(own_children.min(MAX_CHILDREN))
@@ -285,7 +290,7 @@ fn votes(
     for &i in &asking {
         positions.extend([mentions[i].start, mentions[i].end]);
     }
-    let bytes = ByteOffsets::new(text, positions);
+    let bytes = ByteOffsets::new(text, positions, ascii);
 
     for (i, j) in pairs {
         let (a, b) = (&mentions[i], &mentions[j]);
@@ -323,28 +328,38 @@ fn votes(
     Ok(votes)
 }
 
-/// The candidate with the most `score` less its prior penalty; ties go to the larger weight,
-/// then to the lower entity id.
-fn best(
+/// Each candidate's penalty for a weight far below the heaviest candidate's (none without a
+/// weight: nothing is known against it), into `penalties`.
+fn prior_penalties(
     resolver: &Resolver,
     candidates: &[(EntityId, usize)],
-    score: impl Fn(usize) -> f64,
-) -> usize {
+    penalties: &mut Vec<f64>,
+) {
     let weight = |k: usize| resolver.weights[candidates[k].0 as usize];
     let heaviest = (0..candidates.len())
         .filter(|&k| resolver.weighted[candidates[k].0 as usize])
         .map(weight)
         .fold(0.0, f64::max);
-    // Votes less the penalty of a weight far below the heaviest candidate's (none without a
-    // weight: nothing is known against it).
-    let total = |k: usize| {
-        let penalty = if resolver.weighted[candidates[k].0 as usize] && heaviest > 0.0 {
+    penalties.clear();
+    penalties.extend((0..candidates.len()).map(|k| {
+        if resolver.weighted[candidates[k].0 as usize] && heaviest > 0.0 {
             PRIOR_PER_DECADE * (weight(k) / heaviest).max(MIN_WEIGHT_RATIO).log10()
         } else {
             0.0
-        };
-        score(k) + penalty
-    };
+        }
+    }));
+}
+
+/// The candidate with the most `score` less its prior penalty (from [`prior_penalties`]);
+/// ties go to the larger weight, then to the lower entity id.
+fn best(
+    resolver: &Resolver,
+    candidates: &[(EntityId, usize)],
+    penalties: &[f64],
+    score: impl Fn(usize) -> f64,
+) -> usize {
+    let weight = |k: usize| resolver.weights[candidates[k].0 as usize];
+    let total = |k: usize| score(k) + penalties[k];
     let (mut best, mut best_total) = (0, total(0));
     for k in 1..candidates.len() {
         let t = total(k);
@@ -393,14 +408,23 @@ fn deciding_rule(own: &[Votes], group: &[Votes], chosen: usize, grouped: bool) -
 
 /// Byte offsets of the code-point offsets that the rules look at, found in one walk that
 /// counts the first bytes of characters a block at a time (news is rarely plain ASCII: one
-/// curly quote is enough).
+/// curly quote is enough), or none where the text is known to be ASCII (then they are equal).
 struct ByteOffsets {
+    ascii: bool,
     chars: Vec<u64>,
     bytes: Vec<usize>,
 }
 
 impl ByteOffsets {
-    fn new(text: &str, mut chars: Vec<u64>) -> Self {
+    fn new(text: &str, mut chars: Vec<u64>, ascii: bool) -> Self {
+        if ascii {
+            debug_assert!(text.is_ascii());
+            return Self {
+                ascii,
+                chars: Vec::new(),
+                bytes: Vec::new(),
+            };
+        }
         chars.sort_unstable();
         chars.dedup();
         let mut bytes = Vec::with_capacity(chars.len());
@@ -410,10 +434,17 @@ impl ByteOffsets {
             at_char = target;
             bytes.push(at_byte);
         }
-        Self { chars, bytes }
+        Self {
+            ascii,
+            chars,
+            bytes,
+        }
     }
 
     fn of(&self, char_offset: u64) -> usize {
+        if self.ascii {
+            return char_offset as usize;
+        }
         self.bytes[self
             .chars
             .binary_search(&char_offset)

@@ -177,6 +177,19 @@ pub fn resolve<'t>(
     text: &(dyn Fn(u64) -> Option<&'t str> + Sync),
     options: ResolveOptions,
 ) -> Result<Resolution> {
+    resolve_knowing_ascii(resolver, result, text, &|_| false, options)
+}
+
+/// [`resolve`], told by `ascii(doc)` which documents are known to be plain ASCII (false where
+/// unknown): their character offsets are their byte offsets, so the rules that read the text
+/// need not walk it to convert them. The decisions are the same.
+pub fn resolve_knowing_ascii<'t>(
+    resolver: &Resolver,
+    result: &ScanResult,
+    text: &(dyn Fn(u64) -> Option<&'t str> + Sync),
+    ascii: &(dyn Fn(u64) -> bool + Sync),
+    options: ResolveOptions,
+) -> Result<Resolution> {
     // Each document's rows: `doc` is non-decreasing in a scan.
     let mut bounds = vec![0];
     for i in 1..result.len() {
@@ -188,27 +201,42 @@ pub fn resolve<'t>(
     if result.is_empty() {
         bounds = vec![0, 0];
     }
-    let decisions: Vec<Vec<Decision>> = bounds
+    // None for a document whose mentions are all unambiguous: its rows all pass.
+    let decisions: Vec<Option<Vec<Decision>>> = bounds
         .par_windows(2)
         .map(|w| {
-            let doc_text = if w[0] < w[1] {
-                text(result.doc[w[0]])
+            let (doc_text, doc_ascii) = if w[0] < w[1] {
+                let doc = result.doc[w[0]];
+                (text(doc), ascii(doc))
             } else {
-                None
+                (None, false)
             };
-            document::resolve_document(resolver, result, w[0]..w[1], doc_text, options)
+            document::resolve_document(resolver, result, w[0]..w[1], doc_text, doc_ascii, options)
         })
         .collect::<Result<_>>()?;
-    let mut out = Resolution::default();
-    for d in decisions.into_iter().flatten() {
-        if d.dropped {
-            out.dropped.push(d.row);
-            out.dropped_score.push(d.score);
-            out.dropped_evidence.push(d.evidence);
-        } else {
-            out.kept.push(d.row);
-            out.score.push(d.score);
-            out.evidence.push(d.evidence);
+    let mut out = Resolution {
+        kept: Vec::with_capacity(result.len()),
+        score: Vec::with_capacity(result.len()),
+        evidence: Vec::with_capacity(result.len()),
+        ..Resolution::default()
+    };
+    for (w, decided) in bounds.windows(2).zip(decisions) {
+        let Some(decided) = decided else {
+            out.kept.extend(w[0]..w[1]);
+            out.score.resize(out.kept.len(), f64::NAN);
+            out.evidence.resize(out.kept.len(), Evidence::Unambiguous);
+            continue;
+        };
+        for d in decided {
+            if d.dropped {
+                out.dropped.push(d.row);
+                out.dropped_score.push(d.score);
+                out.dropped_evidence.push(d.evidence);
+            } else {
+                out.kept.push(d.row);
+                out.score.push(d.score);
+                out.evidence.push(d.evidence);
+            }
         }
     }
     Ok(out)

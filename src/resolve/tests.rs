@@ -307,3 +307,37 @@ fn non_ascii_documents_find_the_pattern_at_the_right_bytes() {
     assert_eq!(r.entities[0], pair("Paris", "CITY_TX"));
     assert_eq!(r.evidence[0], Evidence::Pattern);
 }
+
+#[test]
+fn knowing_which_documents_are_ascii_changes_no_decision() {
+    let texts = [
+        "Paris, Texas and Georgia near Tbilisi",
+        "Über Paris, Texas — Georgia, Atlanta",
+        "Georgia Georgia in the Caucasus, Paris",
+    ];
+    let lex = gazetteer();
+    let resolver = Resolver::new(&lex).unwrap();
+    let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    let docs: Vec<Option<&str>> = texts.iter().map(|&t| Some(t)).collect();
+    let found = scan(&m, &docs, 0, Some(2)).unwrap();
+    let text = |d: u64| docs[d as usize];
+    let ascii = |d: u64| texts[d as usize].is_ascii();
+    for window in [0, 2, 10] {
+        let options = ResolveOptions {
+            min_score: 0.0,
+            window,
+        };
+        let walked = resolve(&resolver, &found, &text, options).unwrap();
+        let known = resolve_knowing_ascii(&resolver, &found, &text, &ascii, options).unwrap();
+        let bits = |r: &Resolution| {
+            let scores: Vec<u64> = r.score.iter().map(|s| s.to_bits()).collect();
+            (
+                r.kept.clone(),
+                scores,
+                r.evidence.clone(),
+                r.dropped.clone(),
+            )
+        };
+        assert_eq!(bits(&walked), bits(&known), "window {window}");
+    }
+}
