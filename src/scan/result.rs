@@ -231,7 +231,8 @@ impl ScanResult {
     }
 
     fn select_here(&self, rows: &[usize]) -> ScanResult {
-        let bytes = rows.iter().map(|&i| self.surface(i).len()).sum();
+        let bounds = self.bounds();
+        let bytes = rows.iter().map(|&i| bounds[i + 1] - bounds[i]).sum();
         let mut out = ScanResult {
             doc: rows.iter().map(|&i| self.doc[i]).collect(),
             entity: rows.iter().map(|&i| self.entity[i]).collect(),
@@ -243,9 +244,24 @@ impl ScanResult {
             surface_bounds: Vec::with_capacity(rows.len() + 1),
         };
         out.surface_bounds.push(0);
-        for &i in rows {
-            out.surfaces.push_str(self.surface(i));
-            out.surface_bounds.push(out.surfaces.len());
+        // The matched texts of each run of consecutive rows (most of a selection) in one copy.
+        let mut k = 0;
+        while k < rows.len() {
+            let first = rows[k];
+            let mut last = first;
+            k += 1;
+            while k < rows.len() && rows[k] == last + 1 {
+                last += 1;
+                k += 1;
+            }
+            let (from, base) = (bounds[first], out.surfaces.len());
+            out.surfaces
+                .push_str(&self.surfaces[from..bounds[last + 1]]);
+            out.surface_bounds.extend(
+                bounds[first + 1..=last + 1]
+                    .iter()
+                    .map(|&b| b - from + base),
+            );
         }
         out
     }
