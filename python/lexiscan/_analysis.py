@@ -235,7 +235,13 @@ def compare(scan: Scan, groups: Any, by: str) -> pd.DataFrame:
         code.astype("<u4").tobytes(), len(names), doc_group.tobytes(), len(group_names)
     )
     table = np.frombuffer(mentions_b, "<u8").reshape(len(group_names), len(names))
-    table = table.astype(np.int64)
+    return keyness_frame(table.astype(np.int64), names, group_names)
+
+
+def keyness_frame(table: np.ndarray, names: Any, group_names: Any) -> pd.DataFrame:
+    """Each group against the rest, from mentions per (group, feature): chi² and G² (the core)
+    with their p-values, strongest first within each group."""
+    names = np.array(names, dtype=object)
     totals = table.sum(axis=1)
     frames = []
     for g, group in enumerate(group_names):
@@ -251,7 +257,7 @@ def compare(scan: Scan, groups: Any, by: str) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "group": group,
-                    "feature": np.array(names, dtype=object)[used],
+                    "feature": names[used],
                     "n_target": a[used],
                     "n_reference": b[used],
                     "chi2": chi2,

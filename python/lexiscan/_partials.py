@@ -197,36 +197,7 @@ def _frequency_finish(
 def _compare_finish(
     p: TablePartial, matcher: Matcher, groups: Any = None, by: str = "entity"
 ) -> pd.DataFrame:
-    from lexiscan import _lexiscan
-
-    names = np.array(_names(matcher, by), dtype=object)
-    table = p.mentions
-    totals = table.sum(axis=1)
-    frames = []
-    for g, group in enumerate(p.groups):
-        a = table[g]
-        b = table.sum(axis=0) - a
-        c = totals[g] - a
-        d = (totals.sum() - totals[g]) - b
-        used = (a + b) > 0
-        chi2, g2 = _lexiscan.keyness(
-            a[used].tolist(), b[used].tolist(), c[used].tolist(), d[used].tolist()
-        )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "feature": names[used],
-                    "n_target": a[used],
-                    "n_reference": b[used],
-                    "chi2": chi2,
-                    "p": [_analysis.p_value_chi2_1df(x) for x in chi2],
-                    "G2": g2,
-                    "p_G2": [_analysis.p_value_chi2_1df(x) for x in g2],
-                }
-            ).sort_values("chi2", ascending=False, kind="stable")
-        )
-    return pd.concat(frames, ignore_index=True)
+    return _analysis.keyness_frame(p.mentions, _names(matcher, by), p.groups)
 
 
 # cooccurrence ------------------------------------------------------------------------------

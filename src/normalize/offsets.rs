@@ -147,9 +147,10 @@ impl Folder {
         }
     }
 
+    /// Text copied one to one from `orig` on lands at `folded`: a new linear piece unless the
+    /// last one already maps it (same distance between the two).
     #[inline]
-    pub(super) fn linear(&mut self, c: char, orig: usize) {
-        let folded = self.out.len();
+    fn continue_linear(&mut self, folded: usize, orig: usize) {
         let delta = orig as isize - folded as isize;
         if self.linear_delta != Some(delta) {
             self.pieces.push(Piece {
@@ -160,6 +161,12 @@ impl Folder {
             });
             self.linear_delta = Some(delta);
         }
+    }
+
+    #[inline]
+    pub(super) fn linear(&mut self, c: char, orig: usize) {
+        let folded = self.out.len();
+        self.continue_linear(folded, orig);
         self.last_char = (folded, orig);
         self.out.push(c);
     }
@@ -169,16 +176,7 @@ impl Folder {
     #[inline]
     pub(super) fn linear_run(&mut self, text: &str, orig: usize, case_fold: bool) -> usize {
         let folded = self.out.len();
-        let delta = orig as isize - folded as isize;
-        if self.linear_delta != Some(delta) {
-            self.pieces.push(Piece {
-                folded: folded as u32,
-                orig: orig as u32,
-                unit_len: 0,
-                orig_end: 0,
-            });
-            self.linear_delta = Some(delta);
-        }
+        self.continue_linear(folded, orig);
         let len = copy_plain_run(&mut self.out, &text[orig..], case_fold);
         self.last_char = (self.out.len() - 1, orig + len - 1);
         len
