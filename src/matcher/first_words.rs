@@ -72,9 +72,15 @@ impl FirstWords {
 
     /// Whether some pattern may start with the text word `word` (a whole run of word
     /// characters). False only when none does.
-    #[inline]
+    #[cfg(test)]
     pub(super) fn may_begin(&self, word: &str) -> bool {
-        if self.contains_hash(hash_word(word.as_bytes())) {
+        self.may_begin_hashed(word, hash_word(word.as_bytes()))
+    }
+
+    /// `may_begin` of a word whose `hash_word` the caller has already.
+    #[inline]
+    pub(super) fn may_begin_hashed(&self, word: &str, hash: u64) -> bool {
+        if self.contains_hash(hash) {
             return true;
         }
         self.stem_lengths.iter().any(|&len| {
@@ -87,7 +93,7 @@ impl FirstWords {
 
 /// A 64-bit hash of a short byte string, eight bytes at a time.
 #[inline]
-fn hash_word(bytes: &[u8]) -> u64 {
+pub(super) fn hash_word(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mix = |h: u64, chunk: u64| (h ^ chunk).wrapping_mul(K).rotate_left(31);
     let mut h = bytes.len() as u64;

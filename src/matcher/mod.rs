@@ -18,6 +18,7 @@ mod prefixes;
 mod split;
 mod table;
 mod typos;
+mod word_sequences;
 mod word_starts;
 
 pub use code_points::Match;
