@@ -3,50 +3,62 @@
 //! With whole words, a pattern that begins and ends with a word character can only match a
 //! span of the folded text that begins at a word start and ends at a word end: the text's
 //! words from there, with whatever separators the pattern has between its words. Its bytes
-//! are then the span's bytes, so a table keyed by a hash of the pattern's bytes finds it from
-//! the span: hash the first word, then the first two words with their separator, and so on.
-//! Each entry keyed by a first word also says how many words the patterns that begin with it
-//! have, so only those spans are hashed and looked up. The cost per text word is the same for
-//! a thousand patterns as for a million, where a walk on a trie of a million patterns waits on
-//! a cache miss at nearly every step (`word_starts`).
+//! are then the span's bytes, so a table keyed by a hash of the bytes finds it from the span.
+//! The table holds every run of whole words that begins some pattern (`new`, `new york`,
+//! `new york city`): a trie whose steps are words, each found by one hash. From a word start
+//! the search hashes the first word, then the first two words with their separator, and so on
+//! while the table says that longer patterns continue. Before a first word's probe of the
+//! table (tens of megabytes for a million aliases: a cache miss), a filter that stays in the
+//! cache rejects most words that begin no pattern; before each longer run's probe, a small
+//! filter of the next words that run has (beside it, reached from its slot) rejects most
+//! others. Half the words of English news begin some place name (`the`, `to`, `in`, `a`), and
+//! their slots and next-word filters are used often enough to stay in the cache. So the cost per text word stays about flat as the lexicon
+//! grows, where a walk on a trie of a million patterns waits on a cache miss at nearly every
+//! step (`word_starts`).
 //!
 //! Every hit is checked against the pattern's bytes, so a hash collision never makes a match.
-//! The patterns this table does not take — prefix-entry stems, patterns that begin or end with
-//! something other than a word character, patterns of more than `MAX_WORDS` words, a pattern
-//! whose hash another already has — stay on the trie (`word_starts`), and the two lists of
-//! patterns at a start are merged there.
+//! The patterns this table does not take (prefix-entry stems, patterns that begin or end with
+//! something other than a word character, a pattern whose hash another already has) stay on
+//! the trie of `word_starts`, and the two lists of patterns at a start are merged there.
 
-use super::first_words::hash_word;
+use super::first_words::{hash_word, FirstWords};
 use super::word_starts::word_end;
 use crate::chars::is_word_char;
 use aho_corasick::PatternID;
 
-/// Word counts a first word's entry can record (one bit each).
-pub(super) const MAX_WORDS: usize = 32;
-
-/// No pattern: a slot that only records the word counts of a first word.
+/// No pattern: a slot of a run of words that only begins longer patterns.
 const NO_TEXT: u32 = u32::MAX;
+/// No longer pattern begins with the run of words of a slot.
+const NO_NEXT: u32 = u32::MAX;
+/// Bits of a slot's `next` that give the log2 of its filter's length in 64-bit words.
+const NEXT_SIZE_BITS: u32 = 5;
 
 /// One slot of the open-addressing table. `key == 0` is an empty slot (keys are never 0).
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
     key: u64,
-    /// Where the pattern with this key is recorded in `records` (its id, length and bytes),
-    /// or `NO_TEXT`.
+    /// Where the pattern whose bytes hash to `key` is recorded in `records` (its id, length
+    /// and bytes), or `NO_TEXT`.
     record: u32,
-    /// Bit `k - 1`: some pattern of `k` words begins with the word whose hash is `key`.
-    counts: u32,
+    /// `NO_NEXT` when no longer pattern begins with the run of words that hashes to `key`;
+    /// else its filter of next runs in `next_filters`: the offset shifted left by
+    /// `NEXT_SIZE_BITS`, or-ed with the log2 of its length.
+    next: u32,
 }
 
-/// The patterns that are sequences of whole words, by the hash of their bytes.
+/// The patterns that are runs of whole words, by the hash of their bytes.
 #[derive(Clone, Debug)]
 pub(super) struct WordSequences {
     slots: Box<[Slot]>,
     /// `slots.len() - 1`; the length is a power of two.
     mask: usize,
-    /// Shift that takes a key's high bits to a slot (the filter of first words uses its
-    /// middle bits: the two stay independent).
+    /// Shift that takes a key's high bits to a slot (the filters use its low and middle bits,
+    /// so the three stay independent).
     shift: u32,
+    /// The keys of first words: one probe rejects most text words.
+    first_words: FirstWords,
+    /// The filters of the runs one word longer than each slot's (`Slot::next`).
+    next_filters: Box<[u64]>,
     /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
     /// little-endian: one cache line or two to check a hit.
     records: Box<[u8]>,
@@ -60,25 +72,22 @@ fn key_of(hash: u64) -> u64 {
     hash.max(1)
 }
 
-/// The words of a pattern that begins and ends with a word character, as byte ranges; `None`
-/// when it does not, or has more than `MAX_WORDS` words.
-fn words_of(pattern: &str) -> Option<Vec<(usize, usize)>> {
+/// The ends of the words of a pattern that begins and ends with a word character; `None`
+/// when it does not.
+fn word_ends(pattern: &str) -> Option<Vec<usize>> {
     let starts_with_word = pattern.chars().next().is_some_and(is_word_char);
     let ends_with_word = pattern.chars().next_back().is_some_and(is_word_char);
     if !starts_with_word || !ends_with_word {
         return None;
     }
-    let mut words = Vec::new();
+    let mut ends = Vec::new();
     let mut at = 0;
     while at < pattern.len() {
         let end = word_end(pattern, at);
-        words.push((at, end));
-        if words.len() > MAX_WORDS {
-            return None;
-        }
+        ends.push(end);
         at = next_word_start(pattern, end, usize::MAX)?;
     }
-    Some(words)
+    Some(ends)
 }
 
 /// The first word character at or after `from` that is no more than `longest_gap` bytes away;
@@ -108,77 +117,116 @@ fn next_word_start(text: &str, from: usize, longest_gap: usize) -> Option<usize>
     (at - from <= longest_gap).then_some(at)
 }
 
+/// The word of a next-run filter of `words` words (a power of two) and the two bits in it
+/// that stand for the run with `key`.
+#[inline(always)]
+fn next_bits(key: u64, words: usize) -> (usize, u64) {
+    let word = (key >> 32) as usize & (words - 1);
+    let bits = (1 << (key & 63)) | (1 << ((key >> 6) & 63));
+    (word, bits)
+}
+
 impl WordSequences {
-    /// The table of those `patterns` that `eligible` allows and that are word sequences;
+    /// The table of those `patterns` that `eligible` allows and that are runs of whole words;
     /// `taken[i]` says whether pattern `i` went into the table (the others need the trie).
     pub(super) fn new(patterns: &[String], eligible: &[bool]) -> (Self, Vec<bool>) {
         let mut taken = vec![false; patterns.len()];
-        // (key, pattern) of each sequence, and (key of its first word, word count).
-        let mut sequences: Vec<(u64, usize)> = Vec::new();
-        let mut firsts: Vec<(u64, usize)> = Vec::new();
+        // (key, pattern) of each pattern; the keys of the shorter runs that begin one.
+        let mut whole: Vec<(u64, usize)> = Vec::new();
+        let mut shorter: Vec<u64> = Vec::new();
+        let mut first_words: Vec<u64> = Vec::new();
+        // (key of a run, key of that run and the next word).
+        let mut steps: Vec<(u64, u64)> = Vec::new();
         let mut longest_gap = 0;
         for (i, pattern) in patterns.iter().enumerate() {
             if !eligible[i] || pattern.len() >= NO_TEXT as usize {
                 continue;
             }
-            let Some(words) = words_of(pattern) else {
+            let Some(ends) = word_ends(pattern) else {
                 continue;
             };
-            for pair in words.windows(2) {
-                longest_gap = longest_gap.max(pair[1].0 - pair[0].1);
-            }
             let bytes = pattern.as_bytes();
-            sequences.push((key_of(hash_word(bytes)), i));
-            firsts.push((key_of(hash_word(&bytes[..words[0].1])), words.len()));
+            for (k, &end) in ends.iter().enumerate() {
+                let key = key_of(hash_word(&bytes[..end]));
+                if k == 0 {
+                    first_words.push(key);
+                }
+                if k + 1 < ends.len() {
+                    shorter.push(key);
+                    steps.push((key, key_of(hash_word(&bytes[..ends[k + 1]]))));
+                    let next = next_word_start(pattern, end, usize::MAX).expect("a next word");
+                    longest_gap = longest_gap.max(next - end);
+                } else {
+                    whole.push((key, i));
+                }
+            }
         }
         // A key that two patterns share (a hash collision) keeps the first; the other stays
         // on the trie.
-        sequences.sort_unstable();
-        sequences.dedup_by_key(|&mut (key, _)| key);
-        let entries = sequences.len() + firsts.len();
+        whole.sort_unstable();
+        whole.dedup_by_key(|&mut (key, _)| key);
+        shorter.sort_unstable();
+        shorter.dedup();
+        steps.sort_unstable();
+        steps.dedup();
+        let entries = whole.len() + shorter.len();
         // Load at most ~0.6, so that a missing key is found missing in a probe or two.
         let n_slots = (entries * 5 / 3 + 1).next_power_of_two().max(16);
         let mut table = Self {
             slots: vec![Slot::default(); n_slots].into_boxed_slice(),
             mask: n_slots - 1,
             shift: 64 - n_slots.trailing_zeros(),
+            first_words: FirstWords::of_hashes(first_words),
+            next_filters: Box::default(),
             records: Box::default(),
             longest_gap,
         };
         let mut records = Vec::new();
-        for &(key, i) in &sequences {
-            let slot = table.slot_for(key);
-            let record = u32::try_from(records.len()).unwrap_or(NO_TEXT);
-            if record == NO_TEXT {
+        for &(key, i) in &whole {
+            let Ok(record) = u32::try_from(records.len()) else {
                 break; // past 4 GiB of records: the rest stay on the trie
-            }
+            };
             let bytes = patterns[i].as_bytes();
             records.extend_from_slice(&(i as u32).to_le_bytes());
             records.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
             records.extend_from_slice(bytes);
+            let slot = table.slot_for(key);
             table.slots[slot] = Slot {
                 key,
                 record,
-                counts: 0,
+                next: NO_NEXT,
             };
             taken[i] = true;
         }
-        for &(key, words) in &firsts {
+        // The first filter passes every run: for slots past the offsets a `next` can hold.
+        let mut next_filters: Vec<u64> = vec![u64::MAX];
+        for group in steps.chunk_by(|a, b| a.0 == b.0) {
+            let key = group[0].0;
+            // About four next runs a 64-bit word: ~1.5% pass that are not there.
+            let words = group.len().div_ceil(4).next_power_of_two();
+            let offset = next_filters.len();
+            next_filters.resize(offset + words, 0);
+            for &(_, next) in group {
+                let (word, bits) = next_bits(next, words);
+                next_filters[offset + word] |= bits;
+            }
             let slot = table.slot_for(key);
             let entry = &mut table.slots[slot];
             if entry.key == 0 {
                 *entry = Slot {
                     key,
                     record: NO_TEXT,
-                    counts: 0,
+                    next: NO_NEXT,
                 };
             }
-            entry.counts |= 1 << (words - 1);
+            // Past 2^27 filter words (never for a real lexicon) the first, which passes all.
+            entry.next = u32::try_from(offset << NEXT_SIZE_BITS)
+                .map_or(0, |at| at | words.trailing_zeros());
         }
+        table.next_filters = next_filters.into_boxed_slice();
         table.records = records.into_boxed_slice();
         (table, taken)
     }
-
     /// The slot holding `key`, or the empty slot where it would go.
     #[inline(always)]
     fn slot_for(&self, key: u64) -> usize {
@@ -222,17 +270,23 @@ impl WordSequences {
         first_hash: u64,
         found: &mut Vec<(usize, PatternID)>,
     ) {
-        let first = self.slots[self.slot_for(key_of(first_hash))];
-        if first.key == 0 {
+        let key = key_of(first_hash);
+        if !self.first_words.contains_hash(key) {
             return;
         }
         let bytes = text.as_bytes();
-        if let Some(p) = self.pattern_if(first.record, &bytes[start..first_end]) {
-            found.push((first_end, p));
-        }
-        let mut counts = first.counts >> 1;
         let mut end = first_end;
-        while counts != 0 {
+        let mut entry = self.slots[self.slot_for(key)];
+        loop {
+            if entry.key == 0 {
+                return;
+            }
+            if let Some(p) = self.pattern_if(entry.record, &bytes[start..end]) {
+                found.push((end, p));
+            }
+            if entry.next == NO_NEXT {
+                return;
+            }
             let Some(next) = next_word_start(text, end, self.longest_gap) else {
                 return;
             };
@@ -240,24 +294,29 @@ impl WordSequences {
                 return;
             }
             end = word_end(text, next);
-            if counts & 1 == 1 {
-                let span = &bytes[start..end];
-                let entry = self.slots[self.slot_for(key_of(hash_word(span)))];
-                if entry.key != 0 {
-                    if let Some(p) = self.pattern_if(entry.record, span) {
-                        found.push((end, p));
-                    }
-                }
+            let key = key_of(hash_word(&bytes[start..end]));
+            if !self.may_follow(entry.next, key) {
+                return;
             }
-            counts >>= 1;
+            entry = self.slots[self.slot_for(key)];
         }
     }
 
-    /// Bytes held, for the memory figures.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(super) fn heap_bytes(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<Slot>() + self.records.len()
+    /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
+    #[inline(always)]
+    fn may_follow(&self, next: u32, key: u64) -> bool {
+        let words = 1 << (next & ((1 << NEXT_SIZE_BITS) - 1));
+        let offset = (next >> NEXT_SIZE_BITS) as usize;
+        let (word, bits) = next_bits(key, words);
+        self.next_filters[offset + word] & bits == bits
     }
+
+    /// Whether a text word with this `hash_word` may begin a pattern of the table.
+    #[inline(always)]
+    pub(super) fn may_begin(&self, hash: u64) -> bool {
+        self.first_words.contains_hash(key_of(hash))
+    }
+
 }
 
 #[cfg(test)]
@@ -320,11 +379,9 @@ mod tests {
 
     #[test]
     fn stems_and_other_edges_stay_on_the_trie() {
-        let patterns: Vec<String> = ["invad", "paris", "x."].map(String::from).to_vec();
-        let (_, taken) = WordSequences::new(&patterns, &[false, true, true]);
-        assert_eq!(taken, [false, true, false]);
-        let many = vec!["w"; MAX_WORDS + 1].join(" ");
-        let (_, taken) = WordSequences::new(&[many], &[true]);
-        assert_eq!(taken, [false]);
+        let patterns: Vec<String> = ["invad", "paris", "x.", "-x"].map(String::from).to_vec();
+        let (t, taken) = WordSequences::new(&patterns, &[false, true, true, true]);
+        assert_eq!(taken, [false, true, false, false]);
+        assert!(t.may_begin(hash_word(b"paris")));
     }
 }

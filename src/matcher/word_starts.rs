@@ -30,9 +30,6 @@ pub(super) struct AnchoredAutomaton {
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
-    /// For the search from word starts: the first words of the patterns, so that most words
-    /// are passed over without a walk (`first_words`).
-    first_words: Option<FirstWords>,
     /// For the search from word starts: the patterns that are sequences of whole words, looked
     /// up by hash instead of walked (`word_sequences`); the trie then holds only the others.
     sequences: Option<Box<Sequences>>,
@@ -70,7 +67,6 @@ impl AnchoredAutomaton {
             trie,
             start,
             other_starts,
-            first_words: None,
             sequences: None,
         })
     }
@@ -86,8 +82,8 @@ impl AnchoredAutomaton {
         let on_trie: Vec<usize> = (0..patterns.len()).filter(|&i| !taken[i]).collect();
         let trie_patterns: Vec<String> = on_trie.iter().map(|&i| patterns[i].clone()).collect();
         let trie_stems: Vec<bool> = on_trie.iter().map(|&i| stem[i]).collect();
+        // No filter in front: the table and the trie each have their own.
         let mut automaton = Self::build(&trie_patterns)?;
-        automaton.first_words = Some(FirstWords::new(patterns, stem));
         automaton.sequences = Some(Box::new(Sequences {
             table,
             trie_first_words: FirstWords::new(&trie_patterns, &trie_stems),
@@ -160,17 +156,10 @@ impl AnchoredAutomaton {
         loop {
             let word = word_end(text, start);
             let after = if word > start {
-                // A word start: a look only where some pattern begins with this word.
                 let hash = hash_word(&text.as_bytes()[start..word]);
-                if self
-                    .first_words
-                    .as_ref()
-                    .is_none_or(|filter| filter.may_begin_hashed(&text[start..word], hash))
-                {
-                    self.patterns_at_start(aut, text, start, Some((word, hash)), found);
-                    if !found.is_empty() {
-                        return Some(start);
-                    }
+                self.patterns_at_start(aut, text, start, Some((word, hash)), found);
+                if !found.is_empty() {
+                    return Some(start);
                 }
                 word
             } else {
