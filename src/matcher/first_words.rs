@@ -72,6 +72,12 @@ impl FirstWords {
     }
 
 
+    /// The block of the filter that a probe of `key` reads.
+    #[inline(always)]
+    pub(super) fn block_of(&self, key: u64) -> &u64 {
+        &self.blocks[self.slot(key).0]
+    }
+
     /// Whether `key` (a `hash_word`) may be one of the filter's. False only when it is not.
     #[inline(always)]
     pub(super) fn contains_hash(&self, key: u64) -> bool {

@@ -8,6 +8,7 @@
 
 mod code_points;
 mod first_words;
+mod huge_pages;
 mod lockstep;
 mod longest;
 mod merge;

@@ -152,24 +152,32 @@ impl AnchoredAutomaton {
         from: usize,
         found: &mut Vec<(usize, PatternID)>,
     ) -> Option<usize> {
-        let mut start = self.next_start(text, from)?;
-        loop {
+        let bytes = text.as_bytes();
+        // The word at a start (its end and hash), or None at a non-word start.
+        let word_at = |start: usize| {
             let word = word_end(text, start);
-            let after = if word > start {
-                let hash = hash_word(&text.as_bytes()[start..word]);
-                self.patterns_at_start(aut, text, start, Some((word, hash)), found);
-                if !found.is_empty() {
-                    return Some(start);
-                }
-                word
-            } else {
-                self.patterns_at_start(aut, text, start, None, found);
-                if !found.is_empty() {
-                    return Some(start);
-                }
-                start + text[start..].chars().next().map_or(1, char::len_utf8)
+            (word > start).then(|| (word, hash_word(&bytes[start..word])))
+        };
+        let mut start = self.next_start(text, from)?;
+        let mut word = word_at(start);
+        loop {
+            // The next start is found before this one is looked up, and what its look-up will
+            // read is fetched meanwhile (most look-ups wait on the memory).
+            let after = match word {
+                Some((end, _)) => end,
+                None => start + text[start..].chars().next().map_or(1, char::len_utf8),
             };
-            start = self.scan_to_start(text, after)?;
+            let next = self.scan_to_start(text, after);
+            let next_word = next.and_then(word_at);
+            if let (Some((_, hash)), Some(sequences)) = (next_word, &self.sequences) {
+                sequences.table.prefetch(hash);
+            }
+            self.patterns_at_start(aut, text, start, word, found);
+            if !found.is_empty() {
+                return Some(start);
+            }
+            start = next?;
+            word = next_word;
         }
     }
 
