@@ -71,7 +71,6 @@ impl FirstWords {
         (block, bits)
     }
 
-
     /// The block of the filter that a probe of `key` reads.
     #[inline(always)]
     pub(super) fn block_of(&self, key: u64) -> &u64 {

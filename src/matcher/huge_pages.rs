@@ -69,8 +69,7 @@ impl<T: Zeroable> HugeSlice<T> {
         } else {
             std::mem::align_of::<T>()
         };
-        Layout::from_size_align(size, align.max(std::mem::align_of::<T>()))
-            .expect("a valid layout")
+        Layout::from_size_align(size, align.max(std::mem::align_of::<T>())).expect("a valid layout")
     }
 }
 

@@ -172,9 +172,7 @@ pub(super) fn build_pass(
             .iter()
             .map(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix))
             .collect();
-        Search::WordStarts(Box::new(AnchoredAutomaton::for_word_starts(
-            &texts, &stem,
-        )?))
+        Search::WordStarts(Box::new(AnchoredAutomaton::for_word_starts(&texts, &stem)?))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // aliases at a start are the longest one's prefixes (`prefixes`).

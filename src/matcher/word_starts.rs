@@ -122,9 +122,7 @@ impl AnchoredAutomaton {
             sequences.to_pass_ids(found);
         }
         let from_trie = found.len();
-        sequences
-            .table
-            .patterns_at(text, start, end, hash, found);
+        sequences.table.patterns_at(text, start, end, hash, found);
         if from_trie > 0 && found.len() > from_trie {
             // Two lists, each shortest first; no two patterns share an end (distinct texts).
             found.sort_unstable_by_key(|&(end, _)| end);
