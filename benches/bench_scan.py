@@ -287,8 +287,9 @@ def first_aliases(spec: LexiconSpec, n: int) -> LexiconSpec:
 
 def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
           args: argparse.Namespace) -> int:  # fmt: skip
-    """MB/s against the lexicon's size: the first N aliases of the million, lexiscan on one
-    thread and the peers that take a million aliases; a table and a plot (log axis)."""
+    """MB/s against the lexicon's size: the first N aliases of bench_scan's million (`1m` is
+    all of it), lexiscan on one thread and the peers that take a million aliases; a table and
+    a plot (log axes)."""
     full = make_lexicon("1m", texts)
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     mb = n_bytes / MB
@@ -297,7 +298,7 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
     for size in sizes:
         size = size.strip()
         n = int(float(size[:-1]) * counts[size[-1]]) if size[-1] in counts else int(size)
-        spec = first_aliases(full, n)
+        spec = full if size == "1m" else first_aliases(full, n)  # 1m: the whole list
         aliases = spec.aliases()
         print(f"curve: {len(aliases):,} aliases", file=sys.stderr)
         contenders = [
