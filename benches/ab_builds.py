@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", type=Path, help="the native module of build B (.so)")
     parser.add_argument("--mb", type=float, default=50, help="corpus size in MB")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per lexicon")
-    parser.add_argument("--lexicons", default="100,10k", help="lexicon sizes: 100, 10k, 1m")
+    parser.add_argument(
+        "--lexicons", default="100,10k",
+        help="lexicon sizes: 100, 10k, 1m, or e.g. 100k (the first 100,000 aliases of 1m)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
@@ -64,8 +67,17 @@ def main(argv: list[str] | None = None) -> int:
         "| rows A | rows B |"
     )
     print("|---|---:|---:|---:|---:|---:|")
+    million = None
     for lexicon_size in args.lexicons.split(","):
-        spec = make_lexicon(lexicon_size.strip(), texts)
+        lexicon_size = lexicon_size.strip()
+        if lexicon_size in ("100", "10k", "1m"):
+            spec = make_lexicon(lexicon_size, texts)
+        else:  # e.g. 100k: the first 100,000 aliases of the million (as bench_scan --curve)
+            from bench_scan import first_aliases
+
+            million = million or make_lexicon("1m", texts)
+            scale = {"k": 1_000, "m": 1_000_000}[lexicon_size[-1]]
+            spec = first_aliases(million, int(float(lexicon_size[:-1]) * scale))
         matchers = {}
         for key, native in builds.items():
             lexicon = native.Lexicon()
