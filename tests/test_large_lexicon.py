@@ -95,8 +95,8 @@ def _run_entries() -> list[tuple[str, str, str, bool]]:
     entries = []
     seen: set[tuple[str, bool]] = set()
     while len(entries) < 34_000:
-        alias = _run(rng) + " " + rng.choice(VOCABULARY) + str(rng.randrange(400))
-        for alias in (alias, _run(rng)):
+        longer = _run(rng) + " " + rng.choice(VOCABULARY) + str(rng.randrange(400))
+        for alias in (longer, _run(rng)):
             sensitive = rng.random() < 0.03
             if (alias, sensitive) in seen:
                 continue
