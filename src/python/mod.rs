@@ -36,5 +36,9 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pickling::result_from_columns, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::result_texts, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::concat_results, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        documents::_read_large_documents_in_pieces,
+        m
+    )?)?;
     Ok(())
 }
