@@ -19,6 +19,7 @@ __all__ = [
     "result_from_columns",
     "result_texts",
     "concat_results",
+    "_read_large_documents_in_pieces",
     "Resolver",
     "resolve",
     "evidence_names",
