@@ -212,6 +212,87 @@ mod tests {
         assert_eq!(one.len(), expected);
     }
 
+    /// A text read a few characters at a time.
+    struct Trickle(Vec<char>, usize);
+
+    impl crate::scan::TextPieces for Trickle {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
+            let to = (from + max.min(self.1)).min(self.0.len());
+            out.extend(&self.0[from..to]);
+            Ok(to - from)
+        }
+    }
+
+    #[test]
+    fn documents_read_in_pieces_give_the_rows_of_documents_in_memory() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let texts = [
+            "Kiev. ÉMILE ZOLA in Kyiv; zola—Kiev’s 😀 KYIV\n\nKiev".repeat(300),
+            String::new(),
+            "Kyiv".to_owned(),
+        ];
+        let in_memory: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+        for (read, threads) in [(1, 1), (7, 2), (1000, 2)] {
+            let trickles: Vec<Trickle> = texts
+                .iter()
+                .map(|t| Trickle(t.chars().collect(), read))
+                .collect();
+            let pieces: Vec<Option<&dyn TextPieces>> = trickles
+                .iter()
+                .map(|t| Some(t as &dyn TextPieces))
+                .collect();
+            assert_eq!(
+                scan(&m, &pieces, 3, Some(threads)).unwrap(),
+                scan(&m, &in_memory, 3, Some(threads)).unwrap(),
+                "read {read} at a time on {threads} threads"
+            );
+            let cancel = AtomicBool::new(true);
+            assert!(matches!(
+                scan_cancellable(&m, &pieces[..1], 0, Some(threads), &cancel),
+                Err(Error::Cancelled)
+            ));
+        }
+    }
+
+    /// A text whose reads fail from character `.1` on (`.2`: with an error, else with nothing).
+    struct Broken(Vec<char>, usize, bool);
+
+    impl crate::scan::TextPieces for Broken {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, _max: usize, out: &mut String) -> Result<usize> {
+            if from < self.1 {
+                out.push(self.0[from]);
+                return Ok(1);
+            }
+            if self.2 {
+                return Err(Error::InvalidArgument("unreadable".into()));
+            }
+            Ok(0)
+        }
+    }
+
+    #[test]
+    fn a_failed_read_is_the_error_of_the_scan() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let text: Vec<char> = "Kiev. Kyiv. ".repeat(50).chars().collect();
+        for (fails, why) in [
+            (true, "unreadable"),
+            (false, "stopped giving text at character 70"),
+        ] {
+            let broken = Broken(text.clone(), 70, fails);
+            let docs = [Some(&broken as &dyn TextPieces)];
+            let err = scan(&m, &docs, 0, Some(2)).unwrap_err();
+            assert!(err.to_string().contains(why), "{err}");
+        }
+    }
+
     #[test]
     fn a_set_cancel_flag_stops_the_scan_of_short_and_large_documents() {
         let m = matcher();
