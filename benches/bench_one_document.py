@@ -11,7 +11,8 @@ scans, round by round in turns so that the machine's swings hit all alike:
   2 bytes a character (the text has curly quotes and dashes), which the scan reads a piece at
   a time as UTF-8 (converted on every scan; nothing kept);
 - `one, UTF-8 kept`: the same document read through the UTF-8 copy CPython keeps inside the
-  str after the first scan (the way before piecewise reading; half as much memory again).
+  str after the first scan (the way before piecewise reading; half as much memory again);
+- and the first scan of a new str, both ways: in pieces, and making CPython's UTF-8 copy.
 
     python benches/bench_one_document.py                  # 1 GB, 100 and 10k aliases
     python benches/bench_one_document.py --mb 100 --lexicons 1m --rounds 1
@@ -74,8 +75,9 @@ def main() -> None:
         "three in turns in each round",
         "",
         "| lexicon | threads | many MB/s | one, in pieces MB/s | one, UTF-8 kept MB/s "
-        "| in pieces / many | UTF-8 kept / many | rows |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| in pieces / many | UTF-8 kept / many | first scan of a new str: in pieces "
+        "/ making the UTF-8 copy, MB/s | rows |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in args.lexicons.split(","):
         spec = make_lexicon(size.strip(), texts)
@@ -84,7 +86,7 @@ def main() -> None:
             lexicon.add(s.entity, s.aliases, s.label, s.case_sensitive, name_is_alias=False)
         matcher = lexiscan.Matcher(lexicon)
         for n_threads in [int(n) for n in args.threads.split(",")]:
-            speeds: dict[str, list[float]] = {mode: [] for mode in modes}
+            speeds: dict[str, list[float]] = {mode: [] for mode in [*modes, "new", "new kept"]}
             rows = set()
             for _ in range(args.rounds):
                 for mode, (corpus, in_pieces_from) in modes.items():
@@ -92,12 +94,19 @@ def main() -> None:
                     found, speed = scan_speed(matcher, corpus, n_threads, mb)
                     rows.add(found)
                     speeds[mode].append(speed)
+                for mode, in_pieces_from in [("new", IN_PIECES_FROM), ("new kept", NEVER)]:
+                    _lexiscan._read_large_documents_in_pieces(in_pieces_from, NEVER)
+                    new = ["\n\n".join(docs)]  # a str CPython has made no UTF-8 copy of
+                    found, speed = scan_speed(matcher, new, n_threads, mb)
+                    del new
+                    rows.add(found)
+                    speeds[mode].append(speed)
             _lexiscan._read_large_documents_in_pieces(IN_PIECES_FROM, NEVER)
-            many, pieces, kept = (statistics.median(speeds[m]) for m in modes)
+            many, pieces, kept, new, new_kept = (statistics.median(v) for v in speeds.values())
             line = (
                 f"| {len(spec.aliases()):,} | {n_threads} | {many:,.0f} | {pieces:,.0f} "
                 f"| {kept:,.0f} | {pieces / many:.2f} | {kept / many:.2f} "
-                f"| {', '.join(f'{r:,}' for r in sorted(rows))} |"
+                f"| {new:,.0f} / {new_kept:,.0f} | {', '.join(f'{r:,}' for r in sorted(rows))} |"
             )
             print(line, flush=True)
             lines.append(line)
@@ -106,7 +115,8 @@ def main() -> None:
         "The rows column lists every row count seen: one number means all three found the "
         "same matches. `many` reads each document's UTF-8 copy, which CPython made on the "
         "first round and keeps with the str; `one, in pieces` converts its text again on "
-        "every scan, on a thread of its own beside the scan's threads.",
+        "every scan, on a thread of its own beside the scan's threads. On a first scan of a "
+        "new str, both ways convert it: in pieces, or whole into the copy CPython then keeps.",
     ]
     report = "\n".join(lines)
     print(report)
