@@ -1,7 +1,7 @@
 """Large Python strings that are not ASCII are read by the scan in UTF-8 pieces.
 
 CPython stores such a string at 2 or 4 bytes a character; the scan converts a piece at a time
-(`PiecewiseText` in `src/python/documents.rs`), cuts where no match can cross and carries the
+(`PiecewiseText` in `src/python/piecewise.rs`), cuts where no match can cross and carries the
 rest into the next piece (`split::for_matches_in_stream` in the core), so no whole UTF-8 copy
 is ever made. Here every string is read that way (the threshold lowered to one character and
 the pieces to a few characters), and the matches are checked against the reference and

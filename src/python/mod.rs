@@ -9,6 +9,7 @@ mod insights;
 mod lexicon;
 mod matcher;
 mod pickling;
+mod piecewise;
 mod resolve;
 mod result;
 
@@ -37,7 +38,7 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pickling::result_texts, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::concat_results, m)?)?;
     m.add_function(wrap_pyfunction!(
-        documents::_read_large_documents_in_pieces,
+        piecewise::_read_large_documents_in_pieces,
         m
     )?)?;
     Ok(())
