@@ -35,6 +35,18 @@ impl DocText {
             .map(DocText::Python))
     }
 
+    /// The text as a Python str: the document's own str when it came as one (no copy).
+    pub fn to_py_string<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        match self {
+            DocText::Python(text) => match text.into_pyobject(py) {
+                Ok(string) => string,
+                Err(never) => match never {},
+            },
+            DocText::Arrow(..) => PyString::new(py, self),
+            DocText::Piecewise(text) => text.py_string(py),
+        }
+    }
+
     /// Another handle on the same text.
     pub fn clone_ref(&self, py: Python<'_>) -> DocText {
         match self {

@@ -100,7 +100,7 @@ pub fn result_texts<'py>(
         result
             .docs
             .iter()
-            .map(|doc| doc.as_deref().map(|text| PyString::new(py, text)))
+            .map(|doc| doc.as_ref().map(|text| text.to_py_string(py)))
             .collect(),
     )
 }

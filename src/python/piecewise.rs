@@ -60,6 +60,11 @@ impl PiecewiseText {
         }))
     }
 
+    /// The string itself.
+    pub(super) fn py_string<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.text.bind(py).clone()
+    }
+
     /// Another handle on the same string.
     pub(super) fn clone_ref(&self, py: Python<'_>) -> Self {
         Self {
