@@ -132,3 +132,16 @@ def test_only_large_strings_that_are_not_ascii_are_read_in_pieces():
     with read_in_pieces(3, min_chars=200):
         rows = scan_rows(matcher, docs)
     assert rows == scan_rows(matcher, docs)
+
+
+@needs_lexiscan
+def test_a_result_scanned_in_pieces_pickles_with_its_texts():
+    import pickle
+
+    text = "Київ, Kyiv \u2014 O'Brien.\n\n" * 40
+    matcher = lexiscan.Matcher(LEXICON)
+    with read_in_pieces(6):
+        result = matcher.scan([text, "Kiev"])
+    again = pickle.loads(pickle.dumps(result))
+    assert again.to_pandas().equals(result.to_pandas())
+    assert str(again.highlight(0)) == str(result.highlight(0))
