@@ -45,7 +45,9 @@ def _documents(part: Any, text: str, key: str | None) -> pd.Series:
         return part
     texts = part[text]
     if key is not None:
-        texts = pd.Series(texts.to_numpy(), index=pd.Index(part[key]), name=text)
+        # set_axis keeps the column's array (Arrow strings stay Arrow, read in place by the
+        # scan); to_numpy() would make a Python object of every document.
+        texts = texts.set_axis(pd.Index(part[key]))
     return texts
 
 
@@ -171,9 +173,10 @@ class DaskScanResult:
             f"by document key, not {type(groups).__name__}"
         )
 
-    def _analyse(self, name: str, **kwargs: Any) -> Any:
+    def _merged(self, name: str, kwargs: dict[str, Any]) -> Any:
+        """The delayed merged partial of one analysis: a partial per scanned partition, then a
+        tree in which neighbours merge, so document order is kept."""
         dask = _require_dask()
-        _partials.check(name, self._matcher, kwargs)
         groups = self._groups(kwargs.get("groups"))
         piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
         partial_task = dask.delayed(partial_of_piece, pure=True)
@@ -182,11 +185,36 @@ class DaskScanResult:
             partial_task(piece, group, name, piece_kwargs)
             for piece, group in zip(self._pieces, groups)
         ]
-        while len(level) > 1:  # a tree: neighbours merge, so document order is kept
+        while len(level) > 1:
             pairs = [merge_task(name, a, b) for a, b in zip(level[::2], level[1::2])]
             level = pairs + ([level[-1]] if len(level) % 2 else [])
-        (merged,) = dask.compute(level[0])
-        return _partials.finish(name, merged, self._matcher, kwargs)
+        return level[0]
+
+    def compute(self, *analyses: Any) -> list[Any]:
+        """Several analyses in one Dask computation, so each partition is scanned once for all
+        of them (without `persist`): each analysis is a name or a (name, dict of arguments)
+        pair, and the answers come back in order, as the methods of the same names give them.
+
+        >>> import dask.dataframe as dd, pandas as pd, lexiscan, lexiscan.dask
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+        >>> docs = dd.from_pandas(pd.Series(["NATO, Kyiv", "Kyiv"]), npartitions=2)
+        >>> counts, edges = lexiscan.dask.scan(m, docs).compute(
+        ...     "counts", ("cooccurrence", {"as_": "edges"}))
+        >>> counts["Kyiv"].tolist(), edges["weight"].tolist()
+        ([1, 1], [1])
+        """
+        dask = _require_dask()
+        found = _partials.requests(analyses)
+        for name, kwargs in found:
+            _partials.check(name, self._matcher, kwargs)
+        merged = dask.compute(*(self._merged(name, kwargs) for name, kwargs in found))
+        return [
+            _partials.finish(name, partial, self._matcher, kwargs)
+            for (name, kwargs), partial in zip(found, merged)
+        ]
+
+    def _analyse(self, name: str, **kwargs: Any) -> Any:
+        return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """`ScanResult.counts` of the whole corpus (example in the module doc)."""
