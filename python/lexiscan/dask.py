@@ -100,9 +100,13 @@ class DaskScanResult:
         self._text = text
         self._key = key
         self._n_threads = n_threads
+        # The matcher as one key of the graph: each worker fetches it once and every task
+        # there shares it, instead of a copy of its pickle inside every task.
+        self._shared_matcher = dask.delayed(matcher, pure=True)
         scan_task = dask.delayed(scan_partition, pure=True)
         self._pieces = [
-            scan_task(part, matcher, text, key, n_threads) for part in data.to_delayed()
+            scan_task(part, self._shared_matcher, text, key, n_threads)
+            for part in data.to_delayed()
         ]
 
     @property
@@ -134,9 +138,11 @@ class DaskScanResult:
         0    0      0  NATO
         0    1      3  NATO
         """
-        args = (self._matcher, self._text, self._key, self._n_threads)
-        meta = matches_of_partition(self._data._meta, *args)
-        return self._data.map_partitions(matches_of_partition, *args, meta=meta)
+        args = (self._text, self._key, self._n_threads)
+        meta = matches_of_partition(self._data._meta, self._matcher, *args)
+        return self._data.map_partitions(
+            matches_of_partition, self._shared_matcher, *args, meta=meta
+        )
 
     def to_parquet(self, path: str, **kwargs: Any) -> None:
         """Write the matches as a Parquet dataset, one file per partition, on the workers.
