@@ -5,7 +5,14 @@ partition merged on the driver, with the single-process answer.
 The matcher is broadcast once (`SparkContext.broadcast`): each executor's Python worker
 unpickles it once (its spec; the automaton is rebuilt once per process and cached by
 fingerprint). Only the matches, or each analysis's partial (`lexiscan._partials` says what
-each ships), leave the executors. Needs ``pip install lexiscan[spark]`` and a Java runtime.
+each ships), leave the executors; `SparkAnalyses.compute` runs several analyses on one read
+and one scan of each partition. Needs ``pip install lexiscan[spark]`` and a Java runtime.
+
+Spark moves each partition to Python in Arrow batches of at most 10,000 rows by default, which
+for long documents means batches of a hundred megabytes, slow to build and move; a session
+with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them faster
+(docs/scale-out.md has the measurements). The session is the user's, so this module does not
+change its settings.
 
 The examples below need a Spark session; tests/test_scaleout.py runs the same calls.
 """
