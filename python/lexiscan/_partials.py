@@ -20,7 +20,11 @@ What each partial ships (`groups`, when given, is one value per document of the 
 - audit: the aliases used with their counts, the entities never matched per group (merged
   by intersection), and the near misses' rows.
 
-The heavy work of each partial is the Rust analysis the single-process method calls.
+The heavy work of each partial is the Rust analysis the single-process method calls. The
+tables of counts, frequency/compare and co-occurrence, and the frames shaped from them, are
+`_analysis`'s (`count_triplets`/`counts_frame`, `frequency_table`/`frequency_frame`,
+`cooccurrence_pairs`/`cooccurrence_frame`): one process and the merged partials shape their
+answers in the same place; this module only merges the tables.
 """
 
 from __future__ import annotations
