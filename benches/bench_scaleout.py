@@ -7,11 +7,14 @@ hold the bench lock for it):
 
     flock /work/tools/bench.lock .venv/bin/python benches/bench_scaleout.py
 
-A quick look: ``--mb 50 --no-save``. Contenders, all held to the same cores (``--cores 2``:
-this process and everything it starts are pinned to two CPUs, Arrow's thread pools sized to
-them): one process with 2 threads (`Matcher.scan(n_threads=2)` after `pyarrow.parquet`
-reads the files), Dask (`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`),
-Spark (`local[2]`, `lexiscan.spark`, one partition per file, Arrow batches of at most 16 MB).
+A quick look: ``--mb 50 --no-save``. ``--spark-steps`` times Spark's steps one by one
+instead (its read, its move to Python, the scan, the answers back; ~2 minutes at 1 GB).
+
+Contenders, all held to the same cores (``--cores 2``: this process and everything it
+starts are pinned to two CPUs, Arrow's thread pools sized to them): one process with 2
+threads (`Matcher.scan(n_threads=2)` after `pyarrow.parquet` reads the files), Dask
+(`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`), Spark (`local[2]`,
+`lexiscan.spark`, one partition per file, Arrow batches of at most 16 MB).
 Each reads the Parquet files itself, every round. Session start-up (the cluster, the JVM) is
 timed apart, and so is the first round (worker processes starting, the matcher rebuilt once
 per process): a user's cluster is already up. Then the engines take turns, round by round, so
@@ -189,6 +192,69 @@ def start_spark(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[
     return spark_runs(spark, folder, matcher), spark.stop
 
 
+def _move_only(batches: Any) -> Any:
+    """A `mapInArrow` function that touches nothing: Spark's read and move to Python alone."""
+    import pyarrow as pa
+
+    rows = sum(batch.num_rows for batch in batches)
+    yield pa.RecordBatch.from_arrays([pa.array([rows], pa.int64())], names=["n"])
+
+
+def _scan_only(matcher: lexiscan.Matcher) -> Callable[[Any], Any]:
+    def scan(batches: Any) -> Any:
+        import pyarrow as pa
+
+        found = sum(len(matcher.scan(b.column("text"), n_threads=1)) for b in batches)
+        yield pa.RecordBatch.from_arrays([pa.array([found], pa.int64())], names=["n"])
+
+    return scan
+
+
+def spark_steps(folder: Path, matcher: lexiscan.Matcher, repeat: int) -> list[str]:
+    """Where Spark's time goes, step by step, against one process's read and read + scan
+    (each step `repeat` times, the fastest kept): a table for docs/scale-out.md."""
+    import pyarrow.parquet as pq
+    from pyspark.sql import SparkSession
+
+    runs, stop = start_spark(folder, matcher)
+    spark = SparkSession.getActiveSession()
+    single = single_process(folder, matcher)
+
+    def docs() -> Any:
+        return spark.read.parquet(str(folder)).select("doc", "text")
+
+    steps: dict[str, Callable[[], Any]] = {
+        "one process: `pyarrow` reads the files": lambda: pq.read_table(folder).num_rows,
+        "one process: reads and scans (2 threads)": single["scan"],
+        "Spark: the JVM reads the files (sum of the text lengths)": lambda: (
+            docs().selectExpr("sum(length(text))").collect()
+        ),
+        "Spark: reads and moves the texts to Python (touching nothing)": lambda: (
+            docs().mapInArrow(_move_only, "n long").collect()
+        ),
+        "Spark: ... and scans each batch (nothing sent back)": lambda: (
+            docs().mapInArrow(_scan_only(matcher), "n long").collect()
+        ),
+        "Spark: `lexiscan.spark.scan(...).count()`": runs["scan"],
+        'Spark: `compute("counts", "cooccurrence")`': runs["counts+cooccurrence"],
+    }
+    try:
+        for step in steps.values():
+            step()  # warm
+        fastest = {name: min(_timed(step) for _ in range(repeat)) for name, step in steps.items()}
+    finally:
+        stop()
+    return ["| step | seconds (fastest) |", "|---|---:|"] + [
+        f"| {name} | {seconds:.2f} |" for name, seconds in fastest.items()
+    ]
+
+
+def _timed(run: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
 def measure(
     engines: list[str], folder: Path, matcher: lexiscan.Matcher, repeat: int
 ) -> tuple[dict[str, float], dict[tuple[str, str], list[float]]]:
@@ -288,6 +354,9 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2, help="CPUs every engine is held to")
     parser.add_argument("--lexicon", default="seeds", choices=["seeds", "100", "10k"])
     parser.add_argument("--engines", default="single,dask,spark")
+    parser.add_argument(
+        "--spark-steps", action="store_true", help="only time Spark's steps (nothing saved)"
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     pin(args.cores)
@@ -295,6 +364,9 @@ def main() -> None:
     folder, mb = write_corpus(args.mb, args.files)
     matcher = matcher_for(args.lexicon)
     print(f"corpus: {mb:,.1f} MB of text in {args.files} Parquet files; lexicon {args.lexicon}")
+    if args.spark_steps:
+        print("\n".join(spark_steps(folder, matcher, args.repeat)))
+        return
     began = time.perf_counter()
     startup, times = measure(engines, folder, matcher, args.repeat)
     lines = [
