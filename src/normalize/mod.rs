@@ -17,7 +17,8 @@ mod offsets;
 mod runs;
 
 pub use fold::{fold_alias, fold_with_offsets};
-pub use offsets::{CodePointWalker, CodePoints, Folded};
+pub(crate) use offsets::CodePoints;
+pub use offsets::Folded;
 
 /// Which folding steps apply on top of the typographic ones, which always apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -39,7 +39,7 @@ pub struct Folded {
 /// Where a text's multi-byte characters end, and how many bytes beyond one each character up
 /// to there takes: byte offsets become code-point offsets without a walk over the text.
 #[derive(Debug, Default)]
-pub struct CodePoints {
+pub(crate) struct CodePoints {
     /// (byte offset just past a multi-byte character, extra bytes up to and including it)
     ends: Vec<(u32, u32)>,
 }
@@ -49,17 +49,8 @@ pub struct CodePoints {
 const BYTES_PER_MULTI_BYTE_CHAR_AT_LEAST: usize = 16;
 
 impl CodePoints {
-    /// The code-point offsets of byte offsets `bytes` (character boundaries, ascending).
-    ///
-    /// ```
-    /// use lexiscan::normalize::{fold_with_offsets, FoldOptions};
-    /// let opts = FoldOptions { case_fold: true, accent_fold: true };
-    /// let text = "“Émile” met Zola";
-    /// let table = fold_with_offsets(text, opts).code_points().unwrap();
-    /// let zola = text.find("Zola").unwrap();
-    /// assert_eq!(table.walker().at(zola), text[..zola].chars().count());
-    /// ```
-    pub fn walker(&self) -> CodePointWalker<'_> {
+    /// A walk from the start of the text turning byte offsets into code-point offsets.
+    pub(crate) fn walker(&self) -> CodePointWalker<'_> {
         CodePointWalker {
             ends: &self.ends,
             next: 0,
@@ -69,7 +60,7 @@ impl CodePoints {
 }
 
 /// Turns ascending byte offsets into code-point offsets (`CodePoints::walker`).
-pub struct CodePointWalker<'a> {
+pub(crate) struct CodePointWalker<'a> {
     ends: &'a [(u32, u32)],
     next: usize,
     extra: usize,
@@ -79,7 +70,7 @@ impl CodePointWalker<'_> {
     /// The code-point offset of byte offset `byte`, a character boundary at or after the last
     /// one asked for.
     #[inline]
-    pub fn at(&mut self, byte: usize) -> usize {
+    pub(crate) fn at(&mut self, byte: usize) -> usize {
         while let Some(&(end, extra)) = self.ends.get(self.next) {
             if end as usize > byte {
                 break;
@@ -105,7 +96,7 @@ impl Folded {
 
     /// The original's code points as the fold saw them, unless it has many multi-byte
     /// characters (then count them in the text).
-    pub fn code_points(&self) -> Option<&CodePoints> {
+    pub(crate) fn code_points(&self) -> Option<&CodePoints> {
         self.code_points.as_ref()
     }
 
