@@ -340,6 +340,17 @@ impl Lexicon {
         groups
     }
 
+    /// A lexicon of these entities and aliases, each alias's entity an index into `entities`
+    /// (checked by the caller), with its lookups made.
+    pub(crate) fn from_parts(entities: Vec<Entity>, aliases: Vec<Alias>) -> Self {
+        let keys = Keys::of(&entities, &aliases);
+        Self {
+            entities,
+            aliases,
+            keys,
+        }
+    }
+
     /// Rebuild the lookups after deserialisation.
     pub fn reindex(&mut self) {
         self.keys = Keys::of(&self.entities, &self.aliases);
