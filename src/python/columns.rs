@@ -152,6 +152,11 @@ fn push_texts<'a>(chunk: &'a ArrayRef, out: &mut Vec<Option<&'a str>>) {
     };
     if let DataType::Dictionary(_, _) = chunk.data_type() {
         let dictionary = chunk.as_any_dictionary();
+        if dictionary.values().is_empty() {
+            // Every row is null (`normalized_keys` refuses an empty dictionary).
+            out.extend(std::iter::repeat_n(None, chunk.len()));
+            return;
+        }
         let mut values = Vec::with_capacity(dictionary.values().len());
         push_texts(dictionary.values(), &mut values);
         let keys = dictionary.normalized_keys();
