@@ -47,10 +47,12 @@ def as_kind(values: list[Any], kind: str) -> Any:
 KINDS = st.sampled_from(["list", "tuple", "arrow", "chunked", "dictionary", "series", "object"])
 
 
-def row_by_row(lex: Lexicon, rows: list[tuple[str, str, str | None, bool]], infos: Any) -> None:
+def row_by_row(
+    lex: Lexicon, rows: list[tuple[str, str, str | None, bool]], infos: Any, names: bool = True
+) -> None:
     """What add_many promises, one `add` at a time: rows, then each row's fields."""
     for entity, alias, label, case in rows:
-        lex.add(entity, [alias], label=label, case_sensitive=case)
+        lex.add(entity, [alias], label=label, case_sensitive=case, name_is_alias=names)
     for (entity, _, label, case), (parent, weight, context) in zip(rows, infos):
         if weight is not None and math.isnan(weight):
             weight = None
@@ -70,14 +72,15 @@ def seeded() -> Lexicon:
     infos=st.lists(st.tuples(PARENTS, WEIGHTS, CONTEXTS), min_size=12, max_size=12),
     with_infos=st.booleans(),
     one_label=st.booleans(),
+    names=st.booleans(),
 )
-def test_add_many_equals_add_per_row(rows, kind, infos, with_infos, one_label) -> None:
+def test_add_many_equals_add_per_row(rows, kind, infos, with_infos, one_label, names) -> None:
     if one_label:
         rows = [(e, a, "GPE", c) for e, a, _, c in rows]
     infos = infos[: len(rows)] if with_infos else [(None, None, None)] * len(rows)
     expected = seeded()
     try:
-        row_by_row(expected, rows, infos)
+        row_by_row(expected, rows, infos, names)
         error = None
     except (TypeError, ValueError) as err:
         error = err
@@ -92,6 +95,7 @@ def test_add_many_equals_add_per_row(rows, kind, infos, with_infos, one_label) -
         as_kind(aliases, kind),
         "GPE" if one_label else as_kind(labels, kind),
         cases,
+        name_is_alias=names,
         **kwargs,
     )
     if error is not None:
@@ -110,8 +114,9 @@ def test_add_many_equals_add_per_row(rows, kind, infos, with_infos, one_label) -
     rows=st.lists(ROW, min_size=1, max_size=12),
     dtype=st.sampled_from(["str", object]),
     case_column=st.sampled_from(["bool", "text", "none"]),
+    names=st.booleans(),
 )
-def test_from_frame_in_one_call_equals_the_rows(rows, dtype, case_column) -> None:
+def test_from_frame_in_one_call_equals_the_rows(rows, dtype, case_column, names) -> None:
     entities, aliases, labels, cases = (list(column) for column in zip(*rows))
     df = pd.DataFrame({"entity": entities, "alias": aliases, "label": labels}, dtype=dtype)
     if case_column == "bool":
@@ -119,15 +124,15 @@ def test_from_frame_in_one_call_equals_the_rows(rows, dtype, case_column) -> Non
     elif case_column == "text":
         df["case_sensitive"] = ["yes" if c else "no" for c in cases]
     try:
-        expected: Lexicon | Exception = formats.from_frame(df, Lexicon())
+        expected: Lexicon | Exception = formats.from_frame(df, Lexicon(), name_is_alias=names)
     except formats.LexiconFormatError as err:
         expected = err
     if isinstance(expected, Exception):
         with pytest.raises(formats.LexiconFormatError) as raised:
-            Lexicon.from_frame(df)
+            Lexicon.from_frame(df, name_is_alias=names)
         assert raised.value.problems == expected.problems
     else:
-        assert Lexicon.from_frame(df) == expected
+        assert Lexicon.from_frame(df, name_is_alias=names) == expected
 
 
 def test_errors_name_the_row_and_the_column() -> None:

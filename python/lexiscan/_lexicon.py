@@ -263,6 +263,7 @@ class Lexicon:
         labels: Column | str | None = None,
         case_sensitive: Column | bool = False,
         *,
+        name_is_alias: bool = True,
         parents: Sequence[ParentSpec | None] | None = None,
         weights: Sequence[float | None] | None = None,
         contexts: Sequence[Iterable[str] | None] | None = None,
@@ -272,9 +273,9 @@ class Lexicon:
         The fast way to load big gazetteers: columns are lists of str, pandas columns, or
         Arrow arrays (pyarrow, polars; read in place, without a Python object per value), and
         a million rows take about a second. Rows behave like `add(entity, [alias], label,
-        case_sensitive)` in order; nothing is added if any row is invalid. `labels` is one
-        label for all rows or a column (None: no label); `case_sensitive` one bool or a column
-        of bools. `parents`, `weights` and `contexts`, one per row (None: not given), set what
+        case_sensitive, name_is_alias=name_is_alias)` in order; nothing is added if any row is
+        invalid. `labels` is one label for all rows or a column (None: no label);
+        `case_sensitive` one bool or a column of bools. `parents`, `weights` and `contexts`, one per row (None: not given), set what
         `add` sets; they are checked before anything is added.
 
         >>> lex = Lexicon().add_many(["Kyiv", "Kyiv", "Lviv"], ["Kyiv", "Kiev", "Lemberg"], "GPE")
@@ -283,6 +284,8 @@ class Lexicon:
         >>> import pyarrow as pa
         >>> lex.add_many(pa.array(["Odesa"]), pa.array(["Odessa"]), pa.array(["GPE"])).entities
         [('Kyiv', 'GPE'), ('Lviv', 'GPE'), ('Odesa', 'GPE')]
+        >>> Lexicon().add_many(["economy"], ["inflation"], name_is_alias=False).n_aliases
+        1
         >>> lex = Lexicon().add_many(["Paris", "Paris"], ["Paris", "Paname"], "GPE",
         ...                          weights=[2.1e6, None], contexts=[["Seine"], None])
         >>> lex.info("Paris")
@@ -292,7 +295,11 @@ class Lexicon:
         label_column = labels if labels is None or isinstance(labels, str) else _text_column(labels)
         flags = case_sensitive if isinstance(case_sensitive, bool) else _flag_column(case_sensitive)
         infos = _row_infos(entity_column, parents, weights, contexts)
-        self._native.add_columns(entity_column, alias_column, label_column, flags, False, infos)
+        if not isinstance(name_is_alias, bool):
+            raise TypeError(f"name_is_alias must be bool, not {type(name_is_alias).__name__}")
+        self._native.add_columns(
+            entity_column, alias_column, label_column, flags, False, infos, name_is_alias
+        )
         return self
 
     @classmethod
@@ -345,6 +352,8 @@ class Lexicon:
         alias: str = "alias",
         label: str | None = "label",
         case_sensitive: str | bool | None = None,
+        *,
+        name_is_alias: bool = True,
     ) -> Lexicon:
         """Build a lexicon from a DataFrame with one row per alias, the rows in order.
 
@@ -352,7 +361,8 @@ class Lexicon:
         entity alone); `label` the column of labels, used if the frame has it (empty: no
         label). `case_sensitive` is a column of booleans (None: the column "case_sensitive" if
         there is one) or one bool for every alias. An entity's name is case-sensitive only if a
-        row gives it, case-sensitive, as the entity's first alias. Bad rows raise
+        row gives it, case-sensitive, as the entity's first alias; with `name_is_alias=False`
+        the names are no aliases (an entity has the aliases of its rows). Bad rows raise
         `LexiconFormatError`, every one of them named by its position.
 
         A frame of text columns and a boolean case column goes to the core in one call (a
@@ -381,12 +391,14 @@ class Lexicon:
                     None if labels is None else _text_column(labels),
                     flags if isinstance(flags, bool) else _flag_column(flags),
                     True,
+                    [],
+                    name_is_alias,
                 )
             except (TypeError, ValueError):
                 pass  # nothing was added: the rows below name every bad one
             else:
                 return lex
-        return formats.from_frame(df, cls(), entity, alias, label, case_sensitive)
+        return formats.from_frame(df, cls(), entity, alias, label, case_sensitive, name_is_alias)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per alias: entity, label, alias, case_sensitive.

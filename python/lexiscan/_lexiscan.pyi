@@ -103,6 +103,7 @@ class Lexicon:
         case_sensitive: Any,
         name_is_own_alias: bool = False,
         infos: list[tuple[int, tuple[str, str | None] | None, float | None, list[str]]] = ...,
+        name_is_alias: bool = True,
     ) -> None: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod

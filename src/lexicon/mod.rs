@@ -194,6 +194,7 @@ impl Lexicon {
             aliases: &aliases,
             labels: Column::Each(&labels),
             case_sensitive: Column::Each(&case_sensitive),
+            name_is_alias: true,
             name_case: NameCase::Row,
             infos: &[],
         })

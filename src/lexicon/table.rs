@@ -56,6 +56,8 @@ pub struct AliasTable<'a> {
     pub aliases: &'a [&'a str],
     pub labels: Column<'a, Option<&'a str>>,
     pub case_sensitive: Column<'a, bool>,
+    /// Whether a new entity's name becomes its first alias (as `Lexicon::add_entity`).
+    pub name_is_alias: bool,
     pub name_case: NameCase,
     /// The rows that set a parent, weight or context, in row order.
     pub infos: &'a [EntityInfo],
@@ -82,7 +84,7 @@ impl AliasTable<'_> {
                 if entity.trim().is_empty() {
                     return Err(Error::EmptyEntity);
                 }
-                if empty_once_folded(entity) {
+                if self.name_is_alias && empty_once_folded(entity) {
                     return Err(empty_alias(entity, entity));
                 }
                 previous = Some(entity);
@@ -126,6 +128,7 @@ impl Lexicon {
     ///     aliases: &["Kyiv", "Kiev", "Lemberg"],
     ///     labels: Column::Same(Some("GPE")),
     ///     case_sensitive: Column::Same(false),
+    ///     name_is_alias: true,
     ///     name_case: NameCase::Row,
     ///     infos: &[],
     /// };
@@ -154,11 +157,13 @@ impl Lexicon {
                     Some(id) => id,
                     None => {
                         let id = self.push_entity(entity, label);
-                        let name_case = match table.name_case {
-                            NameCase::Row => case_sensitive,
-                            NameCase::OwnAlias => case_sensitive && alias == entity,
-                        };
-                        self.push_alias(id, entity, name_case);
+                        if table.name_is_alias {
+                            let name_case = match table.name_case {
+                                NameCase::Row => case_sensitive,
+                                NameCase::OwnAlias => case_sensitive && alias == entity,
+                            };
+                            self.push_alias(id, entity, name_case);
+                        }
                         id
                     }
                 },
@@ -194,8 +199,9 @@ mod tests {
                 NameCase::Row => case,
                 NameCase::OwnAlias => case && alias == entity,
             };
-            lex.add_entity(entity, &[] as &[&str], label, name_case, true)?;
-            lex.add_entity(entity, &[alias], label, case, true)?;
+            let name = table.name_is_alias;
+            lex.add_entity(entity, &[] as &[&str], label, name_case, name)?;
+            lex.add_entity(entity, &[alias], label, case, name)?;
         }
         for info in table.infos {
             let id = lex.add(
@@ -232,12 +238,17 @@ mod tests {
                 context: vec!["Washington".into(), "DC".into()],
             },
         ];
-        for name_case in [NameCase::Row, NameCase::OwnAlias] {
+        for (name_case, name_is_alias) in [
+            (NameCase::Row, true),
+            (NameCase::OwnAlias, true),
+            (NameCase::Row, false),
+        ] {
             let table = AliasTable {
                 entities: &entities,
                 aliases: &aliases,
                 labels: Column::Each(&labels),
                 case_sensitive: Column::Each(&cases),
+                name_is_alias,
                 name_case,
                 infos: &infos,
             };
@@ -262,6 +273,7 @@ mod tests {
             aliases: &["a", "b"],
             labels: Column::Same(None),
             case_sensitive: Column::Same(false),
+            name_is_alias: true,
             name_case: NameCase::Row,
             infos: &[],
         };

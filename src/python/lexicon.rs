@@ -109,8 +109,9 @@ impl PyLexicon {
     /// nothing. `labels`: None, one str, or a column (None: no label); `case_sensitive`: one
     /// bool or a column; `name_is_own_alias`: a new entity's name is case-sensitive only when
     /// its row gives the name itself (frames) instead of taking its row's flag; `infos`: the
-    /// (row, parent, weight, context) of the rows that set them, in row order.
-    #[pyo3(signature = (entities, aliases, labels, case_sensitive, name_is_own_alias=false, infos=Vec::new()))]
+    /// (row, parent, weight, context) of the rows that set them, in row order;
+    /// `name_is_alias`: whether a new entity's name becomes an alias.
+    #[pyo3(signature = (entities, aliases, labels, case_sensitive, name_is_own_alias=false, infos=Vec::new(), name_is_alias=true))]
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn add_columns(
         &mut self,
@@ -121,6 +122,7 @@ impl PyLexicon {
         case_sensitive: &Bound<'_, PyAny>,
         name_is_own_alias: bool,
         infos: Vec<(usize, Option<(String, Option<String>)>, Option<f64>, Vec<String>)>,
+        name_is_alias: bool,
     ) -> PyResult<()> {
         let entity_column = TextColumn::extract(entities, "entity")?;
         let alias_column = TextColumn::extract(aliases, "alias")?;
@@ -161,6 +163,7 @@ impl PyLexicon {
                 Err(flag) => Column::Same(*flag),
                 Ok(flags) => Column::Each(flags),
             },
+            name_is_alias,
             name_case: if name_is_own_alias {
                 NameCase::OwnAlias
             } else {

@@ -188,6 +188,7 @@ def from_frame(
     alias: str = "alias",
     label: str | None = "label",
     case_sensitive: str | bool | None = None,
+    name_is_alias: bool = True,
 ) -> L:
     """Fill the empty lexicon `into` from one row per alias (see Lexicon.from_frame).
 
@@ -228,7 +229,7 @@ def from_frame(
             if row is not None:
                 yield row
 
-    build(rows(), problems, into)
+    build(rows(), problems, into, names_are_aliases=name_is_alias)
     return into
 
 
