@@ -11,9 +11,9 @@ use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, FoldOptions};
+use crate::scan::thread_pool;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
-use crate::scan::thread_pool;
 use rayon::prelude::*;
 
 /// What is known about one folded pattern of an automaton.

@@ -45,7 +45,14 @@ pub(super) fn write(lexicon: &Lexicon, options: Option<MatchOptions>) -> Vec<u8>
         .iter()
         .enumerate()
         .filter(|(_, e)| e.has_resolution_info())
-        .map(|(id, e)| (id as EntityId, e.parent.clone(), e.weight, e.context.clone()))
+        .map(|(id, e)| {
+            (
+                id as EntityId,
+                e.parent.clone(),
+                e.weight,
+                e.context.clone(),
+            )
+        })
         .collect();
     let infos = if infos.is_empty() {
         Vec::new()
@@ -101,8 +108,8 @@ pub(super) fn read(payload: &[u8]) -> Result<(Lexicon, Option<MatchOptions>)> {
     }
     let infos = r.blob()?;
     if !infos.is_empty() {
-        let infos: Vec<Info> = serde_json::from_slice(infos)
-            .map_err(|e| corrupt(format!("resolution info: {e}")))?;
+        let infos: Vec<Info> =
+            serde_json::from_slice(infos).map_err(|e| corrupt(format!("resolution info: {e}")))?;
         for (id, parent, weight, context) in infos {
             let entity = entities
                 .get_mut(id as usize)
@@ -132,7 +139,10 @@ pub(super) fn read(payload: &[u8]) -> Result<(Lexicon, Option<MatchOptions>)> {
         alias.case_sensitive = flags[i / 8] >> (i % 8) & 1 == 1;
     }
     if !r.bytes.is_empty() {
-        return Err(corrupt(format!("{} bytes after the aliases", r.bytes.len())));
+        return Err(corrupt(format!(
+            "{} bytes after the aliases",
+            r.bytes.len()
+        )));
     }
     Ok((Lexicon::from_parts(entities, aliases), options))
 }
@@ -199,7 +209,12 @@ impl<'a> Reader<'a> {
         usize::try_from(n)
             .ok()
             .filter(|&n| n <= self.bytes.len())
-            .ok_or_else(|| corrupt(format!("a count of {n} with {} bytes left", self.bytes.len())))
+            .ok_or_else(|| {
+                corrupt(format!(
+                    "a count of {n} with {} bytes left",
+                    self.bytes.len()
+                ))
+            })
     }
 
     fn blob(&mut self) -> Result<&'a [u8]> {

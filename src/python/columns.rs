@@ -196,9 +196,8 @@ fn arrow_chunks(source: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<ArrayRef>
     if source.hasattr("__arrow_c_array__")? {
         let pair = source.call_method0("__arrow_c_array__")?;
         let (schema, array): (Bound<'_, PyCapsule>, Bound<'_, PyCapsule>) = pair.extract()?;
-        let schema = schema
-            .pointer_checked(Some(c"arrow_schema"))?
-            .as_ptr() as *const FFI_ArrowSchema;
+        let schema =
+            schema.pointer_checked(Some(c"arrow_schema"))?.as_ptr() as *const FFI_ArrowSchema;
         let array = array.pointer_checked(Some(c"arrow_array"))?.as_ptr() as *mut FFI_ArrowArray;
         // SAFETY: by the C data interface's contract the capsules hold an initialised schema
         // and array; the array is moved out (its capsule's destructor then sees it released)

@@ -121,7 +121,12 @@ impl PyLexicon {
         labels: &Bound<'_, PyAny>,
         case_sensitive: &Bound<'_, PyAny>,
         name_is_own_alias: bool,
-        infos: Vec<(usize, Option<(String, Option<String>)>, Option<f64>, Vec<String>)>,
+        infos: Vec<(
+            usize,
+            Option<(String, Option<String>)>,
+            Option<f64>,
+            Vec<String>,
+        )>,
         name_is_alias: bool,
     ) -> PyResult<()> {
         let entity_column = TextColumn::extract(entities, "entity")?;
