@@ -148,6 +148,14 @@ def test_errors_name_the_row_and_the_column() -> None:
         Lexicon().add_many(pa.array(["a", "b"]), pa.array(["a", "\u200b"]))
     with pytest.raises(TypeError, match="case_sensitive in row 1 is null"):
         Lexicon().add_many(["a", "b"], ["a", "b"], case_sensitive=pa.array([True, None]))
+    with pytest.raises(TypeError, match="case_sensitive in row 0 is 'yes', not a bool"):
+        Lexicon().add_many(["a"], ["a"], case_sensitive=["yes"])
+    with pytest.raises(TypeError, match="label in row 1 is int, not str"):
+        Lexicon().add_many(["a", "b"], ["a", "b"], ["X", 5])
+    with pytest.raises(TypeError, match="the label column must hold strings"):
+        Lexicon().add_many(["a", "b"], ["a", "b"], pa.array([1, 2]))
+    with pytest.raises(TypeError, match="weight of 'b' must be a number"):
+        Lexicon().add_many(["a", "b"], ["a", "b"], weights=[1.0, "heavy"])
 
 
 def test_arrow_case_flags_and_categorical_labels() -> None:
