@@ -524,7 +524,7 @@ class Lexicon:
         >>> Lexicon().add("Kyiv", ["Kiev"]).n_aliases
         2
         """
-        return len(self._native.aliases())
+        return self._native.n_aliases()
 
     def to_bytes(self) -> bytes:
         """The lexicon as versioned bytes (what pickling uses).

@@ -105,6 +105,11 @@ impl PyLexicon {
         self.inner.entities().len()
     }
 
+    /// The number of aliases (without making a tuple for each).
+    fn n_aliases(&self) -> usize {
+        self.inner.aliases().len()
+    }
+
     /// Add one alias per row from columns — lists of str or Arrow arrays — in order; all or
     /// nothing. `labels`: None, one str, or a column (None: no label); `case_sensitive`: one
     /// bool or a column; `name_is_own_alias`: a new entity's name is case-sensitive only when
