@@ -58,7 +58,7 @@ def row_by_row(
             weight = None
         if parent is not None or weight is not None or context is not None:
             lex.add(entity, label=label, case_sensitive=case, parent=parent, weight=weight,
-                    context=context)  # fmt: skip
+                    context=context, name_is_alias=names)  # fmt: skip
 
 
 def seeded() -> Lexicon:
