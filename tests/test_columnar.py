@@ -6,6 +6,7 @@ nothing. Pickled lexicons (format 3, columns) come back equal."""
 from __future__ import annotations
 
 import math
+import os
 import pickle
 from typing import Any
 
@@ -19,6 +20,8 @@ import lexiscan
 from lexiscan import Lexicon, formats
 
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+# `pytest --slow` (tests/conftest.py) asks for many more examples.
+EXAMPLES = 3000 if os.environ.get("LEXISCAN_HYPOTHESIS_PROFILE") == "slow" else 200
 # Names that collide, differ by case or accents, are invisible or empty once folded.
 TEXTS = st.sampled_from(
     ["Kyiv", "kyiv", "Kiev", "Київ", "Kyïv", "US", "U.S.", " ", "", "\u200b", "a b", "x\u00ad"]
@@ -65,7 +68,7 @@ def seeded() -> Lexicon:
     return Lexicon().add("Kyiv", ["Kiev"], label="GPE").add("US", label=None)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=HEALTH)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=HEALTH)
 @given(
     rows=st.lists(ROW, min_size=1, max_size=12),
     kind=KINDS,
@@ -109,7 +112,7 @@ def test_add_many_equals_add_per_row(rows, kind, infos, with_infos, one_label, n
         assert pickle.loads(pickle.dumps(lex)) == lex
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=HEALTH)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=HEALTH)
 @given(
     rows=st.lists(ROW, min_size=1, max_size=12),
     dtype=st.sampled_from(["str", object]),
