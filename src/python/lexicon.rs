@@ -5,7 +5,7 @@ use super::errors::{run_detached, to_py_err};
 use crate::lexicon::ParentRef;
 use crate::{persist, AliasTable, Column, EntityInfo, Lexicon, NameCase};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::PyBytes;
 use std::sync::Arc;
 
@@ -191,7 +191,7 @@ impl PyLexicon {
     }
 
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
         let inner = run_detached(py, move || persist::lexicon_from_bytes(&data))?;
         Ok(Self {
             inner: Arc::new(inner),
