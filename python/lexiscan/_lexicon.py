@@ -275,8 +275,9 @@ class Lexicon:
         a million rows take about a second. Rows behave like `add(entity, [alias], label,
         case_sensitive, name_is_alias=name_is_alias)` in order; nothing is added if any row is
         invalid. `labels` is one label for all rows or a column (None: no label);
-        `case_sensitive` one bool or a column of bools. `parents`, `weights` and `contexts`, one per row (None: not given), set what
-        `add` sets; they are checked before anything is added.
+        `case_sensitive` one bool or a column of bools. `parents`, `weights` and `contexts`,
+        one per row (None: not given), set what `add` sets; they are checked before anything
+        is added (these three are read row by row in Python when given).
 
         >>> lex = Lexicon().add_many(["Kyiv", "Kyiv", "Lviv"], ["Kyiv", "Kiev", "Lemberg"], "GPE")
         >>> lex.aliases_of("Kyiv"), len(lex)
