@@ -27,7 +27,9 @@ use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::normalize::{fold_with_offsets, FoldOptions, Folded};
 use crate::scan::TextPieces;
-use code_points::{to_code_points, to_code_points_in_order, with_byte_offsets};
+use code_points::{
+    to_code_points, to_code_points_in_order, with_byte_offsets, with_code_point_table,
+};
 use pass::{build_pass, Pass, SearchChoice};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -245,10 +247,14 @@ impl Matcher {
                 let ascii = folded
                     .first()
                     .map_or_else(|| text.is_ascii(), Folded::original_is_ascii);
+                let table = folded.first().and_then(Folded::code_points);
                 if ascii {
                     with_byte_offsets(found)
                 } else if self.options.overlapping {
                     to_code_points(text, found)
+                } else if let Some(table) = table {
+                    // The folding saw every character of the text.
+                    with_code_point_table(table, found)
                 } else {
                     to_code_points_in_order(text, found)
                 }
