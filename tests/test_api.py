@@ -372,6 +372,19 @@ def test_arrow_documents_are_read_in_place(matcher: lexiscan.Matcher, make) -> N
     assert result.kwic("Kyiv")["keyword"].tolist() == ["Kiev", "Kyiv", "Kyiv"]
 
 
+def test_arrow_dictionary_of_only_nulls_is_documents_that_are_missing(
+    matcher: lexiscan.Matcher,
+) -> None:
+    # An all-null dictionary array has an empty dictionary: no text to read, no panic.
+    pa = pytest.importorskip("pyarrow")
+    docs = pa.array([None, None, None], type=pa.string()).dictionary_encode()
+    result = matcher.scan(docs)
+    assert result.n_docs == 3
+    assert len(result.to_pandas()) == 0
+    mixed = pa.chunked_array([docs, pa.array(["Kyiv"]).dictionary_encode()])
+    assert matcher.scan(mixed).to_pandas()["doc"].tolist() == [3]
+
+
 def test_arrow_backed_pandas_series_keeps_its_index(matcher: lexiscan.Matcher) -> None:
     pytest.importorskip("pyarrow")
     docs = pd.Series(["Kiev", None, "Kyiv"], index=["x", "y", "z"], dtype="string[pyarrow]")

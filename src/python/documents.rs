@@ -138,6 +138,11 @@ fn push_chunk(docs: &mut Vec<Option<DocText>>, chunk: &ArrayRef) -> PyResult<()>
         if is_string_type(values) {
             let dictionary = chunk.as_any_dictionary();
             let values = dictionary.values().clone();
+            if values.is_empty() {
+                // Every row is null (`normalized_keys` refuses an empty dictionary).
+                docs.extend((0..chunk.len()).map(|_| None));
+                return Ok(());
+            }
             let keys = dictionary.normalized_keys();
             docs.extend((0..chunk.len()).map(|row| {
                 let valid = chunk.is_valid(row) && values.is_valid(keys[row]);
