@@ -165,12 +165,10 @@ pub(super) fn resolve_document(
 /// scan order (by start, then end) as they come from a scan.
 pub(super) fn all_unambiguous(r: &ScanResult, rows: Range<usize>) -> bool {
     let span = |i: usize| (r.start[i], std::cmp::Reverse(r.end[i]));
-    let rows = rows.start..rows.end;
-    let in_order = rows.clone().skip(1).all(|i| span(i - 1) <= span(i));
-    in_order
-        && rows
-            .skip(1)
-            .all(|i| span(i - 1) != span(i) || r.entity[i - 1] == r.entity[i])
+    (rows.start + 1..rows.end).all(|i| {
+        let (before, here) = (span(i - 1), span(i));
+        before < here || (before == here && r.entity[i - 1] == r.entity[i])
+    })
 }
 
 fn passed(row: usize) -> Decision {
@@ -246,27 +244,23 @@ impl Scratch {
         parents.sort_unstable();
         let children = |p: EntityId| {
             let from = parents.partition_point(|&q| q < p);
-            (parents[from..].partition_point(|&q| q == p)) as u32
+            parents[from..].iter().take_while(|&&q| q == p).count() as u32
         };
         let is_named = |e: EntityId| named.binary_search(&e).is_ok();
         groups.document.clear();
         for &first in &groups.first {
-            groups
-                .document
-                .extend(
-                    all[mentions[first].candidates.clone()]
-                        .iter()
-                        .map(|&(c, _)| {
-                            let parent = resolver.parents[c as usize];
-                            let own_children = children(c);
-                            let siblings =
-                                parent.map_or(0, |p| children(p) - u32::from(is_named(c)));
-                            RELATED * f64::from(u8::from(is_named(c)))
-                                + RELATED * f64::from(u8::from(parent.is_some_and(is_named)))
-                                + RELATED * f64::from(own_children.min(MAX_CHILDREN))
-                                + SIBLING * f64::from(siblings.min(MAX_SIBLINGS))
-                        }),
-                );
+            let candidates = &all[mentions[first].candidates.clone()];
+            groups.document.extend(candidates.iter().map(|&(c, _)| {
+                let named = is_named(c);
+                let (parent_named, siblings) = match resolver.parents[c as usize] {
+                    Some(p) => (is_named(p), children(p) - u32::from(named)),
+                    None => (false, 0),
+                };
+                RELATED * f64::from(u8::from(named))
+                    + RELATED * f64::from(u8::from(parent_named))
+                    + RELATED * f64::from(children(c).min(MAX_CHILDREN))
+                    + SIBLING * f64::from(siblings.min(MAX_SIBLINGS))
+            }));
         }
         votes.clear();
         votes.resize(all.len(), Votes::default());
