@@ -149,7 +149,7 @@ def cost_line(name: str, scan_times: list[float], resolve_times: list[float]) ->
     """One row of the cost table: medians, bests, and the per-round ratio's spread."""
     ratios = sorted(r / s for r, s in zip(resolve_times, scan_times))
     q1, _, q3 = statistics.quantiles(ratios, n=4)
-    ms = lambda t: f"{statistics.median(t) * 1000:.0f} ms ({min(t) * 1000:.0f})"  # noqa: E731
+    ms = lambda t: f"{statistics.median(t) * 1000:.1f} ms ({min(t) * 1000:.1f})"  # noqa: E731
     return (
         f"| {name} | {ms(scan_times)} | {ms(resolve_times)} | "
         f"**{statistics.median(ratios):.1%}** | {q1:.1%} .. {q3:.1%} | "
