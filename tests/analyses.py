@@ -58,6 +58,15 @@ def run_all(analyse: Any, calls: list[tuple[str, dict[str, Any]]], groups: Any) 
     }
 
 
+def compute_all(
+    result: Any, calls: list[tuple[str, dict[str, Any]]], groups: Any
+) -> dict[str, Any]:
+    """Every call at once through an engine's `compute(*analyses)`, keyed as `run_all` keys."""
+    answers = result.compute(*((name, with_groups(kw, groups)) for name, kw in calls))
+    assert len(answers) == len(calls)
+    return {f"{name}{sorted(kw.items())}": a for (name, kw), a in zip(calls, answers)}
+
+
 def assert_same(got: Any, expected: Any, what: str = "") -> None:
     if isinstance(expected, tuple):  # Audit
         assert type(got) is type(expected), what

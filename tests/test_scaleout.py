@@ -19,6 +19,7 @@ from analyses import (  # noqa: E402
     CALLS,
     ONE_EACH,
     assert_all_same,
+    compute_all,
     description_calls,
     generated_corpus,
     kwic_calls,
@@ -50,6 +51,14 @@ def calls_for(corpus_name: str) -> list[tuple[str, dict[str, Any]]]:
     return ALL_CALLS if corpus_name == "seeds" else ONE_EACH
 
 
+def analysed(result: Any, corpus_name: str, groups: Any) -> dict[str, Any]:
+    """The seed corpus's calls method by method; the generated corpus's all in one
+    `compute` (one Dask graph, one Spark job: each partition scanned once for all)."""
+    if corpus_name == "seeds":
+        return run_all(lambda name, kw: getattr(result, name)(**kw), ALL_CALLS, groups)
+    return compute_all(result, ONE_EACH, groups)
+
+
 def single_process(
     matcher: lexiscan.Matcher, corpus: pd.DataFrame, calls: list[tuple[str, dict[str, Any]]]
 ) -> dict[str, Any]:
@@ -76,9 +85,11 @@ def test_dask_every_analysis_equals_one_process(
 
     corpus = request.getfixturevalue(corpus_name)
     frame = dd.from_pandas(corpus, npartitions=5)
-    result = lexiscan.dask.scan(matcher, frame, key="doc").persist()
+    result = lexiscan.dask.scan(matcher, frame, key="doc")
+    if corpus_name == "seeds":
+        result = result.persist()
     calls = calls_for(corpus_name)
-    got = run_all(lambda name, kw: getattr(result, name)(**kw), calls, "outlet")
+    got = analysed(result, corpus_name, "outlet")
     # One process on the data as Dask holds it (Dask turns text columns into Arrow strings).
     assert_all_same(got, single_process(matcher, frame.compute(), calls))
 
@@ -177,6 +188,12 @@ def test_dask_refuses_bad_arguments(matcher: lexiscan.Matcher, seeds: pd.DataFra
         result.frequency(groups="region")
     with pytest.raises(TypeError, match="column name"):
         result.compare(["a", "b"])
+    with pytest.raises(ValueError, match="at least one"):
+        result.compute()
+    with pytest.raises(TypeError, match="name, dict"):
+        result.compute(("counts", "entity"))
+    with pytest.raises(ValueError, match="no analysis 'count'"):
+        result.compute("counts", "count")
 
 
 # Spark ---------------------------------------------------------------------------------------
@@ -203,7 +220,7 @@ def test_spark_every_analysis_equals_one_process(
     frame = spark.createDataFrame(corpus, "doc string, outlet string, text string")
     result = lexiscan.spark.analyses(matcher, frame)
     calls = calls_for(corpus_name)
-    got = run_all(lambda name, kw: getattr(result, name)(**kw), calls, "outlet")
+    got = analysed(result, corpus_name, "outlet")
     assert_all_same(got, single_process(matcher, corpus, calls))
 
 

@@ -78,22 +78,45 @@ def doc_index(scan: Scan) -> pd.Index:
     return pd.RangeIndex(scan.n_docs)
 
 
-def counts(scan: Scan, by: str, presence: bool, sparse: bool) -> Any:
-    code, names = keys(scan, by)
+class CountTriplets(NamedTuple):
+    """The nonzero cells of a documents x keys count table: document positions, key codes and
+    counts, as int64 arrays."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+
+def count_triplets(scan: Scan, by: str) -> CountTriplets:
+    """Mentions per (document, key) of a scan, its nonzero cells only (the core counts)."""
+    code, _names = keys(scan, by)
     doc_b, key_b, n_b = scan.native.counts(code.astype("<u4").tobytes())
-    rows = np.frombuffer(doc_b, "<u8").astype(np.intp)
-    cols = np.frombuffer(key_b, "<u4").astype(np.intp)
-    values = np.frombuffer(n_b, "<u4").astype(np.int64)
-    if presence:
-        values = np.ones_like(values)
-    shape = (scan.n_docs, len(names))
+    return CountTriplets(
+        np.frombuffer(doc_b, "<u8").astype(np.int64),
+        np.frombuffer(key_b, "<u4").astype(np.int64),
+        np.frombuffer(n_b, "<u4").astype(np.int64),
+    )
+
+
+def counts_frame(
+    cells: CountTriplets, docs: pd.Index, names: list[str], presence: bool, sparse: bool
+) -> Any:
+    """`ScanResult.counts`' answer from its nonzero cells: a dense frame (documents x keys) or
+    a `SparseCounts`."""
+    values = np.ones_like(cells.values) if presence else cells.values
+    shape = (len(docs), len(names))
     if sparse:
         sp = require("scipy.sparse", "counts(sparse=True)", "sparse")
-        matrix = sp.csr_matrix((values, (rows, cols)), shape=shape)
-        return SparseCounts(matrix, doc_index(scan), pd.Index(names))
+        matrix = sp.csr_matrix((values, (cells.rows, cells.columns)), shape=shape)
+        return SparseCounts(matrix, docs, pd.Index(names))
     dense = np.zeros(shape, dtype=np.int64)
-    dense[rows, cols] = values
-    return pd.DataFrame(dense, index=doc_index(scan), columns=pd.Index(names))
+    dense[cells.rows, cells.columns] = values
+    return pd.DataFrame(dense, index=docs, columns=pd.Index(names))
+
+
+def counts(scan: Scan, by: str, presence: bool, sparse: bool) -> Any:
+    names = keys(scan, by)[1]
+    return counts_frame(count_triplets(scan, by), doc_index(scan), names, presence, sparse)
 
 
 def group_codes(scan: Scan, groups: Any) -> tuple[np.ndarray, list[Any]]:
@@ -125,40 +148,54 @@ def objects(values: list[Any]) -> np.ndarray:
     return array
 
 
-def frequency(scan: Scan, by: str, groups: Any | None) -> pd.DataFrame:
+class FrequencyTable(NamedTuple):
+    """Mentions and documents per (group, key), with the documents per group; without groups
+    the whole corpus is the one group None."""
+
+    groups: list[Any]  # in the order they first appear
+    mentions: np.ndarray  # groups x keys, int64
+    documents: np.ndarray  # groups x keys, int64
+    n_docs: np.ndarray  # per group, int64
+
+
+def frequency_table(scan: Scan, by: str, groups: Any | None) -> FrequencyTable:
+    """The counts behind `frequency` and `compare` (the core sums them)."""
     code, names = keys(scan, by)
     if groups is None:
         doc_group, group_names = None, [None]
+        n_docs = np.array([scan.n_docs], dtype=np.int64)
     else:
         doc_group, group_names = group_codes(scan, groups)
-    n_docs_per_group = (
-        np.bincount(doc_group, minlength=len(group_names))
-        if doc_group is not None
-        else np.array([scan.n_docs])
-    )
+        n_docs = np.bincount(doc_group, minlength=len(group_names)).astype(np.int64)
     mentions_b, docs_b = scan.native.frequency(
         code.astype("<u4").tobytes(),
         len(names),
         None if doc_group is None else doc_group.tobytes(),
         len(group_names),
     )
-    mentions = np.frombuffer(mentions_b, "<u8").reshape(len(group_names), len(names))
-    documents = np.frombuffer(docs_b, "<u8").reshape(len(group_names), len(names))
+    shape = (len(group_names), len(names))
+    return FrequencyTable(
+        group_names,
+        np.frombuffer(mentions_b, "<u8").reshape(shape).astype(np.int64),
+        np.frombuffer(docs_b, "<u8").reshape(shape).astype(np.int64),
+        n_docs,
+    )
+
+
+def frequency_frame(table: FrequencyTable, names: list[str], grouped: bool) -> pd.DataFrame:
+    """`ScanResult.frequency`'s answer from its table: per group, the keys mentioned, most
+    frequent first, with rank, document frequency and share of documents."""
     frames = []
-    for g, group in enumerate(group_names):
+    for g, group in enumerate(table.groups):
         frame = pd.DataFrame(
-            {
-                "feature": names,
-                "frequency": mentions[g].astype(np.int64),
-                "docfreq": documents[g].astype(np.int64),
-            }
+            {"feature": names, "frequency": table.mentions[g], "docfreq": table.documents[g]}
         )
         frame = frame[frame["frequency"] > 0]
         frame = frame.sort_values("frequency", ascending=False, kind="stable")
         frame.insert(2, "rank", frame["frequency"].rank(method="min", ascending=False))
         frame["rank"] = frame["rank"].astype(np.int64)
-        frame["share"] = frame["docfreq"] / max(int(n_docs_per_group[g]), 1)
-        if groups is not None:
+        frame["share"] = frame["docfreq"] / max(int(table.n_docs[g]), 1)
+        if grouped:
             frame["group"] = group
         frames.append(frame)
     columns = ["feature", "frequency", "rank", "docfreq", "share"]
@@ -166,28 +203,56 @@ def frequency(scan: Scan, by: str, groups: Any | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def cooccurrence(scan: Scan, window: str | int, as_: str, by: str) -> pd.DataFrame:
+def frequency(scan: Scan, by: str, groups: Any | None) -> pd.DataFrame:
+    names = keys(scan, by)[1]
+    return frequency_frame(frequency_table(scan, by, groups), names, groups is not None)
+
+
+class PairCounts(NamedTuple):
+    """Co-occurrence counts: pairs of key codes (a < b, sorted) with their counts, and the
+    keys with at least one mention (sorted)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    n: np.ndarray
+    present: np.ndarray
+
+
+def cooccurrence_pairs(scan: Scan, window: str | int, by: str) -> PairCounts:
+    """The pairs behind `cooccurrence` (the core counts them per window)."""
     if isinstance(window, bool) or not isinstance(window, (str, int)):
         raise TypeError(f"window must be 'document', 'sentence' or an int, not {window!r}")
     if isinstance(window, int) and window < 0:
         raise ValueError(f"window={window}: a number of words must be >= 0")
-    code, names = keys(scan, by)
+    code, _names = keys(scan, by)
     a_b, b_b, n_b = scan.native.cooccurrence(code.astype("<u4").tobytes(), window)
-    a = np.frombuffer(a_b, "<u4").astype(np.intp)
-    b = np.frombuffer(b_b, "<u4").astype(np.intp)
-    n = np.frombuffer(n_b, "<u8").astype(np.int64)
+    return PairCounts(
+        np.frombuffer(a_b, "<u4").astype(np.int64),
+        np.frombuffer(b_b, "<u4").astype(np.int64),
+        np.frombuffer(n_b, "<u8").astype(np.int64),
+        np.unique(code).astype(np.int64),
+    )
+
+
+def cooccurrence_frame(pairs: PairCounts, names: list[str], as_: str) -> pd.DataFrame:
+    """`ScanResult.cooccurrence`'s answer from its pairs: an edge list, or a symmetric frame
+    over the keys mentioned."""
     label = np.array(names, dtype=object)
     if as_ == "edges":
-        return pd.DataFrame({"source": label[a], "target": label[b], "weight": n})
+        return pd.DataFrame({"source": label[pairs.a], "target": label[pairs.b], "weight": pairs.n})
     if as_ != "frame":
         raise ValueError(f"as_={as_!r}: use 'frame' or 'edges'")
-    present = np.unique(code).astype(np.intp)
-    square = np.zeros((len(present), len(present)), dtype=np.int64)
-    x, y = np.searchsorted(present, a), np.searchsorted(present, b)
-    square[x, y] = n
-    square[y, x] = n
-    index = pd.Index(np.array(names, dtype=object)[present].tolist())
+    square = np.zeros((len(pairs.present), len(pairs.present)), dtype=np.int64)
+    x, y = np.searchsorted(pairs.present, pairs.a), np.searchsorted(pairs.present, pairs.b)
+    square[x, y] = pairs.n
+    square[y, x] = pairs.n
+    index = pd.Index(label[pairs.present].tolist())
     return pd.DataFrame(square, index=index, columns=index)
+
+
+def cooccurrence(scan: Scan, window: str | int, as_: str, by: str) -> pd.DataFrame:
+    names = keys(scan, by)[1]
+    return cooccurrence_frame(cooccurrence_pairs(scan, window, by), names, as_)
 
 
 def kwic(
@@ -229,13 +294,9 @@ def p_value_chi2_1df(statistic: float) -> float:
 
 
 def compare(scan: Scan, groups: Any, by: str) -> pd.DataFrame:
-    code, names = keys(scan, by)
-    doc_group, group_names = group_codes(scan, groups)
-    mentions_b, _ = scan.native.frequency(
-        code.astype("<u4").tobytes(), len(names), doc_group.tobytes(), len(group_names)
-    )
-    table = np.frombuffer(mentions_b, "<u8").reshape(len(group_names), len(names))
-    return keyness_frame(table.astype(np.int64), names, group_names)
+    names = keys(scan, by)[1]
+    table = frequency_table(scan, by, groups)
+    return keyness_frame(table.mentions, names, table.groups)
 
 
 def keyness_frame(table: np.ndarray, names: Any, group_names: Any) -> pd.DataFrame:

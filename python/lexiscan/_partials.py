@@ -20,7 +20,11 @@ What each partial ships (`groups`, when given, is one value per document of the 
 - audit: the aliases used with their counts, the entities never matched per group (merged
   by intersection), and the near misses' rows.
 
-The heavy work of each partial is the Rust analysis the single-process method calls.
+The heavy work of each partial is the Rust analysis the single-process method calls. The
+tables of counts, frequency/compare and co-occurrence, and the frames shaped from them, are
+`_analysis`'s (`count_triplets`/`counts_frame`, `frequency_table`/`frequency_frame`,
+`cooccurrence_pairs`/`cooccurrence_frame`): one process and the merged partials shape their
+answers in the same place; this module only merges the tables.
 """
 
 from __future__ import annotations
@@ -74,29 +78,18 @@ def _concat_frames(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 @dataclass
 class CountsPartial:
     keys: pd.Index
-    rows: np.ndarray  # document positions in `keys`
-    columns: np.ndarray  # key codes
-    values: np.ndarray
+    cells: _analysis.CountTriplets  # rows are positions in `keys`
 
 
 def _counts_partial(result: ScanResult, by: str = "entity", **_: Any) -> CountsPartial:
-    code, _names_ = _analysis.keys(_scan(result), by)
-    doc_b, key_b, n_b = result._native.counts(code.astype("<u4").tobytes())
-    return CountsPartial(
-        _analysis.doc_index(_scan(result)),
-        np.frombuffer(doc_b, "<u8").astype(np.int64),
-        np.frombuffer(key_b, "<u4").astype(np.int64),
-        np.frombuffer(n_b, "<u4").astype(np.int64),
-    )
+    scan = _scan(result)
+    return CountsPartial(_analysis.doc_index(scan), _analysis.count_triplets(scan, by))
 
 
 def _counts_merge(a: CountsPartial, b: CountsPartial) -> CountsPartial:
-    return CountsPartial(
-        a.keys.append(b.keys),
-        np.concatenate([a.rows, b.rows + len(a.keys)]),
-        np.concatenate([a.columns, b.columns]),
-        np.concatenate([a.values, b.values]),
-    )
+    shifted = b.cells._replace(rows=b.cells.rows + len(a.keys))  # b's documents come after a's
+    cells = _analysis.CountTriplets(*map(np.concatenate, zip(a.cells, shifted)))
+    return CountsPartial(a.keys.append(b.keys), cells)
 
 
 def _counts_finish(
@@ -106,96 +99,48 @@ def _counts_finish(
     presence: bool = False,
     sparse: bool = False,
 ) -> Any:
-    names = _names(matcher, by)
-    values = np.ones_like(p.values) if presence else p.values
-    shape = (len(p.keys), len(names))
-    if sparse:
-        from scipy import sparse as sp
-
-        matrix = sp.csr_matrix((values, (p.rows, p.columns)), shape=shape)
-        return _analysis.SparseCounts(matrix, p.keys, pd.Index(names))
-    dense = np.zeros(shape, dtype=np.int64)
-    dense[p.rows, p.columns] = values
-    return pd.DataFrame(dense, index=p.keys, columns=pd.Index(names))
+    return _analysis.counts_frame(p.cells, p.keys, _names(matcher, by), presence, sparse)
 
 
 # frequency and compare: tables per (group, key) ----------------------------------------------
 
 
-@dataclass
-class TablePartial:
-    groups: list[Any]  # in order of first appearance
-    mentions: np.ndarray  # groups x keys
-    documents: np.ndarray  # groups x keys
-    n_docs: np.ndarray  # per group
-
-
 def _table_partial(
     result: ScanResult, by: str = "entity", groups: Any = None, **_: Any
-) -> TablePartial:
-    code, names = _analysis.keys(_scan(result), by)
-    if groups is None:
-        doc_group, group_names = None, [None]
-        n_docs = np.array([result.n_docs], dtype=np.int64)
-    else:
-        doc_group, group_names = _analysis.group_codes(_scan(result), groups)
-        n_docs = np.bincount(doc_group, minlength=len(group_names)).astype(np.int64)
-    mentions_b, docs_b = result._native.frequency(
-        code.astype("<u4").tobytes(),
-        len(names),
-        None if doc_group is None else doc_group.tobytes(),
-        len(group_names),
-    )
-    shape = (len(group_names), len(names))
-    return TablePartial(
-        group_names,
-        np.frombuffer(mentions_b, "<u8").reshape(shape).astype(np.int64),
-        np.frombuffer(docs_b, "<u8").reshape(shape).astype(np.int64),
-        n_docs,
-    )
+) -> _analysis.FrequencyTable:
+    return _analysis.frequency_table(_scan(result), by, groups)
 
 
-def _table_merge(a: TablePartial, b: TablePartial) -> TablePartial:
+def _table_merge(
+    a: _analysis.FrequencyTable, b: _analysis.FrequencyTable
+) -> _analysis.FrequencyTable:
     position = {g: i for i, g in enumerate(a.groups)}
     groups = list(a.groups) + [g for g in b.groups if g not in position]
     position = {g: i for i, g in enumerate(groups)}
     at = np.array([position[g] for g in b.groups], dtype=np.intp)
-    n_keys = a.mentions.shape[1]
-    mentions = np.zeros((len(groups), n_keys), dtype=np.int64)
-    documents = np.zeros_like(mentions)
-    n_docs = np.zeros(len(groups), dtype=np.int64)
-    for out, x, y in ((mentions, a.mentions, b.mentions), (documents, a.documents, b.documents)):
+
+    def added(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(groups), *x.shape[1:]), dtype=np.int64)
         out[: len(a.groups)] += x
         np.add.at(out, at, y)
-    n_docs[: len(a.groups)] += a.n_docs
-    np.add.at(n_docs, at, b.n_docs)
-    return TablePartial(groups, mentions, documents, n_docs)
+        return out
+
+    return _analysis.FrequencyTable(
+        groups,
+        added(a.mentions, b.mentions),
+        added(a.documents, b.documents),
+        added(a.n_docs, b.n_docs),
+    )
 
 
 def _frequency_finish(
-    p: TablePartial, matcher: Matcher, by: str = "entity", groups: Any = None
+    p: _analysis.FrequencyTable, matcher: Matcher, by: str = "entity", groups: Any = None
 ) -> pd.DataFrame:
-    names = _names(matcher, by)
-    frames = []
-    for g, group in enumerate(p.groups):
-        frame = pd.DataFrame(
-            {"feature": names, "frequency": p.mentions[g], "docfreq": p.documents[g]}
-        )
-        frame = frame[frame["frequency"] > 0]
-        frame = frame.sort_values("frequency", ascending=False, kind="stable")
-        frame.insert(2, "rank", frame["frequency"].rank(method="min", ascending=False))
-        frame["rank"] = frame["rank"].astype(np.int64)
-        frame["share"] = frame["docfreq"] / max(int(p.n_docs[g]), 1)
-        if groups is not None:
-            frame["group"] = group
-        frames.append(frame)
-    columns = ["feature", "frequency", "rank", "docfreq", "share"]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    return out.reset_index(drop=True)
+    return _analysis.frequency_frame(p, _names(matcher, by), groups is not None)
 
 
 def _compare_finish(
-    p: TablePartial, matcher: Matcher, groups: Any = None, by: str = "entity"
+    p: _analysis.FrequencyTable, matcher: Matcher, groups: Any = None, by: str = "entity"
 ) -> pd.DataFrame:
     return _analysis.keyness_frame(p.mentions, _names(matcher, by), p.groups)
 
@@ -203,59 +148,32 @@ def _compare_finish(
 # cooccurrence ------------------------------------------------------------------------------
 
 
-@dataclass
-class PairsPartial:
-    a: np.ndarray
-    b: np.ndarray
-    n: np.ndarray
-    present: np.ndarray  # keys with at least one mention
-
-
 def _pairs_partial(
     result: ScanResult, window: str | int = "document", by: str = "entity", **_: Any
-) -> PairsPartial:
-    code, _names_ = _analysis.keys(_scan(result), by)
-    a_b, b_b, n_b = result._native.cooccurrence(code.astype("<u4").tobytes(), window)
-    return PairsPartial(
-        np.frombuffer(a_b, "<u4").astype(np.int64),
-        np.frombuffer(b_b, "<u4").astype(np.int64),
-        np.frombuffer(n_b, "<u8").astype(np.int64),
-        np.unique(code).astype(np.int64),
-    )
+) -> _analysis.PairCounts:
+    return _analysis.cooccurrence_pairs(_scan(result), window, by)
 
 
-def _pairs_merge(x: PairsPartial, y: PairsPartial) -> PairsPartial:
+def _pairs_merge(x: _analysis.PairCounts, y: _analysis.PairCounts) -> _analysis.PairCounts:
     a = np.concatenate([x.a, y.a])
     b = np.concatenate([x.b, y.b])
-    n = np.concatenate([x.n, y.n])
     # Pairs sorted by (a, b) as the core sorts them; equal pairs summed.
     pair = a * (2**32) + b
     unique, inverse = np.unique(pair, return_inverse=True)
     total = np.zeros(len(unique), dtype=np.int64)
-    np.add.at(total, inverse, n)
+    np.add.at(total, inverse, np.concatenate([x.n, y.n]))
     present = np.union1d(x.present, y.present)
-    return PairsPartial(unique // (2**32), unique % (2**32), total, present)
+    return _analysis.PairCounts(unique // (2**32), unique % (2**32), total, present)
 
 
 def _pairs_finish(
-    p: PairsPartial,
+    p: _analysis.PairCounts,
     matcher: Matcher,
     window: str | int = "document",
     as_: str = "frame",
     by: str = "entity",
 ) -> pd.DataFrame:
-    names = _names(matcher, by)
-    label = np.array(names, dtype=object)
-    if as_ == "edges":
-        return pd.DataFrame({"source": label[p.a], "target": label[p.b], "weight": p.n})
-    present = p.present.tolist()
-    position = np.zeros(max(len(names), 1), dtype=np.intp)
-    position[p.present] = np.arange(len(present))
-    square = np.zeros((len(present), len(present)), dtype=np.int64)
-    square[position[p.a], position[p.b]] = p.n
-    square[position[p.b], position[p.a]] = p.n
-    index = pd.Index([names[k] for k in present])
-    return pd.DataFrame(square, index=index, columns=index)
+    return _analysis.cooccurrence_frame(p, _names(matcher, by), as_)
 
 
 # analyses whose rows are their partial -------------------------------------------------------
@@ -374,6 +292,34 @@ def check(name: str, matcher: Matcher, kwargs: dict[str, Any]) -> None:
     if GROUPED.get(name) is not None and "groups" in kwargs:
         kwargs = {**kwargs, "groups": None} if not GROUPED[name] else {**kwargs, "groups": []}
     getattr(empty, name)(**kwargs)
+
+
+def requests(analyses: tuple[Any, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """The (name, keyword arguments) of each analysis asked of an engine's `compute`: a name,
+    or a (name, dict of arguments) pair.
+
+    >>> requests(("counts", ("cooccurrence", {"window": "sentence"})))
+    [('counts', {}), ('cooccurrence', {'window': 'sentence'})]
+    """
+    if not analyses:
+        raise ValueError("compute needs at least one analysis, e.g. compute('counts')")
+    found: list[tuple[str, dict[str, Any]]] = []
+    for analysis in analyses:
+        if isinstance(analysis, str):
+            found.append((analysis, {}))
+        elif (
+            isinstance(analysis, tuple)
+            and len(analysis) == 2
+            and isinstance(analysis[0], str)
+            and isinstance(analysis[1], dict)
+        ):
+            found.append((analysis[0], dict(analysis[1])))
+        else:
+            raise TypeError(
+                "each analysis is a name or a (name, dict of arguments) pair, e.g. "
+                f"('cooccurrence', {{'window': 'sentence'}}), not {analysis!r}"
+            )
+    return found
 
 
 def partial(result: ScanResult, name: str, kwargs: dict[str, Any]) -> Any:

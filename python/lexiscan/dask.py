@@ -45,7 +45,9 @@ def _documents(part: Any, text: str, key: str | None) -> pd.Series:
         return part
     texts = part[text]
     if key is not None:
-        texts = pd.Series(texts.to_numpy(), index=pd.Index(part[key]), name=text)
+        # set_axis keeps the column's array (Arrow strings stay Arrow, read in place by the
+        # scan); to_numpy() would make a Python object of every document.
+        texts = texts.set_axis(pd.Index(part[key]))
     return texts
 
 
@@ -98,9 +100,13 @@ class DaskScanResult:
         self._text = text
         self._key = key
         self._n_threads = n_threads
+        # The matcher as one key of the graph: each worker fetches it once and every task
+        # there shares it, instead of a copy of its pickle inside every task.
+        self._shared_matcher = dask.delayed(matcher, pure=True)
         scan_task = dask.delayed(scan_partition, pure=True)
         self._pieces = [
-            scan_task(part, matcher, text, key, n_threads) for part in data.to_delayed()
+            scan_task(part, self._shared_matcher, text, key, n_threads)
+            for part in data.to_delayed()
         ]
 
     @property
@@ -132,9 +138,11 @@ class DaskScanResult:
         0    0      0  NATO
         0    1      3  NATO
         """
-        args = (self._matcher, self._text, self._key, self._n_threads)
-        meta = matches_of_partition(self._data._meta, *args)
-        return self._data.map_partitions(matches_of_partition, *args, meta=meta)
+        args = (self._text, self._key, self._n_threads)
+        meta = matches_of_partition(self._data._meta, self._matcher, *args)
+        return self._data.map_partitions(
+            matches_of_partition, self._shared_matcher, *args, meta=meta
+        )
 
     def to_parquet(self, path: str, **kwargs: Any) -> None:
         """Write the matches as a Parquet dataset, one file per partition, on the workers.
@@ -171,9 +179,10 @@ class DaskScanResult:
             f"by document key, not {type(groups).__name__}"
         )
 
-    def _analyse(self, name: str, **kwargs: Any) -> Any:
+    def _merged(self, name: str, kwargs: dict[str, Any]) -> Any:
+        """The delayed merged partial of one analysis: a partial per scanned partition, then a
+        tree in which neighbours merge, so document order is kept."""
         dask = _require_dask()
-        _partials.check(name, self._matcher, kwargs)
         groups = self._groups(kwargs.get("groups"))
         piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
         partial_task = dask.delayed(partial_of_piece, pure=True)
@@ -182,11 +191,36 @@ class DaskScanResult:
             partial_task(piece, group, name, piece_kwargs)
             for piece, group in zip(self._pieces, groups)
         ]
-        while len(level) > 1:  # a tree: neighbours merge, so document order is kept
+        while len(level) > 1:
             pairs = [merge_task(name, a, b) for a, b in zip(level[::2], level[1::2])]
             level = pairs + ([level[-1]] if len(level) % 2 else [])
-        (merged,) = dask.compute(level[0])
-        return _partials.finish(name, merged, self._matcher, kwargs)
+        return level[0]
+
+    def compute(self, *analyses: Any) -> list[Any]:
+        """Several analyses in one Dask computation, so each partition is scanned once for all
+        of them (without `persist`): each analysis is a name or a (name, dict of arguments)
+        pair, and the answers come back in order, as the methods of the same names give them.
+
+        >>> import dask.dataframe as dd, pandas as pd, lexiscan, lexiscan.dask
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+        >>> docs = dd.from_pandas(pd.Series(["NATO, Kyiv", "Kyiv"]), npartitions=2)
+        >>> counts, edges = lexiscan.dask.scan(m, docs).compute(
+        ...     "counts", ("cooccurrence", {"as_": "edges"}))
+        >>> counts["Kyiv"].tolist(), edges["weight"].tolist()
+        ([1, 1], [1])
+        """
+        dask = _require_dask()
+        found = _partials.requests(analyses)
+        for name, kwargs in found:
+            _partials.check(name, self._matcher, kwargs)
+        merged = dask.compute(*(self._merged(name, kwargs) for name, kwargs in found))
+        return [
+            _partials.finish(name, partial, self._matcher, kwargs)
+            for (name, kwargs), partial in zip(found, merged)
+        ]
+
+    def _analyse(self, name: str, **kwargs: Any) -> Any:
+        return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """`ScanResult.counts` of the whole corpus (example in the module doc)."""

@@ -5,7 +5,14 @@ partition merged on the driver, with the single-process answer.
 The matcher is broadcast once (`SparkContext.broadcast`): each executor's Python worker
 unpickles it once (its spec; the automaton is rebuilt once per process and cached by
 fingerprint). Only the matches, or each analysis's partial (`lexiscan._partials` says what
-each ships), leave the executors. Needs ``pip install lexiscan[spark]`` and a Java runtime.
+each ships), leave the executors; `SparkAnalyses.compute` runs several analyses on one read
+and one scan of each partition. Needs ``pip install lexiscan[spark]`` and a Java runtime.
+
+Spark moves each partition to Python in Arrow batches of at most 10,000 rows by default, which
+for long documents means batches of a hundred megabytes, slow to build and move; a session
+with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them faster
+(docs/scale-out.md has the measurements). The session is the user's, so this module does not
+change its settings.
 
 The examples below need a Spark session; tests/test_scaleout.py runs the same calls.
 """
@@ -14,13 +21,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
 from lexiscan._optional import require
+from lexiscan._result import ScanResult
 
 if TYPE_CHECKING:
     from lexiscan._insights import Audit
@@ -57,7 +65,8 @@ def _scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: in
     """One Arrow record batch scanned: a table of matches whose doc is the row's key."""
     import pyarrow as pa
 
-    result = matcher.scan(batch.column(text), n_threads=n_threads)
+    # keep_text=False: the matches carry their own text; the documents need not be kept.
+    result = matcher.scan(batch.column(text), n_threads=n_threads, keep_text=False)
     table = result.to_arrow()
     doc = batch.column(key).take(table.column("doc"))
     table = table.set_column(0, pa.field("doc", doc.type), [doc])
@@ -100,42 +109,69 @@ def scan(
     return df.select(key, text).mapInArrow(function, _schema(df, key, typos))
 
 
-def _partials_function(
-    broadcast: Any,
-    text: str,
-    key: str,
-    group_column: str | None,
-    group_series: pd.Series | None,
-    name: str,
-    kwargs: dict[str, Any],
-) -> Any:
+class _Request(NamedTuple):
+    """One analysis asked of a Spark job: its name, its arguments but `groups`, and where its
+    groups come from (a column of the DataFrame, a Series by document key, or none)."""
+
+    name: str
+    kwargs: dict[str, Any]
+    group_column: str | None
+    group_series: pd.Series | None
+
+
+def _scan_partition(
+    matcher: Matcher, batches: Iterator[Any], text: str, key: str, columns: list[str]
+) -> tuple[ScanResult, pd.Index, dict[str, list[Any]]] | None:
+    """A partition's record batches scanned one by one as they arrive (so reading the next
+    overlaps scanning this one), joined into one result; with the keys and the values of
+    `columns`. None for a partition without rows."""
+    pieces: list[ScanResult] = []
+    keys: list[pd.Index] = []
+    values: dict[str, list[Any]] = {c: [] for c in columns}
+    for batch in batches:
+        batch_keys = pd.Index(batch.column(key).to_pandas())
+        texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
+        texts.index = batch_keys
+        pieces.append(matcher.scan(texts, n_threads=1))
+        keys.append(batch_keys)
+        for column in columns:
+            values[column].extend(batch.column(column).to_pylist())
+    if not pieces:
+        return None
+    piece = pieces[0] if len(pieces) == 1 else ScanResult.concat(pieces)
+    return piece, keys[0].append(keys[1:]), values
+
+
+def _partials_function(broadcast: Any, text: str, key: str, requests: list[_Request]) -> Any:
     def partials(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
         from pyspark import TaskContext
 
-        matcher = broadcast.value
-        tables = [pa.Table.from_batches([b]) for b in batches]
-        if not tables:
+        columns = list(dict.fromkeys(r.group_column for r in requests if r.group_column))
+        scanned = _scan_partition(broadcast.value, batches, text, key, columns)
+        if scanned is None:
             return
-        table = pa.concat_tables(tables)
-        keys = pd.Index(table.column(key).to_pandas())
-        texts = table.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
-        texts.index = keys
-        piece = matcher.scan(texts, n_threads=1)
-        piece_kwargs = dict(kwargs)
-        if group_column is not None:
-            piece_kwargs["groups"] = table.column(group_column).to_pylist()
-        elif group_series is not None:
-            piece_kwargs["groups"] = group_series.reindex(keys).tolist()
-        found = _partials.partial(piece, name, piece_kwargs)
+        piece, keys, values = scanned
+        found = []
+        for request in requests:
+            kwargs = dict(request.kwargs)
+            if request.group_column is not None:
+                kwargs["groups"] = values[request.group_column]
+            elif request.group_series is not None:
+                kwargs["groups"] = request.group_series.reindex(keys).tolist()
+            found.append(_partials.partial(piece, request.name, kwargs))
         context = TaskContext.get()
         partition = context.partitionId() if context else 0
         yield pa.RecordBatch.from_arrays(
             [
-                pa.array([partition], pa.int32()),
-                pa.array([pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)], pa.binary()),
+                pa.array([partition] * len(found), pa.int32()),
+                pa.array(range(len(found)), pa.int32()),
+                pa.array(
+                    [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in found],
+                    pa.binary(),
+                ),
             ],
-            names=["partition", "partial"],
+            names=["partition", "request", "partial"],
         )
 
     return partials
@@ -154,7 +190,7 @@ class SparkAnalyses:
         self._key = key
         self._broadcast = df.sparkSession.sparkContext.broadcast(matcher)
 
-    def _analyse(self, name: str, **kwargs: Any) -> Any:
+    def _request(self, name: str, kwargs: dict[str, Any]) -> _Request:
         _partials.check(name, self._matcher, kwargs)
         groups = kwargs.get("groups")
         group_column = groups if isinstance(groups, str) else None
@@ -167,22 +203,42 @@ class SparkAnalyses:
             )
         group_series = groups if isinstance(groups, pd.Series) else None
         piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
-        function = _partials_function(
-            self._broadcast, self._text, self._key, group_column, group_series, name,
-            piece_kwargs,
-        )  # fmt: skip
-        columns = [self._key, self._text] + ([group_column] if group_column else [])
+        return _Request(name, piece_kwargs, group_column, group_series)
+
+    def compute(self, *analyses: Any) -> list[Any]:
+        """Several analyses in one Spark job, so each partition is read and scanned once for
+        all of them: each analysis is a name or a (name, dict of arguments) pair, and the
+        answers come back in order, as the methods of the same names give them.
+
+        >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
+        ... # doctest: +SKIP
+        """
+        asked = _partials.requests(analyses)
+        requests = [self._request(name, kwargs) for name, kwargs in asked]
+        function = _partials_function(self._broadcast, self._text, self._key, requests)
+        groups = [r.group_column for r in requests if r.group_column]
+        columns = [self._key, self._text, *groups]
         rows = (
             self._df.select(*dict.fromkeys(columns))
-            .mapInArrow(function, "partition int, partial binary")
+            .mapInArrow(function, "partition int, request int, partial binary")
             .collect()
         )
-        found = [pickle.loads(row["partial"]) for row in sorted(rows, key=lambda r: r[0])]
-        if not found:  # no documents at all
-            empty = self._matcher.scan(pd.Series([], dtype=object))
-            no_groups = {**piece_kwargs, **({"groups": []} if groups is not None else {})}
-            found = [_partials.partial(empty, name, no_groups)]
-        return _partials.finish(name, _partials.merge_all(name, found), self._matcher, kwargs)
+        answers = []
+        for i, ((name, kwargs), request) in enumerate(zip(asked, requests)):
+            mine = sorted((r["partition"], r["partial"]) for r in rows if r["request"] == i)
+            found = [pickle.loads(partial) for _, partial in mine]
+            if not found:  # no documents at all
+                empty = self._matcher.scan(pd.Series([], dtype=object))
+                no_groups = {**request.kwargs}
+                if kwargs.get("groups") is not None:
+                    no_groups["groups"] = []
+                found = [_partials.partial(empty, name, no_groups)]
+            merged = _partials.merge_all(name, found)
+            answers.append(_partials.finish(name, merged, self._matcher, kwargs))
+        return answers
+
+    def _analyse(self, name: str, **kwargs: Any) -> Any:
+        return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """`ScanResult.counts` of the whole DataFrame (rows in its order)."""
