@@ -13,6 +13,7 @@
 mod context;
 mod document;
 mod offsets;
+mod score;
 #[cfg(test)]
 mod tests;
 
