@@ -7,11 +7,14 @@ machine whose speed swings by ±30% over minutes: both builds are loaded side by
 in turns on one thread, so a slow minute hits both alike. The figure to read is the ratio.
 
     python benches/ab_builds.py OLD.so NEW.so --mb 50 --rounds 7 --lexicons 100,10k
+    python benches/ab_builds.py OLD.so NEW.so --corpus news --lexicons 100,dense --passes 5
 
 The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_threads=1)`,
 `len(result)`) is the one every build since the first has had. Row counts are printed for
 both: equal where the change under test should not change what is found. The documents and
-lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py.
+lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py;
+`--corpus news` takes the short articles instead (10.5 MB, each round scans them `--passes`
+times).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from data import make_docs, make_lexicon, real_texts
+from data import make_docs, make_lexicon, news_texts, real_texts
 from provenance import provenance
 
 MB = 1_000_000
@@ -48,17 +51,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", type=Path, help="the native module of build B (.so)")
     parser.add_argument("--mb", type=float, default=50, help="corpus size in MB")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per lexicon")
-    parser.add_argument("--lexicons", default="100,10k", help="lexicon sizes: 100, 10k, 1m")
+    parser.add_argument("--lexicons", default="100,10k", help="lexicon sizes: 100, 10k, 1m, dense")
+    parser.add_argument(
+        "--corpus", choices=("bench", "news"), default="bench",
+        help="bench: real texts repeated to --mb; news: the 1,966 short articles",
+    )  # fmt: skip
+    parser.add_argument("--passes", type=int, default=1, help="scans per build per round")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
     builds = {"A": load_native(args.old, "build_a"), "B": load_native(args.new, "build_b")}
     texts = [text for _, text in real_texts()]
-    docs = make_docs(texts, args.mb, args.seed)
-    size = sum(len(d.encode()) for d in docs) / MB
+    docs = news_texts() if args.corpus == "news" else make_docs(texts, args.mb, args.seed)
+    size = sum(len(d.encode()) for d in docs) / MB * args.passes
     for line in provenance(sys.argv):
         print(line)
-    print(f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents, {size:.1f} MB, one thread")
+    print(
+        f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
+        f"{size:.1f} MB a round, one thread"
+    )
     print(
         "| lexicon | A MB/s (median) | B MB/s (median) | B / A (median of rounds) "
         "| rows A | rows B |"
@@ -78,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
             for key in order:
                 started = time.perf_counter()
-                result = matchers[key].scan(docs, n_threads=1)
+                for _ in range(args.passes):
+                    result = matchers[key].scan(docs, n_threads=1)
                 speeds[key].append(size / (time.perf_counter() - started))
                 rows[key] = len(result)
                 del result

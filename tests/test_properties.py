@@ -910,6 +910,24 @@ def test_find_equals_reference(opts, scenario):
     assert got == want, _explain(spec, text, opts, got, want)
 
 
+ASCII_PADDING = " and then plain ASCII words, a line of them; " * 3
+
+
+@needs_lexiscan
+@pytest.mark.parametrize("opts", [o for o in ALL_OPTIONS if not o["overlapping"]], ids=_opts_id)
+@SETTINGS
+@given(scenario=scenarios())
+def test_find_equals_reference_in_mostly_ascii_text(opts, scenario):
+    """The generated text twice, among plain ASCII: multi-byte characters far apart (fewer
+    than one in 16 bytes), whose code-point offsets come from the fold's table of them rather
+    than from a walk over the text."""
+    spec, text = scenario
+    long_text = ASCII_PADDING + text + ASCII_PADDING + text + ASCII_PADDING
+    got = match_rows(build_matcher(spec, opts).find(long_text))
+    want = reference_find(entries_from_spec(spec), long_text, **opts)
+    assert got == want, _explain(spec, long_text, opts, got, want)
+
+
 @needs_lexiscan
 @pytest.mark.parametrize("opts", ALL_OPTIONS, ids=_opts_id)
 @SETTINGS

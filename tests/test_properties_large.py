@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference_find
+from test_piecewise import read_in_pieces
 from test_properties import (
     build_matcher,
     entries_from_spec,
@@ -102,6 +103,10 @@ def test_documents_cut_into_pieces_equal_the_reference(opts, case) -> None:
     frame = matcher.scan(["Kyiv", text], n_threads=4).to_pandas()
     in_long = frame[frame["doc"] == 1]
     assert list(zip(in_long["start"], in_long["end"])) == [(s, e) for s, e, *_ in want]
+    if not text.isascii():  # and reads it in UTF-8 pieces when it is a large str
+        with read_in_pieces(read_chars=10_007):
+            read = matcher.scan(["Kyiv", text], n_threads=4).to_pandas()
+        assert read.equals(frame)
 
 
 @needs_lexiscan

@@ -2,6 +2,7 @@
 //! offsets (Python `str` indices) with one walk over the text.
 
 use crate::lexicon::{AliasId, EntityId};
+use crate::normalize::CodePoints;
 
 /// One match in one text. `start`/`end` are code points (Python `str` indices), end exclusive;
 /// `byte_start`/`byte_end` the same span in UTF-8 bytes.
@@ -73,6 +74,26 @@ pub(super) fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<
     matches
 }
 
+/// Turn byte offsets into code-point offsets with the fold's table of the text's multi-byte
+/// characters, for matches that do not overlap and come in order: no walk over the text.
+pub(super) fn with_code_point_table(table: &CodePoints, found: Vec<Candidate>) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
+    let mut walker = table.walker();
+    let mut previous: Option<Match> = None;
+    for m in &mut matches {
+        if let Some(p) =
+            previous.filter(|p| (p.byte_start, p.byte_end) == (m.byte_start, m.byte_end))
+        {
+            (m.start, m.end) = (p.start, p.end);
+            continue;
+        }
+        m.start = walker.at(m.byte_start);
+        m.end = walker.at(m.byte_end);
+        previous = Some(*m);
+    }
+    matches
+}
+
 /// Turn byte offsets into code-point offsets with one walk over the text (any order).
 pub(super) fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
     let mut matches = with_byte_offsets(found);
@@ -94,4 +115,70 @@ pub(super) fn to_code_points(text: &str, found: Vec<Candidate>) -> Vec<Match> {
         }
     }
     matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{fold_with_offsets, FoldOptions};
+
+    /// Spans over every few characters of `text`, in order, as the searches give them.
+    fn spans(text: &str, every: usize) -> Vec<Candidate> {
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut out = Vec::new();
+        for w in bounds.chunks(every).collect::<Vec<_>>().windows(2) {
+            let (start, end) = (w[0][0], w[1][0]);
+            for entity in 0..2 {
+                // Two rows of one span, as one span's rows come.
+                out.push(Candidate {
+                    start,
+                    end,
+                    entity,
+                    alias: entity,
+                    edits: 0,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_folds_table_gives_the_code_points_a_walk_over_the_text_gives() {
+        let opts = FoldOptions {
+            case_fold: true,
+            accent_fold: true,
+        };
+        let sparse = format!(
+            "{}“Émile” — Zola’s Straße 😀 end",
+            "plain words ".repeat(20)
+        );
+        let texts = [
+            "plain ASCII only".to_owned(),
+            sparse.clone(),
+            format!("{sparse}{sparse}"),
+            "МОСКВА и Κύπρος 😀😀".to_owned(), // too many multi-byte characters for a table
+            "a\u{200B}b\u{301} c".repeat(30),
+        ];
+        let mut tabled = 0;
+        for text in &texts {
+            let folded = fold_with_offsets(text, opts);
+            for every in [1, 2, 3, 7] {
+                let found = spans(text, every);
+                let walked = to_code_points_in_order(text, found.clone());
+                for (m, c) in walked.iter().zip(&found) {
+                    assert_eq!(text[..c.start].chars().count(), m.start, "{text:?}");
+                }
+                if let Some(table) = folded.code_points() {
+                    tabled += 1;
+                    assert_eq!(with_code_point_table(table, found), walked, "{text:?}");
+                }
+            }
+        }
+        assert!(tabled >= 8, "the sparse texts get a table");
+        assert!(fold_with_offsets(&texts[3], opts).code_points().is_none());
+    }
 }

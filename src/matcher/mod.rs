@@ -26,8 +26,12 @@ pub use options::{AccentMode, CaseMode, MatchOptions, MAX_EDITS};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::normalize::{fold_with_offsets, FoldOptions, Folded};
-use code_points::{to_code_points, to_code_points_in_order, with_byte_offsets};
+use crate::scan::TextPieces;
+use code_points::{
+    to_code_points, to_code_points_in_order, with_byte_offsets, with_code_point_table,
+};
 use pass::{build_pass, Pass, SearchChoice};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
@@ -103,6 +107,37 @@ impl Matcher {
         Ok(all)
     }
 
+    /// All matches in `text` as [`Matcher::find`] gives them, read as a `TextPieces` of at
+    /// most `read_chars` characters a read.
+    #[cfg(test)]
+    pub(crate) fn find_in_stream(&self, text: &str, read_chars: usize) -> Result<Vec<Match>> {
+        struct Chars(Vec<char>);
+        impl TextPieces for Chars {
+            fn chars(&self) -> usize {
+                self.0.len()
+            }
+            fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
+                let to = (from + max).min(self.0.len());
+                out.extend(&self.0[from..to]);
+                Ok(to - from)
+            }
+        }
+        let source = Chars(text.chars().collect());
+        let mut all = Vec::new();
+        let mut bytes = 0;
+        let cancel = AtomicBool::new(false);
+        self.for_matches_in_stream(&source, read_chars, &cancel, |piece, matches| {
+            // Byte offsets in the piece become offsets in the text, as `find` gives them.
+            all.extend(matches.into_iter().map(|m| Match {
+                byte_start: m.byte_start + bytes,
+                byte_end: m.byte_end + bytes,
+                ..m
+            }));
+            bytes += piece.len();
+        })?;
+        Ok(all)
+    }
+
     /// The matches of `find_in_pieces` handed to `sink` a few pieces at a time, in order, so
     /// that a huge document's matches are never all held twice (`split`).
     pub(crate) fn for_matches_in_pieces(
@@ -112,6 +147,27 @@ impl Matcher {
         sink: impl FnMut(Vec<Match>),
     ) -> Result<()> {
         split::for_matches_in_pieces(text, &self.cut_after, piece_bytes, |p| self.find(p), sink)
+    }
+
+    /// The matches of the text `source` holds, as [`Matcher::find`] gives them for the whole
+    /// text, read `read_chars` characters at a time while the pieces read before are matched
+    /// on the current rayon pool (`split`). `sink` gets each piece's matches with the piece:
+    /// code-point offsets in the whole text, byte offsets in the piece.
+    pub(crate) fn for_matches_in_stream(
+        &self,
+        source: &dyn TextPieces,
+        read_chars: usize,
+        cancel: &AtomicBool,
+        sink: impl FnMut(&str, Vec<Match>),
+    ) -> Result<()> {
+        split::for_matches_in_stream(
+            source,
+            &self.cut_after,
+            read_chars,
+            cancel,
+            |p| self.find(p),
+            sink,
+        )
     }
 
     /// The options this matcher was compiled with.
@@ -191,10 +247,14 @@ impl Matcher {
                 let ascii = folded
                     .first()
                     .map_or_else(|| text.is_ascii(), Folded::original_is_ascii);
+                let table = folded.first().and_then(Folded::code_points);
                 if ascii {
                     with_byte_offsets(found)
                 } else if self.options.overlapping {
                     to_code_points(text, found)
+                } else if let Some(table) = table {
+                    // The folding saw every character of the text.
+                    with_code_point_table(table, found)
                 } else {
                     to_code_points_in_order(text, found)
                 }

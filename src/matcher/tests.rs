@@ -266,11 +266,11 @@ fn word_start_walks_agree_with_the_unanchored_search() {
 }
 
 #[test]
-fn pieces_give_the_same_matches_as_the_whole_text() {
+fn pieces_and_streams_give_the_same_matches_as_the_whole_text() {
     let alias_pieces = ["a", "b", "É", "ss", " ", "-", ".", "7", "Ж"];
     let text_pieces = [
         "a", "b", "A", "É", "é", "ss", "ß", " ", "\n", "-", "’", ".", ",", ";", "!", "?", "7", "Ж",
-        "😀", "\u{0301}", "(", ")",
+        "😀", "\u{0301}", "(", ")", "'", "O'", "l'", "\n\n", "—",
     ];
     let mut rng = Lcg(11);
     for case in 0..2000 {
@@ -295,10 +295,19 @@ fn pieces_give_the_same_matches_as_the_whole_text() {
         for _ in 0..5 {
             let text = rng.text(&text_pieces, 40);
             let piece_bytes = rng.below(8) + 1;
+            let whole = m.find(&text).unwrap();
             assert_eq!(
-                m.find(&text).unwrap(),
+                whole,
                 m.find_in_pieces(&text, piece_bytes).unwrap(),
                 "case {case}: {text:?} in pieces of {piece_bytes} with {:?} {options:?}",
+                m.lexicon().aliases()
+            );
+            let read_chars = rng.below(6) + 1;
+            assert_eq!(
+                whole,
+                m.find_in_stream(&text, read_chars).unwrap(),
+                "case {case}: {text:?} read {read_chars} characters at a time with {:?} \
+                 {options:?}",
                 m.lexicon().aliases()
             );
         }

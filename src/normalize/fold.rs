@@ -51,6 +51,7 @@ pub fn fold_with_offsets(text: &str, opts: FoldOptions) -> Folded {
         original_is_ascii = false;
         let c = text[i..].chars().next().expect("i is on a char boundary");
         let end = i + c.len_utf8();
+        f.multi_byte_char(end, c.len_utf8());
         let before = f.out.len();
         if is_ignorable(c) {
             // produces nothing and belongs to nothing

@@ -17,6 +17,7 @@ mod offsets;
 mod runs;
 
 pub use fold::{fold_alias, fold_with_offsets};
+pub(crate) use offsets::CodePoints;
 pub use offsets::Folded;
 
 /// Which folding steps apply on top of the typographic ones, which always apply.

@@ -32,6 +32,54 @@ pub struct Folded {
     text: String,
     pieces: Vec<Piece>,
     original_is_ascii: bool,
+    /// The original's code points, where it has few multi-byte characters (`code_points`).
+    code_points: Option<CodePoints>,
+}
+
+/// Where a text's multi-byte characters end, and how many bytes beyond one each character up
+/// to there takes: byte offsets become code-point offsets without a walk over the text.
+#[derive(Debug, Default)]
+pub(crate) struct CodePoints {
+    /// (byte offset just past a multi-byte character, extra bytes up to and including it)
+    ends: Vec<(u32, u32)>,
+}
+
+/// A text with more multi-byte characters than one in this many bytes gets no table (its
+/// code points are counted instead): the table stays small beside the text.
+const BYTES_PER_MULTI_BYTE_CHAR_AT_LEAST: usize = 16;
+
+impl CodePoints {
+    /// A walk from the start of the text turning byte offsets into code-point offsets.
+    pub(crate) fn walker(&self) -> CodePointWalker<'_> {
+        CodePointWalker {
+            ends: &self.ends,
+            next: 0,
+            extra: 0,
+        }
+    }
+}
+
+/// Turns ascending byte offsets into code-point offsets (`CodePoints::walker`).
+pub(crate) struct CodePointWalker<'a> {
+    ends: &'a [(u32, u32)],
+    next: usize,
+    extra: usize,
+}
+
+impl CodePointWalker<'_> {
+    /// The code-point offset of byte offset `byte`, a character boundary at or after the last
+    /// one asked for.
+    #[inline]
+    pub(crate) fn at(&mut self, byte: usize) -> usize {
+        while let Some(&(end, extra)) = self.ends.get(self.next) {
+            if end as usize > byte {
+                break;
+            }
+            self.extra = extra as usize;
+            self.next += 1;
+        }
+        byte - self.extra
+    }
 }
 
 impl Folded {
@@ -44,6 +92,12 @@ impl Folded {
     /// known from the fold without reading the text again.
     pub fn original_is_ascii(&self) -> bool {
         self.original_is_ascii
+    }
+
+    /// The original's code points as the fold saw them, unless it has many multi-byte
+    /// characters (then count them in the text).
+    pub(crate) fn code_points(&self) -> Option<&CodePoints> {
+        self.code_points.as_ref()
     }
 
     /// How many pieces the offset map has (tests check that ASCII needs few).
@@ -125,6 +179,11 @@ pub(super) struct Folder {
     linear_delta: Option<isize>,
     /// Folded and original start of the last character that produced output.
     last_char: (usize, usize),
+    /// The multi-byte characters seen, while there are few (`CodePoints`).
+    code_points: Option<CodePoints>,
+    /// Extra bytes of the multi-byte characters seen, and how many may be recorded.
+    extra: u32,
+    most_multi_byte: usize,
 }
 
 impl Folder {
@@ -135,6 +194,9 @@ impl Folder {
             pieces: Vec::new(),
             linear_delta: None,
             last_char: (0, 0),
+            code_points: Some(CodePoints::default()),
+            extra: 0,
+            most_multi_byte: len / BYTES_PER_MULTI_BYTE_CHAR_AT_LEAST,
         }
     }
 
@@ -144,6 +206,20 @@ impl Folder {
             text: self.out,
             pieces: self.pieces,
             original_is_ascii,
+            code_points: self.code_points,
+        }
+    }
+
+    /// The original's character of `len` bytes ending at byte `end` is a multi-byte one.
+    #[inline]
+    pub(super) fn multi_byte_char(&mut self, end: usize, len: usize) {
+        if let Some(table) = &mut self.code_points {
+            if table.ends.len() < self.most_multi_byte {
+                self.extra += len as u32 - 1;
+                table.ends.push((end as u32, self.extra));
+            } else {
+                self.code_points = None;
+            }
         }
     }
 

@@ -1,7 +1,10 @@
 //! Documents as the binding hands them to the core: Python strings, or strings inside Arrow
 //! arrays (pyarrow, polars, Arrow-backed pandas) read in place through the Arrow C stream
-//! interface, without a Python object per document.
+//! interface, without a Python object per document. A large Python string that is not ASCII
+//! is read by the scan a piece at a time (`piecewise`).
 
+use super::piecewise::PiecewiseText;
+use crate::scan::{ScanDocument, TextPieces};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::{ArrayStreamReader, FFI_ArrowArrayStream};
 use arrow_array::{Array, ArrayRef};
@@ -9,7 +12,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyCapsule;
+use pyo3::types::{PyCapsule, PyString};
 use std::ops::Deref;
 
 /// The text of one document, kept alive for analyses that need it after the scan.
@@ -17,15 +20,69 @@ pub enum DocText {
     Python(PyBackedStr),
     /// Row `.1` of a string array (its dictionary already resolved).
     Arrow(ArrayRef, usize),
+    /// A large Python string that is not ASCII, read by the scan a piece at a time.
+    Piecewise(PiecewiseText),
+}
+
+impl DocText {
+    /// A document from a Python string; None for a string with a lone surrogate (no UTF-8).
+    pub fn from_str(text: &Bound<'_, PyString>, position: u64) -> PyResult<Option<DocText>> {
+        if let Some(large) = PiecewiseText::for_large(text, position)? {
+            return Ok(Some(DocText::Piecewise(large)));
+        }
+        Ok(PyBackedStr::try_from(text.clone())
+            .ok()
+            .map(DocText::Python))
+    }
+
+    /// The text as a Python str: the document's own str when it came as one (no copy).
+    pub fn to_py_string<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        match self {
+            DocText::Python(text) => match text.into_pyobject(py) {
+                Ok(string) => string,
+                Err(never) => match never {},
+            },
+            DocText::Arrow(..) => PyString::new(py, self),
+            DocText::Piecewise(text) => text.py_string(py),
+        }
+    }
+
+    /// Another handle on the same text.
+    pub fn clone_ref(&self, py: Python<'_>) -> DocText {
+        match self {
+            DocText::Python(text) => DocText::Python(text.clone_ref(py)),
+            DocText::Arrow(array, row) => DocText::Arrow(array.clone(), *row),
+            DocText::Piecewise(text) => DocText::Piecewise(text.clone_ref(py)),
+        }
+    }
 }
 
 impl Deref for DocText {
     type Target = str;
 
+    /// The UTF-8 text. A `Piecewise` document makes it on first use (the GIL is taken for
+    /// that: do not call this from a thread that blocks the GIL's holder).
     fn deref(&self) -> &str {
         match self {
             DocText::Python(text) => text,
             DocText::Arrow(array, row) => string_at(array, *row),
+            DocText::Piecewise(text) => text.utf8(),
+        }
+    }
+}
+
+impl ScanDocument for DocText {
+    fn text(&self) -> Option<&str> {
+        match self {
+            DocText::Piecewise(_) => None,
+            other => Some(other),
+        }
+    }
+
+    fn pieces(&self) -> Option<&dyn TextPieces> {
+        match self {
+            DocText::Piecewise(text) => Some(text),
+            _ => None,
         }
     }
 }

@@ -8,7 +8,6 @@ use crate::scan::checked_thread_count;
 use crate::{persist, AccentMode, CaseMode, MatchOptions, Matcher};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use std::sync::Arc;
 
@@ -107,9 +106,9 @@ fn thread_count(n_threads: Option<i64>) -> PyResult<Option<usize>> {
 }
 
 /// A document as the core takes it: None for a missing value (None, NaN, pandas.NA).
-fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<PyBackedStr>> {
+fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<DocText>> {
     if let Ok(text) = item.cast::<PyString>() {
-        return PyBackedStr::try_from(text.clone()).map(Some).map_err(|_| {
+        return DocText::from_str(text, position)?.map(Some).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "document {position} is not valid Unicode text (it contains a lone surrogate); \
                  clean it, e.g. text.encode('utf-8', 'replace').decode('utf-8')"
@@ -143,11 +142,9 @@ impl PyMatcher {
         keep_text: bool,
     ) -> PyResult<PyScanResult> {
         let matcher = self.inner.clone();
-        let texts: Vec<Option<&str>> = docs.iter().map(|d| d.as_deref()).collect();
         let result = run_interruptible(py, |cancel| {
-            crate::scan::scan_cancellable(&matcher, &texts, first_doc, n_threads, cancel)
+            crate::scan::scan_cancellable(&matcher, &docs, first_doc, n_threads, cancel)
         })?;
-        drop(texts);
         let n_docs = docs.len();
         Ok(PyScanResult {
             inner: result,
@@ -233,7 +230,7 @@ impl PyMatcher {
         let docs = docs
             .iter()
             .enumerate()
-            .map(|(i, item)| Ok(document(&item, first_doc + i as u64)?.map(DocText::Python)))
+            .map(|(i, item)| document(&item, first_doc + i as u64))
             .collect::<PyResult<Vec<_>>>()?;
         self.scan_documents(py, docs, first_doc, n_threads, keep_text)
     }

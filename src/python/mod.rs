@@ -9,6 +9,7 @@ mod insights;
 mod lexicon;
 mod matcher;
 mod pickling;
+mod piecewise;
 mod resolve;
 mod result;
 
@@ -36,5 +37,9 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pickling::result_from_columns, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::result_texts, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::concat_results, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        piecewise::_read_large_documents_in_pieces,
+        m
+    )?)?;
     Ok(())
 }

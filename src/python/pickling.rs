@@ -100,7 +100,7 @@ pub fn result_texts<'py>(
         result
             .docs
             .iter()
-            .map(|doc| doc.as_deref().map(|text| PyString::new(py, text)))
+            .map(|doc| doc.as_ref().map(|text| text.to_py_string(py)))
             .collect(),
     )
 }
@@ -121,12 +121,11 @@ pub fn concat_results(
         columns.push((&part.inner, first_doc));
         first_doc += part.n_docs as u64;
         if texts_kept {
-            docs.extend(part.docs.iter().map(|d| {
-                d.as_ref().map(|text| match text {
-                    DocText::Python(s) => DocText::Python(s.clone_ref(py)),
-                    DocText::Arrow(array, row) => DocText::Arrow(array.clone(), *row),
-                })
-            }));
+            docs.extend(
+                part.docs
+                    .iter()
+                    .map(|d| d.as_ref().map(|t| t.clone_ref(py))),
+            );
         }
     }
     let inner = run_detached(py, || {

@@ -40,12 +40,7 @@ fn sub_result(py: Python<'_>, from: &PyScanResult, rows: ScanResult) -> PyScanRe
         docs: from
             .docs
             .iter()
-            .map(|d| {
-                d.as_ref().map(|d| match d {
-                    DocText::Python(text) => DocText::Python(text.clone_ref(py)),
-                    DocText::Arrow(array, row) => DocText::Arrow(array.clone(), *row),
-                })
-            })
+            .map(|d| d.as_ref().map(|d| d.clone_ref(py)))
             .collect(),
         n_docs: from.n_docs,
         texts_kept: from.texts_kept,

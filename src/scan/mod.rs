@@ -1,13 +1,16 @@
 //! Scanning many documents in parallel into columns (one entry per match, no object per match).
 //!
+//! - `document`: what a scan reads, in memory or a piece at a time ([`ScanDocument`]);
 //! - `result`: the column store, [`ScanResult`];
 //! - `schedule`: how the documents are spread over the workers ([`scan`]);
 //! - `pool`: the worker threads, one pool per thread count.
 
+mod document;
 mod pool;
 mod result;
 mod schedule;
 
+pub use document::{ScanDocument, TextPieces};
 pub use pool::checked_thread_count;
 #[cfg_attr(not(feature = "python"), allow(unused_imports))]
 pub(crate) use pool::thread_pool;

@@ -1,7 +1,8 @@
 //! How a scan spreads over the workers: documents cut into chunks of about equal bytes, short
-//! documents matched a few at a time, long ones in pieces on every core, and a look at the
-//! cancel flag between them.
+//! documents matched a few at a time, long ones in pieces on every core (those held elsewhere
+//! read a piece at a time), and a look at the cancel flag between them.
 
+use super::document::ScanDocument;
 use super::pool::thread_pool;
 use super::result::ScanResult;
 use crate::error::{Error, Result};
@@ -11,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Scan `docs` (None = a missing document, no matches) on `n_threads` threads (None: all cores).
 /// Document keys in the result are `first_doc + position`.
-pub fn scan<S: AsRef<str> + Sync>(
+pub fn scan<S: ScanDocument>(
     matcher: &Matcher,
     docs: &[Option<S>],
     first_doc: u64,
@@ -23,7 +24,7 @@ pub fn scan<S: AsRef<str> + Sync>(
 /// [`scan`] that stops with [`Error::Cancelled`] soon after `cancel` is set (workers look at it
 /// before each large document and each group of short ones, at most 1 MiB), so an interrupt
 /// does not wait for the whole batch.
-pub fn scan_cancellable<S: AsRef<str> + Sync>(
+pub fn scan_cancellable<S: ScanDocument>(
     matcher: &Matcher,
     docs: &[Option<S>],
     first_doc: u64,
@@ -44,9 +45,18 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
                 // ones in pieces on every core.
                 let mut pending: Vec<(u64, &str)> = Vec::new();
                 for (j, doc) in docs[w[0]..w[1]].iter().enumerate() {
-                    let Some(text) = doc else { continue };
+                    let Some(doc) = doc else { continue };
                     let position = first_doc + (w[0] + j) as u64;
-                    let text = text.as_ref();
+                    let Some(text) = doc.text() else {
+                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
+                        let pieces = doc.pieces().expect("a document without text has pieces");
+                        matcher
+                            .for_matches_in_stream(pieces, READ_CHARS, cancel, |piece, found| {
+                                partial.push_document(position, piece, &found)
+                            })
+                            .map_err(|e| at_document(e, position))?;
+                        continue;
+                    };
                     if text.len() >= 2 * PIECE_BYTES {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
                         // Rows go to the result a few pieces at a time: never all of a
@@ -75,10 +85,9 @@ pub fn scan_cancellable<S: AsRef<str> + Sync>(
 /// Where `docs` is cut into chunks for the workers: `0`, the cuts, `docs.len()`. Chunks hold
 /// about the same number of bytes (documents range from a line to a book), small enough that
 /// the last chunks of the workers end close together, large enough to cost nothing to join.
-pub(super) fn chunk_bounds<S: AsRef<str>>(docs: &[Option<S>], n_threads: usize) -> Vec<usize> {
+pub(super) fn chunk_bounds<S: ScanDocument>(docs: &[Option<S>], n_threads: usize) -> Vec<usize> {
     // A document also costs a little whatever its size, so empty ones are spread out too.
-    let weight =
-        |doc: &Option<S>| doc.as_ref().map_or(0, |t| t.as_ref().len()) + DOC_OVERHEAD_BYTES;
+    let weight = |doc: &Option<S>| doc.as_ref().map_or(0, S::size_hint) + DOC_OVERHEAD_BYTES;
     let total: usize = docs.iter().map(weight).sum();
     let target = (total / (n_threads * CHUNKS_PER_THREAD)).clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
     let mut bounds = vec![0];
@@ -105,6 +114,9 @@ pub(super) const DOC_OVERHEAD_BYTES: usize = 64;
 /// Documents of twice this size or more are matched in pieces of about this size, in parallel,
 /// so that one large document also uses every core.
 pub(super) const PIECE_BYTES: usize = 1 << 20;
+
+/// Documents held elsewhere are read this many characters at a time (`TextPieces`).
+pub(super) const READ_CHARS: usize = 1 << 20;
 
 /// Up to this many documents, or about this many bytes, are matched together: enough pieces
 /// for the lockstep streams to end close together.
@@ -198,6 +210,87 @@ mod tests {
             }
         }
         assert_eq!(one.len(), expected);
+    }
+
+    /// A text read a few characters at a time.
+    struct Trickle(Vec<char>, usize);
+
+    impl crate::scan::TextPieces for Trickle {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
+            let to = (from + max.min(self.1)).min(self.0.len());
+            out.extend(&self.0[from..to]);
+            Ok(to - from)
+        }
+    }
+
+    #[test]
+    fn documents_read_in_pieces_give_the_rows_of_documents_in_memory() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let texts = [
+            "Kiev. ÉMILE ZOLA in Kyiv; zola—Kiev’s 😀 KYIV\n\nKiev".repeat(300),
+            String::new(),
+            "Kyiv".to_owned(),
+        ];
+        let in_memory: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+        for (read, threads) in [(1, 1), (7, 2), (1000, 2)] {
+            let trickles: Vec<Trickle> = texts
+                .iter()
+                .map(|t| Trickle(t.chars().collect(), read))
+                .collect();
+            let pieces: Vec<Option<&dyn TextPieces>> = trickles
+                .iter()
+                .map(|t| Some(t as &dyn TextPieces))
+                .collect();
+            assert_eq!(
+                scan(&m, &pieces, 3, Some(threads)).unwrap(),
+                scan(&m, &in_memory, 3, Some(threads)).unwrap(),
+                "read {read} at a time on {threads} threads"
+            );
+            let cancel = AtomicBool::new(true);
+            assert!(matches!(
+                scan_cancellable(&m, &pieces[..1], 0, Some(threads), &cancel),
+                Err(Error::Cancelled)
+            ));
+        }
+    }
+
+    /// A text whose reads fail from character `.1` on (`.2`: with an error, else with nothing).
+    struct Broken(Vec<char>, usize, bool);
+
+    impl crate::scan::TextPieces for Broken {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, _max: usize, out: &mut String) -> Result<usize> {
+            if from < self.1 {
+                out.push(self.0[from]);
+                return Ok(1);
+            }
+            if self.2 {
+                return Err(Error::InvalidArgument("unreadable".into()));
+            }
+            Ok(0)
+        }
+    }
+
+    #[test]
+    fn a_failed_read_is_the_error_of_the_scan() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let text: Vec<char> = "Kiev. Kyiv. ".repeat(50).chars().collect();
+        for (fails, why) in [
+            (true, "unreadable"),
+            (false, "stopped giving text at character 70"),
+        ] {
+            let broken = Broken(text.clone(), 70, fails);
+            let docs = [Some(&broken as &dyn TextPieces)];
+            let err = scan(&m, &docs, 0, Some(2)).unwrap_err();
+            assert!(err.to_string().contains(why), "{err}");
+        }
     }
 
     #[test]

@@ -1,0 +1,228 @@
+//! A large Python string that is not ASCII, read by the scan as UTF-8 a piece at a time
+//! (`crate::scan::TextPieces`). CPython stores it at 2 or 4 bytes a character; its whole UTF-8
+//! copy, which CPython would keep inside the string as long as the string lives, would add half
+//! as much again to the memory a scan needs. Each piece is copied out as UCS-4 under the GIL
+//! (the abi3 calls that reach a string's characters) and made UTF-8 here without it.
+
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyString;
+use pyo3::{ffi, intern};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Python strings of at least this many characters that are not ASCII are read in pieces.
+static PIECEWISE_MIN_CHARS: AtomicUsize = AtomicUsize::new(1 << 24);
+/// At most this many characters are read at once (the core asks for its own piece size).
+static PIECEWISE_READ_CHARS: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// For tests: read strings of `min_chars` characters or more (that are not ASCII) in pieces
+/// of at most `read_chars` characters. Returns the settings before.
+#[pyfunction]
+pub fn _read_large_documents_in_pieces(min_chars: usize, read_chars: usize) -> (usize, usize) {
+    (
+        PIECEWISE_MIN_CHARS.swap(min_chars, Ordering::Relaxed),
+        PIECEWISE_READ_CHARS.swap(read_chars.max(1), Ordering::Relaxed),
+    )
+}
+
+/// A Python string read as UTF-8 a piece at a time: each piece is a substring converted by
+/// CPython and dropped once copied, so neither CPython nor the scan ever holds the whole
+/// UTF-8 text. Analyses that need it after the scan make it once (`DocText::deref`).
+pub struct PiecewiseText {
+    text: Py<PyString>,
+    chars: usize,
+    /// Its key in the scan, for errors.
+    position: u64,
+    utf8: OnceLock<PyBackedStr>,
+    /// The piece being read, as code points (reused from one read to the next).
+    ucs4: Mutex<Vec<u32>>,
+}
+
+impl PiecewiseText {
+    /// `text` as a piecewise text when it is large and not ASCII (an ASCII string is its own
+    /// UTF-8: read in place for free).
+    pub(super) fn for_large(text: &Bound<'_, PyString>, position: u64) -> PyResult<Option<Self>> {
+        let chars = text.len()?;
+        if chars < PIECEWISE_MIN_CHARS.load(Ordering::Relaxed)
+            || text
+                .call_method0(intern!(text.py(), "isascii"))?
+                .is_truthy()?
+        {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            text: text.clone().unbind(),
+            chars,
+            position,
+            utf8: OnceLock::new(),
+            ucs4: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// The string itself.
+    pub(super) fn py_string<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.text.bind(py).clone()
+    }
+
+    /// Another handle on the same string.
+    pub(super) fn clone_ref(&self, py: Python<'_>) -> Self {
+        Self {
+            text: self.text.clone_ref(py),
+            chars: self.chars,
+            position: self.position,
+            utf8: OnceLock::new(),
+            ucs4: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The whole UTF-8 text, made on first use (for analyses after the scan). The GIL is
+    /// taken for that: do not call it from a thread that blocks the GIL's holder.
+    pub(super) fn utf8(&self) -> &str {
+        if let Some(text) = self.utf8.get() {
+            return text;
+        }
+        Python::attach(|py| {
+            let text = PyBackedStr::try_from(self.text.bind(py).clone())
+                .expect("a scanned document was read as UTF-8, so it has no lone surrogate");
+            // Set without the GIL: a thread waiting on the cell may be the one that holds it.
+            let lost = py.detach(|| self.utf8.set(text).err());
+            drop(lost);
+        });
+        self.utf8.get().expect("set above")
+    }
+}
+
+impl crate::scan::TextPieces for PiecewiseText {
+    fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// The piece is copied out as UCS-4 under the GIL (a substring, then a widening copy:
+    /// both plain loops in CPython) and made UTF-8 here without it: CPython's own UTF-8
+    /// encoder, a branch per character, made the reading slower than the matching.
+    fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
+        let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
+        let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
+        let mut ucs4 = self.ucs4.lock().unwrap_or_else(|e| e.into_inner());
+        Python::attach(|py| {
+            // Blocks small enough that their code points are still in the cache when read.
+            let mut at = from;
+            while at < to {
+                let end = to.min(at + UCS4_BLOCK_CHARS);
+                self.copy_ucs4(py, at, end, &mut ucs4)?;
+                py.detach(|| push_utf8(out, &ucs4))
+                    .map_err(|_| self.lone_surrogate())?;
+                at = end;
+            }
+            Ok(to - from)
+        })
+    }
+}
+
+/// Code points copied out of a Python string at once (256 KiB of UCS-4).
+const UCS4_BLOCK_CHARS: usize = 1 << 16;
+
+impl PiecewiseText {
+    /// Characters `from..to` as code points into `ucs4`.
+    fn copy_ucs4(
+        &self,
+        py: Python<'_>,
+        from: usize,
+        to: usize,
+        ucs4: &mut Vec<u32>,
+    ) -> crate::Result<()> {
+        let failed = |e: PyErr| crate::Error::InvalidArgument(e.to_string());
+        ucs4.clear();
+        ucs4.reserve(to - from);
+        // SAFETY: a valid str and a range within it; the new reference is owned here.
+        let piece = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_Substring(self.text.as_ptr(), from as isize, to as isize),
+            )
+        }
+        .map_err(failed)?;
+        // SAFETY: the buffer has room for `to - from` code points, the piece's length.
+        let filled = unsafe {
+            ffi::PyUnicode_AsUCS4(piece.as_ptr(), ucs4.as_mut_ptr(), (to - from) as isize, 0)
+        };
+        if filled.is_null() {
+            return Err(failed(PyErr::fetch(py)));
+        }
+        // SAFETY: PyUnicode_AsUCS4 wrote all `to - from` of them.
+        unsafe { ucs4.set_len(to - from) };
+        Ok(())
+    }
+
+    fn lone_surrogate(&self) -> crate::Error {
+        crate::Error::InvalidArgument(format!(
+            "document {} is not valid Unicode text (it contains a lone surrogate); clean it, \
+             e.g. text.encode('utf-8', 'replace').decode('utf-8')",
+            self.position
+        ))
+    }
+}
+
+/// Append code points to `out` as UTF-8; Err at a surrogate (what was appended before it is
+/// whole characters). Runs of ASCII go sixteen at a time.
+fn push_utf8(out: &mut String, code_points: &[u32]) -> Result<(), ()> {
+    // SAFETY: only whole UTF-8 sequences are pushed: ASCII bytes and `encode_utf8`'s.
+    let bytes = unsafe { out.as_mut_vec() };
+    bytes.reserve(code_points.len());
+    let mut rest = code_points;
+    while !rest.is_empty() {
+        let ascii = push_ascii_16(bytes, rest);
+        let (slow, more) = rest[ascii..].split_at(rest.len().saturating_sub(ascii).min(16));
+        for &c in slow {
+            let c = char::from_u32(c).ok_or(())?;
+            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        rest = more;
+    }
+    Ok(())
+}
+
+/// Push the leading code points of `code_points` that are ASCII, in blocks of sixteen, as bytes;
+/// return how many were pushed (a multiple of sixteen).
+fn push_ascii_16(bytes: &mut Vec<u8>, code_points: &[u32]) -> usize {
+    let blocks = code_points.chunks_exact(16);
+    bytes.reserve(code_points.len());
+    let mut done = 0;
+    for block in blocks {
+        let Some(packed) = ascii_block(block) else {
+            break;
+        };
+        bytes.extend_from_slice(&packed);
+        done += 16;
+    }
+    done
+}
+
+/// Sixteen code points as bytes, when all are ASCII (SSE2: two saturating packs).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
+    use std::arch::x86_64::*;
+    assert_eq!(block.len(), 16);
+    // SAFETY: SSE2 is part of x86_64; the four unaligned loads read the block's 64 bytes.
+    unsafe {
+        let p = block.as_ptr().cast::<__m128i>();
+        let (a, b) = (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1)));
+        let (c, d) = (_mm_loadu_si128(p.add(2)), _mm_loadu_si128(p.add(3)));
+        let any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+        let high = _mm_and_si128(any, _mm_set1_epi32(!0x7f));
+        if _mm_movemask_epi8(_mm_cmpeq_epi32(high, _mm_setzero_si128())) != 0xffff {
+            return None;
+        }
+        let packed = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
+        Some(std::mem::transmute::<__m128i, [u8; 16]>(packed))
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
+    let block: &[u32; 16] = block.try_into().ok()?;
+    (block.iter().fold(0, |all, &c| all | c) < 0x80).then(|| block.map(|c| c as u8))
+}

@@ -1,0 +1,147 @@
+"""Large Python strings that are not ASCII are read by the scan in UTF-8 pieces.
+
+CPython stores such a string at 2 or 4 bytes a character; the scan converts a piece at a time
+(`PiecewiseText` in `src/python/piecewise.rs`), cuts where no match can cross and carries the
+rest into the next piece (`split::for_matches_in_stream` in the core), so no whole UTF-8 copy
+is ever made. Here every string is read that way (the threshold lowered to one character and
+the pieces to a few characters), and the matches are checked against the reference and
+against the scan of the same text in memory: offsets in characters on non-ASCII text, and the
+paragraph and apostrophe rules where a piece ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reference import reference_find
+from test_properties import (
+    ALL_OPTIONS,
+    SETTINGS,
+    _explain,
+    _opts_id,
+    build_matcher,
+    entries_from_spec,
+    match_rows,
+    needs_lexiscan,
+    scenarios,
+)
+
+import lexiscan
+from lexiscan import _lexiscan
+
+
+@contextlib.contextmanager
+def read_in_pieces(read_chars: int, min_chars: int = 1) -> Iterator[None]:
+    """Strings of `min_chars` or more that are not ASCII read `read_chars` at a time."""
+    before = _lexiscan._read_large_documents_in_pieces(min_chars, read_chars)
+    try:
+        yield
+    finally:
+        _lexiscan._read_large_documents_in_pieces(*before)
+
+
+def not_ascii(text: str) -> str:
+    """`text`, made non-ASCII if it is not already (ASCII strings are read in place)."""
+    return text if not text.isascii() else text + " \u2019"
+
+
+def scan_rows(matcher: lexiscan.Matcher, docs: list, n_threads: int = 1) -> list[tuple]:
+    frame = matcher.scan(docs, n_threads=n_threads).to_pandas()
+    return list(frame[["doc", "start", "end", "entity", "alias", "text"]].itertuples(index=False))
+
+
+@needs_lexiscan
+@pytest.mark.parametrize("opts", ALL_OPTIONS, ids=_opts_id)
+@SETTINGS
+@given(scenario=scenarios(), read_chars=st.integers(1, 7))
+def test_pieces_equal_reference(opts, scenario, read_chars):
+    spec, text = scenario
+    text = not_ascii(text)
+    matcher = build_matcher(spec, opts)
+    with read_in_pieces(read_chars):
+        got = match_rows(matcher.find(text))
+        in_pieces = scan_rows(matcher, [text, None, text])
+    want = reference_find(entries_from_spec(spec), text, **opts)
+    assert got == want, _explain(spec, text, opts, got, want)
+    assert in_pieces == scan_rows(matcher, [text, None, text])
+
+
+# Words around apostrophes, paragraph breaks and cut punctuation, so that pieces end at them.
+PIECES = [
+    "O'Brien", "Brien", "l'Ukraine", "Ukraine's", "Kyiv", "Київ", "New York", "New\n\nYork",
+    "\n\n", "\n", " ", ". ", "; ", "(", ")", "'", "\u2019", "\u2014", "-", "\u00e9t\u00e9", "ß",
+    "\U0001f600", "U.S.", "e\u0301",
+]  # fmt: skip
+LEXICON = (
+    lexiscan.Lexicon()
+    .add("Brien", ["O'Brien"])
+    .add("Ukraine", ["Україна"])
+    .add("Kyiv", ["Київ", "Kiev"])
+    .add("New York", ["NY"])
+    .add("United States", ["U.S."])
+    .add("été", ["ete"])
+    .add("Strauss", ["Strauß"])
+)
+
+
+@needs_lexiscan
+@pytest.mark.parametrize("whole_words", [True, False])
+@pytest.mark.parametrize("overlapping", [False, True])
+def test_a_long_document_in_pieces_equals_the_one_in_memory(whole_words, overlapping):
+    rng = random.Random(7)
+    text = "".join(rng.choice(PIECES) for _ in range(40_000))
+    matcher = lexiscan.Matcher(LEXICON, whole_words=whole_words, overlapping=overlapping)
+    in_memory = scan_rows(matcher, [text], n_threads=2)
+    assert len(in_memory) > 1000
+    for read_chars, n_threads in [(1, 1), (13, 2), (1000, 2), (1 << 20, 1)]:
+        with read_in_pieces(read_chars):
+            assert scan_rows(matcher, [text], n_threads) == in_memory, (read_chars, n_threads)
+
+
+@needs_lexiscan
+def test_texts_kept_after_a_scan_in_pieces_serve_the_analyses():
+    text = "Kyiv, Київ \u2014 O'Brien and NY.\n\n" * 50
+    matcher = lexiscan.Matcher(LEXICON)
+    with read_in_pieces(5):
+        result = matcher.scan([text, "Kiev"])
+    plain = matcher.scan([text, "Kiev"])
+    assert result.kwic("Kyiv").equals(plain.kwic("Kyiv"))
+    assert str(result.highlight(0)) == str(plain.highlight(0))
+    frame = result.to_pandas()
+    assert (frame["text"] == [text[s:e] if d == 0 else "Kiev"[s:e] for d, s, e in
+                              zip(frame["doc"], frame["start"], frame["end"])]).all()  # fmt: skip
+
+
+@needs_lexiscan
+def test_a_lone_surrogate_in_a_document_read_in_pieces_is_a_clear_error():
+    matcher = lexiscan.Matcher(LEXICON)
+    with read_in_pieces(4), pytest.raises(ValueError, match="document 1 is not valid Unicode"):
+        matcher.scan(["Kyiv", "Київ " * 10 + "\ud800" + " Kyiv"])
+
+
+@needs_lexiscan
+def test_only_large_strings_that_are_not_ascii_are_read_in_pieces():
+    # Below the threshold, and ASCII strings, are read in place: same rows either way.
+    matcher = lexiscan.Matcher(LEXICON)
+    docs = ["Kyiv " * 100, "Київ Kyiv " * 100, "Kyiv"]
+    with read_in_pieces(3, min_chars=200):
+        rows = scan_rows(matcher, docs)
+    assert rows == scan_rows(matcher, docs)
+
+
+@needs_lexiscan
+def test_a_result_scanned_in_pieces_pickles_with_its_texts():
+    import pickle
+
+    text = "Київ, Kyiv \u2014 O'Brien.\n\n" * 40
+    matcher = lexiscan.Matcher(LEXICON)
+    with read_in_pieces(6):
+        result = matcher.scan([text, "Kiev"])
+    again = pickle.loads(pickle.dumps(result))
+    assert again.to_pandas().equals(result.to_pandas())
+    assert str(again.highlight(0)) == str(result.highlight(0))
