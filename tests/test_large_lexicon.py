@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from reference import reference_find
+from reference import reference_find, reference_find_with_typos
 
 lexiscan = pytest.importorskip("lexiscan")
 
@@ -62,3 +62,101 @@ def test_large_lexicon_equals_reference(matchers, overlapping):
         assert got == want, text
         found += len(got)
     assert found > 0
+
+
+# Aliases that are runs of words over a small vocabulary, so that first words and shorter runs
+# are shared by many aliases and are aliases themselves: the search past the DFA limit looks
+# these up a run of words at a time (`src/matcher/word_sequences.rs`), and the rest (prefix
+# entries, aliases that begin or end with punctuation) walk a trie beside it; both at once.
+VOCABULARY = [
+    "san", "new", "the", "port", "ka", "ro'mi", "é7", "Ss", "ß", "жа", "tu", "o", "l", "d",
+    "x1", "ne", "ville", "saint", "a", "on",
+]  # fmt: skip
+GAPS = [" ", " ", " ", "-", " - ", ". ", "'", ", "]
+
+
+def _run(rng: random.Random) -> str:
+    words = [rng.choice(VOCABULARY) for _ in range(rng.choice([1, 2, 2, 3, 3, 4, 5]))]
+    alias = words[0]
+    for word in words[1:]:
+        alias += rng.choice(GAPS) + word
+    roll = rng.random()
+    if roll < 0.02:
+        alias += "*"
+    elif roll < 0.04:
+        alias = "(" + alias + ")"
+    elif roll < 0.06:
+        alias += "."
+    return alias
+
+
+def _run_entries() -> list[tuple[str, str, str, bool]]:
+    rng = random.Random(2323)
+    entries = []
+    seen: set[tuple[str, bool]] = set()
+    while len(entries) < 34_000:
+        longer = _run(rng) + " " + rng.choice(VOCABULARY) + str(rng.randrange(400))
+        for alias in (longer, _run(rng)):
+            sensitive = rng.random() < 0.03
+            if (alias, sensitive) in seen:
+                continue
+            seen.add((alias, sensitive))
+            # A few aliases belong to two entities (a row for each).
+            entity = f"E{rng.randrange(30_000)}"
+            entries.append((entity, "L", alias, sensitive))
+            if rng.random() < 0.02:
+                entries.append((f"F{rng.randrange(100)}", "L", alias, sensitive))
+    return entries
+
+
+RUN_ENTRIES = _run_entries()
+
+
+def _run_text(rng: random.Random, aliases: int) -> str:
+    pieces = []
+    for _ in range(aliases):
+        _, _, alias, _ = rng.choice(RUN_ENTRIES)
+        alias = alias.rstrip("*")
+        if rng.random() < 0.3:
+            alias = alias.upper()
+        if rng.random() < 0.2:  # a shorter run, or one glued to more letters
+            alias = alias[: rng.randint(1, len(alias))]
+        pieces.append(alias)
+        pieces.append(
+            rng.choice([" ", " ", "  ", "\n", "\n\n", "-", "–", "’s ", "'x ", ", ", "ville "])
+        )
+    return "".join(pieces)
+
+
+@pytest.fixture(scope="module")
+def run_matchers() -> dict[tuple[bool, int], object]:
+    lex = lexiscan.Lexicon()
+    for entity, label, alias, sensitive in RUN_ENTRIES:
+        lex.add(entity, [alias], label=label, case_sensitive=sensitive, name_is_alias=False)
+    return {
+        (overlapping, edits): lexiscan.Matcher(lex, overlapping=overlapping, max_edits=edits)
+        for overlapping, edits in [(False, 0), (True, 0), (False, 1)]
+    }
+
+
+@pytest.mark.parametrize(("overlapping", "edits"), [(False, 0), (True, 0), (False, 1)])
+def test_runs_of_words_past_the_dfa_limit_equal_reference(run_matchers, overlapping, edits):
+    folded = sum(len(a.encode()) for _, _, a, sensitive in RUN_ENTRIES if not sensitive)
+    assert folded > 300_000
+    rng = random.Random(11 + edits + 2 * overlapping)
+    long_matches = 0
+    # The reference with typos is slow (every word against every alias): one short text.
+    for _ in range(1 if edits else 6):
+        text = _run_text(rng, 6 if edits else rng.randint(10, 40))
+        found = run_matchers[(overlapping, edits)].find(text)
+        if edits:
+            got = [(m.start, m.end, m.entity, m.label, m.alias, m.edits) for m in found]
+            want = reference_find_with_typos(
+                RUN_ENTRIES, text, max_edits=edits, overlapping=overlapping
+            )
+        else:
+            got = [(m.start, m.end, m.entity, m.label, m.alias) for m in found]
+            want = reference_find(RUN_ENTRIES, text, overlapping=overlapping)
+        assert got == want, text
+        long_matches += sum(" " in text[row[0] : row[1]] for row in got)
+    assert long_matches > 0

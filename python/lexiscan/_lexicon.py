@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 AliasSpec = str | Mapping[str, Any]
+# A column of a table of aliases: a sequence, a pandas column, or an Arrow array.
+Column = Sequence[Any] | Any
 ParentSpec = str | tuple[str, str | None]
 
 
@@ -77,6 +79,82 @@ def _alias_list(entity: str, aliases: str | Iterable[str]) -> list[str]:
         if not isinstance(item, str):
             raise TypeError(f"alias {item!r} of {entity!r} is {type(item).__name__}, not str")
     return items
+
+
+def _text_column(values: Any) -> Any:
+    """A column of texts as the core takes it: a list, or an Arrow array read in place.
+
+    Object columns (pandas, numpy) become lists, so that a value that is not text is named
+    by its row; the rest of what is not Arrow becomes a list.
+    """
+    if isinstance(values, (list, tuple)):
+        return values
+    dtype = getattr(values, "dtype", None)
+    if hasattr(values, "isna") and str(dtype) == "object":  # pandas: NaN and NA are None
+        missing = values.isna()
+        return (values.where(~missing, None) if missing.any() else values).tolist()
+    if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
+        return values
+    if getattr(dtype, "kind", None) in ("O", "U") and hasattr(values, "tolist"):
+        return values.tolist()  # numpy
+    return list(values)
+
+
+def _flag_column(values: Any) -> Any:
+    """A column of case_sensitive flags as the core takes it (see `_text_column`)."""
+    if isinstance(values, (list, tuple)):
+        return values
+    if (
+        hasattr(values, "dtype")
+        and hasattr(values, "tolist")
+        and not hasattr(values, "__arrow_c_stream__")
+    ):
+        return values.tolist()  # numpy
+    if getattr(getattr(values, "dtype", None), "kind", None) == "O":
+        return values.tolist()
+    if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
+        return values
+    return list(values)
+
+
+def _plain_list(values: Any) -> list[Any]:
+    if isinstance(values, list):
+        return values
+    for method in ("to_pylist", "tolist", "to_list"):
+        if hasattr(values, method):
+            return list(getattr(values, method)())
+    return list(values)
+
+
+def _row_infos(
+    entities: Any, parents: Any, weights: Any, contexts: Any
+) -> list[tuple[int, tuple[str, str | None] | None, float | None, list[str]]]:
+    """(row, parent, weight, context) of every row that gives any of them, checked for type;
+    the core checks their values before it adds anything."""
+    if parents is None and weights is None and contexts is None:
+        return []
+    names = _plain_list(entities)
+    n = len(names)
+    columns: list[list[Any]] = []
+    for given, what in ((parents, "parents"), (weights, "weights"), (contexts, "contexts")):
+        values: list[Any] = [None] * n if given is None else _plain_list(given)
+        if len(values) != n:
+            raise ValueError(f"add_many got {n} entities but {len(values)} {what}")
+        columns.append(values)
+    infos = []
+    for i, (name, parent, weight, context) in enumerate(zip(names, *columns)):
+        if weight is not None and weight != weight:  # an empty cell of a frame (NaN)
+            weight = None
+        if parent is not None or weight is not None or context is not None:
+            infos.append(
+                (
+                    i,
+                    _parent_pair(name, parent),
+                    _weight_value(name, weight),
+                    _context_list(name, context),
+                )
+            )
+    return infos
 
 
 def _alias_specs(value: Any) -> Any:
@@ -180,65 +258,49 @@ class Lexicon:
 
     def add_many(
         self,
-        entities: Sequence[str],
-        aliases: Sequence[str],
-        labels: Sequence[str | None] | str | None = None,
-        case_sensitive: Sequence[bool] | bool = False,
+        entities: Column,
+        aliases: Column,
+        labels: Column | str | None = None,
+        case_sensitive: Column | bool = False,
         *,
+        name_is_alias: bool = True,
         parents: Sequence[ParentSpec | None] | None = None,
         weights: Sequence[float | None] | None = None,
         contexts: Sequence[Iterable[str] | None] | None = None,
     ) -> Lexicon:
         """Add one alias per row from parallel columns, in one call into the core.
 
-        The fast way to load big gazetteers: a million rows take about a second. Rows behave
-        like `add(entity, [alias], label, case_sensitive)` in order; nothing is added if any
-        row is invalid. `parents`, `weights` and `contexts`, one per row (None: not given), set
-        what `add` sets; they are checked before anything is added.
+        The fast way to load big gazetteers: columns are lists of str, pandas columns, or
+        Arrow arrays (pyarrow, polars; read in place, without a Python object per value), and
+        a million rows take about a second. Rows behave like `add(entity, [alias], label,
+        case_sensitive, name_is_alias=name_is_alias)` in order; nothing is added if any row is
+        invalid. `labels` is one label for all rows or a column (None: no label);
+        `case_sensitive` one bool or a column of bools. `parents`, `weights` and `contexts`,
+        one per row (None: not given), set what `add` sets; they are checked before anything
+        is added (these three are read row by row in Python when given).
 
         >>> lex = Lexicon().add_many(["Kyiv", "Kyiv", "Lviv"], ["Kyiv", "Kiev", "Lemberg"], "GPE")
         >>> lex.aliases_of("Kyiv"), len(lex)
         (['Kyiv', 'Kiev'], 2)
+        >>> import pyarrow as pa
+        >>> lex.add_many(pa.array(["Odesa"]), pa.array(["Odessa"]), pa.array(["GPE"])).entities
+        [('Kyiv', 'GPE'), ('Lviv', 'GPE'), ('Odesa', 'GPE')]
+        >>> Lexicon().add_many(["economy"], ["inflation"], name_is_alias=False).n_aliases
+        1
         >>> lex = Lexicon().add_many(["Paris", "Paris"], ["Paris", "Paname"], "GPE",
         ...                          weights=[2.1e6, None], contexts=[["Seine"], None])
         >>> lex.info("Paris")
         {'parent': None, 'weight': 2100000.0, 'context': ['Seine']}
         """
-        entities, aliases = list(entities), list(aliases)
-        n = len(entities)
-        label_column = [labels] * n if labels is None or isinstance(labels, str) else list(labels)
-        flags = [case_sensitive] * n if isinstance(case_sensitive, bool) else list(case_sensitive)
-        # Column lengths are checked once, where the columns become rows (the binding).
-        for column, what in ((entities, "entity"), (aliases, "alias")):
-            for i, value in enumerate(column):
-                if not isinstance(value, str):
-                    raise TypeError(f"{what} in row {i} is {type(value).__name__}, not str")
-        extras: list[list[Any]] = []
-        for given, what in ((parents, "parents"), (weights, "weights"), (contexts, "contexts")):
-            values: list[Any] = [None] * n if given is None else list(given)
-            if len(values) != n:
-                raise ValueError(f"add_many got {n} entities but {len(values)} {what}")
-            extras.append(values)
-        # An empty cell of a frame's column (NaN) is a weight not given.
-        extras[1] = [None if w is not None and w != w else w for w in extras[1]]
-        infos = [
-            (i, _parent_pair(e, p), _weight_value(e, w), _context_list(e, c))
-            for i, (e, p, w, c) in enumerate(zip(entities, *extras))
-            if p is not None or w is not None or c is not None
-        ]
-        for i, _, weight, context in infos:  # checked before anything is added
-            if weight is not None and not 0 <= weight < float("inf"):
-                raise ValueError(
-                    f"the weight of entity {entities[i]!r} is {weight}; a weight is a finite "
-                    "number, 0 or more"
-                )
-            if any(not phrase.strip() for phrase in context):
-                raise ValueError(f"a context phrase of entity {entities[i]!r} is empty")
-        self._native.add_rows(entities, aliases, label_column, flags)
-        for i, parent, weight, context in infos:
-            self._native.add(
-                entities[i], [], label_column[i], flags[i], True, parent, weight, context
-            )
+        entity_column, alias_column = _text_column(entities), _text_column(aliases)
+        label_column = labels if labels is None or isinstance(labels, str) else _text_column(labels)
+        flags = case_sensitive if isinstance(case_sensitive, bool) else _flag_column(case_sensitive)
+        infos = _row_infos(entity_column, parents, weights, contexts)
+        if not isinstance(name_is_alias, bool):
+            raise TypeError(f"name_is_alias must be bool, not {type(name_is_alias).__name__}")
+        self._native.add_columns(
+            entity_column, alias_column, label_column, flags, False, infos, name_is_alias
+        )
         return self
 
     @classmethod
@@ -291,6 +353,8 @@ class Lexicon:
         alias: str = "alias",
         label: str | None = "label",
         case_sensitive: str | bool | None = None,
+        *,
+        name_is_alias: bool = True,
     ) -> Lexicon:
         """Build a lexicon from a DataFrame with one row per alias, the rows in order.
 
@@ -298,8 +362,13 @@ class Lexicon:
         entity alone); `label` the column of labels, used if the frame has it (empty: no
         label). `case_sensitive` is a column of booleans (None: the column "case_sensitive" if
         there is one) or one bool for every alias. An entity's name is case-sensitive only if a
-        row gives it, case-sensitive, as the entity's first alias. Bad rows raise
+        row gives it, case-sensitive, as the entity's first alias; with `name_is_alias=False`
+        the names are no aliases (an entity has the aliases of its rows). Bad rows raise
         `LexiconFormatError`, every one of them named by its position.
+
+        A frame of text columns and a boolean case column goes to the core in one call (a
+        million rows in about a second; Arrow-backed columns are read in place); a frame with
+        empty cells, case flags written as text or the resolution columns is read row by row.
 
         >>> import pandas as pd
         >>> df = pd.DataFrame({"entity": ["United States", "United States", "Kyiv"],
@@ -312,7 +381,25 @@ class Lexicon:
         >>> lex.to_dict()["GPE"]
         {'United States': ['United States', 'U.S.', {'alias': 'US', 'case_sensitive': True}]}
         """
-        return formats.from_frame(df, cls(), entity, alias, label, case_sensitive)
+        columns = formats.frame_columns(df, entity, alias, label, case_sensitive)
+        if columns is not None:
+            lex = cls()
+            entities, aliases, labels, flags = columns
+            try:
+                lex._native.add_columns(
+                    _text_column(entities),
+                    _text_column(aliases),
+                    None if labels is None else _text_column(labels),
+                    flags if isinstance(flags, bool) else _flag_column(flags),
+                    True,
+                    [],
+                    name_is_alias,
+                )
+            except (TypeError, ValueError):
+                pass  # nothing was added: the rows below name every bad one
+            else:
+                return lex
+        return formats.from_frame(df, cls(), entity, alias, label, case_sensitive, name_is_alias)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per alias: entity, label, alias, case_sensitive.
@@ -438,7 +525,7 @@ class Lexicon:
         >>> Lexicon().add("Kyiv", ["Kiev"]).n_aliases
         2
         """
-        return len(self._native.aliases())
+        return self._native.n_aliases()
 
     def to_bytes(self) -> bytes:
         """The lexicon as versioned bytes (what pickling uses).

@@ -97,12 +97,16 @@ class Lexicon:
     def ambiguous(self) -> list[tuple[str, list[int]]]: ...
     def copy(self) -> Lexicon: ...
     def __len__(self) -> int: ...
-    def add_rows(
+    def n_aliases(self) -> int: ...
+    def add_columns(
         self,
-        entities: list[str],
-        aliases: list[str],
-        labels: list[str | None],
-        case_sensitive: list[bool],
+        entities: Any,
+        aliases: Any,
+        labels: Any,
+        case_sensitive: Any,
+        name_is_own_alias: bool = False,
+        infos: list[tuple[int, tuple[str, str | None] | None, float | None, list[str]]] = ...,
+        name_is_alias: bool = True,
     ) -> None: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod

@@ -42,13 +42,20 @@ impl FirstWords {
         }
         stem_lengths.sort_unstable();
         stem_lengths.dedup();
+        let mut filter = Self::of_hashes(keys);
+        filter.stem_lengths = stem_lengths;
+        filter
+    }
+
+    /// A filter of the given `hash_word`s, with no stems.
+    pub(super) fn of_hashes(mut keys: Vec<u64>) -> Self {
         keys.sort_unstable();
         keys.dedup();
         let blocks_len = (keys.len() * BITS_PER_KEY / 64).max(1).next_power_of_two();
         let mut filter = Self {
             blocks: vec![0; blocks_len].into_boxed_slice(),
             mask: blocks_len as u64 - 1,
-            stem_lengths,
+            stem_lengths: Vec::new(),
         };
         for key in keys {
             let (block, bits) = filter.slot(key);
@@ -64,17 +71,30 @@ impl FirstWords {
         (block, bits)
     }
 
+    /// The block of the filter that a probe of `key` reads.
     #[inline(always)]
-    fn contains_hash(&self, key: u64) -> bool {
+    pub(super) fn block_of(&self, key: u64) -> &u64 {
+        &self.blocks[self.slot(key).0]
+    }
+
+    /// Whether `key` (a `hash_word`) may be one of the filter's. False only when it is not.
+    #[inline(always)]
+    pub(super) fn contains_hash(&self, key: u64) -> bool {
         let (block, bits) = self.slot(key);
         self.blocks[block] & bits == bits
     }
 
     /// Whether some pattern may start with the text word `word` (a whole run of word
     /// characters). False only when none does.
-    #[inline]
+    #[cfg(test)]
     pub(super) fn may_begin(&self, word: &str) -> bool {
-        if self.contains_hash(hash_word(word.as_bytes())) {
+        self.may_begin_hashed(word, hash_word(word.as_bytes()))
+    }
+
+    /// `may_begin` of a word whose `hash_word` the caller has already.
+    #[inline]
+    pub(super) fn may_begin_hashed(&self, word: &str, hash: u64) -> bool {
+        if self.contains_hash(hash) {
             return true;
         }
         self.stem_lengths.iter().any(|&len| {
@@ -87,7 +107,7 @@ impl FirstWords {
 
 /// A 64-bit hash of a short byte string, eight bytes at a time.
 #[inline]
-fn hash_word(bytes: &[u8]) -> u64 {
+pub(super) fn hash_word(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mix = |h: u64, chunk: u64| (h ^ chunk).wrapping_mul(K).rotate_left(31);
     let mut h = bytes.len() as u64;
@@ -100,9 +120,23 @@ fn hash_word(bytes: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        h = mix(h, u64::from_le_bytes(last));
+        // The last eight bytes, overlapping the chunk before (the length is in the hash);
+        // a short string as two overlapping loads, so no copy of the tail.
+        let n = bytes.len();
+        let load = |at: usize, width: usize| {
+            bytes[at..at + width]
+                .iter()
+                .rev()
+                .fold(0u64, |acc, &b| acc << 8 | u64::from(b))
+        };
+        let last = if n >= 8 {
+            load(n - 8, 8)
+        } else if n >= 4 {
+            load(0, 4) << 32 | load(n - 4, 4)
+        } else {
+            u64::from(bytes[0]) << 16 | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1])
+        };
+        h = mix(h, last);
     }
     h ^= h >> 29;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -8,6 +8,7 @@
 
 mod code_points;
 mod first_words;
+mod huge_pages;
 mod lockstep;
 mod longest;
 mod merge;
@@ -18,6 +19,7 @@ mod prefixes;
 mod split;
 mod table;
 mod typos;
+mod word_sequences;
 mod word_starts;
 
 pub use code_points::Match;

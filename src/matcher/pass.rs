@@ -11,9 +11,10 @@ use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId, Lexicon};
 use crate::normalize::{fold_alias, FoldOptions};
+use crate::scan::thread_pool;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 /// What is known about one folded pattern of an automaton.
 #[derive(Debug)]
@@ -93,32 +94,7 @@ pub(super) fn build_pass(
     choice: SearchChoice,
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
-    // Each folded text once, numbered in order of first appearance. The texts are moved out
-    // of the map and the aliases' lists made only after: a million small strings freed next
-    // to each other leave one free block, where strings freed between live lists would leave
-    // a million holes that slow the process's next large allocations.
-    let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut slots: Vec<(usize, AliasId, EntityId, bool)> = Vec::new();
-    for (id, alias) in lexicon.aliases().iter().enumerate() {
-        if !wanted(alias.case_sensitive) {
-            continue;
-        }
-        let (text, prefix) = split_prefix_entry(&alias.text);
-        let folded = fold_alias(text, fold);
-        if folded.is_empty() {
-            return Err(Error::EmptyAlias {
-                entity: lexicon.entities()[alias.entity as usize].name.clone(),
-                alias: alias.text.clone(),
-            });
-        }
-        let next = by_text.len();
-        let slot = *by_text.entry(folded).or_insert(next);
-        slots.push((slot, id as AliasId, alias.entity, prefix));
-    }
-    let mut texts = vec![String::new(); by_text.len()];
-    for (text, slot) in by_text {
-        texts[slot] = text;
-    }
+    let (texts, slots) = folded_patterns(lexicon, fold, wanted)?;
     let mut patterns: Vec<Pattern> = texts
         .iter()
         .map(|text| Pattern {
@@ -172,9 +148,7 @@ pub(super) fn build_pass(
             .iter()
             .map(|p| p.aliases.iter().any(|&(_, _, prefix)| prefix))
             .collect();
-        Search::WordStarts(Box::new(
-            AnchoredAutomaton::build(&texts)?.with_first_words(&texts, &stem),
-        ))
+        Search::WordStarts(Box::new(AnchoredAutomaton::for_word_starts(&texts, &stem)?))
     } else {
         // Unanchored only: an automaton with both start kinds is twice the size, and the
         // aliases at a start are the longest one's prefixes (`prefixes`).
@@ -256,6 +230,64 @@ pub(super) fn build_pass(
         typos,
     }))
 }
+
+/// The folded text of every wanted alias once (`texts`, in order of first appearance), and
+/// for each wanted alias in lexicon order the index of its text, its id, entity and whether it
+/// is a prefix entry. The folding runs on the lexiscan pool (a million aliases: the larger
+/// part of a build's own work); an alias that folds to nothing is an error, the first in
+/// lexicon order.
+#[allow(clippy::type_complexity)]
+fn folded_patterns(
+    lexicon: &Lexicon,
+    fold: FoldOptions,
+    wanted: impl Fn(bool) -> bool,
+) -> Result<(Vec<String>, Vec<(usize, AliasId, EntityId, bool)>)> {
+    let aliases = lexicon.aliases();
+    let ids: Vec<usize> = (0..aliases.len())
+        .filter(|&id| wanted(aliases[id].case_sensitive))
+        .collect();
+    let fold_one = |&id: &usize| {
+        let (text, prefix) = split_prefix_entry(&aliases[id].text);
+        (fold_alias(text, fold), prefix)
+    };
+    let mut folded: Vec<(String, bool)> = if ids.len() < PARALLEL_FOLD_MIN_ALIASES {
+        ids.iter().map(fold_one).collect()
+    } else {
+        thread_pool(None)?.install(|| ids.par_iter().map(fold_one).collect())
+    };
+    if let Some(at) = folded.iter().position(|(text, _)| text.is_empty()) {
+        let alias = &aliases[ids[at]];
+        return Err(Error::EmptyAlias {
+            entity: lexicon.entities()[alias.entity as usize].name.clone(),
+            alias: alias.text.clone(),
+        });
+    }
+    // Texts are numbered in order of first appearance; each keeps the String of its first
+    // alias, moved out after the map that borrows them is gone.
+    let mut slots = Vec::with_capacity(ids.len());
+    let mut first_of_slot: Vec<usize> = Vec::new();
+    {
+        let mut by_text: hashbrown::HashMap<&str, usize> =
+            hashbrown::HashMap::with_capacity(folded.len());
+        for (at, (&id, (text, prefix))) in ids.iter().zip(&folded).enumerate() {
+            let next = by_text.len();
+            let slot = *by_text.entry(text.as_str()).or_insert(next);
+            if slot == next {
+                first_of_slot.push(at);
+            }
+            let entity = aliases[id].entity;
+            slots.push((slot, id as AliasId, entity, *prefix));
+        }
+    }
+    let texts = first_of_slot
+        .into_iter()
+        .map(|at| std::mem::take(&mut folded[at].0))
+        .collect();
+    Ok((texts, slots))
+}
+
+/// Below this many aliases a build folds them on the calling thread.
+const PARALLEL_FOLD_MIN_ALIASES: usize = 20_000;
 
 /// `invad*` is a prefix entry (quanteda's and LIWC's glob): it matches `invade`, `invading`...
 /// A `*` counts only at the end, after a letter, mark or digit, so `M*A*S*H` is literal.

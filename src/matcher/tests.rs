@@ -414,3 +414,37 @@ fn the_first_word_filter_keeps_every_match() {
         }
     }
 }
+
+/// Past the DFA limit, whole words look most aliases up a run of words at a time
+/// (`word_sequences`) and walk a trie for the rest (prefix entries, aliases that begin or end
+/// with punctuation); at one start both lists are merged, and the longest valid span wins as
+/// in every other search.
+#[test]
+fn the_word_table_and_the_trie_merge_at_one_start() {
+    let lex = Arc::new(lexicon(&[
+        ("NY", &["New York", "York"], false),
+        ("NYC", &["New York (City)", "New York City"], false),
+        ("New-prefix", &["New*"], false),
+        ("Brien", &["O'Brien", "Brien's"], false),
+        ("Paren", &["(Old) Town"], false),
+    ]));
+    let options = MatchOptions::default();
+    let walks = Matcher::with_search(lex.clone(), options, SearchChoice::Walks).unwrap();
+    let reference = Matcher::with_search(lex, options, SearchChoice::OneStream).unwrap();
+    let text = "New York (City) and New Yorkers, New York City. NEW YORK! Newark; \
+                O'Brien's (old) town, york'x york’s";
+    assert_eq!(walks.find(text).unwrap(), reference.find(text).unwrap());
+    assert_eq!(
+        texts(&walks, text),
+        [
+            "New York (City)",
+            "New",
+            "New York City",
+            "NEW YORK",
+            "Newark",
+            "O'Brien",
+            "(old) town",
+            "york"
+        ]
+    );
+}

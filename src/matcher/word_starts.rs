@@ -11,7 +11,8 @@
 //! A walk starts only at a word that begins some pattern (`first_words`): most words of a
 //! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
-use super::first_words::FirstWords;
+use super::first_words::{hash_word, FirstWords};
+use super::word_sequences::WordSequences;
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::swar::not_ascii_alphanumeric;
@@ -29,9 +30,21 @@ pub(super) struct AnchoredAutomaton {
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
-    /// For the search from word starts: the first words of the patterns, so that most words
-    /// are passed over without a walk (`first_words`).
-    first_words: Option<FirstWords>,
+    /// For the search from word starts: the patterns that are sequences of whole words, looked
+    /// up by hash instead of walked (`word_sequences`); the trie then holds only the others.
+    sequences: Option<Box<Sequences>>,
+}
+
+/// The word-sequence table of a search from word starts, and how the trie beside it holds the
+/// patterns the table did not take.
+#[derive(Clone, Debug)]
+struct Sequences {
+    table: WordSequences,
+    /// The first words of the trie's patterns alone: most words that begin a pattern begin
+    /// only patterns of the table, and need no walk.
+    trie_first_words: FirstWords,
+    /// The pattern (of the pass) that each pattern of the trie is.
+    trie_ids: Box<[PatternID]>,
 }
 
 impl AnchoredAutomaton {
@@ -54,15 +67,66 @@ impl AnchoredAutomaton {
             trie,
             start,
             other_starts,
-            first_words: None,
+            sequences: None,
         })
     }
 
-    /// The same automaton, which passes over the words that begin no pattern; `stem[i]` says
-    /// whether pattern `i` is the stem of a prefix entry.
-    pub(super) fn with_first_words(mut self, patterns: &[String], stem: &[bool]) -> Self {
-        self.first_words = Some(FirstWords::new(patterns, stem));
-        self
+    /// The automaton for the search from word starts (`next_hit`): the patterns that are
+    /// sequences of whole words go to a table looked up by hash (`word_sequences`), the others
+    /// (prefix-entry stems among them: `stem[i]` says whether pattern `i` is one) to the trie,
+    /// and words that begin no pattern are passed over (`first_words`). `patterns_at` is not
+    /// for this automaton (its trie has only some of the patterns).
+    pub(super) fn for_word_starts(patterns: &[String], stem: &[bool]) -> Result<Self> {
+        let eligible: Vec<bool> = stem.iter().map(|&s| !s).collect();
+        let (table, taken) = WordSequences::new(patterns, &eligible);
+        let on_trie: Vec<usize> = (0..patterns.len()).filter(|&i| !taken[i]).collect();
+        let trie_patterns: Vec<String> = on_trie.iter().map(|&i| patterns[i].clone()).collect();
+        let trie_stems: Vec<bool> = on_trie.iter().map(|&i| stem[i]).collect();
+        // No filter in front: the table and the trie each have their own.
+        let mut automaton = Self::build(&trie_patterns)?;
+        automaton.sequences = Some(Box::new(Sequences {
+            table,
+            trie_first_words: FirstWords::new(&trie_patterns, &trie_stems),
+            trie_ids: on_trie.iter().map(|&i| PatternID::must(i)).collect(),
+        }));
+        Ok(automaton)
+    }
+
+    /// Every pattern at byte `start` of `text`, as (end, pattern), shortest first, into
+    /// `found`; `word` is the end of the word there, if one starts there, and `hash` its
+    /// `hash_word`.
+    #[inline(always)]
+    fn patterns_at_start<A: Automaton>(
+        &self,
+        aut: &A,
+        text: &str,
+        start: usize,
+        word: Option<(usize, u64)>,
+        found: &mut Vec<(usize, PatternID)>,
+    ) {
+        found.clear();
+        let Some(sequences) = &self.sequences else {
+            walk(aut, self.start, text.as_bytes(), start, found);
+            return;
+        };
+        let Some((end, hash)) = word else {
+            walk(aut, self.start, text.as_bytes(), start, found);
+            sequences.to_pass_ids(found);
+            return;
+        };
+        if sequences
+            .trie_first_words
+            .may_begin_hashed(&text[start..end], hash)
+        {
+            walk(aut, self.start, text.as_bytes(), start, found);
+            sequences.to_pass_ids(found);
+        }
+        let from_trie = found.len();
+        sequences.table.patterns_at(text, start, end, hash, found);
+        if from_trie > 0 && found.len() > from_trie {
+            // Two lists, each shortest first; no two patterns share an end (distinct texts).
+            found.sort_unstable_by_key(|&(end, _)| end);
+        }
     }
 
     /// The first place at or after `from` where at least one pattern starts, with those
@@ -86,32 +150,32 @@ impl AnchoredAutomaton {
         from: usize,
         found: &mut Vec<(usize, PatternID)>,
     ) -> Option<usize> {
-        let mut start = self.next_start(text, from)?;
-        loop {
+        let bytes = text.as_bytes();
+        // The word at a start (its end and hash), or None at a non-word start.
+        let word_at = |start: usize| {
             let word = word_end(text, start);
-            let after = if word > start {
-                // A word start: a walk only where some pattern begins with this word.
-                if self
-                    .first_words
-                    .as_ref()
-                    .is_none_or(|filter| filter.may_begin(&text[start..word]))
-                {
-                    found.clear();
-                    walk(aut, self.start, text.as_bytes(), start, found);
-                    if !found.is_empty() {
-                        return Some(start);
-                    }
-                }
-                word
-            } else {
-                found.clear();
-                walk(aut, self.start, text.as_bytes(), start, found);
-                if !found.is_empty() {
-                    return Some(start);
-                }
-                start + text[start..].chars().next().map_or(1, char::len_utf8)
+            (word > start).then(|| (word, hash_word(&bytes[start..word])))
+        };
+        let mut start = self.next_start(text, from)?;
+        let mut word = word_at(start);
+        loop {
+            // The next start is found before this one is looked up, and what its look-up will
+            // read is fetched meanwhile (most look-ups wait on the memory).
+            let after = match word {
+                Some((end, _)) => end,
+                None => start + text[start..].chars().next().map_or(1, char::len_utf8),
             };
-            start = self.scan_to_start(text, after)?;
+            let next = self.scan_to_start(text, after);
+            let next_word = next.and_then(word_at);
+            if let (Some((_, hash)), Some(sequences)) = (next_word, &self.sequences) {
+                sequences.table.prefetch(hash);
+            }
+            self.patterns_at_start(aut, text, start, word, found);
+            if !found.is_empty() {
+                return Some(start);
+            }
+            start = next?;
+            word = next_word;
         }
     }
 
@@ -163,6 +227,16 @@ impl AnchoredAutomaton {
     #[inline]
     pub(super) fn patterns_at(&self, hay: &[u8], start: usize, out: &mut Vec<(usize, PatternID)>) {
         walk(&self.trie, self.start, hay, start, out)
+    }
+}
+
+impl Sequences {
+    /// The trie's own pattern numbers in `found` replaced by the pass's.
+    #[inline]
+    fn to_pass_ids(&self, found: &mut [(usize, PatternID)]) {
+        for (_, pattern) in found {
+            *pattern = self.trie_ids[pattern.as_usize()];
+        }
     }
 }
 

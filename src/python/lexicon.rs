@@ -1,9 +1,11 @@
 //! `Lexicon`: a thin owner of the core lexicon.
 
+use super::columns::{extract_flags, TextColumn};
 use super::errors::{run_detached, to_py_err};
 use crate::lexicon::ParentRef;
-use crate::{persist, Lexicon};
+use crate::{persist, AliasTable, Column, EntityInfo, Lexicon, NameCase};
 use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::PyBytes;
 use std::sync::Arc;
 
@@ -103,44 +105,84 @@ impl PyLexicon {
         self.inner.entities().len()
     }
 
-    /// Add many (entity, alias, label, case_sensitive) rows at once, in order; all or nothing.
-    fn add_rows(
+    /// The number of aliases (without making a tuple for each).
+    fn n_aliases(&self) -> usize {
+        self.inner.aliases().len()
+    }
+
+    /// Add one alias per row from columns — lists of str or Arrow arrays — in order; all or
+    /// nothing. `labels`: None, one str, or a column (None: no label); `case_sensitive`: one
+    /// bool or a column; `name_is_own_alias`: a new entity's name is case-sensitive only when
+    /// its row gives the name itself (frames) instead of taking its row's flag; `infos`: the
+    /// (row, parent, weight, context) of the rows that set them, in row order;
+    /// `name_is_alias`: whether a new entity's name becomes an alias.
+    #[pyo3(signature = (entities, aliases, labels, case_sensitive, name_is_own_alias=false, infos=Vec::new(), name_is_alias=true))]
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    fn add_columns(
         &mut self,
         py: Python<'_>,
-        entities: Vec<String>,
-        aliases: Vec<String>,
-        labels: Vec<Option<String>>,
-        case_sensitive: Vec<bool>,
+        entities: &Bound<'_, PyAny>,
+        aliases: &Bound<'_, PyAny>,
+        labels: &Bound<'_, PyAny>,
+        case_sensitive: &Bound<'_, PyAny>,
+        name_is_own_alias: bool,
+        infos: Vec<(
+            usize,
+            Option<(String, Option<String>)>,
+            Option<f64>,
+            Vec<String>,
+        )>,
+        name_is_alias: bool,
     ) -> PyResult<()> {
-        let n = entities.len();
-        if aliases.len() != n {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "add_many got {n} entities but {} aliases",
-                aliases.len()
-            )));
-        }
-        if labels.len() != n || case_sensitive.len() != n {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "add_many got {n} entities but {} labels and {} case_sensitive flags",
-                labels.len(),
-                case_sensitive.len()
-            )));
-        }
+        let entity_column = TextColumn::extract(entities, "entity")?;
+        let alias_column = TextColumn::extract(aliases, "alias")?;
+        let one_label = if labels.is_none() {
+            Some(None)
+        } else {
+            labels.extract::<PyBackedStr>().ok().map(Some)
+        };
+        let label_column = match one_label {
+            Some(_) => None,
+            None => Some(TextColumn::extract(labels, "label")?),
+        };
+        let flags = match case_sensitive.extract::<bool>() {
+            Ok(flag) => Err(flag),
+            Err(_) => Ok(extract_flags(case_sensitive, "case_sensitive")?),
+        };
+        let infos: Vec<EntityInfo> = infos
+            .into_iter()
+            .map(|(row, parent, weight, context)| EntityInfo {
+                row,
+                parent: parent.map(|(name, label)| ParentRef { name, label }),
+                weight,
+                context,
+            })
+            .collect();
+        let entity_values = entity_column.required("entity")?;
+        let alias_values = alias_column.required("alias")?;
+        let label_values = label_column.as_ref().map(TextColumn::values);
+        let table = AliasTable {
+            entities: &entity_values,
+            aliases: &alias_values,
+            labels: match (&one_label, &label_values) {
+                (Some(label), _) => Column::Same(label.as_deref()),
+                (None, Some(values)) => Column::Each(values),
+                (None, None) => unreachable!("a label column when not one label"),
+            },
+            case_sensitive: match &flags {
+                Err(flag) => Column::Same(*flag),
+                Ok(flags) => Column::Each(flags),
+            },
+            name_is_alias,
+            name_case: if name_is_own_alias {
+                NameCase::OwnAlias
+            } else {
+                NameCase::Row
+            },
+            infos: &infos,
+        };
         let lexicon = Arc::make_mut(&mut self.inner);
-        run_detached(py, move || {
-            let rows: Vec<_> = (0..n)
-                .map(|i| {
-                    (
-                        entities[i].as_str(),
-                        aliases[i].as_str(),
-                        labels[i].as_deref(),
-                        case_sensitive[i],
-                    )
-                })
-                .collect();
-            lexicon.add_rows(&rows)
-        })?;
-        Ok(())
+        run_detached(py, move || lexicon.add_table(&table))
     }
 
     /// The lexicon as versioned bytes (for pickling).
@@ -149,7 +191,7 @@ impl PyLexicon {
     }
 
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
         let inner = run_detached(py, move || persist::lexicon_from_bytes(&data))?;
         Ok(Self {
             inner: Arc::new(inner),

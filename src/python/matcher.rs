@@ -8,6 +8,7 @@ use crate::scan::checked_thread_count;
 use crate::{persist, AccentMode, CaseMode, MatchOptions, Matcher};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use std::sync::Arc;
 
@@ -285,7 +286,8 @@ impl PyMatcher {
 
     /// A matcher rebuilt from `to_bytes()`; damaged or foreign bytes raise ValueError.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
+        // Read in place: a million aliases are ~20 MB that a Vec<u8> would copy byte by byte.
         let matcher = run_detached(py, move || persist::matcher_from_bytes(&data))?;
         Ok(Self {
             inner: Arc::new(matcher),

@@ -2,6 +2,7 @@
 //! analyses are `crate::analysis`'s, rendering is the Python face's (`lexiscan._display`).
 
 mod buffers;
+mod columns;
 mod documents;
 mod errors;
 mod files;

@@ -48,6 +48,7 @@ __all__ = [
     "entity_infos",
     "format_of",
     "from_dict",
+    "frame_columns",
     "from_frame",
     "read",
     "to_frame",
@@ -187,6 +188,7 @@ def from_frame(
     alias: str = "alias",
     label: str | None = "label",
     case_sensitive: str | bool | None = None,
+    name_is_alias: bool = True,
 ) -> L:
     """Fill the empty lexicon `into` from one row per alias (see Lexicon.from_frame).
 
@@ -227,8 +229,61 @@ def from_frame(
             if row is not None:
                 yield row
 
-    build(rows(), problems, into)
+    build(rows(), problems, into, names_are_aliases=name_is_alias)
     return into
+
+
+def frame_columns(
+    df: pd.DataFrame,
+    entity: str = "entity",
+    alias: str = "alias",
+    label: str | None = "label",
+    case_sensitive: str | bool | None = None,
+) -> tuple[Any, Any, Any, Any] | None:
+    """The (entities, aliases, labels, case_sensitive) columns of a frame that `from_frame`
+    would read row by row, for the columnar path; None when the frame needs the rows (a
+    column missing, an empty entity or alias cell, case flags that are not booleans, the
+    resolution columns), which also name every bad row. Labels that are empty become None.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"entity": ["Kyiv"], "alias": ["Kiev"], "label": [""]})
+    >>> [list(column) for column in frame_columns(df)[:3]]
+    [['Kyiv'], ['Kiev'], [None]]
+    >>> frame_columns(df.assign(alias=[None])) is None
+    True
+    """
+    if entity not in df.columns or alias not in df.columns:
+        return None
+    if any(name in df.columns for name in INFO_COLUMNS):
+        return None
+    columns = []
+    for name in (entity, alias):
+        column = df[name]
+        if column.isna().any() or (column == "").any():
+            return None
+        columns.append(column)
+    labels: Any = None
+    if label is not None and label in df.columns:
+        labels = df[label]
+        given = labels.notna() & (labels != "")
+        if not given.all():
+            labels = labels.astype(object).where(given, None)
+    elif label not in (None, "label"):
+        return None
+    flags: Any
+    if isinstance(case_sensitive, bool):
+        flags = case_sensitive
+    else:
+        name = "case_sensitive" if case_sensitive is None else case_sensitive
+        if name not in df.columns:
+            if case_sensitive is not None:
+                return None
+            flags = False
+        elif df[name].dtype == bool:
+            flags = df[name]
+        else:
+            return None
+    return columns[0], columns[1], labels, flags
 
 
 def to_frame(

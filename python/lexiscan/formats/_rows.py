@@ -243,8 +243,13 @@ def build(
                 )
                 created.add(key)
             if row.alias is not None:
+                # The entity exists: `name_is_alias` only says whether its name is checked.
                 into.add(
-                    row.entity, [row.alias], label=row.label, case_sensitive=row.case_sensitive
+                    row.entity,
+                    [row.alias],
+                    label=row.label,
+                    case_sensitive=row.case_sensitive,
+                    name_is_alias=names_are_aliases,
                 )
             if row.info:
                 into.add(row.entity, label=row.label, **row.info)

@@ -3,19 +3,25 @@
 //! rebuild is fast. The same bytes serve `Matcher.save`/`load` and pickling.
 //!
 //! Layout: `LEXISCAN` magic (8 bytes), format version (u32 LE), payload length (u64 LE),
-//! CRC-32 of the payload (u32 LE), payload (JSON). Everything is checked before use, so a
-//! truncated, corrupted or foreign file is an error, never a crash or an unbounded allocation.
+//! CRC-32 of the payload (u32 LE), payload. Version 3 (written now) holds the lexicon as
+//! columns (`columnar`); versions 1 and 2 (JSON, still read) held a document per alias.
+//! Everything is checked before use, so a truncated, corrupted or foreign file is an error,
+//! never a crash or an unbounded allocation.
+
+mod columnar;
 
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::matcher::{MatchOptions, Matcher};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 const MAGIC: &[u8; 8] = b"LEXISCAN";
 /// Bumped whenever the payload changes shape; older readers then refuse newer files clearly.
-/// Version 2 added entities' `parent`, `weight` and `context`; a lexicon without them is still
-/// written as version 1, so that older lexiscans keep reading it.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 2 added entities' `parent`, `weight` and `context` to the JSON of version 1;
+/// version 3 holds the lexicon as columns, a fifth of the JSON's size for a gazetteer.
+pub const FORMAT_VERSION: u32 = 3;
+/// The last version whose payload is JSON.
+const LAST_JSON_VERSION: u32 = 2;
 /// The oldest version this lexiscan reads.
 const OLDEST_VERSION: u32 = 1;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
@@ -26,21 +32,15 @@ struct Spec {
     options: Option<MatchOptions>,
 }
 
-/// What [`Spec`] reads, borrowed for writing.
-#[derive(Serialize)]
+/// What [`Spec`] holds, borrowed for writing.
 struct SpecRef<'a> {
     lexicon: &'a Lexicon,
     options: Option<MatchOptions>,
 }
 
 fn encode(spec: &SpecRef<'_>) -> Vec<u8> {
-    let payload = serde_json::to_vec(spec).expect("a lexicon always serialises");
-    // An older reader would drop fields it does not know without a word: refuse it instead.
-    let version = if spec.lexicon.has_resolution_info() {
-        FORMAT_VERSION
-    } else {
-        OLDEST_VERSION
-    };
+    let payload = columnar::write(spec.lexicon, spec.options);
+    let version = FORMAT_VERSION;
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&version.to_le_bytes());
@@ -77,6 +77,10 @@ fn decode(bytes: &[u8]) -> Result<Spec> {
         return Err(bad(
             "checksum mismatch: the data was changed or damaged".into()
         ));
+    }
+    if version > LAST_JSON_VERSION {
+        let (lexicon, options) = columnar::read(payload)?;
+        return Ok(Spec { lexicon, options });
     }
     let mut spec: Spec = serde_json::from_slice(payload)
         .map_err(|e| bad(format!("unreadable data despite a valid checksum: {e}")))?;
@@ -174,16 +178,32 @@ mod tests {
         }
     }
 
+    /// `payload` in the envelope of `version`, checksum and all.
+    fn envelope(version: u32, payload: &[u8]) -> Vec<u8> {
+        let mut file = MAGIC.to_vec();
+        file.extend_from_slice(&version.to_le_bytes());
+        file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        file.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        file.extend_from_slice(payload);
+        file
+    }
+
     #[test]
-    fn resolution_info_survives_and_a_lexicon_without_it_stays_version_1() {
+    fn lexicons_round_trip_as_columns_and_json_versions_still_load() {
         use crate::lexicon::ParentRef;
         let plain = lexicon_to_bytes(&Lexicon::new());
-        assert_eq!(plain[8], 1);
+        assert_eq!(plain[8], 3);
+        assert_eq!(lexicon_from_bytes(&plain).unwrap(), Lexicon::new());
         let mut lex = Lexicon::new();
         let paris = lex
-            .add("Paris", &[] as &[&str], Some("GPE"), false)
+            .add("Paris", &["Paname", "PARIS"], Some("GPE"), false)
             .unwrap();
         lex.add("France", &[] as &[&str], Some("GPE"), false)
+            .unwrap();
+        lex.add("US", &["U.S."], None, true).unwrap();
+        lex.add_entity("économie", &["inflation"], Some("TOPIC"), false, false)
+            .unwrap();
+        lex.add("Paris", &["Ville Lumière"], Some("GPE"), true)
             .unwrap();
         let france = ParentRef {
             name: "France".into(),
@@ -191,19 +211,35 @@ mod tests {
         };
         lex.set_resolution_info(paris, Some(france), Some(2.1e6), &["Seine", "Louvre"])
             .unwrap();
-        let bytes = lexicon_to_bytes(&lex);
-        assert_eq!(bytes[8], 2);
-        assert_eq!(lexicon_from_bytes(&bytes).unwrap(), lex);
-        // A version 1 payload written by an older lexiscan, checksum and all, still loads.
+        let back = lexicon_from_bytes(&lexicon_to_bytes(&lex)).unwrap();
+        assert_eq!(back, lex);
+        // The lookups came back too: adding what is there changes nothing.
+        let mut again = back.clone();
+        again.add("Paris", &["Paname"], Some("GPE"), false).unwrap();
+        assert_eq!(again, lex);
+        // Version 1 and 2 payloads written by an older lexiscan still load.
         let old = br#"{"lexicon":{"entities":[{"name":"Kyiv","label":"GPE"}],"aliases":[{"text":"Kyiv","entity":0,"case_sensitive":false}]},"options":null}"#;
-        let mut file = MAGIC.to_vec();
-        file.extend_from_slice(&1u32.to_le_bytes());
-        file.extend_from_slice(&(old.len() as u64).to_le_bytes());
-        file.extend_from_slice(&crc32fast::hash(old).to_le_bytes());
-        file.extend_from_slice(old);
-        let back = lexicon_from_bytes(&file).unwrap();
+        let back = lexicon_from_bytes(&envelope(1, old)).unwrap();
         assert_eq!(back.entities()[0].name, "Kyiv");
         assert!(!back.has_resolution_info());
+        let old = br#"{"lexicon":{"entities":[{"name":"Kyiv","label":"GPE","weight":2.9}],"aliases":[{"text":"Kyiv","entity":0,"case_sensitive":true}]},"options":null}"#;
+        let back = lexicon_from_bytes(&envelope(2, old)).unwrap();
+        assert_eq!(back.entities()[0].weight, Some(2.9));
+        assert!(back.aliases()[0].case_sensitive);
+    }
+
+    #[test]
+    fn damaged_columns_behind_a_valid_checksum_are_refused_not_a_panic() {
+        let bytes = saved();
+        let payload = &bytes[HEADER_LEN..];
+        for at in 0..payload.len() {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut damaged = payload.to_vec();
+                damaged[at] ^= flip;
+                let _ = matcher_from_bytes(&envelope(FORMAT_VERSION, &damaged));
+            }
+            let _ = matcher_from_bytes(&envelope(FORMAT_VERSION, &payload[..at]));
+        }
     }
 
     #[test]

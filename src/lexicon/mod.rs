@@ -1,9 +1,21 @@
 //! The lexicon: entities (canonical name + label) and their aliases, in the order added.
+//!
+//! Entities and aliases are added one call at a time ([`Lexicon::add`]) or a table of rows at
+//! once (`table`: columns from Python lists or Arrow arrays, a million rows without a call per
+//! row); both keep their lookups in `keys`. Parents become indices in `parents`.
 
+mod keys;
+mod parents;
+mod table;
+
+pub use table::{AliasTable, Column, EntityInfo, NameCase};
+
+use crate::chars::is_ignorable;
 use crate::error::{Error, Result};
 use crate::normalize::{fold_alias, FoldOptions};
+use keys::Keys;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Index of an entity in its lexicon.
 pub type EntityId = u32;
@@ -65,14 +77,35 @@ pub struct Alias {
 /// assert_eq!(lex.entities().len(), 1);
 /// assert_eq!(lex.aliases().len(), 3);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Lexicon {
     entities: Vec<Entity>,
     aliases: Vec<Alias>,
     #[serde(skip)]
-    index: HashMap<(String, Option<String>), EntityId>,
-    #[serde(skip)]
-    seen: HashSet<(EntityId, bool, String)>,
+    keys: Keys,
+}
+
+impl PartialEq for Lexicon {
+    fn eq(&self, other: &Self) -> bool {
+        self.entities == other.entities && self.aliases == other.aliases
+    }
+}
+
+/// Whether `text` is empty once folded without case or accent folding — what makes an alias,
+/// entity name or context phrase invalid. A letter or digit that is not an invisible
+/// character always survives folding, so most texts are settled without folding them.
+pub(crate) fn empty_once_folded(text: &str) -> bool {
+    if text
+        .chars()
+        .any(|c| c.is_alphanumeric() && !is_ignorable(c))
+    {
+        return false;
+    }
+    let plain = FoldOptions {
+        case_fold: false,
+        accent_fold: false,
+    };
+    fold_alias(text, plain).is_empty()
 }
 
 impl Lexicon {
@@ -114,32 +147,19 @@ impl Lexicon {
         if entity.trim().is_empty() {
             return Err(Error::EmptyEntity);
         }
-        let check = FoldOptions {
-            case_fold: false,
-            accent_fold: false,
-        };
         let name = name_is_alias.then_some(entity);
         for alias in name.into_iter().chain(aliases.iter().map(AsRef::as_ref)) {
-            if fold_alias(alias, check).is_empty() {
+            if empty_once_folded(alias) {
                 return Err(Error::EmptyAlias {
                     entity: entity.to_owned(),
                     alias: alias.to_owned(),
                 });
             }
         }
-        let key = (entity.to_owned(), label.map(str::to_owned));
-        let id = match self.index.get(&key) {
-            Some(&id) => id,
+        let id = match self.keys.entity(&self.entities, entity, label) {
+            Some(id) => id,
             None => {
-                let id = self.entities.len() as EntityId;
-                self.entities.push(Entity {
-                    name: key.0.clone(),
-                    label: key.1.clone(),
-                    parent: None,
-                    weight: None,
-                    context: Vec::new(),
-                });
-                self.index.insert(key, id);
+                let id = self.push_entity(entity, label);
                 if name_is_alias {
                     self.push_alias(id, entity, case_sensitive);
                 }
@@ -165,31 +185,39 @@ impl Lexicon {
     /// assert_eq!(lex.aliases().len(), 4);
     /// ```
     pub fn add_rows(&mut self, rows: &[(&str, &str, Option<&str>, bool)]) -> Result<()> {
-        let check = FoldOptions {
-            case_fold: false,
-            accent_fold: false,
-        };
-        for &(entity, alias, _, _) in rows {
-            if entity.trim().is_empty() {
-                return Err(Error::EmptyEntity);
-            }
-            for text in [entity, alias] {
-                if fold_alias(text, check).is_empty() {
-                    return Err(Error::EmptyAlias {
-                        entity: entity.to_owned(),
-                        alias: text.to_owned(),
-                    });
-                }
-            }
-        }
-        for &(entity, alias, label, case_sensitive) in rows {
-            self.add(entity, &[alias], label, case_sensitive)?;
-        }
-        Ok(())
+        let entities: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        let aliases: Vec<&str> = rows.iter().map(|r| r.1).collect();
+        let labels: Vec<Option<&str>> = rows.iter().map(|r| r.2).collect();
+        let case_sensitive: Vec<bool> = rows.iter().map(|r| r.3).collect();
+        self.add_table(&AliasTable {
+            entities: &entities,
+            aliases: &aliases,
+            labels: Column::Each(&labels),
+            case_sensitive: Column::Each(&case_sensitive),
+            name_is_alias: true,
+            name_case: NameCase::Row,
+            infos: &[],
+        })
+    }
+
+    fn push_entity(&mut self, name: &str, label: Option<&str>) -> EntityId {
+        let id = self.entities.len() as EntityId;
+        self.entities.push(Entity {
+            name: name.to_owned(),
+            label: label.map(str::to_owned),
+            parent: None,
+            weight: None,
+            context: Vec::new(),
+        });
+        self.keys.insert_entity(&self.entities, id);
+        id
     }
 
     fn push_alias(&mut self, entity: EntityId, text: &str, case_sensitive: bool) {
-        if self.seen.insert((entity, case_sensitive, text.to_owned())) {
+        if self
+            .keys
+            .insert_alias(&self.aliases, entity, case_sensitive, text)
+        {
             self.aliases.push(Alias {
                 text: text.to_owned(),
                 entity,
@@ -213,12 +241,8 @@ impl Lexicon {
                 });
             }
         }
-        let check = FoldOptions {
-            case_fold: false,
-            accent_fold: false,
-        };
         for phrase in context {
-            if fold_alias(phrase.as_ref(), check).is_empty() {
+            if empty_once_folded(phrase.as_ref()) {
                 return Err(Error::EmptyContext {
                     entity: entity.to_owned(),
                     phrase: phrase.as_ref().to_owned(),
@@ -272,103 +296,6 @@ impl Lexicon {
         self.entities.iter().any(Entity::has_resolution_info)
     }
 
-    /// The parent of every entity as an index, checked: a parent that names no entity, a name
-    /// shared by several labels without a label to choose, or a cycle is an error.
-    ///
-    /// ```
-    /// use lexiscan::{Lexicon, ParentRef};
-    /// let mut lex = Lexicon::new();
-    /// let paris = lex.add("Paris, Texas", &["Paris"], Some("GPE"), false).unwrap();
-    /// let texas = lex.add("Texas", &["Tex."], Some("GPE"), false).unwrap();
-    /// let parent = ParentRef { name: "Texas".into(), label: Some("GPE".into()) };
-    /// lex.set_resolution_info(paris, Some(parent), None, &[] as &[&str]).unwrap();
-    /// assert_eq!(lex.parent_ids().unwrap(), [Some(texas), None]);
-    /// let back = ParentRef { name: "Paris, Texas".into(), label: None };
-    /// lex.set_resolution_info(texas, Some(back), None, &[] as &[&str]).unwrap();
-    /// assert!(lex.parent_ids().unwrap_err().to_string().contains("cycle"));
-    /// ```
-    pub fn parent_ids(&self) -> Result<Vec<Option<EntityId>>> {
-        // The entities of each name that some entity gives as its parent.
-        let mut by_name: HashMap<&str, Vec<EntityId>> = HashMap::new();
-        for e in &self.entities {
-            if let Some(p) = &e.parent {
-                by_name.entry(p.name.as_str()).or_default();
-            }
-        }
-        for (i, e) in self.entities.iter().enumerate() {
-            if let Some(ids) = by_name.get_mut(e.name.as_str()) {
-                ids.push(i as EntityId);
-            }
-        }
-        let mut parents = Vec::with_capacity(self.entities.len());
-        for e in &self.entities {
-            let Some(p) = &e.parent else {
-                parents.push(None);
-                continue;
-            };
-            let named = &by_name[p.name.as_str()];
-            let found: Vec<EntityId> = match &p.label {
-                Some(label) => named
-                    .iter()
-                    .copied()
-                    .filter(|&id| self.entities[id as usize].label.as_deref() == Some(label))
-                    .collect(),
-                None => named.clone(),
-            };
-            match found.as_slice() {
-                [one] => parents.push(Some(*one)),
-                [] => {
-                    return Err(Error::Parent(format!(
-                        "the parent {} of entity {:?} is not an entity of the lexicon",
-                        describe_parent(p),
-                        e.name
-                    )))
-                }
-                several => {
-                    let labels: Vec<String> = several
-                        .iter()
-                        .map(|&id| format!("{:?}", self.entities[id as usize].label))
-                        .collect();
-                    return Err(Error::Parent(format!(
-                        "the parent {:?} of entity {:?} names {} entities (labels {}); give it \
-                         as (name, label)",
-                        p.name,
-                        e.name,
-                        several.len(),
-                        labels.join(", ")
-                    )));
-                }
-            }
-        }
-        // A cycle: walking up from an entity comes back to an entity of the same walk.
-        let mut walked = vec![0u32; parents.len()]; // 0: not yet, else the walk's number + 1
-        for start in 0..parents.len() {
-            let walk = start as u32 + 1;
-            let mut at = start;
-            while walked[at] == 0 {
-                walked[at] = walk;
-                match parents[at] {
-                    Some(p) => at = p as usize,
-                    None => break,
-                }
-            }
-            if walked[at] == walk && parents[at].is_some() {
-                let mut names = vec![self.entities[at].name.clone()];
-                let mut next = parents[at].expect("in the cycle") as usize;
-                while next != at {
-                    names.push(self.entities[next].name.clone());
-                    next = parents[next].expect("in the cycle") as usize;
-                }
-                names.push(self.entities[at].name.clone());
-                return Err(Error::Parent(format!(
-                    "the parents form a cycle: {}",
-                    names.join(" -> ")
-                )));
-            }
-        }
-        Ok(parents)
-    }
-
     /// Entities in the order they were first added.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
@@ -414,26 +341,20 @@ impl Lexicon {
         groups
     }
 
-    /// Rebuild the lookup index after deserialisation.
-    pub fn reindex(&mut self) {
-        self.index = self
-            .entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| ((e.name.clone(), e.label.clone()), i as EntityId))
-            .collect();
-        self.seen = self
-            .aliases
-            .iter()
-            .map(|a| (a.entity, a.case_sensitive, a.text.clone()))
-            .collect();
+    /// A lexicon of these entities and aliases, each alias's entity an index into `entities`
+    /// (checked by the caller), with its lookups made.
+    pub(crate) fn from_parts(entities: Vec<Entity>, aliases: Vec<Alias>) -> Self {
+        let keys = Keys::of(&entities, &aliases);
+        Self {
+            entities,
+            aliases,
+            keys,
+        }
     }
-}
 
-fn describe_parent(p: &ParentRef) -> String {
-    match &p.label {
-        Some(label) => format!("({:?}, {label:?})", p.name),
-        None => format!("{:?}", p.name),
+    /// Rebuild the lookups after deserialisation.
+    pub fn reindex(&mut self) {
+        self.keys = Keys::of(&self.entities, &self.aliases);
     }
 }
 
@@ -486,68 +407,6 @@ mod tests {
             lex.add("  ", &["x"], None, false).unwrap_err(),
             Error::EmptyEntity
         );
-    }
-
-    fn with_parent(
-        lex: &mut Lexicon,
-        name: &str,
-        label: &str,
-        parent: Option<(&str, Option<&str>)>,
-    ) {
-        let id = lex.add(name, &[] as &[&str], Some(label), false).unwrap();
-        let parent = parent.map(|(name, label)| ParentRef {
-            name: name.into(),
-            label: label.map(str::to_owned),
-        });
-        lex.set_resolution_info(id, parent, None, &[] as &[&str])
-            .unwrap();
-    }
-
-    #[test]
-    fn parents_are_found_by_name_or_name_and_label() {
-        let mut lex = Lexicon::new();
-        with_parent(
-            &mut lex,
-            "Atlanta",
-            "GPE",
-            Some(("Georgia", Some("US_STATE"))),
-        );
-        with_parent(
-            &mut lex,
-            "Georgia",
-            "US_STATE",
-            Some(("United States", None)),
-        );
-        with_parent(&mut lex, "Georgia", "COUNTRY", None);
-        with_parent(&mut lex, "United States", "COUNTRY", None);
-        assert_eq!(lex.parent_ids().unwrap(), [Some(1), Some(3), None, None]);
-        with_parent(&mut lex, "Tbilisi", "GPE", Some(("Georgia", None)));
-        let err = lex.parent_ids().unwrap_err().to_string();
-        assert!(
-            err.contains("names 2 entities") && err.contains("Tbilisi"),
-            "{err}"
-        );
-        let mut lex = Lexicon::new();
-        with_parent(&mut lex, "Atlantis", "GPE", Some(("Ocean", None)));
-        let err = lex.parent_ids().unwrap_err().to_string();
-        assert!(
-            err.contains("not an entity") && err.contains("Ocean"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn cycles_of_any_length_are_named() {
-        for n in 1..5 {
-            let mut lex = Lexicon::new();
-            with_parent(&mut lex, "root", "X", None);
-            for i in 0..n {
-                let parent = format!("e{}", (i + 1) % n);
-                with_parent(&mut lex, &format!("e{i}"), "X", Some((&parent, None)));
-            }
-            let err = lex.parent_ids().unwrap_err().to_string();
-            assert!(err.contains("cycle") && err.contains("e0 -> "), "{err}");
-        }
     }
 
     #[test]

@@ -1,0 +1,416 @@
+//! Whole-word patterns looked up a word at a time, for lexicons too large for a DFA.
+//!
+//! With whole words, a pattern that begins and ends with a word character can only match a
+//! span of the folded text that begins at a word start and ends at a word end: the text's
+//! words from there, with whatever separators the pattern has between its words. Its bytes
+//! are then the span's bytes, so a table keyed by a hash of the bytes finds it from the span.
+//! The table holds every run of whole words that begins some pattern (`new`, `new york`,
+//! `new york city`): a trie whose steps are words, each found by one hash. From a word start
+//! the search hashes the first word, then the first two words with their separator, and so on
+//! while the table says that longer patterns continue. Before a first word's probe of the
+//! table (tens of megabytes for a million aliases: a cache miss), a filter that stays in the
+//! cache rejects most words that begin no pattern; before each longer run's probe, a small
+//! filter of the next words that run has (beside it, reached from its slot) rejects most
+//! others. Half the words of English news begin some place name (`the`, `to`, `in`, `a`), and
+//! their slots and next-word filters are used often enough to stay in the cache. So the cost
+//! per text word stays about flat as the lexicon grows, where a walk on a trie of a million
+//! patterns waits on a cache miss at nearly every step. The slots sit on huge pages where the
+//! system allows (`huge_pages`).
+//!
+//! Every hit is checked against the pattern's bytes, so a hash collision never makes a match.
+//! The patterns this table does not take (prefix-entry stems, patterns that begin or end with
+//! something other than a word character, a pattern whose hash another already has) stay on
+//! the trie of `word_starts`, and the two lists of patterns at a start are merged there.
+
+use super::first_words::{hash_word, FirstWords};
+use super::huge_pages::{HugeSlice, Zeroable};
+use super::word_starts::word_end;
+use crate::chars::is_word_char;
+use aho_corasick::PatternID;
+
+/// No pattern: a slot of a run of words that only begins longer patterns.
+const NO_TEXT: u32 = u32::MAX;
+/// No longer pattern begins with the run of words of a slot.
+const NO_NEXT: u32 = u32::MAX;
+/// Bits of a slot's `next` that give the log2 of its filter's length in 64-bit words.
+const NEXT_SIZE_BITS: u32 = 5;
+
+/// One slot of the open-addressing table. `key == 0` is an empty slot (keys are never 0).
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    key: u64,
+    /// Where the pattern whose bytes hash to `key` is recorded in `records` (its id, length
+    /// and bytes), or `NO_TEXT`.
+    record: u32,
+    /// `NO_NEXT` when no longer pattern begins with the run of words that hashes to `key`;
+    /// else its filter of next runs in `next_filters`: the offset shifted left by
+    /// `NEXT_SIZE_BITS`, or-ed with the log2 of its length.
+    next: u32,
+}
+
+// SAFETY: a slot of zeros is the empty slot (key 0), and a slot is plain integers.
+unsafe impl Zeroable for Slot {}
+
+/// The patterns that are runs of whole words, by the hash of their bytes.
+#[derive(Clone, Debug)]
+pub(super) struct WordSequences {
+    slots: HugeSlice<Slot>,
+    /// `slots.len() - 1`; the length is a power of two.
+    mask: usize,
+    /// Shift that takes a key's high bits to a slot (the filters use its low and middle bits,
+    /// so the three stay independent).
+    shift: u32,
+    /// The keys of first words: one probe rejects most text words.
+    first_words: FirstWords,
+    /// The filters of the runs one word longer than each slot's (`Slot::next`).
+    next_filters: Box<[u64]>,
+    /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
+    /// little-endian: one cache line or two to check a hit.
+    records: Box<[u8]>,
+    /// The longest run of non-word characters between two words of a pattern, in bytes.
+    longest_gap: usize,
+}
+
+/// The key of a byte string: its hash, never 0 (the empty slot).
+#[inline(always)]
+fn key_of(hash: u64) -> u64 {
+    hash.max(1)
+}
+
+/// The ends of the words of a pattern that begins and ends with a word character; `None`
+/// when it does not.
+fn word_ends(pattern: &str) -> Option<Vec<usize>> {
+    let starts_with_word = pattern.chars().next().is_some_and(is_word_char);
+    let ends_with_word = pattern.chars().next_back().is_some_and(is_word_char);
+    if !starts_with_word || !ends_with_word {
+        return None;
+    }
+    let mut ends = Vec::new();
+    let mut at = 0;
+    while at < pattern.len() {
+        let end = word_end(pattern, at);
+        ends.push(end);
+        at = next_word_start(pattern, end, usize::MAX)?;
+    }
+    Some(ends)
+}
+
+/// The first word character at or after `from` that is no more than `longest_gap` bytes away;
+/// the end of the text counts as one (so a pattern's last word has no next word).
+#[inline]
+fn next_word_start(text: &str, from: usize, longest_gap: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        if at - from > longest_gap {
+            return None;
+        }
+        let b = bytes[at];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                return Some(at);
+            }
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().expect("at is on a char boundary");
+        if is_word_char(c) {
+            return Some(at);
+        }
+        at += c.len_utf8();
+    }
+    (at - from <= longest_gap).then_some(at)
+}
+
+/// The word of a next-run filter of `words` words (a power of two) and the two bits in it
+/// that stand for the run with `key`.
+#[inline(always)]
+fn next_bits(key: u64, words: usize) -> (usize, u64) {
+    let word = (key >> 32) as usize & (words - 1);
+    let bits = (1 << (key & 63)) | (1 << ((key >> 6) & 63));
+    (word, bits)
+}
+
+/// A hint that `item` will be read soon (nothing on processors without one).
+#[inline(always)]
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it never faults, and the address is a
+    // reference's.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
+impl WordSequences {
+    /// The table of those `patterns` that `eligible` allows and that are runs of whole words;
+    /// `taken[i]` says whether pattern `i` went into the table (the others need the trie).
+    pub(super) fn new(patterns: &[String], eligible: &[bool]) -> (Self, Vec<bool>) {
+        let mut taken = vec![false; patterns.len()];
+        // (key, pattern) of each pattern; the keys of the shorter runs that begin one.
+        let mut whole: Vec<(u64, usize)> = Vec::new();
+        let mut shorter: Vec<u64> = Vec::new();
+        let mut first_words: Vec<u64> = Vec::new();
+        // (key of a run, key of that run and the next word).
+        let mut steps: Vec<(u64, u64)> = Vec::new();
+        let mut longest_gap = 0;
+        for (i, pattern) in patterns.iter().enumerate() {
+            if !eligible[i] || pattern.len() >= NO_TEXT as usize {
+                continue;
+            }
+            let Some(ends) = word_ends(pattern) else {
+                continue;
+            };
+            let bytes = pattern.as_bytes();
+            for (k, &end) in ends.iter().enumerate() {
+                let key = key_of(hash_word(&bytes[..end]));
+                if k == 0 {
+                    first_words.push(key);
+                }
+                if k + 1 < ends.len() {
+                    shorter.push(key);
+                    steps.push((key, key_of(hash_word(&bytes[..ends[k + 1]]))));
+                    let next = next_word_start(pattern, end, usize::MAX).expect("a next word");
+                    longest_gap = longest_gap.max(next - end);
+                } else {
+                    whole.push((key, i));
+                }
+            }
+        }
+        // A key that two patterns share (a hash collision) keeps the first; the other stays
+        // on the trie.
+        whole.sort_unstable();
+        whole.dedup_by_key(|&mut (key, _)| key);
+        shorter.sort_unstable();
+        shorter.dedup();
+        steps.sort_unstable();
+        steps.dedup();
+        let entries = whole.len() + shorter.len();
+        // Load at most 0.8: most probes are for keys that are there (the filters turn most
+        // others away first), and a smaller table misses the cache and the TLB less.
+        let n_slots = (entries * 5 / 4 + 1).next_power_of_two().max(16);
+        let mut table = Self {
+            slots: HugeSlice::zeroed(n_slots),
+            mask: n_slots - 1,
+            shift: 64 - n_slots.trailing_zeros(),
+            first_words: FirstWords::of_hashes(first_words),
+            next_filters: Box::default(),
+            records: Box::default(),
+            longest_gap,
+        };
+        let mut records = Vec::new();
+        for &(key, i) in &whole {
+            let Ok(record) = u32::try_from(records.len()) else {
+                break; // past 4 GiB of records: the rest stay on the trie
+            };
+            let bytes = patterns[i].as_bytes();
+            records.extend_from_slice(&(i as u32).to_le_bytes());
+            records.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            records.extend_from_slice(bytes);
+            let slot = table.slot_for(key);
+            table.slots[slot] = Slot {
+                key,
+                record,
+                next: NO_NEXT,
+            };
+            taken[i] = true;
+        }
+        // The first filter passes every run: for slots past the offsets a `next` can hold.
+        let mut next_filters: Vec<u64> = vec![u64::MAX];
+        for group in steps.chunk_by(|a, b| a.0 == b.0) {
+            let key = group[0].0;
+            // About four next runs a 64-bit word: ~1.5% pass that are not there.
+            let words = group.len().div_ceil(4).next_power_of_two();
+            let offset = next_filters.len();
+            next_filters.resize(offset + words, 0);
+            for &(_, next) in group {
+                let (word, bits) = next_bits(next, words);
+                next_filters[offset + word] |= bits;
+            }
+            let slot = table.slot_for(key);
+            let entry = &mut table.slots[slot];
+            if entry.key == 0 {
+                *entry = Slot {
+                    key,
+                    record: NO_TEXT,
+                    next: NO_NEXT,
+                };
+            }
+            // Past 2^27 filter words (never for a real lexicon) the first, which passes all.
+            entry.next =
+                u32::try_from(offset << NEXT_SIZE_BITS).map_or(0, |at| at | words.trailing_zeros());
+        }
+        table.next_filters = next_filters.into_boxed_slice();
+        table.records = records.into_boxed_slice();
+        (table, taken)
+    }
+    /// The slot holding `key`, or the empty slot where it would go.
+    #[inline(always)]
+    fn slot_for(&self, key: u64) -> usize {
+        let mut slot = (key >> self.shift) as usize & self.mask;
+        loop {
+            let entry = self.slots[slot];
+            if entry.key == key || entry.key == 0 {
+                return slot;
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    /// The pattern recorded at `record` if its bytes are `span`.
+    #[inline]
+    fn pattern_if(&self, record: u32, span: &[u8]) -> Option<PatternID> {
+        if record == NO_TEXT {
+            return None;
+        }
+        let at = record as usize;
+        let field = |i: usize| {
+            let bytes: [u8; 4] = self.records[at + i..at + i + 4]
+                .try_into()
+                .expect("four bytes");
+            u32::from_le_bytes(bytes) as usize
+        };
+        let len = field(4);
+        let bytes = &self.records[at + 8..at + 8 + len];
+        (bytes == span).then(|| PatternID::new_unchecked(field(0)))
+    }
+
+    /// Every pattern of the table that matches the text's words from `start`, whose first
+    /// word ends at `first_end` and hashes to `first_hash`, as (end, pattern), shortest first,
+    /// appended to `found`. A pattern's last word must end where the text's word ends.
+    #[inline]
+    pub(super) fn patterns_at(
+        &self,
+        text: &str,
+        start: usize,
+        first_end: usize,
+        first_hash: u64,
+        found: &mut Vec<(usize, PatternID)>,
+    ) {
+        let key = key_of(first_hash);
+        if !self.first_words.contains_hash(key) {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut end = first_end;
+        let mut entry = self.slots[self.slot_for(key)];
+        loop {
+            if entry.key == 0 {
+                return;
+            }
+            if let Some(p) = self.pattern_if(entry.record, &bytes[start..end]) {
+                found.push((end, p));
+            }
+            if entry.next == NO_NEXT {
+                return;
+            }
+            let Some(next) = next_word_start(text, end, self.longest_gap) else {
+                return;
+            };
+            if next == bytes.len() {
+                return;
+            }
+            end = word_end(text, next);
+            let key = key_of(hash_word(&bytes[start..end]));
+            if !self.may_follow(entry.next, key) {
+                return;
+            }
+            entry = self.slots[self.slot_for(key)];
+        }
+    }
+
+    /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
+    #[inline(always)]
+    fn may_follow(&self, next: u32, key: u64) -> bool {
+        let words = 1 << (next & ((1 << NEXT_SIZE_BITS) - 1));
+        let offset = (next >> NEXT_SIZE_BITS) as usize;
+        let (word, bits) = next_bits(key, words);
+        self.next_filters[offset + word] & bits == bits
+    }
+
+    /// Asks the processor to bring in what a look-up of a first word with this `hash_word`
+    /// reads first (its block of the first-word filter and its slot), so that the look-up of
+    /// the next word waits less while this one is worked on.
+    #[inline(always)]
+    pub(super) fn prefetch(&self, hash: u64) {
+        let key = key_of(hash);
+        prefetch(self.first_words.block_of(key));
+        prefetch(&self.slots[(key >> self.shift) as usize & self.mask]);
+    }
+
+    /// Whether a text word with this `hash_word` may begin a pattern of the table.
+    #[cfg(test)]
+    pub(super) fn may_begin(&self, hash: u64) -> bool {
+        self.first_words.contains_hash(key_of(hash))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(patterns: &[&str]) -> (WordSequences, Vec<bool>, Vec<String>) {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let (table, taken) = WordSequences::new(&patterns, &vec![true; patterns.len()]);
+        (table, taken, patterns)
+    }
+
+    fn at(table: &WordSequences, text: &str, start: usize) -> Vec<(usize, usize)> {
+        let first_end = word_end(text, start);
+        let mut found = Vec::new();
+        let hash = hash_word(&text.as_bytes()[start..first_end]);
+        table.patterns_at(text, start, first_end, hash, &mut found);
+        found.into_iter().map(|(e, p)| (e, p.as_usize())).collect()
+    }
+
+    #[test]
+    fn sequences_of_words_are_found_from_their_first_word() {
+        let (t, taken, _) = table(&[
+            "new",
+            "new york",
+            "new york city",
+            "o'brien",
+            "saint-denis",
+            "(old) town",
+            "u.s.",
+            "york",
+            "köln am rhein",
+        ]);
+        assert_eq!(
+            taken,
+            [true, true, true, true, true, false, false, true, true]
+        );
+        assert_eq!(at(&t, "new york city!", 0), [(3, 0), (8, 1), (13, 2)]);
+        assert_eq!(at(&t, "new  york", 0), [(3, 0)]);
+        assert_eq!(at(&t, "newark", 0), []);
+        assert_eq!(at(&t, "new yorker", 0), [(3, 0)]);
+        assert_eq!(at(&t, "o'brien's", 0), [(7, 3)]);
+        assert_eq!(at(&t, "saint-denis", 0), [(11, 4)]);
+        assert_eq!(
+            at(&t, "x köln am rhein", 2),
+            [(2 + "köln am rhein".len(), 8)]
+        );
+        assert_eq!(at(&t, "new", 0), [(3, 0)]);
+    }
+
+    #[test]
+    fn a_long_gap_or_the_end_of_the_text_stops_the_words() {
+        let (t, _, _) = table(&["a - b", "a b c"]);
+        assert_eq!(t.longest_gap, 3);
+        assert_eq!(at(&t, "a - b", 0), [(5, 0)]);
+        assert_eq!(at(&t, "a -- b", 0), []);
+        assert_eq!(at(&t, "a b", 0), []);
+        assert_eq!(at(&t, "a b c d", 0), [(5, 1)]);
+    }
+
+    #[test]
+    fn stems_and_other_edges_stay_on_the_trie() {
+        let patterns: Vec<String> = ["invad", "paris", "x.", "-x"].map(String::from).to_vec();
+        let (t, taken) = WordSequences::new(&patterns, &[false, true, true, true]);
+        assert_eq!(taken, [false, true, false, false]);
+        assert!(t.may_begin(hash_word(b"paris")));
+    }
+}
