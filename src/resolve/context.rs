@@ -70,21 +70,30 @@ impl ContextPhrases {
     }
 
     /// The entities that context phrases vouch for near each mention of `text`, at most
-    /// `window` words away (a phrase overlapping the mention does not count): for each
-    /// mention, (phrase, entity) pairs, each phrase once.
+    /// `window` words away (a phrase overlapping the mention does not count): for mention `k`,
+    /// (phrase, entity) pairs, each phrase once, in `found.pairs(k)`.
     pub fn near(
         &self,
         text: &str,
         mentions: &[Around],
         window: usize,
-    ) -> Result<Vec<Vec<(u32, EntityId)>>> {
+        found: &mut Near,
+    ) -> Result<()> {
         let reach = window
             .saturating_mul(BYTES_PER_WORD)
             .saturating_add(BYTES_PER_WORD);
         // Pieces of text around the mentions, those that overlap joined, so that no byte is
         // searched twice where mentions stand close together.
-        let mut pieces: Vec<(usize, usize)> = Vec::new();
-        let mut piece_of = Vec::with_capacity(mentions.len());
+        let Near {
+            pieces,
+            piece_of,
+            pairs,
+            ends,
+        } = found;
+        pieces.clear();
+        piece_of.clear();
+        pairs.clear();
+        ends.clear();
         for m in mentions {
             let from = word_start_at_or_after(text, m.byte_start.saturating_sub(reach));
             let to = word_end_at_or_before(text, m.byte_end.saturating_add(reach));
@@ -95,12 +104,11 @@ impl ContextPhrases {
             piece_of.push(pieces.len() - 1);
         }
         let texts: Vec<&str> = pieces.iter().map(|&(a, b)| &text[a..b]).collect();
-        let found = self.matcher.find_many(&texts)?;
-        let mut out = Vec::with_capacity(mentions.len());
-        for (m, &piece) in mentions.iter().zip(&piece_of) {
+        let in_pieces = self.matcher.find_many(&texts)?;
+        for (m, &piece) in mentions.iter().zip(piece_of.iter()) {
             let from = pieces[piece].0;
-            let mut near: Vec<(u32, EntityId)> = Vec::new();
-            for phrase in &found[piece] {
+            let first = pairs.len();
+            for phrase in &in_pieces[piece] {
                 let (start, end) = (from + phrase.byte_start, from + phrase.byte_end);
                 let between = if end <= m.byte_start && end + reach >= m.byte_start {
                     &text[end..m.byte_start]
@@ -113,14 +121,32 @@ impl ContextPhrases {
                     continue;
                 }
                 for &entity in &self.vouches_for[phrase.entity as usize] {
-                    if !near.contains(&(phrase.entity, entity)) {
-                        near.push((phrase.entity, entity));
+                    if !pairs[first..].contains(&(phrase.entity, entity)) {
+                        pairs.push((phrase.entity, entity));
                     }
                 }
             }
-            out.push(near);
+            ends.push(pairs.len());
         }
-        Ok(out)
+        Ok(())
+    }
+}
+
+/// What [`ContextPhrases::near`] found, in buffers a worker reuses from document to document.
+#[derive(Default)]
+pub(super) struct Near {
+    pieces: Vec<(usize, usize)>,
+    piece_of: Vec<usize>,
+    /// (phrase, entity) pairs of every mention, back to back; mention `k`'s end at `ends[k]`.
+    pairs: Vec<(u32, EntityId)>,
+    ends: Vec<usize>,
+}
+
+impl Near {
+    /// The (phrase, entity) pairs near mention `k`.
+    pub fn pairs(&self, k: usize) -> &[(u32, EntityId)] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.pairs[start..self.ends[k]]
     }
 }
 
@@ -211,11 +237,12 @@ mod tests {
             byte_start: at,
             byte_end: at + 7,
         }];
-        let near = phrases.near(text, &around, 3).unwrap();
+        let mut near = Near::default();
+        phrases.near(text, &around, 3, &mut near).unwrap();
         // Tbilisi is 5 words away: out of a window of 3; Caucasus is 1 word away.
-        assert_eq!(near[0], [(1, country)]);
-        let near = phrases.near(text, &around, 6).unwrap();
-        assert_eq!(near[0], [(0, country), (0, state), (1, country)]);
+        assert_eq!(near.pairs(0), [(1, country)]);
+        phrases.near(text, &around, 6, &mut near).unwrap();
+        assert_eq!(near.pairs(0), [(0, country), (0, state), (1, country)]);
         assert_eq!(count_words("  a-b, c "), 3);
     }
 }

@@ -12,6 +12,8 @@
 
 mod context;
 mod document;
+mod offsets;
+mod score;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +21,13 @@ use crate::error::Result;
 use crate::lexicon::{EntityId, Lexicon};
 use crate::scan::ScanResult;
 use context::ContextPhrases;
+use document::Scratch;
 use rayon::prelude::*;
+use std::ops::Range;
+
+/// About how many rows one worker resolves at a time, in one set of buffers, into one part of
+/// the output: enough that allocations are few, and pieces enough to share the cores.
+const ROWS_PER_BATCH: usize = 1 << 12;
 
 /// What a resolver reads from a lexicon, checked and indexed once per matcher.
 ///
@@ -159,13 +167,47 @@ pub struct Resolution {
     pub dropped_evidence: Vec<Evidence>,
 }
 
-/// One decision about one row, before the rows are split into kept and dropped.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Decision {
-    row: usize,
-    score: f64,
-    evidence: Evidence,
-    dropped: bool,
+impl Resolution {
+    fn with_capacity(rows: usize) -> Self {
+        Self {
+            kept: Vec::with_capacity(rows),
+            score: Vec::with_capacity(rows),
+            evidence: Vec::with_capacity(rows),
+            ..Self::default()
+        }
+    }
+
+    /// Keep `rows` of unambiguous mentions as they are.
+    fn pass(&mut self, rows: Range<usize>) {
+        self.kept.extend(rows);
+        self.score.resize(self.kept.len(), f64::NAN);
+        self.evidence.resize(self.kept.len(), Evidence::Unambiguous);
+    }
+
+    /// The resolutions of consecutive batches of documents as one, in order.
+    fn concat(mut parts: Vec<Resolution>) -> Resolution {
+        if parts.len() <= 1 {
+            return parts.pop().unwrap_or_default();
+        }
+        let kept = parts.iter().map(|p| p.kept.len()).sum();
+        let dropped = parts.iter().map(|p| p.dropped.len()).sum();
+        let mut out = Resolution {
+            dropped: Vec::with_capacity(dropped),
+            dropped_score: Vec::with_capacity(dropped),
+            dropped_evidence: Vec::with_capacity(dropped),
+            ..Resolution::with_capacity(kept)
+        };
+        for part in parts {
+            out.kept.extend_from_slice(&part.kept);
+            out.score.extend_from_slice(&part.score);
+            out.evidence.extend_from_slice(&part.evidence);
+            out.dropped.extend_from_slice(&part.dropped);
+            out.dropped_score.extend_from_slice(&part.dropped_score);
+            out.dropped_evidence
+                .extend_from_slice(&part.dropped_evidence);
+        }
+        out
+    }
 }
 
 /// Resolve every ambiguous mention of `result` (a scan with the resolver's lexicon) on the
@@ -190,54 +232,40 @@ pub fn resolve_knowing_ascii<'t>(
     ascii: &(dyn Fn(u64) -> bool + Sync),
     options: ResolveOptions,
 ) -> Result<Resolution> {
-    // Each document's rows: `doc` is non-decreasing in a scan.
-    let mut bounds = vec![0];
-    for i in 1..result.len() {
-        if result.doc[i] != result.doc[i - 1] {
-            bounds.push(i);
-        }
-    }
-    bounds.push(result.len());
     if result.is_empty() {
-        bounds = vec![0, 0];
+        return Ok(Resolution::default());
     }
-    // None for a document whose mentions are all unambiguous: its rows all pass.
-    let decisions: Vec<Option<Vec<Decision>>> = bounds
-        .par_windows(2)
-        .map(|w| {
-            let (doc_text, doc_ascii) = if w[0] < w[1] {
-                let doc = result.doc[w[0]];
-                (text(doc), ascii(doc))
-            } else {
-                (None, false)
-            };
-            document::resolve_document(resolver, result, w[0]..w[1], doc_text, doc_ascii, options)
-        })
-        .collect::<Result<_>>()?;
-    let mut out = Resolution {
-        kept: Vec::with_capacity(result.len()),
-        score: Vec::with_capacity(result.len()),
-        evidence: Vec::with_capacity(result.len()),
-        ..Resolution::default()
-    };
-    for (w, decided) in bounds.windows(2).zip(decisions) {
-        let Some(decided) = decided else {
-            out.kept.extend(w[0]..w[1]);
-            out.score.resize(out.kept.len(), f64::NAN);
-            out.evidence.resize(out.kept.len(), Evidence::Unambiguous);
-            continue;
-        };
-        for d in decided {
-            if d.dropped {
-                out.dropped.push(d.row);
-                out.dropped_score.push(d.score);
-                out.dropped_evidence.push(d.evidence);
-            } else {
-                out.kept.push(d.row);
-                out.score.push(d.score);
-                out.evidence.push(d.evidence);
-            }
+    // Each document's first row, then the end: `doc` is non-decreasing in a scan.
+    let mut bounds = vec![0];
+    bounds.extend((1..result.len()).filter(|&i| result.doc[i] != result.doc[i - 1]));
+    bounds.push(result.len());
+    // Batches of whole documents, as `bounds[cuts[b]..=cuts[b + 1]]`.
+    let mut cuts = vec![0];
+    for k in 1..bounds.len() - 1 {
+        if bounds[k] - bounds[cuts[cuts.len() - 1]] >= ROWS_PER_BATCH {
+            cuts.push(k);
         }
     }
-    Ok(out)
+    cuts.push(bounds.len() - 1);
+    let parts = cuts
+        .par_windows(2)
+        .map_init(Scratch::default, |scratch, batch| {
+            let docs = &bounds[batch[0]..=batch[1]];
+            let mut part = Resolution::with_capacity(docs[docs.len() - 1] - docs[0]);
+            for w in docs.windows(2) {
+                let rows = w[0]..w[1];
+                if document::all_unambiguous(result, rows.clone()) {
+                    part.pass(rows);
+                    continue;
+                }
+                let doc = result.doc[rows.start];
+                let (text, ascii) = (text(doc), ascii(doc));
+                document::resolve_document(
+                    resolver, result, rows, text, ascii, options, scratch, &mut part,
+                )?;
+            }
+            Ok(part)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Resolution::concat(parts))
 }

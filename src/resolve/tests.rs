@@ -341,3 +341,73 @@ fn knowing_which_documents_are_ascii_changes_no_decision() {
         assert_eq!(bits(&walked), bits(&known), "window {window}");
     }
 }
+
+#[test]
+fn batches_and_reused_buffers_decide_as_each_document_alone() {
+    let texts = [
+        "Tbilisi, Georgia, spoke to Paris and to Georgia, United States.",
+        "Georgia and Alabama",
+        "Über Paris, Texas — ça va, Georgia",
+        "nothing here",
+        "Georgia Georgia in the Caucasus, Paris",
+        "Atlanta, Georgia",
+        "Paris",
+    ];
+    let lex = gazetteer();
+    let resolver = Resolver::new(&lex).unwrap();
+    let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    // Per document: (start, entity, evidence, score bits, dropped) of each decided row.
+    type Rows = Vec<(u64, u32, u8, u64, bool)>;
+    let decide = |docs: &[&str], options: ResolveOptions| -> (usize, Vec<Rows>) {
+        let docs: Vec<Option<&str>> = docs.iter().map(|&d| Some(d)).collect();
+        let found = scan(&m, &docs, 0, Some(2)).unwrap();
+        let text = |d: u64| docs[d as usize];
+        let r = resolve(&resolver, &found, &text, options).unwrap();
+        let mut per_doc = vec![Rows::new(); docs.len()];
+        let rows = r
+            .kept
+            .iter()
+            .zip(&r.evidence)
+            .zip(&r.score)
+            .map(|((&row, &e), &s)| (row, e, s, false))
+            .chain(
+                r.dropped
+                    .iter()
+                    .zip(&r.dropped_evidence)
+                    .zip(&r.dropped_score)
+                    .map(|((&row, &e), &s)| (row, e, s, true)),
+            );
+        for (row, e, s, dropped) in rows {
+            let entry = (
+                found.start[row],
+                found.entity[row],
+                e as u8,
+                s.to_bits(),
+                dropped,
+            );
+            per_doc[found.doc[row] as usize].push(entry);
+        }
+        (found.len(), per_doc)
+    };
+    let order: Vec<usize> = (0..3_000).map(|i| (i * 5) % texts.len()).collect();
+    let docs: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
+    for min_score in [0.0, 1.0] {
+        let options = ResolveOptions {
+            min_score,
+            window: 10,
+        };
+        let alone: Vec<Rows> = texts
+            .iter()
+            .map(|t| decide(&[t], options).1.remove(0))
+            .collect();
+        let (rows, together) = decide(&docs, options);
+        assert!(rows > 2 * ROWS_PER_BATCH, "several batches: {rows} rows");
+        for (d, &i) in together.iter().zip(&order) {
+            let mut d = d.clone();
+            d.sort_unstable();
+            let mut expected = alone[i].clone();
+            expected.sort_unstable();
+            assert_eq!(d, expected, "{}", texts[i]);
+        }
+    }
+}

@@ -95,10 +95,18 @@ impl ScanResult {
         if parts.len() <= 1 {
             return parts.pop().unwrap_or_default();
         }
-        let rows: usize = parts.iter().map(ScanResult::len).sum();
-        let bytes: usize = parts.iter().map(|p| p.surfaces.len()).sum();
-        // Zeroed allocations of this size come from the system untouched (calloc), so the
-        // workers' copies are the first writes to them.
+        let sizes: Vec<(usize, usize)> =
+            parts.iter().map(|p| (p.len(), p.surfaces.len())).collect();
+        ScanResult::filled(&sizes, |k, target| target.fill(&parts[k]))
+    }
+
+    /// A result of consecutive pieces of `sizes[k]` (rows, surface bytes), piece `k` written
+    /// by `fill(k, target)` on all cores of the current rayon pool. Each column is one
+    /// allocation, zeroed: allocations of this size come from the system untouched (calloc),
+    /// so the workers' writes are the first to them.
+    fn filled(sizes: &[(usize, usize)], fill: impl Fn(usize, Target<'_>) + Sync) -> ScanResult {
+        let rows: usize = sizes.iter().map(|s| s.0).sum();
+        let bytes: usize = sizes.iter().map(|s| s.1).sum();
         let mut joined = ScanResult {
             doc: vec![0; rows],
             entity: vec![0; rows],
@@ -110,7 +118,7 @@ impl ScanResult {
             surface_bounds: vec![0; rows + 1],
         };
         let mut surfaces = vec![0u8; bytes];
-        let mut targets = Vec::with_capacity(parts.len());
+        let mut targets = Vec::with_capacity(sizes.len());
         {
             let mut doc = &mut joined.doc[..];
             let mut entity = &mut joined.entity[..];
@@ -121,8 +129,7 @@ impl ScanResult {
             let mut surface_bytes = &mut surfaces[..];
             let mut bounds = &mut joined.surface_bounds[1..];
             let mut base = 0;
-            for part in &parts {
-                let n = part.len();
+            for &(n, piece_bytes) in sizes {
                 targets.push(Target {
                     doc: take_front(&mut doc, n),
                     entity: take_front(&mut entity, n),
@@ -130,18 +137,18 @@ impl ScanResult {
                     start: take_front(&mut start, n),
                     end: take_front(&mut end, n),
                     edits: take_front(&mut edits, n),
-                    surfaces: take_front(&mut surface_bytes, part.surfaces.len()),
+                    surfaces: take_front(&mut surface_bytes, piece_bytes),
                     bounds: take_front(&mut bounds, n),
                     base,
                 });
-                base += part.surfaces.len();
+                base += piece_bytes;
             }
         }
-        parts
+        targets
             .into_par_iter()
-            .zip(targets)
-            .for_each(|(part, target)| target.fill(&part));
-        // SAFETY: the bytes are the parts' surfaces, each a whole `String`, back to back.
+            .enumerate()
+            .for_each(|(k, target)| fill(k, target));
+        // SAFETY: every piece wrote whole matched texts (`str`s) back to back into its bytes.
         joined.surfaces = unsafe { String::from_utf8_unchecked(surfaces) };
         joined
     }
@@ -218,52 +225,18 @@ impl ScanResult {
     /// assert_eq!((some.len(), some.surface(1), some.start[1]), (2, "Kiev", 12));
     /// ```
     pub fn select(&self, rows: &[usize]) -> ScanResult {
-        // Pieces on all cores of the current pool, joined as batches are.
+        // Pieces on all cores of the current pool, each written in place.
         const ROWS_PER_PIECE: usize = 1 << 14;
-        if rows.len() <= ROWS_PER_PIECE {
-            return self.select_here(rows);
-        }
-        let parts = rows
-            .par_chunks(ROWS_PER_PIECE)
-            .map(|piece| self.select_here(piece))
-            .collect();
-        ScanResult::concat(parts)
-    }
-
-    fn select_here(&self, rows: &[usize]) -> ScanResult {
         let bounds = self.bounds();
-        let bytes = rows.iter().map(|&i| bounds[i + 1] - bounds[i]).sum();
-        let mut out = ScanResult {
-            doc: rows.iter().map(|&i| self.doc[i]).collect(),
-            entity: rows.iter().map(|&i| self.entity[i]).collect(),
-            alias: rows.iter().map(|&i| self.alias[i]).collect(),
-            start: rows.iter().map(|&i| self.start[i]).collect(),
-            end: rows.iter().map(|&i| self.end[i]).collect(),
-            edits: rows.iter().map(|&i| self.edits[i]).collect(),
-            surfaces: String::with_capacity(bytes),
-            surface_bounds: Vec::with_capacity(rows.len() + 1),
-        };
-        out.surface_bounds.push(0);
-        // The matched texts of each run of consecutive rows (most of a selection) in one copy.
-        let mut k = 0;
-        while k < rows.len() {
-            let first = rows[k];
-            let mut last = first;
-            k += 1;
-            while k < rows.len() && rows[k] == last + 1 {
-                last += 1;
-                k += 1;
-            }
-            let (from, base) = (bounds[first], out.surfaces.len());
-            out.surfaces
-                .push_str(&self.surfaces[from..bounds[last + 1]]);
-            out.surface_bounds.extend(
-                bounds[first + 1..=last + 1]
-                    .iter()
-                    .map(|&b| b - from + base),
-            );
-        }
-        out
+        let pieces: Vec<&[usize]> = rows.chunks(ROWS_PER_PIECE).collect();
+        let sizes: Vec<(usize, usize)> = pieces
+            .par_iter()
+            .map(|piece| {
+                let bytes = piece.iter().map(|&i| bounds[i + 1] - bounds[i]).sum();
+                (piece.len(), bytes)
+            })
+            .collect();
+        ScanResult::filled(&sizes, |k, target| target.gather(self, pieces[k]))
     }
 
     pub(super) fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
@@ -283,7 +256,7 @@ impl ScanResult {
     }
 }
 
-/// Where one part's rows go in the joined columns (`ScanResult::concat`).
+/// Where one piece's rows go in the joined columns (`ScanResult::filled`).
 struct Target<'a> {
     doc: &'a mut [u64],
     entity: &'a mut [EntityId],
@@ -308,6 +281,48 @@ impl Target<'_> {
         self.surfaces.copy_from_slice(part.surfaces.as_bytes());
         for (to, &from) in self.bounds.iter_mut().zip(&part.bounds()[1..]) {
             *to = from + self.base;
+        }
+    }
+}
+
+impl Target<'_> {
+    /// `rows` of `from`, in the order given.
+    fn gather(self, from: &ScanResult, rows: &[usize]) {
+        for (to, &i) in self.doc.iter_mut().zip(rows) {
+            *to = from.doc[i];
+        }
+        for (to, &i) in self.entity.iter_mut().zip(rows) {
+            *to = from.entity[i];
+        }
+        for (to, &i) in self.alias.iter_mut().zip(rows) {
+            *to = from.alias[i];
+        }
+        for (to, &i) in self.start.iter_mut().zip(rows) {
+            *to = from.start[i];
+        }
+        for (to, &i) in self.end.iter_mut().zip(rows) {
+            *to = from.end[i];
+        }
+        for (to, &i) in self.edits.iter_mut().zip(rows) {
+            *to = from.edits[i];
+        }
+        // The matched texts of each run of consecutive rows (most of a selection) in one copy.
+        let bounds = from.bounds();
+        let (mut k, mut written) = (0, 0);
+        for run in rows.chunk_by(|&a, &b| b == a + 1) {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let (start, end) = (bounds[first], bounds[last + 1]);
+            self.surfaces[written..written + end - start]
+                .copy_from_slice(&from.surfaces.as_bytes()[start..end]);
+            let shift = self.base + written;
+            for (to, &b) in self.bounds[k..k + run.len()]
+                .iter_mut()
+                .zip(&bounds[first + 1..=last + 1])
+            {
+                *to = b - start + shift;
+            }
+            k += run.len();
+            written += end - start;
         }
     }
 }
