@@ -172,26 +172,37 @@ fn push_texts<'a>(chunk: &'a ArrayRef, out: &mut Vec<Option<&'a str>>) {
     }
 }
 
+/// The arrays of an object with `__arrow_c_stream__`, read in place (the binding's one reader
+/// of Arrow streams: alias columns here, documents in `documents`); errors name `what`.
+pub(super) fn arrow_stream_chunks(
+    source: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<Vec<ArrayRef>> {
+    let arrow_error = |e: arrow_schema::ArrowError| {
+        PyValueError::new_err(format!("cannot read the {what} column from Arrow: {e}"))
+    };
+    let capsule = source.call_method0("__arrow_c_stream__")?;
+    let capsule = capsule
+        .cast::<PyCapsule>()
+        .map_err(|_| PyTypeError::new_err("__arrow_c_stream__ did not return a PyCapsule"))?;
+    let pointer = capsule
+        .pointer_checked(Some(c"arrow_array_stream"))?
+        .as_ptr() as *mut FFI_ArrowArrayStream;
+    // SAFETY: the capsule holds an initialised stream by the C stream interface's contract;
+    // from_raw moves it out and leaves a released stream for the capsule's destructor.
+    let reader = unsafe { ArrayStreamReader::from_raw(pointer) }.map_err(arrow_error)?;
+    reader
+        .map(|chunk| chunk.map_err(arrow_error))
+        .collect::<PyResult<Vec<_>>>()
+}
+
 /// The arrays of an object with `__arrow_c_stream__` or `__arrow_c_array__`.
 fn arrow_chunks(source: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<ArrayRef>> {
     let arrow_error = |e: arrow_schema::ArrowError| {
         PyValueError::new_err(format!("cannot read the {what} column from Arrow: {e}"))
     };
     if source.hasattr("__arrow_c_stream__")? {
-        let capsule = source.call_method0("__arrow_c_stream__")?;
-        let capsule = capsule
-            .cast::<PyCapsule>()
-            .map_err(|_| PyTypeError::new_err("__arrow_c_stream__ did not return a PyCapsule"))?;
-        let pointer = capsule
-            .pointer_checked(Some(c"arrow_array_stream"))?
-            .as_ptr() as *mut FFI_ArrowArrayStream;
-        // SAFETY: the capsule holds an initialised stream by the C stream interface's
-        // contract; from_raw moves it out and leaves a released stream for the capsule's
-        // destructor.
-        let reader = unsafe { ArrayStreamReader::from_raw(pointer) }.map_err(arrow_error)?;
-        return reader
-            .map(|chunk| chunk.map_err(arrow_error))
-            .collect::<PyResult<Vec<_>>>();
+        return arrow_stream_chunks(source, what);
     }
     if source.hasattr("__arrow_c_array__")? {
         let pair = source.call_method0("__arrow_c_array__")?;

@@ -3,16 +3,16 @@
 //! interface, without a Python object per document. A large Python string that is not ASCII
 //! is read by the scan a piece at a time (`piecewise`).
 
+use super::columns::arrow_stream_chunks;
 use super::piecewise::PiecewiseText;
 use crate::scan::{ScanDocument, TextPieces};
 use arrow_array::cast::AsArray;
-use arrow_array::ffi_stream::{ArrayStreamReader, FFI_ArrowArrayStream};
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyCapsule, PyString};
+use pyo3::types::PyString;
 use std::ops::Deref;
 
 /// The text of one document, kept alive for analyses that need it after the scan.
@@ -105,20 +105,8 @@ fn is_string_type(data_type: &DataType) -> bool {
 
 /// All documents of an object with `__arrow_c_stream__` (nulls are missing documents).
 pub fn from_arrow_stream(source: &Bound<'_, PyAny>) -> PyResult<Vec<Option<DocText>>> {
-    let capsule = source.call_method0("__arrow_c_stream__")?;
-    let capsule = capsule
-        .cast::<PyCapsule>()
-        .map_err(|_| PyTypeError::new_err("__arrow_c_stream__ did not return a PyCapsule"))?;
-    let pointer = capsule
-        .pointer_checked(Some(c"arrow_array_stream"))?
-        .as_ptr() as *mut FFI_ArrowArrayStream;
-    // SAFETY: the capsule holds an initialised stream by the C stream interface's contract;
-    // from_raw moves it out and leaves a released stream for the capsule's destructor.
-    let reader = unsafe { ArrayStreamReader::from_raw(pointer) }
-        .map_err(|e| PyValueError::new_err(format!("cannot read the Arrow stream: {e}")))?;
     let mut docs = Vec::new();
-    for chunk in reader {
-        let chunk = chunk.map_err(|e| PyValueError::new_err(format!("Arrow stream: {e}")))?;
+    for chunk in arrow_stream_chunks(source, "documents")? {
         push_chunk(&mut docs, &chunk)?;
     }
     Ok(docs)
