@@ -53,32 +53,26 @@ fn count_chars(text: &str, from: usize, to: usize) -> usize {
 /// Turn byte offsets into code-point offsets with one walk over the text, for matches that do
 /// not overlap and come in order (rows of one span next to each other).
 pub(super) fn to_code_points_in_order(text: &str, found: Vec<Candidate>) -> Vec<Match> {
-    let mut matches = with_byte_offsets(found);
     let (mut byte, mut chars) = (0usize, 0usize);
-    let mut previous: Option<Match> = None;
-    for m in &mut matches {
-        if let Some(p) =
-            previous.filter(|p| (p.byte_start, p.byte_end) == (m.byte_start, m.byte_end))
-        {
-            (m.start, m.end) = (p.start, p.end);
-            continue;
-        }
-        debug_assert!(m.byte_start >= byte, "matches overlap or are out of order");
-        chars += count_chars(text, byte, m.byte_start);
-        m.start = chars;
-        chars += count_chars(text, m.byte_start, m.byte_end);
-        m.end = chars;
-        byte = m.byte_end;
-        previous = Some(*m);
-    }
-    matches
+    in_order(found, |to| {
+        debug_assert!(to >= byte, "matches overlap or are out of order");
+        chars += count_chars(text, byte, to);
+        byte = to;
+        chars
+    })
 }
 
 /// Turn byte offsets into code-point offsets with the fold's table of the text's multi-byte
 /// characters, for matches that do not overlap and come in order: no walk over the text.
 pub(super) fn with_code_point_table(table: &CodePoints, found: Vec<Candidate>) -> Vec<Match> {
-    let mut matches = with_byte_offsets(found);
     let mut walker = table.walker();
+    in_order(found, |to| walker.at(to))
+}
+
+/// Code-point offsets for matches in order, each byte offset asked of `code_point_at` once and
+/// in increasing order (rows of one span take the span's offsets without asking again).
+fn in_order(found: Vec<Candidate>, mut code_point_at: impl FnMut(usize) -> usize) -> Vec<Match> {
+    let mut matches = with_byte_offsets(found);
     let mut previous: Option<Match> = None;
     for m in &mut matches {
         if let Some(p) =
@@ -87,8 +81,8 @@ pub(super) fn with_code_point_table(table: &CodePoints, found: Vec<Candidate>) -
             (m.start, m.end) = (p.start, p.end);
             continue;
         }
-        m.start = walker.at(m.byte_start);
-        m.end = walker.at(m.byte_end);
+        m.start = code_point_at(m.byte_start);
+        m.end = code_point_at(m.byte_end);
         previous = Some(*m);
     }
     matches
