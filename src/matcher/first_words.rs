@@ -48,7 +48,7 @@ impl FirstWords {
     }
 
     /// A filter of the given `hash_word`s, with no stems.
-    pub(super) fn of_hashes(mut keys: Vec<u64>) -> Self {
+    fn of_hashes(mut keys: Vec<u64>) -> Self {
         keys.sort_unstable();
         keys.dedup();
         let blocks_len = (keys.len() * BITS_PER_KEY / 64).max(1).next_power_of_two();
@@ -69,12 +69,6 @@ impl FirstWords {
         let block = ((key >> 32) & self.mask) as usize;
         let bits = (1 << (key & 63)) | (1 << ((key >> 6) & 63));
         (block, bits)
-    }
-
-    /// The block of the filter that a probe of `key` reads.
-    #[inline(always)]
-    pub(super) fn block_of(&self, key: u64) -> &u64 {
-        &self.blocks[self.slot(key).0]
     }
 
     /// Whether `key` (a `hash_word`) may be one of the filter's. False only when it is not.

@@ -12,6 +12,7 @@ mod huge_pages;
 mod lockstep;
 mod longest;
 mod merge;
+mod openings;
 mod options;
 mod overlapping;
 mod pass;

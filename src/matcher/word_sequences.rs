@@ -22,8 +22,9 @@
 //! something other than a word character, a pattern whose hash another already has) stay on
 //! the trie of `word_starts`, and the two lists of patterns at a start are merged there.
 
-use super::first_words::{hash_word, FirstWords};
+use super::first_words::hash_word;
 use super::huge_pages::{HugeSlice, Zeroable};
+use super::openings::{Opening, Openings};
 use super::word_starts::word_end;
 use crate::chars::is_word_char;
 use aho_corasick::PatternID;
@@ -60,8 +61,8 @@ pub(super) struct WordSequences {
     /// Shift that takes a key's high bits to a slot (the filters use its low and middle bits,
     /// so the three stay independent).
     shift: u32,
-    /// The keys of first words: one probe rejects most text words.
-    first_words: FirstWords,
+    /// How the patterns open (first word, first two words): one probe rejects most text words.
+    openings: Openings,
     /// The filters of the runs one word longer than each slot's (`Slot::next`).
     next_filters: Box<[u64]>,
     /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
@@ -77,22 +78,40 @@ fn key_of(hash: u64) -> u64 {
     hash.max(1)
 }
 
-/// The ends of the words of a pattern that begins and ends with a word character; `None`
-/// when it does not.
-fn word_ends(pattern: &str) -> Option<Vec<usize>> {
+/// The key of a run of words one word longer than the run with key `run`: the gap before
+/// the new word and the new word's `hash_word`. A run's key is thus built a word at a time,
+/// each text word hashed once.
+#[inline(always)]
+fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
+    // The usual gap without hashing it (any constant that is not another gap's hash).
+    const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
+    let gap = if gap == b" " {
+        ONE_SPACE
+    } else {
+        hash_word(gap)
+    };
+    let mut h = (run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word;
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    key_of(h ^ (h >> 32))
+}
+
+/// The words of a pattern that begins and ends with a word character, as (start, end);
+/// `None` when it does not.
+fn word_spans(pattern: &str) -> Option<Vec<(usize, usize)>> {
     let starts_with_word = pattern.chars().next().is_some_and(is_word_char);
     let ends_with_word = pattern.chars().next_back().is_some_and(is_word_char);
     if !starts_with_word || !ends_with_word {
         return None;
     }
-    let mut ends = Vec::new();
+    let mut spans = Vec::new();
     let mut at = 0;
     while at < pattern.len() {
         let end = word_end(pattern, at);
-        ends.push(end);
+        spans.push((at, end));
         at = next_word_start(pattern, end, usize::MAX)?;
     }
-    Some(ends)
+    Some(spans)
 }
 
 /// The first word character at or after `from` that is no more than `longest_gap` bytes away;
@@ -153,7 +172,9 @@ impl WordSequences {
         // (key, pattern) of each pattern; the keys of the shorter runs that begin one.
         let mut whole: Vec<(u64, usize)> = Vec::new();
         let mut shorter: Vec<u64> = Vec::new();
-        let mut first_words: Vec<u64> = Vec::new();
+        // First words that are whole patterns; (first word, first two words) of the others.
+        let mut whole_first_words: Vec<u64> = Vec::new();
+        let mut openings: Vec<(u64, u64)> = Vec::new();
         // (key of a run, key of that run and the next word).
         let mut steps: Vec<(u64, u64)> = Vec::new();
         let mut longest_gap = 0;
@@ -161,20 +182,28 @@ impl WordSequences {
             if !eligible[i] || pattern.len() >= NO_TEXT as usize {
                 continue;
             }
-            let Some(ends) = word_ends(pattern) else {
+            let Some(spans) = word_spans(pattern) else {
                 continue;
             };
             let bytes = pattern.as_bytes();
-            for (k, &end) in ends.iter().enumerate() {
-                let key = key_of(hash_word(&bytes[..end]));
-                if k == 0 {
-                    first_words.push(key);
-                }
-                if k + 1 < ends.len() {
+            let mut keys = Vec::with_capacity(spans.len());
+            for (k, &(start, end)) in spans.iter().enumerate() {
+                let word = hash_word(&bytes[start..end]);
+                keys.push(match k {
+                    0 => key_of(word),
+                    _ => run_key(keys[k - 1], &bytes[spans[k - 1].1..start], word),
+                });
+            }
+            match keys[..] {
+                [first] => whole_first_words.push(first),
+                [first, second, ..] => openings.push((first, second)),
+                [] => unreachable!("a pattern has a word"),
+            }
+            for (k, &key) in keys.iter().enumerate() {
+                if k + 1 < keys.len() {
                     shorter.push(key);
-                    steps.push((key, key_of(hash_word(&bytes[..ends[k + 1]]))));
-                    let next = next_word_start(pattern, end, usize::MAX).expect("a next word");
-                    longest_gap = longest_gap.max(next - end);
+                    steps.push((key, keys[k + 1]));
+                    longest_gap = longest_gap.max(spans[k + 1].0 - spans[k].1);
                 } else {
                     whole.push((key, i));
                 }
@@ -196,7 +225,7 @@ impl WordSequences {
             slots: HugeSlice::zeroed(n_slots),
             mask: n_slots - 1,
             shift: 64 - n_slots.trailing_zeros(),
-            first_words: FirstWords::of_hashes(first_words),
+            openings: Openings::new(whole_first_words, openings),
             next_filters: Box::default(),
             records: Box::default(),
             longest_gap,
@@ -281,22 +310,57 @@ impl WordSequences {
     /// Every pattern of the table that matches the text's words from `start`, whose first
     /// word ends at `first_end` and hashes to `first_hash`, as (end, pattern), shortest first,
     /// appended to `found`. A pattern's last word must end where the text's word ends.
-    #[inline]
+    /// `following` is what the caller found after the first word: the next place a pattern
+    /// may start and, when a word starts there, that word's end and `hash_word`.
+    #[inline(always)]
     pub(super) fn patterns_at(
         &self,
         text: &str,
         start: usize,
-        first_end: usize,
-        first_hash: u64,
+        (first_end, first_hash): (usize, u64),
+        following: Option<(usize, Option<(usize, u64)>)>,
         found: &mut Vec<(usize, PatternID)>,
     ) {
-        let key = key_of(first_hash);
-        if !self.first_words.contains_hash(key) {
+        let first = key_of(first_hash);
+        let opening = self.openings.opening(first);
+        if opening == Opening::Nothing {
             return;
         }
+        // The text's second word, when near enough to go on with a pattern.
+        let second = match following {
+            Some((at, Some((end, hash)))) => {
+                (at - first_end <= self.longest_gap).then_some((at, end, hash))
+            }
+            // Something else starts there (a byte that begins a pattern of the trie).
+            Some((_, None)) => self.word_after(text, first_end),
+            None => None,
+        };
+        let second = second
+            .map(|(at, end, hash)| (end, run_key(first, &text.as_bytes()[first_end..at], hash)));
+        if opening == Opening::Pairs
+            && !second.is_some_and(|(_, key)| self.openings.may_pair(first, key))
+        {
+            return;
+        }
+        self.walk(text, start, (first_end, first), second, found);
+    }
+
+    /// `patterns_at` for a first word that the filter let through: its slot, then the slots
+    /// of its runs with the next words while the table has longer patterns. Apart from the
+    /// loop over the text's words, so that the loop stays small.
+    #[inline(never)]
+    fn walk(
+        &self,
+        text: &str,
+        start: usize,
+        (first_end, first): (usize, u64),
+        second: Option<(usize, u64)>,
+        found: &mut Vec<(usize, PatternID)>,
+    ) {
         let bytes = text.as_bytes();
         let mut end = first_end;
-        let mut entry = self.slots[self.slot_for(key)];
+        let mut entry = self.slots[self.slot_for(first)];
+        let mut next = second;
         loop {
             if entry.key == 0 {
                 return;
@@ -307,19 +371,30 @@ impl WordSequences {
             if entry.next == NO_NEXT {
                 return;
             }
-            let Some(next) = next_word_start(text, end, self.longest_gap) else {
+            let Some((next_end, key)) = next else {
                 return;
             };
-            if next == bytes.len() {
-                return;
-            }
-            end = word_end(text, next);
-            let key = key_of(hash_word(&bytes[start..end]));
             if !self.may_follow(entry.next, key) {
                 return;
             }
             entry = self.slots[self.slot_for(key)];
+            next = self
+                .word_after(text, next_end)
+                .map(|(at, end, hash)| (end, run_key(key, &bytes[next_end..at], hash)));
+            end = next_end;
         }
+    }
+
+    /// The word after byte `from` (the end of a word) if it starts within the longest gap of
+    /// the patterns: its start, end and `hash_word`.
+    #[inline]
+    fn word_after(&self, text: &str, from: usize) -> Option<(usize, usize, u64)> {
+        let at = next_word_start(text, from, self.longest_gap)?;
+        if at == text.len() {
+            return None;
+        }
+        let end = word_end(text, at);
+        Some((at, end, hash_word(&text.as_bytes()[at..end])))
     }
 
     /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
@@ -332,19 +407,17 @@ impl WordSequences {
     }
 
     /// Asks the processor to bring in what a look-up of a first word with this `hash_word`
-    /// reads first (its block of the first-word filter and its slot), so that the look-up of
-    /// the next word waits less while this one is worked on.
+    /// reads first (its line of the openings' filter), so that the look-up of the next word
+    /// waits less while this one is worked on.
     #[inline(always)]
     pub(super) fn prefetch(&self, hash: u64) {
-        let key = key_of(hash);
-        prefetch(self.first_words.block_of(key));
-        prefetch(&self.slots[(key >> self.shift) as usize & self.mask]);
+        prefetch(self.openings.line_for(key_of(hash)));
     }
 
-    /// Whether a text word with this `hash_word` may begin a pattern of the table.
+    /// Whether a text word with this `hash_word` may be a pattern of the table on its own.
     #[cfg(test)]
     pub(super) fn may_begin(&self, hash: u64) -> bool {
-        self.first_words.contains_hash(key_of(hash))
+        self.openings.opening(key_of(hash)) == Opening::Table
     }
 }
 
@@ -358,11 +431,22 @@ mod tests {
         (table, taken, patterns)
     }
 
+    /// The patterns at `start`, the next word given as the search from word starts gives it;
+    /// checked against the same look-up told only that something starts after the word.
     fn at(table: &WordSequences, text: &str, start: usize) -> Vec<(usize, usize)> {
         let first_end = word_end(text, start);
-        let mut found = Vec::new();
         let hash = hash_word(&text.as_bytes()[start..first_end]);
-        table.patterns_at(text, start, first_end, hash, &mut found);
+        let next = next_word_start(text, first_end, usize::MAX).filter(|&at| at < text.len());
+        let following = next.map(|at| {
+            let end = word_end(text, at);
+            (at, Some((end, hash_word(&text.as_bytes()[at..end]))))
+        });
+        let mut found = Vec::new();
+        table.patterns_at(text, start, (first_end, hash), following, &mut found);
+        let mut other = Vec::new();
+        let something = (first_end < text.len()).then_some((first_end, None));
+        table.patterns_at(text, start, (first_end, hash), something, &mut other);
+        assert_eq!(found, other, "{text:?} from {start}");
         found.into_iter().map(|(e, p)| (e, p.as_usize())).collect()
     }
 

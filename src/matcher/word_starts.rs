@@ -94,7 +94,8 @@ impl AnchoredAutomaton {
 
     /// Every pattern at byte `start` of `text`, as (end, pattern), shortest first, into
     /// `found`; `word` is the end of the word there, if one starts there, and `hash` its
-    /// `hash_word`.
+    /// `hash_word`; `following` the next start after it and the word there, if any
+    /// (`WordSequences::patterns_at`).
     #[inline(always)]
     fn patterns_at_start<A: Automaton>(
         &self,
@@ -102,6 +103,7 @@ impl AnchoredAutomaton {
         text: &str,
         start: usize,
         word: Option<(usize, u64)>,
+        following: Option<(usize, Option<(usize, u64)>)>,
         found: &mut Vec<(usize, PatternID)>,
     ) {
         found.clear();
@@ -122,7 +124,9 @@ impl AnchoredAutomaton {
             sequences.to_pass_ids(found);
         }
         let from_trie = found.len();
-        sequences.table.patterns_at(text, start, end, hash, found);
+        sequences
+            .table
+            .patterns_at(text, start, (end, hash), following, found);
         if from_trie > 0 && found.len() > from_trie {
             // Two lists, each shortest first; no two patterns share an end (distinct texts).
             found.sort_unstable_by_key(|&(end, _)| end);
@@ -170,7 +174,14 @@ impl AnchoredAutomaton {
             if let (Some((_, hash)), Some(sequences)) = (next_word, &self.sequences) {
                 sequences.table.prefetch(hash);
             }
-            self.patterns_at_start(aut, text, start, word, found);
+            self.patterns_at_start(
+                aut,
+                text,
+                start,
+                word,
+                next.map(|at| (at, next_word)),
+                found,
+            );
             if !found.is_empty() {
                 return Some(start);
             }
@@ -270,7 +281,7 @@ fn walk<A: Automaton>(
 }
 
 /// The end of the run of word characters starting at byte `from`.
-#[inline]
+#[inline(always)]
 pub(super) fn word_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = from;
