@@ -160,3 +160,69 @@ def test_runs_of_words_past_the_dfa_limit_equal_reference(run_matchers, overlapp
         assert got == want, text
         long_matches += sum(" " in text[row[0] : row[1]] for row in got)
     assert long_matches > 0
+
+
+# A large vocabulary, so that most first words begin only a few aliases of several words: the
+# search then rejects a text word by its opening (first word, gap, next word) without the
+# table, and the aliases that end in punctuation by their first word, the byte after it and
+# the first byte of the next word (`src/matcher/openings.rs`). The texts put first words
+# before the wrong next word, the right word behind the wrong gap, and aliases cut short.
+def _light_entries() -> tuple[list[tuple[str, str, str, bool]], list[str]]:
+    rng = random.Random(4242)
+    vocabulary = list(
+        dict.fromkeys(_word(rng) + rng.choice(["", "a", "on", "x"]) for _ in range(3000))
+    )
+    entries = []
+    seen: set[str] = set()
+    while len(entries) < 30_000:
+        words = [rng.choice(vocabulary) for _ in range(rng.choice([1, 2, 2, 3]))]
+        alias = words[0]
+        for word in words[1:]:
+            alias += rng.choice([" ", " ", " ", "-", ", ", "'"]) + word
+        roll = rng.random()
+        if roll < 0.03:
+            alias += rng.choice([".", "'", " (x)", ")"])
+        elif roll < 0.04:
+            alias += "*"
+        if alias.lower() in seen:
+            continue
+        seen.add(alias.lower())
+        entries.append((f"E{len(entries)}", "L", alias, rng.random() < 0.02))
+    return entries, vocabulary
+
+
+LIGHT_ENTRIES, LIGHT_VOCABULARY = _light_entries()
+
+
+@pytest.fixture(scope="module")
+def light_matcher() -> object:
+    lex = lexiscan.Lexicon()
+    for entity, label, alias, sensitive in LIGHT_ENTRIES:
+        lex.add(entity, [alias], label=label, case_sensitive=sensitive, name_is_alias=False)
+    return lexiscan.Matcher(lex)
+
+
+def test_first_words_of_few_aliases_past_the_dfa_limit_equal_reference(light_matcher):
+    assert sum(len(a.encode()) for _, _, a, s in LIGHT_ENTRIES if not s) > 300_000
+    rng = random.Random(99)
+    multi_word = 0
+    for _ in range(6):
+        pieces = []
+        for _ in range(rng.randint(20, 60)):
+            _, _, alias, _ = rng.choice(LIGHT_ENTRIES)
+            alias = alias.rstrip("*")
+            roll = rng.random()
+            if roll < 0.3:  # its first word before another word
+                alias = alias.split(" ")[0].split("-")[0] + " " + rng.choice(LIGHT_VOCABULARY)
+            elif roll < 0.4:  # cut short
+                alias = alias[: rng.randint(1, len(alias))]
+            elif roll < 0.5:  # another gap
+                alias = alias.replace(" ", rng.choice(["  ", "-", ". ", "\n"]), 1)
+            pieces.append(alias.upper() if rng.random() < 0.2 else alias)
+            pieces.append(rng.choice([" ", " ", ", ", ". ", "'s ", "\n", " ("]))
+        text = "".join(pieces)
+        got = [(m.start, m.end, m.entity, m.label, m.alias) for m in light_matcher.find(text)]
+        want = reference_find(LIGHT_ENTRIES, text)
+        assert got == want, text
+        multi_word += sum(" " in text[row[0] : row[1]] for row in got)
+    assert multi_word > 0
