@@ -164,9 +164,9 @@ def test_runs_of_words_past_the_dfa_limit_equal_reference(run_matchers, overlapp
 
 # A large vocabulary, so that most first words begin only a few aliases of several words: the
 # search then rejects a text word by its opening (first word, gap, next word) without the
-# table, and the aliases that end in punctuation by their first word, the byte after it and
-# the first byte of the next word (`src/matcher/openings.rs`). The texts put first words
-# before the wrong next word, the right word behind the wrong gap, and aliases cut short.
+# table (`src/matcher/openings.rs`; the vocabulary above makes every first word a busy one).
+# The texts put first words before the wrong next word, the right word behind the wrong gap,
+# and aliases cut short; a few aliases end in punctuation or are prefix entries (the trie).
 def _light_entries() -> tuple[list[tuple[str, str, str, bool]], list[str]]:
     rng = random.Random(4242)
     vocabulary = list(

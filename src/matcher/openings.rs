@@ -18,10 +18,6 @@
 //! cache (about a megabyte for a million aliases). The filter never rejects a word that opens
 //! a pattern of the table, so the table then finds exactly what it found before.
 
-use super::first_words::{hash_word, FirstWords};
-use super::word_sequences::{key_of, next_word_start};
-use super::word_starts::word_end;
-
 /// First words with more two-word openings than this are marked as needing the table instead:
 /// their openings would crowd the line they share with other first words.
 const MAX_OPENINGS_IN_LINE: usize = 48;
@@ -166,108 +162,6 @@ impl Openings {
     }
 }
 
-/// The same filter for the patterns that stay on the trie (`word_starts`): those that begin
-/// with a word but end with something else (`federal'`, `washington, d.c.`,
-/// `long beach (in part)`) and the stems of prefix entries. A pattern there opens with its
-/// first word, the byte after it, and the first byte of the next word after the run of other
-/// characters (or nothing, when the pattern ends in that run); a text word that opens none
-/// needs no walk on the trie. Stems keep the first-word filter (`FirstWords`), which knows
-/// that a text word may begin with one.
-#[derive(Clone, Debug)]
-pub(super) struct TrieOpenings {
-    stems: Option<FirstWords>,
-    openings: Openings,
-}
-
-/// The key of an opening of a pattern on the trie: its first word's key, the byte after that
-/// word, and the first byte of the next word (`None`: the pattern ends before one).
-#[inline(always)]
-fn trie_opening(first: u64, after: u8, next_word: Option<u8>) -> u64 {
-    let bytes = u64::from(after) | next_word.map_or(0x1_0000, |b| u64::from(b) << 8);
-    key_of((first ^ bytes.wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(0x9E37_79B9_7F4A_7C15))
-}
-
-impl TrieOpenings {
-    /// The filter of the trie's `patterns`; `stem[i]` says whether pattern `i` is the stem of
-    /// a prefix entry.
-    pub(super) fn new(patterns: &[String], stem: &[bool]) -> Self {
-        let mut stems: Vec<String> = Vec::new();
-        let mut whole_words = Vec::new();
-        let mut openings = Vec::new();
-        for (pattern, &is_stem) in patterns.iter().zip(stem) {
-            let bytes = pattern.as_bytes();
-            let end = word_end(pattern, 0);
-            if end == 0 {
-                continue; // not at word starts: `other_starts`
-            }
-            if is_stem {
-                stems.push(pattern.clone());
-                continue;
-            }
-            let first = key_of(hash_word(&bytes[..end]));
-            if end == bytes.len() {
-                whole_words.push(first);
-                continue;
-            }
-            let next = next_word_start(pattern, end, usize::MAX).filter(|&at| at < bytes.len());
-            openings.push((
-                first,
-                trie_opening(first, bytes[end], next.map(|at| bytes[at])),
-            ));
-        }
-        let stems = (!stems.is_empty()).then(|| FirstWords::new(&stems, &vec![true; stems.len()]));
-        Self {
-            stems,
-            openings: Openings::new(whole_words, openings),
-        }
-    }
-
-    /// Whether a pattern of the trie may start at the text's word from `start` to `end`, with
-    /// `hash_word` `hash`; `following` as for `WordSequences::patterns_at`. False only when
-    /// none does.
-    #[inline(always)]
-    pub(super) fn may_begin(
-        &self,
-        text: &str,
-        (start, end, hash): (usize, usize, u64),
-        following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> bool {
-        if let Some(stems) = &self.stems {
-            if stems.may_begin_hashed(&text[start..end], hash) {
-                return true;
-            }
-        }
-        let first = key_of(hash);
-        match self.openings.opening(first) {
-            Opening::Nothing => false,
-            Opening::Table => true,
-            Opening::Pairs => {
-                let bytes = text.as_bytes();
-                let Some(&after) = bytes.get(end) else {
-                    return false;
-                };
-                if self
-                    .openings
-                    .may_pair(first, trie_opening(first, after, None))
-                {
-                    return true;
-                }
-                let next_word = match following {
-                    Some((at, Some(_))) => Some(at),
-                    Some((_, None)) => {
-                        next_word_start(text, end, usize::MAX).filter(|&at| at < bytes.len())
-                    }
-                    None => None,
-                };
-                next_word.is_some_and(|at| {
-                    let key = trie_opening(first, after, Some(bytes[at]));
-                    self.openings.may_pair(first, key)
-                })
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,52 +209,5 @@ mod tests {
         assert!(passed < 600, "{passed} of 10,000 other first words passed");
         let tiny = Openings::new(vec![key(1)], Vec::new());
         assert_eq!(tiny.opening(key(1)), Opening::Table);
-    }
-
-    #[test]
-    fn trie_patterns_open_with_their_first_word_the_byte_after_and_the_next_word() {
-        let patterns: Vec<String> = [
-            "federal'",
-            "washington, d.c.",
-            "invad",
-            "1 arm (x)",
-            "(old) town",
-        ]
-        .map(String::from)
-        .to_vec();
-        let filter = TrieOpenings::new(&patterns, &[false, false, true, false, false]);
-        let may_begin = |text: &str| {
-            let end = word_end(text, 0);
-            let hash = hash_word(&text.as_bytes()[..end]);
-            let next = next_word_start(text, end, usize::MAX).filter(|&at| at < text.len());
-            // Told the next word, and told only that something else starts there: the same.
-            let told = next.map(|at| (at, Some((word_end(text, at), 0))));
-            let other = (end < text.len()).then_some((end, None));
-            let verdict = filter.may_begin(text, (0, end, hash), told);
-            assert_eq!(
-                verdict,
-                filter.may_begin(text, (0, end, hash), other),
-                "{text:?}"
-            );
-            verdict
-        };
-        for text in [
-            "federal' x",
-            "federal'",
-            "washington, d.c.",
-            "invaders",
-            "1 arm (x) y",
-        ] {
-            assert!(may_begin(text), "{text:?}");
-        }
-        for text in [
-            "federal government",
-            "washington state",
-            "washington, md",
-            "1 bar",
-            "old",
-        ] {
-            assert!(!may_begin(text), "{text:?}");
-        }
     }
 }

@@ -74,7 +74,7 @@ pub(super) struct WordSequences {
 
 /// The key of a byte string: its hash, never 0 (the empty slot).
 #[inline(always)]
-pub(super) fn key_of(hash: u64) -> u64 {
+fn key_of(hash: u64) -> u64 {
     hash.max(1)
 }
 
@@ -117,7 +117,7 @@ fn word_spans(pattern: &str) -> Option<Vec<(usize, usize)>> {
 /// The first word character at or after `from` that is no more than `longest_gap` bytes away;
 /// the end of the text counts as one (so a pattern's last word has no next word).
 #[inline]
-pub(super) fn next_word_start(text: &str, from: usize, longest_gap: usize) -> Option<usize> {
+fn next_word_start(text: &str, from: usize, longest_gap: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut at = from;
     while at < bytes.len() {

@@ -11,8 +11,7 @@
 //! A walk starts only at a word that begins some pattern (`first_words`): most words of a
 //! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
-use super::first_words::hash_word;
-use super::openings::TrieOpenings;
+use super::first_words::{hash_word, FirstWords};
 use super::word_sequences::WordSequences;
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
@@ -41,9 +40,9 @@ pub(super) struct AnchoredAutomaton {
 #[derive(Clone, Debug)]
 struct Sequences {
     table: WordSequences,
-    /// How the trie's patterns open: most words that begin a pattern begin only patterns of
-    /// the table, or none of the trie's with the bytes that follow them, and need no walk.
-    trie_openings: TrieOpenings,
+    /// The first words of the trie's patterns alone: most words that begin a pattern begin
+    /// only patterns of the table, and need no walk.
+    trie_first_words: FirstWords,
     /// The pattern (of the pass) that each pattern of the trie is.
     trie_ids: Box<[PatternID]>,
 }
@@ -87,7 +86,7 @@ impl AnchoredAutomaton {
         let mut automaton = Self::build(&trie_patterns)?;
         automaton.sequences = Some(Box::new(Sequences {
             table,
-            trie_openings: TrieOpenings::new(&trie_patterns, &trie_stems),
+            trie_first_words: FirstWords::new(&trie_patterns, &trie_stems),
             trie_ids: on_trie.iter().map(|&i| PatternID::must(i)).collect(),
         }));
         Ok(automaton)
@@ -118,8 +117,8 @@ impl AnchoredAutomaton {
             return;
         };
         if sequences
-            .trie_openings
-            .may_begin(text, (start, end, hash), following)
+            .trie_first_words
+            .may_begin_hashed(&text[start..end], hash)
         {
             walk(aut, self.start, text.as_bytes(), start, found);
             sequences.to_pass_ids(found);
