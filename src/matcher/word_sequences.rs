@@ -6,16 +6,18 @@
 //! are then the span's bytes, so a table keyed by a hash of the bytes finds it from the span.
 //! The table holds every run of whole words that begins some pattern (`new`, `new york`,
 //! `new york city`): a trie whose steps are words, each found by one hash. From a word start
-//! the search hashes the first word, then the first two words with their separator, and so on
-//! while the table says that longer patterns continue. Before a first word's probe of the
-//! table (tens of megabytes for a million aliases: a cache miss), a filter that stays in the
-//! cache rejects most words that begin no pattern; before each longer run's probe, a small
-//! filter of the next words that run has (beside it, reached from its slot) rejects most
-//! others. Half the words of English news begin some place name (`the`, `to`, `in`, `a`), and
-//! their slots and next-word filters are used often enough to stay in the cache. So the cost
-//! per text word stays about flat as the lexicon grows, where a walk on a trie of a million
-//! patterns waits on a cache miss at nearly every step. The slots sit on huge pages where the
-//! system allows (`huge_pages`).
+//! the search looks up the first word, then the first two words with their separator, and so
+//! on while the table says that longer patterns continue; a run's key is built from the key
+//! of the run one word shorter, the gap and the new word's hash, so each text word is hashed
+//! once. Before a first word's probe of the table (tens of megabytes for a million aliases: a
+//! cache miss), one cache line of a filter that stays in the cache (`openings`) rejects the
+//! words that begin no pattern, and the words that begin only patterns of several words none
+//! of which goes on with the text's next word: half the words of English news begin some
+//! place name (`the`, `to`, `in`, `a`), but hardly any go on as one. Before each longer run's
+//! probe, a small filter of the next words that run has (beside it, reached from its slot)
+//! rejects most others. So the cost per text word stays about flat as the lexicon grows,
+//! where a walk on a trie of a million patterns waits on a cache miss at nearly every step.
+//! The slots sit on huge pages where the system allows (`huge_pages`).
 //!
 //! Every hit is checked against the pattern's bytes, so a hash collision never makes a match.
 //! The patterns this table does not take (prefix-entry stems, patterns that begin or end with
