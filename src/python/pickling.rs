@@ -133,7 +133,7 @@ pub fn concat_results(
             .into_iter()
             .map(|(part, first)| {
                 let mut part = part.clone();
-                part.doc.iter_mut().for_each(|d| *d += first);
+                part.shift_documents(first);
                 part
             })
             .collect();
