@@ -4,7 +4,7 @@
 //! length and matched text, stored once per distinct form in `forms`); its document is kept
 //! once per run of matches of one document (`runs`). Readers go through the accessors
 //! (`doc(i)`, `end(i)`, `surface(i)` ...) or the runs, never the encoding; columns for Python
-//! and Arrow are written out at export time (`write_column`, the surfaces as a dictionary).
+//! and Arrow are written out at export time (`export.rs`; texts as a dictionary over the forms).
 
 use super::forms::{Form, Forms};
 use super::runs::{DocCursor, DocRuns};
@@ -31,34 +31,6 @@ pub struct ScanResult {
     start: Vec<u64>,
     form: Vec<u32>,
     forms: Forms,
-}
-
-/// A column of [`ScanResult::write_column`], with its width in bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    /// The document's position (`u64`).
-    Doc,
-    /// Character offset of the match's start (`u64`).
-    Start,
-    /// Character offset after the match's end (`u64`).
-    End,
-    /// The entity id (`u32`).
-    Entity,
-    /// The alias id (`u32`).
-    Alias,
-    /// Edits of a typo match, 0 for an exact one (`u8`).
-    Edits,
-}
-
-impl Column {
-    /// Bytes per value.
-    pub fn width(self) -> usize {
-        match self {
-            Column::Doc | Column::Start | Column::End => 8,
-            Column::Entity | Column::Alias => 4,
-            Column::Edits => 1,
-        }
-    }
 }
 
 /// Two results are equal when their rows are, whatever the order of their forms' codes.
@@ -169,62 +141,9 @@ impl ScanResult {
         (0..self.forms.len() as u32).map(|code| self.forms.get(code))
     }
 
-    /// `column` as little-endian bytes into `out` (`len() * column.width()` bytes), on the
-    /// current rayon pool.
-    ///
-    /// ```
-    /// use lexiscan::{scan::{scan, Column}, Lexicon, Matcher, MatchOptions};
-    /// let mut lex = Lexicon::new();
-    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
-    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
-    /// let res = scan(&m, &[Some("Kyiv"), Some("in Kyiv")], 0, Some(1)).unwrap();
-    /// let mut end = vec![0u8; 16];
-    /// res.write_column(Column::End, &mut end);
-    /// assert_eq!((end[0], end[8]), (4, 7));
-    /// ```
-    pub fn write_column(&self, column: Column, out: &mut [u8]) {
-        const ROWS: usize = 1 << 16;
-        let width = column.width();
-        assert_eq!(out.len(), self.len() * width, "bytes for {column:?}");
-        out.par_chunks_mut(width * ROWS)
-            .enumerate()
-            .for_each(|(piece, out)| {
-                let first = piece * ROWS;
-                let rows = first..first + out.len() / width;
-                let values = out.chunks_exact_mut(width);
-                match column {
-                    Column::Doc => {
-                        for (to, doc) in values.zip(self.runs.docs_from(first)) {
-                            to.copy_from_slice(&doc.to_le_bytes());
-                        }
-                    }
-                    Column::Start => {
-                        for (to, &start) in values.zip(&self.start[rows]) {
-                            to.copy_from_slice(&start.to_le_bytes());
-                        }
-                    }
-                    Column::End => {
-                        for (to, i) in values.zip(rows) {
-                            to.copy_from_slice(&self.end(i).to_le_bytes());
-                        }
-                    }
-                    Column::Entity => {
-                        for (to, i) in values.zip(rows) {
-                            to.copy_from_slice(&self.entity(i).to_le_bytes());
-                        }
-                    }
-                    Column::Alias => {
-                        for (to, i) in values.zip(rows) {
-                            to.copy_from_slice(&self.alias(i).to_le_bytes());
-                        }
-                    }
-                    Column::Edits => {
-                        for (to, i) in values.zip(rows) {
-                            to[0] = self.edits(i);
-                        }
-                    }
-                }
-            });
+    /// The document of each match from row `row` on, in row order.
+    pub(super) fn docs_from(&self, row: usize) -> impl Iterator<Item = u64> + '_ {
+        self.runs.docs_from(row)
     }
 
     /// Every document moved up by `by`: this result after `by` documents of others.
@@ -460,6 +379,7 @@ fn take_front<'a, T>(rest: &mut &'a mut [T], n: usize) -> &'a mut [T] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::Column;
 
     fn columns() -> ScanResult {
         ScanResult::from_columns(
