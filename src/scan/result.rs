@@ -279,6 +279,66 @@ impl ScanResult {
         })
     }
 
+    /// A result from its stored parts, as another process sent them: the runs of documents
+    /// (`doc_runs`: document and rows), the starts, the form codes and the forms they index
+    /// (`starts`, `form_codes`, `forms`). Damaged parts are `Error::Corrupt`.
+    ///
+    /// ```
+    /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions, ScanResult};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let res = scan(&m, &[Some("Kiev"), None, Some("Kyiv, Kiev")], 0, Some(1)).unwrap();
+    /// let runs: Vec<(u64, usize)> = res.doc_runs().map(|(d, rows)| (d, rows.len())).collect();
+    /// let back = ScanResult::from_parts(
+    ///     &runs, res.starts().to_vec(), res.form_codes().to_vec(), res.forms(),
+    /// ).unwrap();
+    /// assert_eq!(back, res);
+    /// ```
+    pub fn from_parts<'a>(
+        runs: &[(u64, usize)],
+        start: Vec<u64>,
+        codes: Vec<u32>,
+        forms: impl IntoIterator<Item = Form<'a>>,
+    ) -> Result<ScanResult> {
+        let rows: usize = runs.iter().map(|&(_, n)| n).sum();
+        if rows != start.len() || rows != codes.len() {
+            return Err(Error::Corrupt(format!(
+                "scan parts of unequal lengths ({rows} rows in the runs, {} starts, {} codes)",
+                start.len(),
+                codes.len()
+            )));
+        }
+        if runs.windows(2).any(|w| w[0].0 > w[1].0) {
+            return Err(Error::Corrupt(
+                "scan parts out of order (documents)".to_owned(),
+            ));
+        }
+        let mut table = Forms::default();
+        // Codes into the table as built (a repeated form gets the code of its first).
+        let to_table: Vec<u32> = forms.into_iter().map(|f| table.code(f)).collect();
+        let form = codes
+            .iter()
+            .map(|&code| to_table.get(code as usize).copied())
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "a form code past the {} forms of the scan",
+                    to_table.len()
+                ))
+            })?;
+        let mut doc_runs = DocRuns::default();
+        for &(doc, n) in runs {
+            doc_runs.push(doc, n);
+        }
+        Ok(ScanResult {
+            runs: doc_runs,
+            start,
+            form,
+            forms: table,
+        })
+    }
+
     /// The given rows, in the order given: what resolving keeps of a scan.
     ///
     /// ```
@@ -416,6 +476,27 @@ mod tests {
         assert_eq!(surfaces, ["Kiev", "NATO", "Kiev", "Kiev", "Жж"]);
         let runs: Vec<_> = r.doc_runs().collect();
         assert_eq!(runs, [(0, 0..2), (3, 2..5)]);
+    }
+
+    #[test]
+    fn parts_read_back_and_damaged_parts_are_refused() {
+        let r = columns();
+        let runs: Vec<(u64, usize)> = r.doc_runs().map(|(d, rows)| (d, rows.len())).collect();
+        let parts = |runs: &[(u64, usize)], codes: Vec<u32>| {
+            ScanResult::from_parts(runs, r.starts().to_vec(), codes, r.forms())
+        };
+        assert_eq!(parts(&runs, r.form_codes().to_vec()).unwrap(), r);
+        let mut past = r.form_codes().to_vec();
+        past[1] = r.forms().len() as u32;
+        assert!(parts(&runs, past).is_err());
+        assert!(parts(&runs[..1], r.form_codes().to_vec()).is_err());
+        assert!(parts(&[(3, 3), (0, 2)], r.form_codes().to_vec()).is_err());
+        // A form listed twice: both codes read as the same form.
+        let twice: Vec<Form> = r.forms().chain(r.forms().take(1)).collect();
+        let mut codes = r.form_codes().to_vec();
+        codes[0] = twice.len() as u32 - 1;
+        let back = ScanResult::from_parts(&runs, r.starts().to_vec(), codes, twice).unwrap();
+        assert_eq!(back, r);
     }
 
     #[test]
