@@ -29,7 +29,7 @@ pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;
 /// A state of a [`Table`]: the offset of its row. Only a table makes them, and each search
 /// (`Lockstep`) steps the states of one table through that table alone, which
 /// `Stepper::next` relies on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct State(usize);
 
 /// A DFA as a flat table: `trans[state + class(byte)]`, where a state is the offset of its
@@ -233,6 +233,43 @@ impl Table {
             special_below: ((1 + matches.len()) * stride) as u32,
             matches,
         }
+    }
+
+    /// A table made elsewhere from this one's states (`unfolded`): rows of `stride` entries,
+    /// each a row offset, the dead state row 0 and the `matches.len()` match states next.
+    pub(super) fn from_rows(
+        trans: Vec<u32>,
+        classes: [u8; 256],
+        stride: usize,
+        start_row: usize,
+        matches: Vec<(PatternID, u32)>,
+    ) -> Table {
+        debug_assert!(trans.iter().all(|&t| (t as usize) < trans.len()));
+        let start = (start_row * stride) as u32;
+        Table {
+            trans,
+            classes,
+            stride: stride as u32,
+            start,
+            start_in_word: start,
+            special_below: ((1 + matches.len()) * stride) as u32,
+            matches,
+        }
+    }
+
+    /// Whether a search starts in the same state everywhere (not a word-start table).
+    pub(super) fn starts_anywhere(&self) -> bool {
+        self.start == self.start_in_word
+    }
+
+    /// The dead state.
+    pub(super) fn dead(&self) -> State {
+        State(0)
+    }
+
+    /// The byte class of `byte`: bytes of one class step every state alike.
+    pub(super) fn class(&self, byte: u8) -> u8 {
+        self.classes[usize::from(byte)]
     }
 
     /// The state to search `hay` from byte `at` in.
