@@ -561,6 +561,19 @@ fn unfolded_examples() {
         ("Russia’s O’Brien", &["Russia", "O’Brien"]),
         ("x’Brien d’Brien", &["Brien"]),
     ];
+    // The lexicon of tests/test_unfolded.py gets the table by default (no prefilter).
+    let mut filler = Lexicon::new();
+    for i in 0..130u8 {
+        let alias = format!("{}{}qton", (b'a' + i % 26) as char, (b'a' + i / 26) as char);
+        filler
+            .add(&format!("F{i}"), &[alias.as_str()], None, false)
+            .unwrap();
+    }
+    filler
+        .add("NY", &["New York", "O'Brien"], None, false)
+        .unwrap();
+    let auto = Matcher::new(filler, MatchOptions::default()).unwrap();
+    assert!(auto.passes[0].unfolded.is_some());
     for &(text, want) in cases {
         assert_eq!(texts(&m, text), want, "in {text:?}");
         FOLD_ALWAYS.set(true);
