@@ -47,6 +47,9 @@ pub(super) struct Table {
     start_in_word: u32,
     /// States below this offset are the dead state or match states.
     special_below: u32,
+    /// Match states below this offset are final: every byte leads to the dead state, so the
+    /// search may report them at once instead of one byte later.
+    final_below: u32,
     /// Of each match state in row order: its pattern and that pattern's length.
     matches: Vec<(PatternID, u32)>,
 }
@@ -193,12 +196,28 @@ impl Table {
         drop(place);
         // Rows: the dead state, the match states, then the rest, each in breadth-first order.
         let mut row_of = vec![0u32; order.len()];
+        // Rows: the dead state, the final match states (every byte leads to the dead state:
+        // nothing longer can follow), the other match states, then the rest.
+        let kind = |at: usize| {
+            let state = order[at];
+            let final_match = successors[at * stride..(at + 1) * stride]
+                .iter()
+                .all(|&t| dfa.is_dead(order[t as usize]));
+            match (dfa.is_dead(state), dfa.is_match(state)) {
+                (true, _) => RowKind::Dead,
+                (false, true) if final_match => RowKind::FinalMatch,
+                (false, true) => RowKind::Match,
+                (false, false) => RowKind::Other,
+            }
+        };
         let mut rows = vec![None; 1];
-        for want_match in [true, false] {
-            for (at, &state) in order.iter().enumerate() {
-                if !dfa.is_dead(state) && dfa.is_match(state) == want_match {
-                    row_of[at] = rows.len() as u32;
+        let mut final_matches = 0;
+        for want in [RowKind::FinalMatch, RowKind::Match, RowKind::Other] {
+            for (at, row) in row_of.iter_mut().enumerate() {
+                if kind(at) == want {
+                    *row = rows.len() as u32;
                     rows.push(Some(at));
+                    final_matches += usize::from(want == RowKind::FinalMatch);
                 }
             }
         }
@@ -231,18 +250,21 @@ impl Table {
             start: row_of[0] * stride as u32,
             start_in_word: row_of[in_word_place] * stride as u32,
             special_below: ((1 + matches.len()) * stride) as u32,
+            final_below: ((1 + final_matches) * stride) as u32,
             matches,
         }
     }
 
     /// A table made elsewhere from this one's states (`unfolded`): rows of `stride` entries,
-    /// each a row offset, the dead state row 0 and the `matches.len()` match states next.
+    /// each a row offset, the dead state row 0 and the `matches.len()` match states next, the
+    /// first `final_matches` of them final (every entry dead).
     pub(super) fn from_rows(
         trans: Vec<u32>,
         classes: [u8; 256],
         stride: usize,
         start_row: usize,
         matches: Vec<(PatternID, u32)>,
+        final_matches: usize,
     ) -> Table {
         debug_assert!(trans.iter().all(|&t| (t as usize) < trans.len()));
         let start = (start_row * stride) as u32;
@@ -253,6 +275,7 @@ impl Table {
             start,
             start_in_word: start,
             special_below: ((1 + matches.len()) * stride) as u32,
+            final_below: ((1 + final_matches) * stride) as u32,
             matches,
         }
     }
@@ -296,6 +319,12 @@ impl Table {
         self.stepper().is_special(state)
     }
 
+    /// Whether a match state (special, not dead) is final: nothing longer can follow.
+    #[inline(always)]
+    pub(super) fn is_final_match(&self, state: State) -> bool {
+        state.0 < self.final_below as usize
+    }
+
     #[inline(always)]
     pub(super) fn is_dead(&self, state: State) -> bool {
         state.0 == 0
@@ -311,6 +340,15 @@ impl Table {
     pub(super) fn memory_usage(&self) -> usize {
         self.trans.len() * 4 + self.matches.len() * 8
     }
+}
+
+/// What a row of a table is, in the order rows are laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum RowKind {
+    Dead,
+    FinalMatch,
+    Match,
+    Other,
 }
 
 /// Hashes the crate's state IDs (u32s, multiples of its stride) with one multiplication, its

@@ -47,7 +47,7 @@
 //! (`chars::glued_before`). Pieces are cut after the same punctuation bytes (`split`), which
 //! leave nothing pending.
 
-use super::table::{State, Table};
+use super::table::{RowKind, State, Table};
 use crate::chars::{is_dash, is_ignorable, is_word_char, straight_quote};
 use crate::normalize::{fold_with_offsets, CodePoints, FoldOptions};
 use std::collections::HashMap;
@@ -275,17 +275,32 @@ pub(super) fn table(folded: &Table, case_fold: bool, in_patterns: &[bool; 256]) 
             return None;
         }
     }
-    // Rows: the dead state, the match states, the rest, each in breadth-first order.
+    // Rows: the dead state, the final match states, the other match states, the rest, each
+    // in breadth-first order.
     let is_match = |&(state, mode): &(State, Mode)| {
         matches!(mode, Mode::Other | Mode::Word) && product.is_match(state)
     };
+    let kind = |at: usize| match (at, is_match(&order[at])) {
+        (0, _) => RowKind::Dead,
+        (_, true)
+            if successors[at * stride..(at + 1) * stride]
+                .iter()
+                .all(|&t| t == 0) =>
+        {
+            RowKind::FinalMatch
+        }
+        (_, true) => RowKind::Match,
+        (_, false) => RowKind::Other,
+    };
     let mut row_of = vec![0u32; order.len()];
     let mut rows = vec![0usize];
-    for want_match in [true, false] {
-        for (at, pair) in order.iter().enumerate().skip(1) {
-            if is_match(pair) == want_match {
-                row_of[at] = rows.len() as u32;
+    let mut final_matches = 0;
+    for want in [RowKind::FinalMatch, RowKind::Match, RowKind::Other] {
+        for (at, row) in row_of.iter_mut().enumerate().skip(1) {
+            if kind(at) == want {
+                *row = rows.len() as u32;
                 rows.push(at);
+                final_matches += usize::from(want == RowKind::FinalMatch);
             }
         }
     }
@@ -307,6 +322,7 @@ pub(super) fn table(folded: &Table, case_fold: bool, in_patterns: &[bool; 256]) 
         stride,
         row_of[place[&start] as usize] as usize,
         matches,
+        final_matches,
     ))
 }
 
