@@ -5,6 +5,8 @@
 //! generates the candidates that the greedy choice would throw away (`longest`). Each folding
 //! of the aliases is one pass (`pass`, which also chooses its search); typo matches are merged
 //! in after the exact ones (`merge`); offsets become code points last (`code_points`).
+//! Documents whose folding the automaton can do as it steps (ASCII, typographic quotes and
+//! dashes) are searched on their own bytes, without a folded copy (`unfolded`).
 
 mod code_points;
 mod first_words;
