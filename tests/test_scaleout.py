@@ -255,3 +255,129 @@ def test_spark_scan_keeps_key_types_and_edits(spark: Any) -> None:
     assert got["edits"].tolist() == expected["edits"].tolist() == [1, 0, 0]
     with pytest.raises(KeyError, match="text"):
         lexiscan.spark.scan(typos, frame)
+
+
+# Spark over Parquet files read by the Python workers -------------------------------------------
+
+
+def write_parquet(corpus: pd.DataFrame, folder: Any, files: int, rows_per_group: int) -> list[str]:
+    """`corpus` as `files` Parquet files of several row groups each (one in a subfolder),
+    beside a _SUCCESS marker as Spark writes; the files in the order a folder is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "sub").mkdir(parents=True)
+    (folder / "_SUCCESS").write_text("")
+    per_file = -(-len(corpus) // files)
+    paths = []
+    for i in range(files):
+        part = corpus.iloc[i * per_file : (i + 1) * per_file]
+        path = folder / ("sub" if i == files - 1 else "") / f"part-{i}.parquet"
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        pq.write_table(table, path, row_group_size=rows_per_group)
+        paths.append(str(path))
+    return paths
+
+
+def test_spark_parquet_equals_one_process(
+    spark: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+    from lexiscan._parquet_units import plan
+
+    files = write_parquet(seeds, tmp_path, files=3, rows_per_group=2)
+    one_process = pq.read_table(files).to_pandas()  # the files in document order
+    units = plan(str(tmp_path), "text", "doc", unit_bytes=25_000).units
+    assert len(units) > 3 and max(u.end_row_group - u.first_row_group for u in units) > 1
+
+    got = lexiscan.spark.scan_parquet(matcher, spark, tmp_path, unit_bytes=25_000).toPandas()
+    expected = matcher.scan(one_process.set_index("doc")["text"]).to_pandas()
+    order = ["doc", "start", "end"]
+    pd.testing.assert_frame_equal(
+        normalised(got).sort_values(order, ignore_index=True),
+        normalised(expected).sort_values(order, ignore_index=True),
+    )
+
+    result = lexiscan.spark.analyses_parquet(matcher, spark, str(tmp_path), unit_bytes=25_000)
+    assert "units" in repr(result)
+    got_all = compute_all(result, ALL_CALLS, "outlet")  # one Spark job for every analysis
+    assert_all_same(got_all, single_process(matcher, one_process, ALL_CALLS))
+    by_series = one_process.set_index("doc")["outlet"]  # groups as a Series by key
+    whole = matcher.scan(one_process.set_index("doc")["text"])
+    pd.testing.assert_frame_equal(result.compare(by_series), whole.compare(by_series))
+
+
+def test_spark_parquet_numbers_documents_without_a_key(
+    spark: Any, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+
+    typos = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon(), max_edits=1)
+    files = write_parquet(seeds[["text", "outlet"]], tmp_path, files=2, rows_per_group=11)
+    paths = [files[1], str(tmp_path / "part-0.parquet")]  # a list of paths keeps its order
+    texts = pq.read_table(paths).column("text")
+    matches = lexiscan.spark.scan_parquet(typos, spark, paths, key=None, unit_bytes=3000)
+    assert dict(matches.dtypes)["doc"] == "bigint"
+    got = matches.toPandas().sort_values(["doc", "start"], ignore_index=True)
+    expected = typos.scan(texts).to_pandas()
+    assert got["doc"].tolist() == expected["doc"].tolist()
+    assert got["edits"].tolist() == expected["edits"].tolist()
+    result = lexiscan.spark.analyses_parquet(typos, spark, paths, key=None, unit_bytes=3000)
+    counts, audit = result.compute("counts", ("audit", {"groups": "outlet"}))
+    whole = typos.scan(texts)
+    pd.testing.assert_frame_equal(counts, whole.counts())
+    groups = pq.read_table(paths).column("outlet").to_pylist()
+    assert_all_same({"audit": audit}, {"audit": whole.audit(groups)})
+
+
+def test_spark_parquet_refuses_bad_input(
+    spark: Any, matcher: lexiscan.Matcher, tmp_path: Any
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+
+    def scan(paths: Any, **kwargs: Any) -> Any:
+        return lexiscan.spark.scan_parquet(matcher, spark, paths, **kwargs)
+
+    pq.write_table(pa.table({"doc": ["a"], "text": ["NATO"]}), tmp_path / "good.parquet")
+    pq.write_table(pa.table({"doc": [1], "text": ["NATO"]}), tmp_path / "int-key.parquet")
+    pq.write_table(pa.table({"doc": ["b"], "text": [7]}), tmp_path / "numbers.parquet")
+    pq.write_table(pa.table({"doc": ["c"], "body": ["x"]}), tmp_path / "body.parquet")
+    (tmp_path / "notes.parquet").write_text("not Parquet")
+    (tmp_path / "empty").mkdir()
+    good = str(tmp_path / "good.parquet")
+    with pytest.raises(FileNotFoundError, match="no such file or folder: .*missing"):
+        scan(str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="no Parquet files in .*empty"):
+        scan(tmp_path / "empty")
+    with pytest.raises(FileNotFoundError, match="no Parquet files in .*nothing-"):
+        scan(str(tmp_path / "nothing-*.parquet"))
+    with pytest.raises(ValueError, match="notes.parquet is not a readable Parquet file"):
+        scan([good, str(tmp_path / "notes.parquet")])
+    with pytest.raises(KeyError, match="text: no column 'text' in .*body.parquet"):
+        scan([good, str(tmp_path / "body.parquet")])
+    with pytest.raises(KeyError, match="key: no column 'id' .*key=None"):
+        scan(good, key="id")
+    with pytest.raises(TypeError, match="text: column 'text' of .*numbers.parquet holds int64"):
+        scan(str(tmp_path / "numbers.parquet"))
+    with pytest.raises(TypeError, match="key: column 'doc' is string in .*good.* but int64"):
+        scan([good, str(tmp_path / "int-key.parquet")])
+    with pytest.raises(ValueError, match="named twice"):
+        scan([good, good])
+    with pytest.raises(ValueError, match="unit_bytes=0"):
+        scan(good, unit_bytes=0)
+    with pytest.raises(TypeError, match="Matcher"):
+        lexiscan.spark.scan_parquet("NATO", spark, good)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="SparkSession"):
+        lexiscan.spark.scan_parquet(matcher, spark.sparkContext, good)
+    result = lexiscan.spark.analyses_parquet(matcher, spark, good)
+    with pytest.raises(KeyError, match="groups: no column 'outlet'"):
+        result.frequency(groups="outlet")
+    matches = scan([str(tmp_path / "g*.parquet"), str(tmp_path / "int-key.parquet")], key=None)
+    assert sorted(matches.toPandas()["doc"].tolist()) == [0, 1]

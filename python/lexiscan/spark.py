@@ -1,6 +1,18 @@
 """lexiscan on Spark: scan a Spark DataFrame with `mapInArrow` (Arrow batches in and out, no
-Python object per row or match), and run every analysis of `ScanResult` as partials per
-partition merged on the driver, with the single-process answer.
+Python object per row or match), or Parquet files that the Python workers read themselves, and
+run every analysis of `ScanResult` as partials per partition merged on the driver, with the
+single-process answer.
+
+Two entry points for the documents:
+
+- `scan` / `analyses` take a Spark DataFrame: Spark's JVM reads the data (any source, any
+  query before it) and moves the text columns to the Python workers in Arrow batches.
+- `scan_parquet` / `analyses_parquet` take Parquet paths: Spark only schedules work units
+  (a file and a run of its row groups), and each Python worker reads its unit with
+  `pyarrow.parquet` (only the text, key and group columns, a row group at a time), so the
+  texts never pass through the JVM. For a corpus that is already Parquet files this skips
+  Spark's own read and its hand-off to Python, which cost more than the scan itself
+  (docs/scale-out.md has the measurements).
 
 The matcher is broadcast once (`SparkContext.broadcast`): each executor's Python worker
 unpickles it once (its spec; the automaton is rebuilt once per process and cached by
@@ -28,16 +40,24 @@ import pandas as pd
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
 from lexiscan._optional import require
+from lexiscan._parquet_units import plan
 from lexiscan._result import ScanResult
+from lexiscan._spark_sources import POSITION, FrameDocuments, ParquetDocuments, Pieces
 
 if TYPE_CHECKING:
     from lexiscan._insights import Audit
 
-__all__ = ["SparkAnalyses", "analyses", "scan"]
+__all__ = ["SparkAnalyses", "analyses", "analyses_parquet", "scan", "scan_parquet"]
+
+# Units of ~128 MB of text: small enough that a retried task costs little and that the units
+# spread evenly, large enough that a task's start-up is noise against its read and scan.
+UNIT_BYTES = 128 << 20
 
 # Spark SQL types of the match columns (the doc column takes the key column's type).
 _MATCH_TYPES = [("entity", "string"), ("label", "string"), ("alias", "string"),
                 ("start", "bigint"), ("end", "bigint"), ("text", "string")]  # fmt: skip
+
+Documents = FrameDocuments | ParquetDocuments
 
 
 def _require_spark() -> None:
@@ -45,9 +65,13 @@ def _require_spark() -> None:
     require("pyarrow", "lexiscan.spark", "spark")
 
 
-def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
+def _check_matcher(matcher: Matcher, what: str) -> None:
     if not isinstance(matcher, Matcher):
-        raise TypeError(f"scan needs a lexiscan.Matcher, not {type(matcher).__name__}")
+        raise TypeError(f"{what} needs a lexiscan.Matcher, not {type(matcher).__name__}")
+
+
+def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
+    _check_matcher(matcher, "scan")
     if not hasattr(df, "mapInArrow"):
         raise TypeError(f"scan needs a Spark DataFrame, not {type(df).__name__}")
     for what, name in columns.items():
@@ -55,10 +79,21 @@ def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
             raise KeyError(f"{what}: no column {name!r} in the DataFrame")
 
 
-def _schema(df: Any, key: str, typos: bool) -> str:
-    key_type = df.schema[key].dataType.simpleString()
+def _schema(key_type: str, typos: bool) -> str:
     fields = [("doc", key_type), *_MATCH_TYPES] + ([("edits", "bigint")] if typos else [])
     return ", ".join(f"`{name}` {kind}" for name, kind in fields)
+
+
+def _plain_strings(column: Any) -> Any:
+    """Strings as Spark reads them from Arrow: plain (32-bit offsets), not dictionaries."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    kind = column.type
+    if pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", bool)(kind):
+        column = column.cast(pa.string())
+    return column
 
 
 def _scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: int) -> Any:
@@ -68,21 +103,32 @@ def _scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: in
     # keep_text=False: the matches carry their own text; the documents need not be kept.
     result = matcher.scan(batch.column(text), n_threads=n_threads, keep_text=False)
     table = result.to_arrow()
-    doc = batch.column(key).take(table.column("doc"))
+    doc = _plain_strings(batch.column(key).take(table.column("doc")))
     table = table.set_column(0, pa.field("doc", doc.type), [doc])
-    strings = [i for i, f in enumerate(table.schema) if pa.types.is_large_string(f.type)]
-    for i in strings:  # Spark reads plain (32-bit offset) strings unless told otherwise
-        table = table.set_column(i, table.schema.field(i).name, table.column(i).cast(pa.string()))
+    for i, field in enumerate(table.schema):
+        if field.name != "doc":
+            table = table.set_column(i, field.name, _plain_strings(table.column(i)))
     return table
 
 
-def _matches_function(broadcast: Any, text: str, key: str, n_threads: int) -> Any:
+def _matches_function(broadcast: Any, pieces: Pieces, text: str, key: str, n_threads: int) -> Any:
     def matches(batches: Iterator[Any]) -> Iterator[Any]:
         matcher = broadcast.value  # unpickled once per worker process, rebuilt once
-        for batch in batches:
-            yield from _scan_batch(matcher, batch, text, key, n_threads).to_batches()
+        for _, documents in pieces(batches):
+            for batch in documents:
+                yield from _scan_batch(matcher, batch, text, key, n_threads).to_batches()
 
     return matches
+
+
+def _matches(matcher: Matcher, documents: Documents, n_threads: int) -> Any:
+    typos = bool(matcher._native.options()["max_edits"])
+    broadcast = documents.spark.sparkContext.broadcast(matcher)
+    columns = [documents.key, documents.text]
+    function = _matches_function(
+        broadcast, documents.pieces(columns), documents.text, documents.key, n_threads
+    )
+    return documents.frame(columns).mapInArrow(function, _schema(documents.key_type, typos))
 
 
 def scan(
@@ -90,7 +136,8 @@ def scan(
 ) -> Any:
     """The matches of the `text` column of a Spark DataFrame, as a Spark DataFrame: doc (the
     `key` column), entity, label, alias, start, end, text (and edits for a matcher with
-    ``max_edits``). Lazy, like any Spark DataFrame.
+    ``max_edits``). Lazy, like any Spark DataFrame. For a corpus in Parquet files,
+    `scan_parquet` is faster (the texts skip Spark's reader).
 
     >>> import lexiscan, lexiscan.spark                             # doctest: +SKIP
     >>> from pyspark.sql import SparkSession                        # doctest: +SKIP
@@ -103,15 +150,80 @@ def scan(
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
-    typos = bool(matcher._native.options()["max_edits"])
-    broadcast = df.sparkSession.sparkContext.broadcast(matcher)
-    function = _matches_function(broadcast, text, key, n_threads)
-    return df.select(key, text).mapInArrow(function, _schema(df, key, typos))
+    return _matches(matcher, FrameDocuments(df, text, key), n_threads)
+
+
+def _parquet_documents(
+    matcher: Matcher,
+    spark: Any,
+    paths: Any,
+    text: str,
+    key: str | None,
+    unit_bytes: int,
+    filesystem: Any,
+    what: str,
+) -> ParquetDocuments:
+    _require_spark()
+    _check_matcher(matcher, what)
+    if not hasattr(spark, "sparkContext"):
+        raise TypeError(f"{what} needs a SparkSession, not {type(spark).__name__}")
+    parallelism = spark.sparkContext.defaultParallelism
+    found = plan(paths, text, key, unit_bytes, 2 * parallelism, filesystem)
+    return ParquetDocuments(spark, found)
+
+
+def scan_parquet(
+    matcher: Matcher,
+    spark: Any,
+    paths: Any,
+    text: str = "text",
+    key: str | None = "doc",
+    n_threads: int = 1,
+    *,
+    unit_bytes: int = UNIT_BYTES,
+    filesystem: Any = None,
+) -> Any:
+    """The matches of the `text` column of Parquet files, as a Spark DataFrame with the
+    columns of `scan`'s, read and scanned by the Python workers: Spark schedules only work
+    units (a file and a run of its row groups, about `unit_bytes` of text each and at least
+    two per core of the session where the row groups allow; a row group is never split), and
+    each worker opens its unit with `pyarrow.parquet`, reads the text and key columns a row
+    group at a time and scans them with the broadcast matcher.
+
+    `paths`: a path or a list of paths, each a file, a folder (its files, but those whose
+    names start with ``_`` or ``.``, as Spark writes them) or a glob, local or a URI of any
+    filesystem pyarrow opens (``s3://``, ``gs://``, ``hdfs://``, ...) or else fsspec (then
+    ``fsspec`` and its filesystem's package must be installed); or paths in the terms of
+    `filesystem`, a pyarrow or fsspec filesystem (picklable: it travels to the workers). The
+    paths must be readable from the executors as they are from the driver: a local path
+    only on a single machine or a filesystem mounted at the same place on every node, else
+    object storage or HDFS. The driver reads every file's footer to plan the units and
+    check the columns.
+
+    `key`: the column of document keys (its type is the doc column's), or None to number the
+    documents by position: the files in the order of `paths` (a folder's or a glob's files
+    sorted), then the rows in each file, from 0 (bigint) — the keys that one process's
+    ``matcher.scan(pyarrow.parquet.read_table(files)[text])`` gives the same files in the
+    same order.
+
+    >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq     # doctest: +SKIP
+    >>> folder = tempfile.mkdtemp()                                   # doctest: +SKIP
+    >>> pq.write_table(pa.table({"doc": ["a", "b"], "text": ["NATO met Kyiv", "none"]}),
+    ...                os.path.join(folder, "part-0.parquet"))        # doctest: +SKIP
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))          # doctest: +SKIP
+    >>> matches = lexiscan.spark.scan_parquet(m, spark, folder)       # doctest: +SKIP
+    >>> matches.select("doc", "text").collect()                       # doctest: +SKIP
+    [Row(doc='a', text='NATO')]
+    """
+    documents = _parquet_documents(
+        matcher, spark, paths, text, key, unit_bytes, filesystem, "scan_parquet"
+    )
+    return _matches(matcher, documents, n_threads)
 
 
 class _Request(NamedTuple):
     """One analysis asked of a Spark job: its name, its arguments but `groups`, and where its
-    groups come from (a column of the DataFrame, a Series by document key, or none)."""
+    groups come from (a column of the documents, a Series by document key, or none)."""
 
     name: str
     kwargs: dict[str, Any]
@@ -119,17 +231,19 @@ class _Request(NamedTuple):
     group_series: pd.Series | None
 
 
-def _scan_partition(
+def _scan_piece(
     matcher: Matcher, batches: Iterator[Any], text: str, key: str, columns: list[str]
 ) -> tuple[ScanResult, pd.Index, dict[str, list[Any]]] | None:
-    """A partition's record batches scanned one by one as they arrive (so reading the next
+    """A piece's record batches scanned one by one as they arrive (so reading the next
     overlaps scanning this one), joined into one result; with the keys and the values of
-    `columns`. None for a partition without rows."""
+    `columns`. None for a piece without rows."""
     pieces: list[ScanResult] = []
     keys: list[pd.Index] = []
     values: dict[str, list[Any]] = {c: [] for c in columns}
     for batch in batches:
-        batch_keys = pd.Index(batch.column(key).to_pandas())
+        # Positions (documents read without a key) are unnamed, as one process numbers them.
+        name = None if key == POSITION else key
+        batch_keys = pd.Index(batch.column(key).to_pandas()).rename(name)
         texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
         texts.index = batch_keys
         pieces.append(matcher.scan(texts, n_threads=1))
@@ -142,63 +256,63 @@ def _scan_partition(
     return piece, keys[0].append(keys[1:]), values
 
 
-def _partials_function(broadcast: Any, text: str, key: str, requests: list[_Request]) -> Any:
+def _partials_function(
+    broadcast: Any, pieces: Pieces, text: str, key: str, requests: list[_Request]
+) -> Any:
     def partials(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
-        from pyspark import TaskContext
 
         columns = list(dict.fromkeys(r.group_column for r in requests if r.group_column))
-        scanned = _scan_partition(broadcast.value, batches, text, key, columns)
-        if scanned is None:
-            return
-        piece, keys, values = scanned
-        found = []
-        for request in requests:
-            kwargs = dict(request.kwargs)
-            if request.group_column is not None:
-                kwargs["groups"] = values[request.group_column]
-            elif request.group_series is not None:
-                kwargs["groups"] = request.group_series.reindex(keys).tolist()
-            found.append(_partials.partial(piece, request.name, kwargs))
-        context = TaskContext.get()
-        partition = context.partitionId() if context else 0
-        yield pa.RecordBatch.from_arrays(
-            [
-                pa.array([partition] * len(found), pa.int32()),
-                pa.array(range(len(found)), pa.int32()),
-                pa.array(
-                    [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in found],
-                    pa.binary(),
-                ),
-            ],
-            names=["partition", "request", "partial"],
-        )
+        for order, documents in pieces(batches):
+            scanned = _scan_piece(broadcast.value, documents, text, key, columns)
+            if scanned is None:
+                continue
+            piece, keys, values = scanned
+            found = []
+            for request in requests:
+                kwargs = dict(request.kwargs)
+                if request.group_column is not None:
+                    kwargs["groups"] = values[request.group_column]
+                elif request.group_series is not None:
+                    kwargs["groups"] = request.group_series.reindex(keys).tolist()
+                found.append(_partials.partial(piece, request.name, kwargs))
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array([order] * len(found), pa.int64()),
+                    pa.array(range(len(found)), pa.int32()),
+                    pa.array(
+                        [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in found],
+                        pa.binary(),
+                    ),
+                ],
+                names=["piece", "request", "partial"],
+            )
 
     return partials
 
 
 class SparkAnalyses:
-    """Every analysis of `ScanResult` over a Spark DataFrame of documents: each partition's
-    partial is computed on the executors (one `mapInArrow` job per analysis) and merged on
-    the driver in partition order. `groups` is a column name of the DataFrame or a pandas
-    Series of group values indexed by document key."""
+    """Every analysis of `ScanResult` over documents on Spark (a Spark DataFrame, from
+    `analyses`, or Parquet files, from `analyses_parquet`): each piece's partial (a
+    partition of the DataFrame, a unit of the files) is computed on the executors (one
+    `mapInArrow` job per `compute`) and merged on the driver in the documents' order.
+    `groups` is a column name of the documents or a pandas Series of group values indexed by
+    document key."""
 
-    def __init__(self, matcher: Matcher, df: Any, text: str, key: str) -> None:
+    def __init__(self, matcher: Matcher, documents: Documents) -> None:
         self._matcher = matcher
-        self._df = df
-        self._text = text
-        self._key = key
-        self._broadcast = df.sparkSession.sparkContext.broadcast(matcher)
+        self._documents = documents
+        self._broadcast = documents.spark.sparkContext.broadcast(matcher)
 
     def _request(self, name: str, kwargs: dict[str, Any]) -> _Request:
         _partials.check(name, self._matcher, kwargs)
         groups = kwargs.get("groups")
         group_column = groups if isinstance(groups, str) else None
-        if group_column is not None and group_column not in self._df.columns:
-            raise KeyError(f"groups: no column {group_column!r} in the DataFrame")
+        if group_column is not None and not self._documents.has_column(group_column):
+            raise KeyError(f"groups: no column {group_column!r} in the documents")
         if groups is not None and not isinstance(groups, (str, pd.Series)):
             raise TypeError(
-                "groups must be a column name of the DataFrame or a pandas Series indexed by "
+                "groups must be a column name of the documents or a pandas Series indexed by "
                 f"document key, not {type(groups).__name__}"
             )
         group_series = groups if isinstance(groups, pd.Series) else None
@@ -215,17 +329,21 @@ class SparkAnalyses:
         """
         asked = _partials.requests(analyses)
         requests = [self._request(name, kwargs) for name, kwargs in asked]
-        function = _partials_function(self._broadcast, self._text, self._key, requests)
+        documents = self._documents
         groups = [r.group_column for r in requests if r.group_column]
-        columns = [self._key, self._text, *groups]
+        columns = [documents.key, documents.text, *groups]
+        pieces = documents.pieces(columns)
+        function = _partials_function(
+            self._broadcast, pieces, documents.text, documents.key, requests
+        )
         rows = (
-            self._df.select(*dict.fromkeys(columns))
-            .mapInArrow(function, "partition int, request int, partial binary")
+            documents.frame(columns)
+            .mapInArrow(function, "piece bigint, request int, partial binary")
             .collect()
         )
         answers = []
         for i, ((name, kwargs), request) in enumerate(zip(asked, requests)):
-            mine = sorted((r["partition"], r["partial"]) for r in rows if r["request"] == i)
+            mine = sorted((r["piece"], r["partial"]) for r in rows if r["request"] == i)
             found = [pickle.loads(partial) for _, partial in mine]
             if not found:  # no documents at all
                 empty = self._matcher.scan(pd.Series([], dtype=object))
@@ -283,7 +401,7 @@ class SparkAnalyses:
         return self._analyse("audit", groups=groups, min_chars=min_chars, max_edits=max_edits)
 
     def __repr__(self) -> str:
-        return f"<SparkAnalyses of {self._text!r} keyed by {self._key!r}>"
+        return f"<SparkAnalyses of {self._documents!r}>"
 
 
 def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") -> SparkAnalyses:
@@ -297,4 +415,33 @@ def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") ->
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
-    return SparkAnalyses(matcher, df, text, key)
+    return SparkAnalyses(matcher, FrameDocuments(df, text, key))
+
+
+def analyses_parquet(
+    matcher: Matcher,
+    spark: Any,
+    paths: Any,
+    text: str = "text",
+    key: str | None = "doc",
+    *,
+    unit_bytes: int = UNIT_BYTES,
+    filesystem: Any = None,
+) -> SparkAnalyses:
+    """The analyses of `ScanResult` over the documents of Parquet files (see `SparkAnalyses`),
+    each Python worker reading its own units as `scan_parquet` says (the same `paths`, `key`,
+    `unit_bytes` and `filesystem`); a `groups` column is read with the texts. The files are
+    planned once, here; each call runs one Spark job.
+
+    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder)       # doctest: +SKIP
+    >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
+    ... # doctest: +SKIP
+    >>> counts                                                        # doctest: +SKIP
+       NATO
+    a     1
+    b     0
+    """
+    documents = _parquet_documents(
+        matcher, spark, paths, text, key, unit_bytes, filesystem, "analyses_parquet"
+    )
+    return SparkAnalyses(matcher, documents)
