@@ -265,9 +265,12 @@ def plan(
     >>> folder = tempfile.mkdtemp()
     >>> table = pa.table({"doc": ["a", "b", "c"], "text": ["NATO", "Kyiv", "NATO and Kyiv"]})
     >>> pq.write_table(table, os.path.join(folder, "part-0.parquet"), row_group_size=1)
-    >>> found = plan(folder, "text", "doc", unit_bytes=1 << 20, min_units=2)
-    >>> [(u.first_row_group, u.end_row_group, u.first_row) for u in found.units]
-    [(0, 2, 0), (2, 3, 2)]
+    >>> whole = plan(folder, "text", "doc", unit_bytes=1 << 20)
+    >>> [(u.first_row_group, u.end_row_group, u.first_row, u.n_rows) for u in whole.units]
+    [(0, 3, 0, 3)]
+    >>> each = plan(folder, "text", "doc", unit_bytes=1 << 20, min_units=3)
+    >>> [(u.first_row_group, u.end_row_group, u.first_row) for u in each.units]
+    [(0, 1, 0), (1, 2, 1), (2, 3, 2)]
     """
     if isinstance(unit_bytes, bool) or not isinstance(unit_bytes, int) or unit_bytes < 1:
         raise ValueError(f"unit_bytes={unit_bytes!r}: a number of bytes >= 1")
