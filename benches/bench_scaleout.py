@@ -13,8 +13,12 @@ instead (its read, its move to Python, the scan, the answers back; ~2 minutes at
 Contenders, all held to the same cores (``--cores 2``: this process and everything it
 starts are pinned to two CPUs, Arrow's thread pools sized to them): one process with 2
 threads (`Matcher.scan(n_threads=2)` after `pyarrow.parquet` reads the files), Dask
-(`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`), Spark (`local[2]`,
-`lexiscan.spark`, one partition per file, Arrow batches of at most 16 MB).
+(`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`), Spark (`local[2]`) in two
+ways: ``spark``, `lexiscan.spark.scan`/`analyses` over `spark.read.parquet` (Spark's JVM reads
+the files and moves the texts to Python; one partition per file, Arrow batches of at most
+16 MB), and ``spark-parquet``, `lexiscan.spark.scan_parquet`/`analyses_parquet` over the
+same folder (Spark schedules work units; the Python workers read the files with pyarrow;
+planning the units, which reads every footer on the driver, is inside the timed runs).
 Each reads the Parquet files itself, every round. Session start-up (the cluster, the JVM) is
 timed apart, and so is the first round (worker processes starting, the matcher rebuilt once
 per process): a user's cluster is already up. Then the engines take turns, round by round, so
@@ -170,7 +174,32 @@ def start_dask(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[
     return dask_runs(folder, matcher), stop
 
 
+def spark_parquet_runs(
+    spark: Any, folder: Path, matcher: lexiscan.Matcher
+) -> dict[str, Callable[[], Any]]:
+    import lexiscan.spark
+
+    def scan() -> tuple[int, ...]:
+        return (int(lexiscan.spark.scan_parquet(matcher, spark, str(folder)).count()),)
+
+    def analyses() -> tuple[int, ...]:
+        result = lexiscan.spark.analyses_parquet(matcher, spark, str(folder))
+        return checksums(*result.compute("counts", "cooccurrence"))
+
+    return {"scan": scan, "counts+cooccurrence": analyses}
+
+
 def start_spark(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[], None]]:
+    spark = spark_session(folder)
+    return spark_runs(spark, folder, matcher), spark.stop
+
+
+def start_spark_parquet(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[], None]]:
+    spark = spark_session(folder)  # the same session as `spark`'s when both run
+    return spark_parquet_runs(spark, folder, matcher), spark.stop
+
+
+def spark_session(folder: Path) -> Any:
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -189,7 +218,7 @@ def start_spark(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[
     spark.sparkContext.setLogLevel("ERROR")
     partitions = spark.read.parquet(str(folder)).rdd.getNumPartitions()
     print(f"spark: {partitions} partitions", flush=True)
-    return spark_runs(spark, folder, matcher), spark.stop
+    return spark
 
 
 def _move_only(batches: Any) -> Any:
@@ -219,6 +248,7 @@ def spark_steps(folder: Path, matcher: lexiscan.Matcher, repeat: int) -> list[st
     runs, stop = start_spark(folder, matcher)
     spark = SparkSession.getActiveSession()
     single = single_process(folder, matcher)
+    files = spark_parquet_runs(spark, folder, matcher)
 
     def docs() -> Any:
         return spark.read.parquet(str(folder)).select("doc", "text")
@@ -237,6 +267,10 @@ def spark_steps(folder: Path, matcher: lexiscan.Matcher, repeat: int) -> list[st
         ),
         "Spark: `lexiscan.spark.scan(...).count()`": runs["scan"],
         'Spark: `compute("counts", "cooccurrence")`': runs["counts+cooccurrence"],
+        "Spark, workers read the files: `lexiscan.spark.scan_parquet(...).count()`": files["scan"],
+        'Spark, workers read the files: `compute("counts", "cooccurrence")`': files[
+            "counts+cooccurrence"
+        ],
     }
     try:
         for step in steps.values():
@@ -264,13 +298,14 @@ def measure(
         "single": lambda f, m: (single_process(f, m), lambda: None),
         "dask": start_dask,
         "spark": start_spark,
+        "spark-parquet": start_spark_parquet,
     }
     startup: dict[str, float] = {}
     runs: dict[str, dict[str, Callable[[], Any]]] = {}
     stops = []
     for engine in engines:
         if engine not in starters:
-            raise SystemExit(f"unknown engine {engine!r}; use single, dask, spark")
+            raise SystemExit(f"unknown engine {engine!r}; use {', '.join(starters)}")
         start = time.perf_counter()
         runs[engine], stop = starters[engine](folder, matcher)
         startup[engine] = time.perf_counter() - start
@@ -291,7 +326,7 @@ def measure(
                     label = "first" if round_ == 0 else f"round {round_}"
                     print(f"{label:>8} {engine:>6} {workload:<20} {seconds:7.2f} s", flush=True)
     finally:
-        for stop in stops:
+        for stop in dict.fromkeys(stops):  # one Spark session may serve two engines
             stop()
     return startup, times
 
@@ -353,7 +388,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="rounds after the first")
     parser.add_argument("--cores", type=int, default=2, help="CPUs every engine is held to")
     parser.add_argument("--lexicon", default="seeds", choices=["seeds", "100", "10k"])
-    parser.add_argument("--engines", default="single,dask,spark")
+    parser.add_argument("--engines", default="single,dask,spark,spark-parquet")
     parser.add_argument(
         "--spark-steps", action="store_true", help="only time Spark's steps (nothing saved)"
     )

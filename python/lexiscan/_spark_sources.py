@@ -71,39 +71,35 @@ class FrameDocuments:
 
 
 class UnitReader:
-    """The pieces of a task over Parquet units: each unit read by this worker, in the
-    documents' order, with only `columns` (and the documents' positions as `positions`)."""
+    """The pieces of a task over Parquet units: the units whose numbers the task receives
+    (the `id` column of `spark.range`), each read by this worker in the documents' order, with
+    only `columns` (and the documents' positions as `positions`)."""
 
-    def __init__(self, filesystem: Any, columns: Sequence[str], positions: str | None) -> None:
+    def __init__(
+        self, filesystem: Any, units: list[Unit], columns: Sequence[str], positions: str | None
+    ) -> None:
         self.filesystem = filesystem
+        self.units = units
         self.columns = list(columns)
         self.positions = positions
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[tuple[int, Iterator[Any]]]:
         for batch in batches:
-            for row in batch.to_pylist():
-                unit = Unit(**row)
-                yield unit.number, read_unit(self.filesystem, unit, self.columns, self.positions)
-
-
-# The units as Spark rows (the fields of `Unit`, in order).
-_UNIT_SCHEMA = (
-    "number bigint, path string, first_row_group int, end_row_group int, first_row bigint, "
-    "n_rows bigint, text_bytes bigint"
-)
+            for number in batch.column("id").to_pylist():
+                unit = self.units[number]
+                yield number, read_unit(self.filesystem, unit, self.columns, self.positions)
 
 
 class ParquetDocuments:
     """The documents of Parquet files, planned into units (`lexiscan._parquet_units`): a Spark
-    DataFrame of one unit per partition, so every unit is a task of its own and the tasks
-    spread over the executors as they free up."""
+    DataFrame of one unit number per partition, so every unit is a task of its own and the
+    tasks spread over the executors as they free up."""
 
     def __init__(self, spark: Any, plan: ParquetPlan) -> None:
         self.spark = spark
         self.plan = plan
         self.text = plan.text
         self.key = plan.key if plan.key is not None else POSITION
-        self._units: Any = None
 
     @property
     def key_type(self) -> str:
@@ -113,16 +109,16 @@ class ParquetDocuments:
         return name in self.plan.columns
 
     def frame(self, columns: Sequence[str]) -> Any:
-        if self._units is None:
-            rows = [tuple(unit) for unit in self.plan.units]
-            parallel = self.spark.sparkContext.parallelize(rows, max(1, len(rows)))
-            self._units = self.spark.createDataFrame(parallel, _UNIT_SCHEMA)
-        return self._units
+        # Unit numbers, one per partition, made in the JVM: no Python runs to make the rows
+        # (an RDD of tuples made by `parallelize` costs a second Python task per unit). The
+        # units themselves travel with the function (`UnitReader`).
+        n = len(self.plan.units)
+        return self.spark.range(0, n, 1, max(1, n))
 
     def pieces(self, columns: Sequence[str]) -> Pieces:
         read = [c for c in dict.fromkeys(columns) if c != POSITION]
         positions = POSITION if self.plan.key is None else None
-        return UnitReader(self.plan.filesystem, read, positions)
+        return UnitReader(self.plan.filesystem, self.plan.units, read, positions)
 
     def __repr__(self) -> str:
         key = "by position" if self.plan.key is None else f"by {self.key!r}"
