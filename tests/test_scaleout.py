@@ -285,9 +285,10 @@ def test_spark_parquet_equals_one_process(
     import pyarrow.parquet as pq
 
     import lexiscan.spark
-    from lexiscan._parquet_units import plan
+    from lexiscan._parquet_units import expand, plan
 
     files = write_parquet(seeds, tmp_path, files=3, rows_per_group=2)
+    assert expand(tmp_path)[1] == expand(str(tmp_path / "*"))[1] == files  # no _SUCCESS
     one_process = pq.read_table(files).to_pandas()  # the files in document order
     units = plan(str(tmp_path), "text", "doc", unit_bytes=25_000).units
     assert len(units) > 3 and max(u.end_row_group - u.first_row_group for u in units) > 1

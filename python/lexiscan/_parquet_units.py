@@ -123,13 +123,16 @@ def _glob(filesystem: Any, pattern: str) -> list[str]:
     parts = pattern.split("/")
     fixed = next(i for i, part in enumerate(parts) if any(c in part for c in _GLOB))
     base = "/".join(parts[:fixed]) or "/"
-    found = filesystem.get_file_info(pafs.FileSelector(base, recursive=True))
+    deep = len(parts) - fixed > 1
+    found = filesystem.get_file_info(pafs.FileSelector(base, recursive=deep))
     files = []
     for info in found:
         segments = info.path.split("/")
         if len(segments) != len(parts) or not all(
             fnmatch.fnmatchcase(s, p) for s, p in zip(segments, parts)
         ):
+            continue
+        if _hidden(segments[-1]) and not _hidden(parts[-1]):  # "*" skips _SUCCESS, as a folder
             continue
         if info.type == pafs.FileType.File:
             files.append(info.path)
