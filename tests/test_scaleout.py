@@ -382,3 +382,35 @@ def test_spark_parquet_refuses_bad_input(
         result.frequency(groups="outlet")
     matches = scan([str(tmp_path / "g*.parquet"), str(tmp_path / "int-key.parquet")], key=None)
     assert sorted(matches.toPandas()["doc"].tolist()) == [0, 1]
+
+
+def test_parquet_units_on_an_fsspec_filesystem() -> None:
+    """Planning and reading through fsspec (a URI pyarrow does not know, and `filesystem=`),
+    in this process: fsspec's memory filesystem is not shared with Spark's workers."""
+    fsspec = pytest.importorskip("fsspec")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lexiscan._parquet_units import plan, read_unit
+
+    memory = fsspec.filesystem("memory")
+    texts = [f"NATO {i}" for i in range(10)]
+    for name, part in (("b", texts[5:]), ("a", texts[:5])):
+        with memory.open(f"/units-test/{name}.parquet", "wb") as out:
+            pq.write_table(pa.table({"text": part}), out, row_group_size=2)
+    by_uri = plan("memory://units-test", "text", None, unit_bytes=1, min_units=1)
+    by_object = plan("/units-test/*.parquet", "text", None, 1, 1, filesystem=memory)
+    assert [u[1:] for u in by_uri.units] == [u[1:] for u in by_object.units]
+    assert [u.n_rows for u in by_uri.units] == [2, 2, 1, 2, 2, 1]
+    read = [
+        (position, text)
+        for unit in by_object.units
+        for batch in read_unit(by_object.filesystem, unit, ["text"], "position")
+        for text, position in zip(
+            batch.column("text").to_pylist(), batch.column("position").to_pylist()
+        )
+    ]
+    assert read == [(i, f"NATO {i}") for i in range(10)]
+    memory.rm("/units-test", recursive=True)
+    with pytest.raises(TypeError, match="filesystem must be"):
+        plan("x", "text", None, 1, filesystem=object())

@@ -24,8 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from lexiscan._optional import require
-
 _GLOB = "*?["
 
 
@@ -92,7 +90,14 @@ def _filesystem_of(path: str) -> tuple[Any, str]:
     try:
         return pafs.FileSystem.from_uri(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
-        fsspec = require("fsspec", f"reading {path.split('://')[0]}:// paths", "spark")
+        scheme = path.split("://")[0]
+        try:
+            import fsspec
+        except ImportError:
+            raise ImportError(
+                f"pyarrow cannot open {scheme}:// paths; with fsspec it may: pip install fsspec "
+                "(and the package of its filesystem), or pass filesystem="
+            ) from None
         fs, inner = fsspec.core.url_to_fs(path)
         return _arrow_filesystem(fs), inner
 
