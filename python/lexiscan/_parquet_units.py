@@ -17,6 +17,7 @@ This module knows nothing of Spark (`lexiscan.spark` schedules the units).
 from __future__ import annotations
 
 import fnmatch
+import importlib
 import math
 import os
 from collections.abc import Iterator, Sequence
@@ -92,7 +93,7 @@ def _filesystem_of(path: str) -> tuple[Any, str]:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
         scheme = path.split("://")[0]
         try:
-            import fsspec
+            fsspec = importlib.import_module("fsspec")  # untyped: no stubs to check against
         except ImportError:
             raise ImportError(
                 f"pyarrow cannot open {scheme}:// paths; with fsspec it may: pip install fsspec "
