@@ -290,10 +290,10 @@ def test_spark_parquet_equals_one_process(
     files = write_parquet(seeds, tmp_path, files=3, rows_per_group=2)
     assert expand(tmp_path)[1] == expand(str(tmp_path / "*"))[1] == files  # no _SUCCESS
     one_process = pq.read_table(files).to_pandas()  # the files in document order
-    units = plan(str(tmp_path), "text", "doc", unit_bytes=25_000).units
+    units = plan(str(tmp_path), "text", "doc", unit_bytes=40_000).units
     assert len(units) > 3 and max(u.end_row_group - u.first_row_group for u in units) > 1
 
-    got = lexiscan.spark.scan_parquet(matcher, spark, tmp_path, unit_bytes=25_000).toPandas()
+    got = lexiscan.spark.scan_parquet(matcher, spark, tmp_path, unit_bytes=40_000).toPandas()
     expected = matcher.scan(one_process.set_index("doc")["text"]).to_pandas()
     order = ["doc", "start", "end"]
     pd.testing.assert_frame_equal(
@@ -301,7 +301,7 @@ def test_spark_parquet_equals_one_process(
         normalised(expected).sort_values(order, ignore_index=True),
     )
 
-    result = lexiscan.spark.analyses_parquet(matcher, spark, str(tmp_path), unit_bytes=25_000)
+    result = lexiscan.spark.analyses_parquet(matcher, spark, str(tmp_path), unit_bytes=40_000)
     assert "units" in repr(result)
     got_all = compute_all(result, ALL_CALLS, "outlet")  # one Spark job for every analysis
     assert_all_same(got_all, single_process(matcher, one_process, ALL_CALLS))
