@@ -1,8 +1,8 @@
 """One process against Dask and Spark on the same Parquet corpus: scan, and counts() with
 cooccurrence(), in MB/s, with each engine's overhead against one process on as many cores.
 
-The 1 GB run (writes benches/results/bench_scaleout.md; 4-6 minutes on a 2-core machine,
-most of it the six rounds of six runs, plus ~1 minute the first time, to write the corpus;
+The 1 GB run (writes benches/results/bench_scaleout.md; 5-7 minutes on a 2-core machine,
+most of it the six rounds of eight runs, plus ~1 minute the first time, to write the corpus;
 hold the bench lock for it):
 
     flock /work/tools/bench.lock .venv/bin/python benches/bench_scaleout.py
