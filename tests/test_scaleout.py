@@ -382,6 +382,14 @@ def test_spark_parquet_refuses_bad_input(
         result.frequency(groups="outlet")
     matches = scan([str(tmp_path / "g*.parquet"), str(tmp_path / "int-key.parquet")], key=None)
     assert sorted(matches.toPandas()["doc"].tolist()) == [0, 1]
+    # Keys keep their type; large and dictionary strings reach Spark as its strings.
+    assert scan(str(tmp_path / "int-key.parquet")).toPandas()["doc"].tolist() == [1]
+    large = pa.array(["NATO and NATO"], pa.large_string())
+    table = pa.table({"doc": pa.array(["d"]).dictionary_encode(), "text": large})
+    pq.write_table(table, tmp_path / "kinds.parquet", store_schema=True)
+    matches = scan(str(tmp_path / "kinds.parquet"))
+    assert dict(matches.dtypes)["doc"] == "string"
+    assert matches.toPandas()[["doc", "start"]].values.tolist() == [["d", 0], ["d", 9]]
 
 
 def test_parquet_units_on_an_fsspec_filesystem() -> None:
