@@ -32,8 +32,7 @@ The examples below need a Spark session; tests/test_scaleout.py runs the same ca
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,8 +40,8 @@ from lexiscan import _partials
 from lexiscan._matcher import Matcher
 from lexiscan._optional import require
 from lexiscan._parquet_units import plan
-from lexiscan._result import ScanResult
-from lexiscan._spark_sources import POSITION, FrameDocuments, ParquetDocuments, Pieces
+from lexiscan._spark_sources import FrameDocuments, ParquetDocuments
+from lexiscan._spark_tasks import Request, matches_function, partials_function
 
 if TYPE_CHECKING:
     from lexiscan._insights import Audit
@@ -84,48 +83,11 @@ def _schema(key_type: str, typos: bool) -> str:
     return ", ".join(f"`{name}` {kind}" for name, kind in fields)
 
 
-def _plain_strings(column: Any) -> Any:
-    """Strings as Spark reads them from Arrow: plain (32-bit offsets), not dictionaries."""
-    import pyarrow as pa
-
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    kind = column.type
-    if pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", bool)(kind):
-        column = column.cast(pa.string())
-    return column
-
-
-def _scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: int) -> Any:
-    """One Arrow record batch scanned: a table of matches whose doc is the row's key."""
-    import pyarrow as pa
-
-    # keep_text=False: the matches carry their own text; the documents need not be kept.
-    result = matcher.scan(batch.column(text), n_threads=n_threads, keep_text=False)
-    table = result.to_arrow()
-    doc = _plain_strings(batch.column(key).take(table.column("doc")))
-    table = table.set_column(0, pa.field("doc", doc.type), [doc])
-    for i, field in enumerate(table.schema):
-        if field.name != "doc":
-            table = table.set_column(i, field.name, _plain_strings(table.column(i)))
-    return table
-
-
-def _matches_function(broadcast: Any, pieces: Pieces, text: str, key: str, n_threads: int) -> Any:
-    def matches(batches: Iterator[Any]) -> Iterator[Any]:
-        matcher = broadcast.value  # unpickled once per worker process, rebuilt once
-        for _, documents in pieces(batches):
-            for batch in documents:
-                yield from _scan_batch(matcher, batch, text, key, n_threads).to_batches()
-
-    return matches
-
-
 def _matches(matcher: Matcher, documents: Documents, n_threads: int) -> Any:
     typos = bool(matcher._native.options()["max_edits"])
     broadcast = documents.spark.sparkContext.broadcast(matcher)
     columns = [documents.key, documents.text]
-    function = _matches_function(
+    function = matches_function(
         broadcast, documents.pieces(columns), documents.text, documents.key, n_threads
     )
     return documents.frame(columns).mapInArrow(function, _schema(documents.key_type, typos))
@@ -221,76 +183,6 @@ def scan_parquet(
     return _matches(matcher, documents, n_threads)
 
 
-class _Request(NamedTuple):
-    """One analysis asked of a Spark job: its name, its arguments but `groups`, and where its
-    groups come from (a column of the documents, a Series by document key, or none)."""
-
-    name: str
-    kwargs: dict[str, Any]
-    group_column: str | None
-    group_series: pd.Series | None
-
-
-def _scan_piece(
-    matcher: Matcher, batches: Iterator[Any], text: str, key: str, columns: list[str]
-) -> tuple[ScanResult, pd.Index, dict[str, list[Any]]] | None:
-    """A piece's record batches scanned one by one as they arrive (so reading the next
-    overlaps scanning this one), joined into one result; with the keys and the values of
-    `columns`. None for a piece without rows."""
-    pieces: list[ScanResult] = []
-    keys: list[pd.Index] = []
-    values: dict[str, list[Any]] = {c: [] for c in columns}
-    for batch in batches:
-        # Positions (documents read without a key) are unnamed, as one process numbers them.
-        name = None if key == POSITION else key
-        batch_keys = pd.Index(batch.column(key).to_pandas()).rename(name)
-        texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
-        texts.index = batch_keys
-        pieces.append(matcher.scan(texts, n_threads=1))
-        keys.append(batch_keys)
-        for column in columns:
-            values[column].extend(batch.column(column).to_pylist())
-    if not pieces:
-        return None
-    piece = pieces[0] if len(pieces) == 1 else ScanResult.concat(pieces)
-    return piece, keys[0].append(keys[1:]), values
-
-
-def _partials_function(
-    broadcast: Any, pieces: Pieces, text: str, key: str, requests: list[_Request]
-) -> Any:
-    def partials(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        columns = list(dict.fromkeys(r.group_column for r in requests if r.group_column))
-        for order, documents in pieces(batches):
-            scanned = _scan_piece(broadcast.value, documents, text, key, columns)
-            if scanned is None:
-                continue
-            piece, keys, values = scanned
-            found = []
-            for request in requests:
-                kwargs = dict(request.kwargs)
-                if request.group_column is not None:
-                    kwargs["groups"] = values[request.group_column]
-                elif request.group_series is not None:
-                    kwargs["groups"] = request.group_series.reindex(keys).tolist()
-                found.append(_partials.partial(piece, request.name, kwargs))
-            yield pa.RecordBatch.from_arrays(
-                [
-                    pa.array([order] * len(found), pa.int64()),
-                    pa.array(range(len(found)), pa.int32()),
-                    pa.array(
-                        [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in found],
-                        pa.binary(),
-                    ),
-                ],
-                names=["piece", "request", "partial"],
-            )
-
-    return partials
-
-
 class SparkAnalyses:
     """Every analysis of `ScanResult` over documents on Spark (a Spark DataFrame, from
     `analyses`, or Parquet files, from `analyses_parquet`): each piece's partial (a
@@ -304,7 +196,7 @@ class SparkAnalyses:
         self._documents = documents
         self._broadcast = documents.spark.sparkContext.broadcast(matcher)
 
-    def _request(self, name: str, kwargs: dict[str, Any]) -> _Request:
+    def _request(self, name: str, kwargs: dict[str, Any]) -> Request:
         _partials.check(name, self._matcher, kwargs)
         groups = kwargs.get("groups")
         group_column = groups if isinstance(groups, str) else None
@@ -317,7 +209,7 @@ class SparkAnalyses:
             )
         group_series = groups if isinstance(groups, pd.Series) else None
         piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
-        return _Request(name, piece_kwargs, group_column, group_series)
+        return Request(name, piece_kwargs, group_column, group_series)
 
     def compute(self, *analyses: Any) -> list[Any]:
         """Several analyses in one Spark job, so each partition is read and scanned once for
@@ -333,7 +225,7 @@ class SparkAnalyses:
         groups = [r.group_column for r in requests if r.group_column]
         columns = [documents.key, documents.text, *groups]
         pieces = documents.pieces(columns)
-        function = _partials_function(
+        function = partials_function(
             self._broadcast, pieces, documents.text, documents.key, requests
         )
         rows = (
