@@ -69,51 +69,56 @@ class Request(NamedTuple):
     group_series: pd.Series | None
 
 
-def scan_piece(
-    matcher: Matcher, batches: Iterator[Any], text: str, key: str, columns: list[str]
-) -> tuple[ScanResult, pd.Index, dict[str, list[Any]]] | None:
-    """A piece's record batches scanned one by one as they arrive (so reading the next
-    overlaps scanning this one), joined into one result; with the keys and the values of
-    `columns`. None for a piece without rows."""
-    pieces: list[ScanResult] = []
-    keys: list[pd.Index] = []
-    values: dict[str, list[Any]] = {c: [] for c in columns}
-    for batch in batches:
-        # Positions (documents read without a key) are unnamed, as one process numbers them.
-        name = None if key == POSITION else key
-        batch_keys = pd.Index(batch.column(key).to_pandas()).rename(name)
-        texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
-        texts.index = batch_keys
-        pieces.append(matcher.scan(texts, n_threads=1))
-        keys.append(batch_keys)
-        for column in columns:
-            values[column].extend(batch.column(column).to_pylist())
-    if not pieces:
-        return None
-    piece = pieces[0] if len(pieces) == 1 else ScanResult.concat(pieces)
-    return piece, keys[0].append(keys[1:]), values
+def scan_keyed(matcher: Matcher, batch: Any, text: str, key: str) -> ScanResult:
+    """One record batch of documents scanned, its result keyed by the batch's keys."""
+    # Positions (documents read without a key) are unnamed, as one process numbers them.
+    name = None if key == POSITION else key
+    keys = pd.Index(batch.column(key).to_pandas()).rename(name)
+    texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
+    texts.index = keys
+    return matcher.scan(texts, n_threads=1)
+
+
+def batch_partials(
+    matcher: Matcher, batch: Any, text: str, key: str, requests: list[Request]
+) -> list[Any]:
+    """The partial of every request for one record batch of documents."""
+    piece = scan_keyed(matcher, batch, text, key)
+    found = []
+    for request in requests:
+        kwargs = dict(request.kwargs)
+        if request.group_column is not None:
+            kwargs["groups"] = batch.column(request.group_column).to_pylist()
+        elif request.group_series is not None:
+            kwargs["groups"] = request.group_series.reindex(piece._keys).tolist()
+        found.append(_partials.partial(piece, request.name, kwargs))
+    return found
 
 
 def partials_function(
     broadcast: Any, pieces: Pieces, text: str, key: str, requests: list[Request]
 ) -> Any:
+    """The function that sends back each piece's partials: its record batches are scanned
+    one by one as they arrive (so reading the next overlaps scanning this one) and each
+    batch's partials merged into the piece's at once, so a task holds one batch's texts and
+    matches, not the piece's."""
+
     def partials(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        columns = list(dict.fromkeys(r.group_column for r in requests if r.group_column))
         for order, documents in pieces(batches):
-            scanned = scan_piece(broadcast.value, documents, text, key, columns)
-            if scanned is None:
+            found: list[Any] | None = None
+            for batch in documents:
+                if batch.num_rows == 0:
+                    continue
+                mine = batch_partials(broadcast.value, batch, text, key, requests)
+                found = (
+                    mine
+                    if found is None
+                    else [_partials.merge(r.name, a, b) for r, a, b in zip(requests, found, mine)]
+                )
+            if found is None:  # a piece without documents
                 continue
-            piece, keys, values = scanned
-            found = []
-            for request in requests:
-                kwargs = dict(request.kwargs)
-                if request.group_column is not None:
-                    kwargs["groups"] = values[request.group_column]
-                elif request.group_series is not None:
-                    kwargs["groups"] = request.group_series.reindex(keys).tolist()
-                found.append(_partials.partial(piece, request.name, kwargs))
             yield pa.RecordBatch.from_arrays(
                 [
                     pa.array([order] * len(found), pa.int64()),
