@@ -189,7 +189,19 @@ class SparkAnalyses:
     partition of the DataFrame, a unit of the files) is computed on the executors (one
     `mapInArrow` job per `compute`) and merged on the driver in the documents' order.
     `groups` is a column name of the documents or a pandas Series of group values indexed by
-    document key."""
+    document key. The examples of the methods use this one:
+
+    >>> import lexiscan, lexiscan.spark                               # doctest: +SKIP
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
+    ... # doctest: +SKIP
+    >>> docs = spark.createDataFrame(
+    ...     [("a", "A", "NATO met in Kiev. 2,000 troops near Kyiv."),
+    ...      ("b", "B", "NATO: 3,000 troops near Kyiv.")],
+    ...     "doc string, outlet string, text string")                  # doctest: +SKIP
+    >>> res = lexiscan.spark.analyses(m, docs)                         # doctest: +SKIP
+    >>> res                                                            # doctest: +SKIP
+    <SparkAnalyses of 'text' keyed by 'doc'>
+    """
 
     def __init__(self, matcher: Matcher, documents: Documents) -> None:
         self._matcher = matcher
@@ -251,45 +263,108 @@ class SparkAnalyses:
         return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
-        """`ScanResult.counts` of the whole DataFrame (rows in its order)."""
+        """`ScanResult.counts` of the whole corpus (rows in the documents' order).
+
+        >>> res.counts()  # doctest: +SKIP
+             NATO  Kyiv
+        doc
+        a       1     2
+        b       1     1
+        """
         return self._analyse("counts", by=by, presence=presence, sparse=sparse)
 
     def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:
-        """`ScanResult.frequency` of the whole DataFrame."""
+        """`ScanResult.frequency` of the whole corpus.
+
+        >>> res.frequency(groups="outlet")[["feature", "frequency", "group"]]  # doctest: +SKIP
+          feature  frequency group
+        0    Kyiv          2     A
+        1    NATO          1     A
+        2    NATO          1     B
+        3    Kyiv          1     B
+        """
         return self._analyse("frequency", by=by, groups=groups)
 
     def cooccurrence(
         self, window: str | int = "document", as_: str = "frame", by: str = "entity"
     ) -> pd.DataFrame:
-        """`ScanResult.cooccurrence` of the whole DataFrame."""
+        """`ScanResult.cooccurrence` of the whole corpus.
+
+        >>> res.cooccurrence(as_="edges")  # doctest: +SKIP
+          source target  weight
+        0   NATO   Kyiv       2
+        """
         return self._analyse("cooccurrence", window=window, as_=as_, by=by)
 
     def kwic(self, pattern: str, window: int = 5, unit: str = "words") -> pd.DataFrame:
-        """`ScanResult.kwic` of the whole DataFrame."""
+        """`ScanResult.kwic` of the whole corpus, in the documents' order.
+
+        >>> res.kwic("Kyiv")[["docname", "keyword", "post"]]  # doctest: +SKIP
+          docname keyword                      post
+        0       a    Kiev  . 2,000 troops near Kyiv
+        1       a    Kyiv                         .
+        2       b    Kyiv                         .
+        """
         return self._analyse("kwic", pattern=pattern, window=window, unit=unit)
 
     def compare(self, groups: Any, by: str = "entity") -> pd.DataFrame:
-        """`ScanResult.compare` of the whole DataFrame (keyness from the merged counts)."""
+        """`ScanResult.compare` of the whole corpus (keyness from the merged counts).
+
+        >>> res.compare("outlet")[["group", "feature", "n_target"]].head(2)  # doctest: +SKIP
+          group feature  n_target
+        0     A    NATO         1
+        1     A    Kyiv         2
+        """
         return self._analyse("compare", groups=groups, by=by)
 
     def figures(self, groups: Any = None) -> pd.DataFrame:
-        """`ScanResult.figures` of the whole DataFrame."""
+        """`ScanResult.figures` of the whole corpus, in the documents' order.
+
+        >>> res.figures()[["doc", "figure", "unit"]]  # doctest: +SKIP
+          doc figure    unit
+        0   a  2,000  troops
+        1   b  3,000  troops
+        """
         return self._analyse("figures", groups=groups)
 
     def disagreements(
         self, groups: Any, max_ratio: float = 1.5, hedges: bool = True
     ) -> pd.DataFrame:
-        """`ScanResult.disagreements` of the whole DataFrame (topics from merged figures)."""
+        """`ScanResult.disagreements` of the whole corpus (topics from the merged figures).
+
+        >>> res.disagreements("outlet")[["group", "value", "kind"]]  # doctest: +SKIP
+          group   value   kind
+        0     A  2000.0  value
+        1     B  3000.0  value
+        """
         return self._analyse("disagreements", groups=groups, max_ratio=max_ratio, hedges=hedges)
 
     def descriptions(
         self, label: str = "TITLE", window: int = 3, groups: Any = None
     ) -> pd.DataFrame:
-        """`ScanResult.descriptions` of the whole DataFrame."""
+        """`ScanResult.descriptions` of the whole corpus, in the documents' order.
+
+        >>> lex = (lexiscan.Lexicon().add("Wendy Sherman", label="PERSON")
+        ...        .add("Deputy Secretary", label="TITLE"))  # doctest: +SKIP
+        >>> titles = spark.createDataFrame([("x", "Deputy Secretary Wendy Sherman")],
+        ...                                "doc string, text string")  # doctest: +SKIP
+        >>> found = lexiscan.spark.analyses(lexiscan.Matcher(lex), titles)  # doctest: +SKIP
+        >>> found.descriptions()[["entity", "description"]]  # doctest: +SKIP
+                  entity       description
+        0  Wendy Sherman  Deputy Secretary
+        """
         return self._analyse("descriptions", label=label, window=window, groups=groups)
 
     def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Audit:
-        """`ScanResult.audit` of the whole DataFrame."""
+        """`ScanResult.audit` of the whole corpus: aliases used summed, entities never matched
+        in any piece, near misses in the documents' order.
+
+        >>> res.audit().aliases_used  # doctest: +SKIP
+          entity alias  count
+        0   Kyiv  Kiev      1
+        1   Kyiv  Kyiv      2
+        2   NATO  NATO      2
+        """
         return self._analyse("audit", groups=groups, min_chars=min_chars, max_edits=max_edits)
 
     def __repr__(self) -> str:
