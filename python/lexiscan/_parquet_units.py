@@ -223,13 +223,20 @@ def _footer(filesystem: Any, path: str, text: str) -> _Footer:
     return _Footer(path, columns, rows, text_bytes)
 
 
+def is_string_view(kind: Any) -> bool:
+    """Whether an Arrow type is `string_view` (pyarrow >= 16; older ones have no such type)."""
+    import pyarrow as pa
+
+    test = getattr(pa.types, "is_string_view", None)
+    return bool(test is not None and test(kind))
+
+
 def _is_text(kind: Any) -> bool:
     import pyarrow as pa
 
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
-    is_view = getattr(pa.types, "is_string_view", lambda _: False)  # pyarrow >= 16
-    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or is_view(kind))
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or is_string_view(kind))
 
 
 def _check(footers: list[_Footer], text: str, key: str | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from lexiscan._parquet_units import ParquetPlan, Unit, read_unit
+from lexiscan._parquet_units import ParquetPlan, Unit, is_string_view, read_unit
 
 # The key column of documents read from Parquet without a key: their positions.
 POSITION = "__lexiscan_position__"
@@ -28,7 +28,7 @@ def spark_type(kind: Any) -> str:
 
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
-    if pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", bool)(kind):
+    if pa.types.is_large_string(kind) or is_string_view(kind):
         kind = pa.string()
     return str(from_arrow_type(kind).simpleString())
 

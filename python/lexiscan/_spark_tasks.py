@@ -18,6 +18,7 @@ import pandas as pd
 
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
+from lexiscan._parquet_units import is_string_view
 from lexiscan._result import ScanResult
 from lexiscan._spark_sources import POSITION, Pieces
 
@@ -29,7 +30,7 @@ def plain_strings(column: Any) -> Any:
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
     kind = column.type
-    if pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", bool)(kind):
+    if pa.types.is_large_string(kind) or is_string_view(kind):
         column = column.cast(pa.string())
     return column
 
