@@ -170,6 +170,17 @@ def test_dask_survives_a_killed_worker(
     assert_all_same(got, run_all(lambda name, kw: getattr(whole, name)(**kw), calls, None))
 
 
+def test_dask_sizes_a_scan_result(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
+    """Dask's scheduler weighs moving a persisted partition's result by its sizeof; the
+    default (sys.getsizeof) says a few dozen bytes whatever the result holds."""
+    sizeof = pytest.importorskip("dask.sizeof").sizeof
+    import lexiscan.dask  # noqa: F401  (registers the size)
+
+    result = matcher.scan(seeds.set_index("doc")["text"])
+    assert len(result) > 100
+    assert sizeof(result) >= 51 * len(result)
+
+
 def test_dask_refuses_bad_arguments(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
     dd = pytest.importorskip("dask.dataframe")
     import lexiscan.dask
