@@ -90,7 +90,9 @@ def partials_of_partition(
 ) -> list[Any]:
     """One partition scanned and its partials taken in one task, so its `ScanResult` (its
     matches and its texts) never becomes a task's output: it is never stored, spilled or
-    moved to another worker, only its small partials are."""
+    moved to another worker, only its small partials are. A group given as a column name is
+    read from the partition here."""
+    groups = [_groups_of_partition(part, g, key) if isinstance(g, str) else g for g in groups]
     return partials_of_piece(scan_partition(part, matcher, text, key, n_threads), groups, requests)
 
 
@@ -197,8 +199,9 @@ class DaskScanResult:
         """
         self.matches().to_parquet(path, write_index=False, **kwargs)
 
-    def _groups(self, groups: Any) -> list[Any]:
-        """The groups argument of each partition's partial (delayed where it is data)."""
+    def _groups(self, groups: Any, by_name: bool = False) -> list[Any]:
+        """The groups argument of each partition's partial (delayed where it is data; a column
+        name stays a name with `by_name`, for a task that holds the partition)."""
         dask = _require_dask()
         if groups is None:
             return [None] * self.npartitions
@@ -209,6 +212,8 @@ class DaskScanResult:
                 raise TypeError("groups as a column name needs a scanned DataFrame")
             if groups not in self._data.columns:
                 raise KeyError(f"groups: no column {groups!r} in the scanned DataFrame")
+            if by_name:
+                return [groups] * self.npartitions
             group_task = dask.delayed(_groups_of_partition, pure=True)
             return [group_task(part, groups, self._key) for part in self._partitions]
         if isinstance(groups, pd.Series):
@@ -224,7 +229,8 @@ class DaskScanResult:
         analysis's partial (scanning the partition first unless `persist` did), then a tree in
         which neighbours merge, so document order is kept."""
         dask = _require_dask()
-        by_request = [self._groups(kwargs.get("groups")) for _, kwargs in found]
+        by_name = not self._persisted  # then the partition's own task reads its groups
+        by_request = [self._groups(kwargs.get("groups"), by_name) for _, kwargs in found]
         groups = [list(of_partition) for of_partition in zip(*by_request)]
         requests = [(name, {k: v for k, v in kw.items() if k != "groups"}) for name, kw in found]
         if self._persisted:
