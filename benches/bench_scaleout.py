@@ -25,6 +25,8 @@ per process): a user's cluster is already up. Then the engines take turns, round
 a change in the machine's load hits them alike; the overhead is the median over rounds of
 each engine's time against the single process's in the same round. Every run's answer is
 checked against the single process's (the number of matches; the counts' and pairs' sums).
+Each run's CPU seconds, summed over this process and all it started (psutil), are reported
+beside the wall time: what the engine costs whichever process spends it.
 
 Also printed: the bytes each worker is sent (the pickled matcher) and sends back (each
 analysis's partial for one file), the figures of the 1 TB model in docs/scale-out.md.
@@ -289,11 +291,31 @@ def _timed(run: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def tree_cpu_seconds() -> float:
+    """CPU seconds used so far by this process and every process it started (the JVM, Spark's
+    Python workers, Dask's workers): what a run costs in CPU, whichever process spends it."""
+    import psutil
+
+    total = 0.0
+    me = psutil.Process()
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            used = process.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += used.user + used.system
+    return total
+
+
+Times = dict[tuple[str, str], list[float]]
+
+
 def measure(
     engines: list[str], folder: Path, matcher: lexiscan.Matcher, repeat: int
-) -> tuple[dict[str, float], dict[tuple[str, str], list[float]]]:
+) -> tuple[dict[str, float], Times, Times]:
     """Start-up per engine, then `repeat` + 1 rounds (the first apart) of every workload on
-    every engine in turn; each answer checked against the single process's."""
+    every engine in turn; each answer checked against the single process's. Wall seconds and
+    CPU seconds (of the whole process tree) per run."""
     starters = {
         "single": lambda f, m: (single_process(f, m), lambda: None),
         "dask": start_dask,
@@ -310,15 +332,17 @@ def measure(
         runs[engine], stop = starters[engine](folder, matcher)
         startup[engine] = time.perf_counter() - start
         stops.append(stop)
-    times: dict[tuple[str, str], list[float]] = {}
+    times: Times = {}
+    cpu: Times = {}
     answers: dict[str, Any] = {}
     try:
         for round_ in range(repeat + 1):
             for workload in WORKLOADS:
                 for engine in engines:
-                    start = time.perf_counter()
+                    cpu_start, start = tree_cpu_seconds(), time.perf_counter()
                     answer = runs[engine][workload]()
                     seconds = time.perf_counter() - start
+                    cpu.setdefault((engine, workload), []).append(tree_cpu_seconds() - cpu_start)
                     expected = answers.setdefault(workload, answer)
                     if answer != expected:
                         raise SystemExit(f"{engine} {workload}: {answer} != {expected}")
@@ -328,14 +352,14 @@ def measure(
     finally:
         for stop in dict.fromkeys(stops):  # one Spark session may serve two engines
             stop()
-    return startup, times
+    return startup, times, cpu
 
 
-def table(mb: float, times: dict[tuple[str, str], list[float]]) -> list[str]:
+def table(mb: float, times: Times, cpu: Times) -> list[str]:
     lines = [
         "| engine | workload | seconds (median) | MB/s | overhead vs one process "
-        "(median, range over rounds) | first round |",
-        "|---|---|---:|---:|---:|---:|",
+        "(median, range over rounds) | first round | CPU seconds (median) |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for workload in WORKLOADS:
         base = times.get(("single", workload))
@@ -352,7 +376,7 @@ def table(mb: float, times: dict[tuple[str, str], list[float]]) -> list[str]:
                 )
             lines.append(
                 f"| {engine} | {workload} | {median:.2f} | {mb / median:.1f} | {overhead} "
-                f"| {seconds[0]:.2f} s |"
+                f"| {seconds[0]:.2f} s | {statistics.median(cpu[(engine, w)][1:]):.2f} |"
             )
     return lines
 
@@ -403,7 +427,7 @@ def main() -> None:
         print("\n".join(spark_steps(folder, matcher, args.repeat)))
         return
     began = time.perf_counter()
-    startup, times = measure(engines, folder, matcher, args.repeat)
+    startup, times, cpu = measure(engines, folder, matcher, args.repeat)
     lines = [
         f"Corpus {mb:,.1f} MB of text ({args.files} Parquet files, "
         f"{sum(f.stat().st_size for f in folder.glob('*.parquet')) / MB:,.0f} MB on disk), "
@@ -411,7 +435,11 @@ def main() -> None:
         f"{args.repeat} rounds after a first one, the engines taking turns within each round; "
         f"the whole run took {time.perf_counter() - began:.0f} s.",
         "",
-        *table(mb, times),
+        *table(mb, times, cpu),
+        "",
+        "CPU seconds: user + system time of this process and every process it started (the "
+        "JVM, Spark's Python workers, Dask's workers) during the run, whichever spent it; on a "
+        "busy machine they grow too (threads that wait spin), but less than wall time.",
         "",
         "Session start-up, paid once and not in the times above: "
         + ", ".join(f"{e} {s:.1f} s" for e, s in startup.items() if e != "single")
