@@ -27,6 +27,9 @@ from typing import Any, NamedTuple
 
 _GLOB = "*?["
 
+# A path (file, folder or glob; local or a URI) or several.
+Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+
 
 class Unit(NamedTuple):
     """Row groups `first_row_group` up to (not including) `end_row_group` of one file; its
@@ -147,7 +150,7 @@ def _glob(filesystem: Any, pattern: str) -> list[str]:
     return sorted(files)
 
 
-def expand(paths: Any, filesystem: Any = None) -> tuple[Any, list[str]]:
+def expand(paths: Paths, filesystem: Any = None) -> tuple[Any, list[str]]:
     """The filesystem and the files that `paths` name (a path or a list of paths: files,
     folders, globs), in document order; a path that names nothing raises FileNotFoundError.
 
@@ -160,14 +163,13 @@ def expand(paths: Any, filesystem: Any = None) -> tuple[Any, list[str]]:
     """
     import pyarrow.fs as pafs
 
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [os.fspath(p) for p in paths]
-    if not paths or not all(isinstance(p, str) for p in paths):
+    given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    names = [os.fspath(p) if isinstance(p, (str, os.PathLike)) else p for p in given]
+    if not names or not all(isinstance(p, str) for p in names):
         raise TypeError("paths must be a path or a non-empty list of paths (str or os.PathLike)")
     fs = None if filesystem is None else _arrow_filesystem(filesystem)
     files: list[str] = []
-    for path in paths:
+    for path in names:
         here, inner = (fs, path) if fs is not None else _filesystem_of(path)
         if fs is None:
             fs = here
@@ -267,7 +269,7 @@ def _check(footers: list[_Footer], text: str, key: str | None) -> dict[str, Any]
 
 
 def plan(
-    paths: Any,
+    paths: Paths,
     text: str,
     key: str | None,
     unit_bytes: int,

@@ -20,8 +20,9 @@ fingerprint). Only the matches, or each analysis's partial (`lexiscan._partials`
 each ships), leave the executors; `SparkAnalyses.compute` runs several analyses on one read
 and one scan of each partition. Needs ``pip install lexiscan[spark]`` and a Java runtime.
 
-Spark moves each partition to Python in Arrow batches of at most 10,000 rows by default, which
-for long documents means batches of a hundred megabytes, slow to build and move; a session
+Over a DataFrame, Spark moves each partition to Python in Arrow batches of at most 10,000
+rows by default, which for long documents means batches of a hundred megabytes, slow to build
+and move; a session
 with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them faster
 (docs/scale-out.md has the measurements). The session is the user's, so this module does not
 change its settings.
@@ -39,7 +40,7 @@ import pandas as pd
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
 from lexiscan._optional import require
-from lexiscan._parquet_units import plan
+from lexiscan._parquet_units import Paths, plan
 from lexiscan._spark_sources import FrameDocuments, ParquetDocuments
 from lexiscan._spark_tasks import Request, matches_function, partials_function
 
@@ -118,7 +119,7 @@ def scan(
 def _parquet_documents(
     matcher: Matcher,
     spark: Any,
-    paths: Any,
+    paths: Paths,
     text: str,
     key: str | None,
     unit_bytes: int,
@@ -137,7 +138,7 @@ def _parquet_documents(
 def scan_parquet(
     matcher: Matcher,
     spark: Any,
-    paths: Any,
+    paths: Paths,
     text: str = "text",
     key: str | None = "doc",
     n_threads: int = 1,
@@ -388,7 +389,7 @@ def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") ->
 def analyses_parquet(
     matcher: Matcher,
     spark: Any,
-    paths: Any,
+    paths: Paths,
     text: str = "text",
     key: str | None = "doc",
     *,
