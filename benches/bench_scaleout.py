@@ -21,9 +21,10 @@ same folder (Spark schedules work units; the Python workers read the files with 
 planning the units, which reads every footer on the driver, is inside the timed runs).
 Each reads the Parquet files itself, every round. Session start-up (the cluster, the JVM) is
 timed apart, and so is the first round (worker processes starting, the matcher rebuilt once
-per process): a user's cluster is already up. Then the engines take turns, round by round, so
-a change in the machine's load hits them alike; the overhead is the median over rounds of
-each engine's time against the single process's in the same round. Every run's answer is
+per process): a user's cluster is already up. Then the engines take turns, round by round
+(each round starting with the next engine), so a change in the machine's load hits them
+alike; the overhead is the median over rounds of each engine's time against the single
+process's in the same round. Every run's answer is
 checked against the single process's (the number of matches; the counts' and pairs' sums).
 Each run's CPU seconds, summed over this process and all it started (psutil), are reported
 beside the wall time: what the engine costs whichever process spends it.
@@ -337,8 +338,11 @@ def measure(
     answers: dict[str, Any] = {}
     try:
         for round_ in range(repeat + 1):
+            # Each round starts with the next engine, so none always runs just after the same
+            # one (a JVM's or a worker's after-work lands on whoever comes next).
+            shift = round_ % len(engines)
             for workload in WORKLOADS:
-                for engine in engines:
+                for engine in engines[shift:] + engines[:shift]:
                     cpu_start, start = tree_cpu_seconds(), time.perf_counter()
                     answer = runs[engine][workload]()
                     seconds = time.perf_counter() - start
