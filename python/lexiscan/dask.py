@@ -103,10 +103,11 @@ def merge_partial_lists(names: list[str], a: list[Any], b: list[Any]) -> list[An
 
 def _sizeof_result(result: ScanResult) -> int:
     # Dask's default for an unknown object is sys.getsizeof (tens of bytes), which tells the
-    # scheduler that a persisted partition's result is free to move; ~51 bytes a match plus
-    # the keys is a floor (the kept texts come on top).
+    # scheduler that a persisted partition's result is free to move; ~12 bytes a match (the
+    # compact layout: a start and a form code, documents as runs) plus the keys is a floor
+    # (the kept texts come on top).
     keys = 0 if result._keys is None else int(result._keys.memory_usage(deep=False))
-    return 51 * len(result) + keys
+    return 12 * len(result) + keys
 
 
 try:
