@@ -172,8 +172,7 @@ def test_dask_survives_a_killed_worker(
 
 def test_dask_sizes_a_scan_result(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
     """Dask's scheduler weighs moving a persisted partition's result by its sizeof; the
-    default (sys.getsizeof) says a few dozen bytes whatever the result holds (the seed
-    corpus has ~300 matches: ~3.6 KB at the floor of 12 bytes a match)."""
+    default (sys.getsizeof) says a few dozen bytes whatever the result holds."""
     sizeof = pytest.importorskip("dask.sizeof").sizeof
     import lexiscan.dask  # noqa: F401  (registers the size)
 
