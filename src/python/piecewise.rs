@@ -8,8 +8,9 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyString;
 use pyo3::{ffi, intern};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// Python strings of at least this many characters that are not ASCII are read in pieces.
 static PIECEWISE_MIN_CHARS: AtomicUsize = AtomicUsize::new(1 << 24);
@@ -17,7 +18,8 @@ static PIECEWISE_MIN_CHARS: AtomicUsize = AtomicUsize::new(1 << 24);
 static PIECEWISE_READ_CHARS: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 /// For tests: read strings of `min_chars` characters or more (that are not ASCII) in pieces
-/// of at most `read_chars` characters. Returns the settings before.
+/// of at most `read_chars` characters, read at most `read_chars` at a time. Returns the
+/// settings before.
 #[pyfunction]
 pub fn _read_large_documents_in_pieces(min_chars: usize, read_chars: usize) -> (usize, usize) {
     (
@@ -35,8 +37,6 @@ pub struct PiecewiseText {
     /// Its key in the scan, for errors.
     position: u64,
     utf8: OnceLock<PyBackedStr>,
-    /// The piece being read, as code points (reused from one read to the next).
-    ucs4: Mutex<Vec<u32>>,
 }
 
 impl PiecewiseText {
@@ -56,7 +56,6 @@ impl PiecewiseText {
             chars,
             position,
             utf8: OnceLock::new(),
-            ucs4: Mutex::new(Vec::new()),
         }))
     }
 
@@ -72,7 +71,6 @@ impl PiecewiseText {
             chars: self.chars,
             position: self.position,
             utf8: OnceLock::new(),
-            ucs4: Mutex::new(Vec::new()),
         }
     }
 
@@ -98,26 +96,39 @@ impl crate::scan::TextPieces for PiecewiseText {
         self.chars
     }
 
+    /// Tests set it small (`_read_large_documents_in_pieces`).
+    fn max_piece_chars(&self) -> usize {
+        PIECEWISE_READ_CHARS.load(Ordering::Relaxed)
+    }
+
     /// The piece is copied out as UCS-4 under the GIL (a substring, then a widening copy:
     /// both plain loops in CPython) and made UTF-8 here without it: CPython's own UTF-8
     /// encoder, a branch per character, made the reading slower than the matching.
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
         let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
         let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
-        let mut ucs4 = self.ucs4.lock().unwrap_or_else(|e| e.into_inner());
-        Python::attach(|py| {
-            // Blocks small enough that their code points are still in the cache when read.
-            let mut at = from;
-            while at < to {
-                let end = to.min(at + UCS4_BLOCK_CHARS);
-                self.copy_ucs4(py, at, end, &mut ucs4)?;
-                py.detach(|| push_utf8(out, &ucs4))
-                    .map_err(|_| self.lone_surrogate())?;
-                at = end;
-            }
-            Ok(to - from)
+        // Each of the scan's threads reads pieces of its own, into a buffer of its own.
+        UCS4.with_borrow_mut(|ucs4| {
+            Python::attach(|py| {
+                // Blocks small enough that their code points are still in the cache when read.
+                let mut at = from;
+                out.reserve(to - from);
+                while at < to {
+                    let end = to.min(at + UCS4_BLOCK_CHARS);
+                    self.copy_ucs4(py, at, end, ucs4)?;
+                    py.detach(|| push_utf8(out, ucs4))
+                        .map_err(|_| self.lone_surrogate())?;
+                    at = end;
+                }
+                Ok(to - from)
+            })
         })
     }
+}
+
+thread_local! {
+    /// The block being read, as code points (reused from one read to the next).
+    static UCS4: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Code points copied out of a Python string at once (256 KiB of UCS-4).
