@@ -4,6 +4,7 @@
 //! as much again to the memory a scan needs. Each piece is copied out as UCS-4 under the GIL
 //! (the abi3 calls that reach a string's characters) and made UTF-8 here without it.
 
+use crate::scan::push_utf8;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyString;
@@ -173,67 +174,4 @@ impl PiecewiseText {
             self.position
         ))
     }
-}
-
-/// Append code points to `out` as UTF-8; Err at a surrogate (what was appended before it is
-/// whole characters). Runs of ASCII go sixteen at a time.
-fn push_utf8(out: &mut String, code_points: &[u32]) -> Result<(), ()> {
-    // SAFETY: only whole UTF-8 sequences are pushed: ASCII bytes and `encode_utf8`'s.
-    let bytes = unsafe { out.as_mut_vec() };
-    bytes.reserve(code_points.len());
-    let mut rest = code_points;
-    while !rest.is_empty() {
-        let ascii = push_ascii_16(bytes, rest);
-        let (slow, more) = rest[ascii..].split_at(rest.len().saturating_sub(ascii).min(16));
-        for &c in slow {
-            let c = char::from_u32(c).ok_or(())?;
-            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-        }
-        rest = more;
-    }
-    Ok(())
-}
-
-/// Push the leading code points of `code_points` that are ASCII, in blocks of sixteen, as bytes;
-/// return how many were pushed (a multiple of sixteen).
-fn push_ascii_16(bytes: &mut Vec<u8>, code_points: &[u32]) -> usize {
-    let blocks = code_points.chunks_exact(16);
-    bytes.reserve(code_points.len());
-    let mut done = 0;
-    for block in blocks {
-        let Some(packed) = ascii_block(block) else {
-            break;
-        };
-        bytes.extend_from_slice(&packed);
-        done += 16;
-    }
-    done
-}
-
-/// Sixteen code points as bytes, when all are ASCII (SSE2: two saturating packs).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
-    use std::arch::x86_64::*;
-    assert_eq!(block.len(), 16);
-    // SAFETY: SSE2 is part of x86_64; the four unaligned loads read the block's 64 bytes.
-    unsafe {
-        let p = block.as_ptr().cast::<__m128i>();
-        let (a, b) = (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1)));
-        let (c, d) = (_mm_loadu_si128(p.add(2)), _mm_loadu_si128(p.add(3)));
-        let any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-        let high = _mm_and_si128(any, _mm_set1_epi32(!0x7f));
-        if _mm_movemask_epi8(_mm_cmpeq_epi32(high, _mm_setzero_si128())) != 0xffff {
-            return None;
-        }
-        let packed = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
-        Some(std::mem::transmute::<__m128i, [u8; 16]>(packed))
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
-    let block: &[u32; 16] = block.try_into().ok()?;
-    (block.iter().fold(0, |all, &c| all | c) < 0x80).then(|| block.map(|c| c as u8))
 }

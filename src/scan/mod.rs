@@ -3,12 +3,14 @@
 //! - `document`: what a scan reads, in memory or a piece at a time ([`ScanDocument`]);
 //! - `result`: the column store, [`ScanResult`];
 //! - `schedule`: how the documents are spread over the workers ([`scan`]);
-//! - `pool`: the worker threads, one pool per thread count.
+//! - `pool`: the worker threads, one pool per thread count;
+//! - `utf8`: code points made UTF-8, for readers of text held elsewhere ([`push_utf8`]).
 
 mod document;
 mod pool;
 mod result;
 mod schedule;
+mod utf8;
 
 pub use document::{ScanDocument, TextPieces};
 pub use pool::checked_thread_count;
@@ -16,3 +18,4 @@ pub use pool::checked_thread_count;
 pub(crate) use pool::thread_pool;
 pub use result::ScanResult;
 pub use schedule::{scan, scan_cancellable};
+pub use utf8::{push_utf8, NotAChar};
