@@ -1,8 +1,10 @@
 //! A large Python string that is not ASCII, read by the scan as UTF-8 a piece at a time
 //! (`crate::scan::TextPieces`). CPython stores it at 2 or 4 bytes a character; its whole UTF-8
 //! copy, which CPython would keep inside the string as long as the string lives, would add half
-//! as much again to the memory a scan needs. Each piece is copied out as UCS-4 under the GIL
-//! (the abi3 calls that reach a string's characters) and made UTF-8 here without it.
+//! as much again to the memory a scan needs. Each of the scan's workers reads the pieces it
+//! matches: it copies them out as UCS-4 (the abi3 calls that reach a string's characters) and
+//! makes them UTF-8 (`crate::scan::push_utf8`), all under the GIL, which it then gives up while
+//! it matches.
 
 use crate::scan::push_utf8;
 use pyo3::prelude::*;
@@ -102,9 +104,11 @@ impl crate::scan::TextPieces for PiecewiseText {
         PIECEWISE_READ_CHARS.load(Ordering::Relaxed)
     }
 
-    /// The piece is copied out as UCS-4 under the GIL (a substring, then a widening copy:
-    /// both plain loops in CPython) and made UTF-8 here without it: CPython's own UTF-8
-    /// encoder, a branch per character, made the reading slower than the matching.
+    /// The piece is copied out as UCS-4 (a substring, then a widening copy: both plain loops
+    /// in CPython) and made UTF-8 here: CPython's own UTF-8 encoder, a branch per character,
+    /// made the reading slower than the matching. The GIL is held for the whole read (about a
+    /// millisecond for a piece): two workers that let it go between blocks waited for it
+    /// more often than they gained (docs/performance.md).
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
         let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
         let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
@@ -117,8 +121,7 @@ impl crate::scan::TextPieces for PiecewiseText {
                 while at < to {
                     let end = to.min(at + UCS4_BLOCK_CHARS);
                     self.copy_ucs4(py, at, end, ucs4)?;
-                    py.detach(|| push_utf8(out, ucs4))
-                        .map_err(|_| self.lone_surrogate())?;
+                    push_utf8(out, ucs4).map_err(|_| self.lone_surrogate())?;
                     at = end;
                 }
                 Ok(to - from)
