@@ -186,17 +186,13 @@ impl Matcher {
         cancel: &AtomicBool,
         sink: impl FnMut(&str, Vec<Match>) + Send,
     ) -> Result<()> {
-        let group = rayon::current_num_threads().max(1) * split::PIECES_AT_ONCE_PER_THREAD;
-        stream::for_matches_in_stream(
-            source,
-            &self.cut_after,
+        let schedule = stream::Schedule {
             read_chars,
-            group,
+            group: rayon::current_num_threads().max(1) * split::PIECES_AT_ONCE_PER_THREAD,
             read_ahead,
-            cancel,
-            |p| self.find(p),
-            sink,
-        )
+        };
+        let find = |piece: &str| self.find(piece);
+        stream::for_matches_in_stream(source, &self.cut_after, schedule, cancel, find, sink)
     }
 
     /// The options this matcher was compiled with.

@@ -37,25 +37,32 @@ struct Piece {
 /// for its end: a cut byte is usually a few words away.
 const TAIL_CHARS: usize = 256;
 
+/// How a text held elsewhere is taken in pieces.
+pub(super) struct Schedule {
+    /// Characters a piece is read from (its range).
+    pub read_chars: usize,
+    /// Pieces matched at once, between two looks at the cancel flag.
+    pub group: usize,
+    /// Whether a helper thread reads pieces ahead of the workers.
+    pub read_ahead: bool,
+}
+
 /// The matches of the text `source` holds, as `find` gives them for the whole text, found in
-/// pieces of about `read_chars` characters that the current rayon pool's workers read and
-/// match (see the module docs), `group` pieces at a time. Each piece's matches go to `sink` in
-/// order, with the piece: their code-point offsets are in the whole text, their byte offsets in
-/// the piece. A group's matches are handed on while the next group is read and matched.
-/// `read_ahead`: a helper thread reads pieces ahead of the workers. `cancel` is looked at
-/// between groups.
+/// pieces that the current rayon pool's workers read and match (see the module docs), a group
+/// at a time. Each piece's matches go to `sink` in order, with the piece: their code-point
+/// offsets are in the whole text, their byte offsets in the piece. A group's matches are handed
+/// on while the next group is read and matched. `cancel` is looked at between groups.
 pub(super) fn for_matches_in_stream(
     source: &dyn TextPieces,
     cut_after: &[bool; 128],
-    read_chars: usize,
-    group: usize,
-    read_ahead: bool,
+    schedule: Schedule,
     cancel: &AtomicBool,
     find: impl Fn(&str) -> Result<Vec<Match>> + Sync,
     mut sink: impl FnMut(&str, Vec<Match>) + Send,
 ) -> Result<()> {
-    let read_chars = read_chars.max(1);
-    let group = group.max(1);
+    let read_chars = schedule.read_chars.max(1);
+    let group = schedule.group.max(1);
+    let read_ahead = schedule.read_ahead;
     let ranges = source.chars().div_ceil(read_chars);
     let range = |k: usize| k * read_chars..((k + 1) * read_chars).min(source.chars());
     let read = |k: usize| read_piece(source, cut_after, range(k));
