@@ -3,10 +3,11 @@
 CPython stores such a string at 2 or 4 bytes a character; the scan converts a piece at a time
 (`PiecewiseText` in `src/python/piecewise.rs`) on the scan's threads, each piece running from
 just after a byte no match can cross to just after the next such byte past its range
-(`stream` in the core's matcher), so no whole UTF-8 copy is ever made. Here every string is read that way (the threshold lowered to one character and
-the pieces to a few characters), and the matches are checked against the reference and
-against the scan of the same text in memory: offsets in characters on non-ASCII text, and the
-paragraph and apostrophe rules where a piece ends.
+(`stream` in the core's matcher), so no whole UTF-8 copy is ever made. Here every string is
+read that way (the threshold lowered to one character and the pieces to a few characters), on
+one thread (with a helper reading ahead) and on two, and the matches are checked against the
+reference and against the scan of the same text in memory: offsets in characters on non-ASCII
+text, and the paragraph and apostrophe rules where a piece ends.
 """
 
 from __future__ import annotations
