@@ -17,6 +17,8 @@ __all__ = [
     "topics",
     "read_texts",
     "result_from_columns",
+    "result_from_parts",
+    "result_parts",
     "result_texts",
     "concat_results",
     "_read_large_documents_in_pieces",
@@ -57,6 +59,21 @@ def result_from_columns(
     edits: bytes,
     surface_data: str,
     surface_offsets: bytes,
+    n_docs: int,
+    texts: list[str | None] | None = None,
+) -> ScanResult: ...
+def result_parts(result: ScanResult) -> dict[str, Any]: ...
+def result_from_parts(
+    run_docs: bytes,
+    run_rows: bytes,
+    start: bytes,
+    codes: bytes,
+    entity: bytes,
+    alias: bytes,
+    chars: bytes,
+    edits: bytes,
+    form_texts: str,
+    form_text_ends: bytes,
     n_docs: int,
     texts: list[str | None] | None = None,
 ) -> ScanResult: ...

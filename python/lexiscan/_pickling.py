@@ -2,9 +2,11 @@
 several scans joined into one.
 
 A pickled `ScanResult` holds its matcher (which pickles as its spec and is rebuilt once per
-process), its document keys, its number of documents, its match columns as raw little-endian
-bytes, its matched texts, and its documents only when it kept them. This module works on the
-native result and plain values; `lexiscan._result` wraps them (so nothing here imports it).
+process), its document keys, its number of documents, its matches as the result stores them
+(format 2: runs of documents, starts, form codes and the distinct forms, ~12 bytes a match),
+and its documents only when it kept them. Results pickled by older builds (format 1, no
+`format` key: full columns, ~50 bytes a match) still load. This module works on the native
+result and plain values; `lexiscan._result` wraps them (so nothing here imports it).
 """
 
 from __future__ import annotations
@@ -15,29 +17,37 @@ import pandas as pd
 
 from lexiscan import _lexiscan
 
-_COLUMNS = ("doc", "entity", "alias", "start", "end", "edits")
+FORMAT = 2  # what `native_state` writes; 1 (no "format" key): full columns, older builds
 
 
 def native_state(native: _lexiscan.ScanResult, n_docs: int) -> dict[str, Any]:
-    """The columns of a native result as bytes and strings (what a pickled result carries).
+    """The parts of a native result as bytes and strings (what a pickled result carries).
 
     >>> import lexiscan
-    >>> res = lexiscan.Matcher(lexiscan.Lexicon().add("NATO")).scan(["NATO"])
+    >>> res = lexiscan.Matcher(lexiscan.Lexicon().add("NATO")).scan(["NATO NATO"])
     >>> state = native_state(res._native, res.n_docs)
-    >>> state["surface_data"], state["texts"]
-    ('NATO', ['NATO'])
+    >>> state["format"], state["form_texts"], state["texts"]
+    (2, 'NATO', ['NATO NATO'])
     """
-    state: dict[str, Any] = {name: bytes(native.column(name)) for name in _COLUMNS}
-    state["surface_data"] = native.surface_data().decode("utf-8")
-    state["surface_offsets"] = native.surface_offsets()
+    state: dict[str, Any] = {"format": FORMAT, **_lexiscan.result_parts(native)}
     state["n_docs"] = n_docs
     state["texts"] = _lexiscan.result_texts(native)
     return state
 
 
 def native_from_state(state: dict[str, Any]) -> _lexiscan.ScanResult:
-    """A native result back from `native_state` (damaged columns raise ValueError)."""
-    return _lexiscan.result_from_columns(**state)
+    """A native result back from `native_state`, or from the full columns older builds
+    pickled (damaged parts raise ValueError)."""
+    version = state.get("format", 1)
+    fields = {key: value for key, value in state.items() if key != "format"}
+    if version == 1:
+        return _lexiscan.result_from_columns(**fields)
+    if version == 2:
+        return _lexiscan.result_from_parts(**fields)
+    raise ValueError(
+        f"this ScanResult was pickled in format {version} by a newer lexiscan; this one reads "
+        f"formats 1 to {FORMAT}: upgrade lexiscan to load it"
+    )
 
 
 def joined_keys(keys: list[pd.Index | None]) -> pd.Index | None:

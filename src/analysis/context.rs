@@ -3,7 +3,6 @@
 //! Boundaries are Unicode's (UAX #29, from `unicode-segmentation`), never a hand-written
 //! splitter. Drawing them (HTML) is the Python face's.
 
-use super::documents::runs;
 use crate::error::{Error, Result};
 use crate::scan::ScanResult;
 use unicode_segmentation::UnicodeSegmentation;
@@ -172,7 +171,9 @@ pub fn kwic(
             result.len()
         )));
     }
-    let doc_of = |x: usize| result.doc[rows[x]];
+    let mut cursor = result.doc_cursor();
+    let docs: Vec<u64> = rows.iter().map(|&i| cursor.doc(i)).collect();
+    let doc_of = |x: usize| docs[x];
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&x| doc_of(x));
     let mut out = Kwic {
@@ -187,7 +188,7 @@ pub fn kwic(
             .unwrap_or("");
         let spans: Vec<(u64, u64)> = group
             .iter()
-            .map(|&x| (result.start[rows[x]], result.end[rows[x]]))
+            .map(|&x| (result.start(rows[x]), result.end(rows[x])))
             .collect();
         for (&x, (pre, post)) in group.iter().zip(contexts(text, &spans, window, characters)) {
             out.pre[x] = pre;
@@ -202,19 +203,24 @@ pub fn kwic(
 ///
 /// ```
 /// use lexiscan::analysis::context::drawn_rows;
+/// use lexiscan::ScanResult;
 /// // document 1 has rows 1..4: spans 0..4, 2..6 (overlaps) and 6..9
-/// assert_eq!(drawn_rows(&[0, 1, 1, 1], &[0, 0, 2, 6], &[3, 4, 6, 9], 1), [1, 3]);
+/// let result = ScanResult::from_columns(
+///     vec![0, 1, 1, 1], vec![0; 4], vec![0; 4], vec![0, 0, 2, 6], vec![3, 4, 6, 9],
+///     vec![0; 4], "abcdefghijklm".to_owned(), vec![0, 3, 7, 11, 13],
+/// ).unwrap();
+/// assert_eq!(drawn_rows(&result, 1), [1, 3]);
 /// ```
-pub fn drawn_rows(doc: &[u64], start: &[u64], end: &[u64], of_doc: u64) -> Vec<usize> {
+pub fn drawn_rows(result: &ScanResult, of_doc: u64) -> Vec<usize> {
     let mut drawn = Vec::new();
     let mut last_end = None;
-    for (_, rows) in runs(doc).filter(|&(d, _)| d == of_doc) {
+    for (_, rows) in result.doc_runs().filter(|&(d, _)| d == of_doc) {
         for row in rows {
-            if last_end.is_some_and(|e| start[row] < e) {
+            if last_end.is_some_and(|e| result.start(row) < e) {
                 continue;
             }
             drawn.push(row);
-            last_end = Some(end[row]);
+            last_end = Some(result.end(row));
         }
     }
     drawn

@@ -69,7 +69,7 @@ pub struct PairCounts {
 /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
 /// let texts = [Some("NATO met Russia. Kyiv waited.")];
 /// let result = scan(&m, &texts, 0, Some(1)).unwrap();
-/// let key = result.entity.clone();
+/// let key: Vec<u32> = (0..result.len()).map(|i| result.entity(i)).collect();
 /// let pairs = cooccurrence(&result, &texts, &key, Window::Sentence, Some(1)).unwrap();
 /// assert_eq!((pairs.a, pairs.b, pairs.n), (vec![0], vec![1], vec![1]));
 /// ```
@@ -88,10 +88,10 @@ pub fn cooccurrence(
         )));
     }
     let pairs = match window {
-        Window::Document => in_same_unit(&result.doc, key),
+        Window::Document => in_same_unit(&result.docs().collect::<Vec<_>>(), key),
         Window::Words(words) => {
             let word: Vec<u64> = per_match(result, texts, n_threads, word_index)?.concat();
-            within_words(&result.doc, &word, key, words)
+            within_words(&result.docs().collect::<Vec<_>>(), &word, key, words)
         }
         Window::Sentence => {
             // Sentences numbered across the corpus: each document's after the previous one's.
@@ -204,7 +204,7 @@ mod tests {
             Some("Russia"),
         ];
         let result = scan(&m, &texts, 0, Some(1)).unwrap();
-        let key = result.entity.clone();
+        let key: Vec<u32> = (0..result.len()).map(|i| result.entity(i)).collect();
         for n in [1, 2] {
             let pairs = cooccurrence(&result, &texts, &key, Window::Sentence, Some(n)).unwrap();
             assert_eq!(

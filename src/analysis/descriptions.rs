@@ -40,10 +40,9 @@ pub fn description_pairs(
     window: u64,
     n_threads: Option<usize>,
 ) -> Result<DescriptionPairs> {
-    if let Some(&entity) = result
-        .entity
-        .iter()
-        .find(|&&e| e as usize >= describing.len())
+    if let Some(entity) = (0..result.len())
+        .map(|i| result.entity(i))
+        .find(|&e| e as usize >= describing.len())
     {
         return Err(Error::InvalidArgument(format!(
             "describing has {} entities, but the result has entity {entity}",
@@ -54,9 +53,9 @@ pub fn description_pairs(
         let mentions: Vec<Mention> = rows
             .clone()
             .map(|i| Mention {
-                start: result.start[i],
-                end: result.end[i],
-                describes: describing[result.entity[i] as usize],
+                start: result.start(i),
+                end: result.end(i),
+                describes: describing[result.entity(i) as usize],
             })
             .collect();
         descriptions(text, &mentions, window)

@@ -27,15 +27,19 @@ pub fn runs(doc: &[u64]) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
 }
 
 /// The rows of each document position `0..n_docs` (empty for a document without a match),
-/// from a `doc` column in scan order. Rows of documents from `n_docs` on are left out.
+/// from the runs of a result in scan order (`ScanResult::doc_runs`, or [`runs`] of a `doc`
+/// column). Rows of documents from `n_docs` on are left out.
 ///
 /// ```
-/// use lexiscan::analysis::documents::by_document;
-/// assert_eq!(by_document(&[0, 0, 2], 4), [0..2, 2..2, 2..3, 3..3]);
+/// use lexiscan::analysis::documents::{by_document, runs};
+/// assert_eq!(by_document(runs(&[0, 0, 2]), 4), [0..2, 2..2, 2..3, 3..3]);
 /// ```
-pub fn by_document(doc: &[u64], n_docs: usize) -> Vec<Range<usize>> {
+pub fn by_document(
+    runs: impl IntoIterator<Item = (u64, Range<usize>)>,
+    n_docs: usize,
+) -> Vec<Range<usize>> {
     let mut rows = vec![0..0; n_docs];
-    for (d, run) in runs(doc) {
+    for (d, run) in runs {
         if let Some(slot) = rows.get_mut(d as usize) {
             *slot = run;
         }
@@ -64,7 +68,7 @@ where
     R: Send,
     F: Fn(&str, Range<usize>) -> Vec<R> + Sync,
 {
-    let rows = by_document(&result.doc, texts.len());
+    let rows = by_document(result.doc_runs(), texts.len());
     let pool = thread_pool(n_threads)?;
     Ok(pool.install(|| {
         texts
@@ -87,13 +91,13 @@ pub fn per_match<F>(
 where
     F: Fn(&str, &[u64]) -> Vec<u64> + Sync,
 {
-    let runs: Vec<(u64, Range<usize>)> = runs(&result.doc).collect();
+    let runs: Vec<(u64, Range<usize>)> = result.doc_runs().collect();
     let pool = thread_pool(n_threads)?;
     Ok(pool.install(|| {
         runs.into_par_iter()
             .map(|(d, rows)| {
                 let text = texts.get(d as usize).copied().flatten().unwrap_or("");
-                position(text, &result.start[rows])
+                position(text, &result.starts()[rows])
             })
             .collect()
     }))
@@ -105,17 +109,25 @@ mod tests {
 
     #[test]
     fn documents_without_matches_get_empty_ranges_in_place() {
-        assert_eq!(by_document(&[], 2), [0..0, 0..0]);
-        assert_eq!(by_document(&[1, 1, 5], 3), [0..0, 0..2, 2..2]);
+        assert_eq!(by_document(runs(&[]), 2), [0..0, 0..0]);
+        assert_eq!(by_document(runs(&[1, 1, 5]), 3), [0..0, 0..2, 2..2]);
         assert_eq!(runs(&[]).count(), 0);
     }
 
     /// On a Dask or Spark worker the caller's thread count must hold, not all cores.
     #[test]
     fn work_runs_on_the_pool_of_the_callers_threads() {
-        let mut result = ScanResult::default();
-        result.doc = vec![0, 1, 1];
-        result.start = vec![0, 0, 2];
+        let result = ScanResult::from_columns(
+            vec![0, 1, 1],
+            vec![0; 3],
+            vec![0; 3],
+            vec![0, 0, 2],
+            vec![1, 1, 3],
+            vec![0; 3],
+            "acd".to_owned(),
+            vec![0, 1, 2, 3],
+        )
+        .unwrap();
         let texts = [Some("ab"), Some("cd"), None];
         for n in [1, 3] {
             let threads = each_document(&result, &texts, Some(n), |_, rows| {

@@ -64,7 +64,7 @@ pub fn figure_table(
 ) -> Result<FigureTable> {
     let found = each_document(result, texts, n_threads, |text, rows| {
         let matches: Vec<(u64, u64, u32)> = rows
-            .map(|i| (result.start[i], result.end[i], result.entity[i]))
+            .map(|i| (result.start(i), result.end(i), result.entity(i)))
             .collect();
         figures(text, &matches)
     })?;

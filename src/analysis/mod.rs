@@ -15,7 +15,7 @@ pub mod numbers;
 pub mod topics;
 
 use crate::error::{Error, Result};
-use documents::runs;
+use std::ops::Range;
 
 /// Mentions per (document, key), sorted by document then key: see [`counts`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,16 +25,18 @@ pub struct Counts {
     pub count: Vec<u32>,
 }
 
-/// Mentions per (document, key). `doc` must be non-decreasing (scan order).
+/// Mentions per (document, key), from the runs of rows of each document in scan order
+/// (`ScanResult::doc_runs`, or `documents::runs` of a `doc` column).
 ///
 /// ```
-/// let c = lexiscan::analysis::counts(&[0, 0, 0, 2], &[1, 0, 1, 1]);
+/// use lexiscan::analysis::{counts, documents::runs};
+/// let c = counts(runs(&[0, 0, 0, 2]), &[1, 0, 1, 1]);
 /// assert_eq!((c.doc, c.key, c.count), (vec![0, 0, 2], vec![0, 1, 1], vec![1, 2, 1]));
 /// ```
-pub fn counts(doc: &[u64], key: &[u32]) -> Counts {
+pub fn counts(runs: impl IntoIterator<Item = (u64, Range<usize>)>, key: &[u32]) -> Counts {
     let mut out = Counts::default();
     let mut keys: Vec<u32> = Vec::new();
-    for (d, rows) in runs(doc) {
+    for (d, rows) in runs {
         keys.clear();
         keys.extend_from_slice(&key[rows]);
         keys.sort_unstable();
@@ -52,29 +54,31 @@ pub fn counts(doc: &[u64], key: &[u32]) -> Counts {
 /// from `n_keys` on or a group from `n_groups` on is an error.
 ///
 /// ```
-/// use lexiscan::analysis::frequency;
-/// let f = frequency(&[0, 0, 1], &[0, 0, 1], Some(&[0, 1]), 2, 2).unwrap();
+/// use lexiscan::analysis::{documents::runs, frequency};
+/// let f = frequency(runs(&[0, 0, 1]), &[0, 0, 1], Some(&[0, 1]), 2, 2).unwrap();
 /// assert_eq!(f.mentions, [2, 0, 0, 1]);
 /// assert_eq!(f.documents, [1, 0, 0, 1]);
 /// ```
 pub fn frequency(
-    doc: &[u64],
+    runs: impl IntoIterator<Item = (u64, Range<usize>)>,
     key: &[u32],
     doc_group: Option<&[u32]>,
     n_keys: usize,
     n_groups: usize,
 ) -> Result<Frequency> {
     let out_of_range = key.iter().any(|&k| k as usize >= n_keys)
-        || doc_group.is_some_and(|groups| groups.iter().any(|&g| g as usize >= n_groups))
-        || doc_group.is_some_and(|groups| doc.iter().any(|&d| d as usize >= groups.len()));
-    if out_of_range {
+        || doc_group.is_some_and(|groups| groups.iter().any(|&g| g as usize >= n_groups));
+    let c = counts(runs, key);
+    // Every document with a match is in the counts.
+    if out_of_range
+        || doc_group.is_some_and(|groups| c.doc.iter().any(|&d| d as usize >= groups.len()))
+    {
         return Err(Error::InvalidArgument(
             "key or group code out of range".into(),
         ));
     }
     let mut mentions = vec![0u64; n_keys * n_groups];
     let mut documents = vec![0u64; n_keys * n_groups];
-    let c = counts(doc, key);
     for ((&d, &k), &n) in c.doc.iter().zip(&c.key).zip(&c.count) {
         let g = doc_group.map_or(0, |groups| groups[d as usize] as usize);
         let slot = g * n_keys + k as usize;
@@ -102,14 +106,14 @@ mod tests {
     fn counts_and_frequency_agree() {
         let doc = [0, 0, 1, 1, 1, 4];
         let key = [2, 2, 0, 2, 0, 1];
-        let c = counts(&doc, &key);
+        let c = counts(documents::runs(&doc), &key);
         assert_eq!(c.doc, [0, 1, 1, 4]);
         assert_eq!(c.key, [2, 0, 2, 1]);
         assert_eq!(c.count, [2, 2, 1, 1]);
-        let f = frequency(&doc, &key, None, 3, 1).unwrap();
+        let f = frequency(documents::runs(&doc), &key, None, 3, 1).unwrap();
         assert_eq!(f.mentions, [2, 1, 3]);
         assert_eq!(f.documents, [1, 1, 2]);
-        assert!(frequency(&doc, &key, None, 2, 1).is_err());
-        assert!(frequency(&doc, &key, Some(&[0, 0]), 3, 1).is_err());
+        assert!(frequency(documents::runs(&doc), &key, None, 2, 1).is_err());
+        assert!(frequency(documents::runs(&doc), &key, Some(&[0, 0]), 3, 1).is_err());
     }
 }

@@ -75,7 +75,7 @@ pub fn near_miss_table(
     };
     let index = NearMissIndex::new(matcher.lexicon(), fold, min_chars, max_edits);
     let found = each_document(result, texts, n_threads, |text, rows| {
-        let spans: Vec<(u64, u64)> = rows.map(|i| (result.start[i], result.end[i])).collect();
+        let spans: Vec<(u64, u64)> = rows.map(|i| (result.start(i), result.end(i))).collect();
         index.find(text, &spans)
     })?;
     let mut table = NearMissTable::default();

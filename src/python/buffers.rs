@@ -96,15 +96,3 @@ pub fn little_endian<'py, T: Copy + Sync, const N: usize>(
         fill_little_endian(b, values, to_bytes)
     })
 }
-
-/// As `little_endian`, in a `bytearray` of its own (writable).
-pub fn writable_little_endian<'py, T: Copy + Sync, const N: usize>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    values: &[T],
-    to_bytes: fn(T) -> [u8; N],
-) -> PyResult<Bound<'py, PyByteArray>> {
-    new_bytearray(py, pool, values.len() * N, |b| {
-        fill_little_endian(b, values, to_bytes)
-    })
-}

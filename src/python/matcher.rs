@@ -201,16 +201,16 @@ impl PyMatcher {
         let lexicon = self.inner.lexicon();
         Ok((0..found.len())
             .map(|i| {
-                let alias = &lexicon.aliases()[found.alias[i] as usize];
-                let entity = &lexicon.entities()[found.entity[i] as usize];
+                let alias = &lexicon.aliases()[found.alias(i) as usize];
+                let entity = &lexicon.entities()[found.entity(i) as usize];
                 PyMatch {
                     entity: entity.name.clone(),
                     label: entity.label.clone(),
                     alias: alias.text.clone(),
-                    start: found.start[i] as usize,
-                    end: found.end[i] as usize,
+                    start: found.start(i) as usize,
+                    end: found.end(i) as usize,
                     text: found.surface(i).to_owned(),
-                    edits: found.edits[i],
+                    edits: found.edits(i),
                 }
             })
             .collect())

@@ -36,6 +36,8 @@ fn lexiscan_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(insights::near_misses, m)?)?;
     m.add_function(wrap_pyfunction!(insights::descriptions, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::result_from_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(pickling::result_from_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(pickling::result_parts, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::result_texts, m)?)?;
     m.add_function(wrap_pyfunction!(pickling::concat_results, m)?)?;
     m.add_function(wrap_pyfunction!(

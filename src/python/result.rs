@@ -2,7 +2,7 @@
 //! analyses of `crate::analysis` on them (the documents are kept, as Python strings, for those
 //! that need text). Converts and releases the GIL; the work is the core's.
 
-use super::buffers::{little_endian, new_bytearray, new_bytes, writable_little_endian};
+use super::buffers::{little_endian, new_bytearray, new_bytes};
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::matcher::PyMatcher;
@@ -12,6 +12,7 @@ use crate::analysis::cooccurrence::{cooccurrence, Window};
 use crate::buffers::{u32_from_little_endian, ThreadPool};
 use crate::columns::TextColumn;
 use crate::scan::thread_pool;
+use crate::scan::Column;
 use crate::ScanResult;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
@@ -44,6 +45,23 @@ impl Default for PyScanResult {
 }
 
 impl PyScanResult {
+    /// The matched text of each distinct form (`ScanResult::forms`), by code.
+    fn surface_values(&self) -> Vec<Option<&str>> {
+        self.inner.forms().map(|f| Some(f.surface)).collect()
+    }
+
+    /// The matched texts of all matches, from their forms' `surfaces`, on `pool`.
+    fn surface_column<'a>(
+        &'a self,
+        py: Python<'_>,
+        pool: &ThreadPool,
+        surfaces: &'a [Option<&'a str>],
+    ) -> TextColumn<'a> {
+        let codes = self.inner.form_codes();
+        py.detach(|| TextColumn::new_on(pool, codes, surfaces))
+            .expect("a form for every code")
+    }
+
     /// The scan's thread pool, for the work of turning its columns into Python buffers.
     pub(super) fn pool(&self) -> PyResult<Arc<ThreadPool>> {
         thread_pool(self.n_threads).map_err(to_py_err)
@@ -118,8 +136,8 @@ impl PyScanResult {
     fn counts<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Columns<'py>> {
         let pool = self.pool()?;
         let key = u32_column(key, self.inner.len(), "key")?;
-        let doc = &self.inner.doc;
-        let counts = run_detached(py, || Ok(analysis::counts(doc, &key)))?;
+        let result = &self.inner;
+        let counts = run_detached(py, || Ok(analysis::counts(result.doc_runs(), &key)))?;
         Ok((
             little_endian(py, &pool, &counts.doc, u64::to_le_bytes)?,
             little_endian(py, &pool, &counts.key, u32::to_le_bytes)?,
@@ -142,9 +160,9 @@ impl PyScanResult {
         let groups = doc_group
             .map(|g| u32_column(g, self.n_docs, "doc_group"))
             .transpose()?;
-        let doc = &self.inner.doc;
+        let result = &self.inner;
         let f = run_detached(py, || {
-            analysis::frequency(doc, &key, groups.as_deref(), n_keys, n_groups)
+            analysis::frequency(result.doc_runs(), &key, groups.as_deref(), n_keys, n_groups)
         })?;
         Ok((
             little_endian(py, &pool, &f.mentions, u64::to_le_bytes)?,
@@ -206,8 +224,7 @@ impl PyScanResult {
 
     /// The rows of the document at `position` that a highlighter draws (no overlaps).
     fn drawn_rows(&self, position: u64) -> Vec<usize> {
-        let r = &self.inner;
-        drawn_rows(&r.doc, &r.start, &r.end, position)
+        drawn_rows(&self.inner, position)
     }
 
     fn __len__(&self) -> usize {
@@ -222,17 +239,19 @@ impl PyScanResult {
     /// A column as a little-endian `bytearray` of its own: doc, start, end (uint64); entity,
     /// alias (uint32); edits (uint8).
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyByteArray>> {
-        let pool = self.pool()?;
+        let column = match name {
+            "doc" => Column::Doc,
+            "start" => Column::Start,
+            "end" => Column::End,
+            "entity" => Column::Entity,
+            "alias" => Column::Alias,
+            "edits" => Column::Edits,
+            other => return Err(PyKeyError::new_err(format!("no column {other:?}"))),
+        };
         let r = &self.inner;
-        match name {
-            "doc" => writable_little_endian(py, &pool, &r.doc, u64::to_le_bytes),
-            "start" => writable_little_endian(py, &pool, &r.start, u64::to_le_bytes),
-            "end" => writable_little_endian(py, &pool, &r.end, u64::to_le_bytes),
-            "entity" => writable_little_endian(py, &pool, &r.entity, u32::to_le_bytes),
-            "alias" => writable_little_endian(py, &pool, &r.alias, u32::to_le_bytes),
-            "edits" => new_bytearray(py, &pool, r.edits.len(), |b| b.copy_from_slice(&r.edits)),
-            other => Err(PyKeyError::new_err(format!("no column {other:?}"))),
-        }
+        new_bytearray(py, &*self.pool()?, r.len() * column.width(), |b| {
+            r.write_column(column, b)
+        })
     }
 
     /// The entity, label or alias of every match, looked up in `matcher`'s lexicon, as Arrow
@@ -244,39 +263,34 @@ impl PyScanResult {
         name: &str,
     ) -> PyResult<TextBuffers<'py>> {
         let lexicon = matcher.inner.lexicon();
-        let (codes, values): (&[u32], Vec<Option<&str>>) = match name {
-            "entity" => (
-                &self.inner.entity,
-                lexicon
-                    .entities()
-                    .iter()
-                    .map(|e| Some(e.name.as_str()))
-                    .collect(),
-            ),
-            "label" => (
-                &self.inner.entity,
-                lexicon
-                    .entities()
-                    .iter()
-                    .map(|e| e.label.as_deref())
-                    .collect(),
-            ),
-            "alias" => (
-                &self.inner.alias,
-                lexicon
-                    .aliases()
-                    .iter()
-                    .map(|a| Some(a.text.as_str()))
-                    .collect(),
-            ),
+        let (entities, aliases) = (lexicon.entities(), lexicon.aliases());
+        // The value of each distinct form of the matches, looked up once per form.
+        let values: Option<Vec<Option<&str>>> = match name {
+            "entity" => self
+                .inner
+                .forms()
+                .map(|f| Some(Some(entities.get(f.entity as usize)?.name.as_str())))
+                .collect(),
+            "label" => self
+                .inner
+                .forms()
+                .map(|f| Some(entities.get(f.entity as usize)?.label.as_deref()))
+                .collect(),
+            "alias" => self
+                .inner
+                .forms()
+                .map(|f| Some(Some(aliases.get(f.alias as usize)?.text.as_str())))
+                .collect(),
             other => return Err(PyKeyError::new_err(format!("no text column {other:?}"))),
         };
+        let values = values.ok_or_else(|| {
+            PyValueError::new_err("this result's matches do not come from this matcher")
+        })?;
         let pool = self.pool()?;
+        let codes = self.inner.form_codes();
         let column = py
             .detach(|| TextColumn::new_on(&pool, codes, &values))
-            .ok_or_else(|| {
-                PyValueError::new_err("this result's matches do not come from this matcher")
-            })?;
+            .expect("a code for every form");
         let offsets = new_bytes(py, &pool, column.offsets_len(), |b| column.write_offsets(b))?;
         let data = new_bytes(py, &pool, column.data_len(), |b| column.write_data(b))?;
         let validity = if column.has_nulls() {
@@ -289,31 +303,42 @@ impl PyScanResult {
         Ok((offsets, data, validity))
     }
 
-    /// The matched texts back to back (UTF-8), for an Arrow string array.
+    /// The matched texts back to back (UTF-8), for an Arrow string array: written out of the
+    /// result's distinct forms on all cores.
     fn surface_data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let data = self.inner.surface_data().as_bytes();
-        new_bytes(py, &*self.pool()?, data.len(), |b| b.copy_from_slice(data))
+        let pool = self.pool()?;
+        let surfaces = self.surface_values();
+        let column = self.surface_column(py, &pool, &surfaces);
+        new_bytes(py, &pool, column.data_len(), |b| column.write_data(b))
     }
 
     /// Arrow (large) string offsets of the matched texts: int64, one more than matches.
     fn surface_offsets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let pool = self.pool()?;
-        little_endian(py, &pool, self.inner.surface_offsets(), |o: usize| {
-            (o as i64).to_le_bytes()
-        })
+        let surfaces = self.surface_values();
+        let column = self.surface_column(py, &pool, &surfaces);
+        new_bytes(py, &pool, column.offsets_len(), |b| column.write_offsets(b))
     }
 
     /// The matched texts, in match order. Equal texts share one Python `str` (matches repeat
     /// the same few surfaces, so this is both faster and smaller than a `str` per match).
     fn surfaces<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let mut interned: HashMap<&str, Bound<'py, PyString>> = HashMap::new();
-        let items = (0..self.inner.len()).map(|i| {
-            let surface = self.inner.surface(i);
-            interned
-                .entry(surface)
-                .or_insert_with(|| PyString::new(py, surface))
-                .clone()
-        });
+        let by_form: Vec<Bound<'py, PyString>> = self
+            .inner
+            .forms()
+            .map(|f| {
+                interned
+                    .entry(f.surface)
+                    .or_insert_with(|| PyString::new(py, f.surface))
+                    .clone()
+            })
+            .collect();
+        let items = self
+            .inner
+            .form_codes()
+            .iter()
+            .map(|&c| &by_form[c as usize]);
         PyList::new(py, items)
     }
 }

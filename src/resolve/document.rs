@@ -136,10 +136,10 @@ pub(super) fn resolve_document(
 /// Whether no span of these rows has two entities, seen without sorting when the rows are in
 /// scan order (by start, then end) as they come from a scan.
 pub(super) fn all_unambiguous(r: &ScanResult, rows: Range<usize>) -> bool {
-    let span = |i: usize| (r.start[i], std::cmp::Reverse(r.end[i]));
+    let span = |i: usize| (r.start(i), std::cmp::Reverse(r.end(i)));
     (rows.start + 1..rows.end).all(|i| {
         let (before, here) = (span(i - 1), span(i));
-        before < here || (before == here && r.entity[i - 1] == r.entity[i])
+        before < here || (before == here && r.entity(i - 1) == r.entity(i))
     })
 }
 
@@ -165,23 +165,23 @@ impl Scratch {
         order.clear();
         order.extend(rows);
         // A scan's rows usually come in this order already (ties in row order, as the sort's).
-        if !order.is_sorted_by_key(|&i| (r.start[i], r.end[i])) {
-            order.sort_by_key(|&i| (r.start[i], r.end[i], i));
+        if !order.is_sorted_by_key(|&i| (r.start(i), r.end(i))) {
+            order.sort_by_key(|&i| (r.start(i), r.end(i), i));
         }
         mentions.clear();
         candidates.clear();
         let mut at = 0;
-        for span in order.chunk_by(|&a, &b| (r.start[a], r.end[a]) == (r.start[b], r.end[b])) {
+        for span in order.chunk_by(|&a, &b| (r.start(a), r.end(a)) == (r.start(b), r.end(b))) {
             let first = candidates.len();
             for &row in span {
-                if !candidates[first..].iter().any(|&(e, _)| e == r.entity[row]) {
-                    candidates.push((r.entity[row], row));
+                if !candidates[first..].iter().any(|&(e, _)| e == r.entity(row)) {
+                    candidates.push((r.entity(row), row));
                 }
             }
             candidates[first..].sort_unstable();
             mentions.push(Mention {
-                start: r.start[span[0]],
-                end: r.end[span[0]],
+                start: r.start(span[0]),
+                end: r.end(span[0]),
                 candidates: first..candidates.len(),
                 rows: at..at + span.len(),
             });

@@ -49,7 +49,8 @@ const ROWS_PER_BATCH: usize = 1 << 12;
 /// let text = |d: u64| docs[d as usize];
 /// let r = resolve(&resolver, &found, &text, ResolveOptions::default()).unwrap();
 /// let kept = found.select(&r.kept);
-/// assert_eq!(kept.entity, [country, atlanta, state, state]);
+/// let entities: Vec<_> = (0..kept.len()).map(|i| kept.entity(i)).collect();
+/// assert_eq!(entities, [country, atlanta, state, state]);
 /// assert_eq!(r.evidence, [Evidence::Context, Evidence::Unambiguous, Evidence::Pattern, Evidence::Prior]);
 /// ```
 pub struct Resolver {
@@ -235,9 +236,9 @@ pub fn resolve_knowing_ascii<'t>(
     if result.is_empty() {
         return Ok(Resolution::default());
     }
-    // Each document's first row, then the end: `doc` is non-decreasing in a scan.
-    let mut bounds = vec![0];
-    bounds.extend((1..result.len()).filter(|&i| result.doc[i] != result.doc[i - 1]));
+    // Each document's first row, then the end: a scan has one run of rows per document.
+    let docs: Vec<u64> = result.doc_runs().map(|(doc, _)| doc).collect();
+    let mut bounds: Vec<usize> = result.doc_runs().map(|(_, rows)| rows.start).collect();
     bounds.push(result.len());
     // Batches of whole documents, as `bounds[cuts[b]..=cuts[b + 1]]`.
     let mut cuts = vec![0];
@@ -250,15 +251,15 @@ pub fn resolve_knowing_ascii<'t>(
     let parts = cuts
         .par_windows(2)
         .map_init(Scratch::default, |scratch, batch| {
-            let docs = &bounds[batch[0]..=batch[1]];
-            let mut part = Resolution::with_capacity(docs[docs.len() - 1] - docs[0]);
-            for w in docs.windows(2) {
+            let starts = &bounds[batch[0]..=batch[1]];
+            let mut part = Resolution::with_capacity(starts[starts.len() - 1] - starts[0]);
+            for (k, w) in starts.windows(2).enumerate() {
                 let rows = w[0]..w[1];
                 if document::all_unambiguous(result, rows.clone()) {
                     part.pass(rows);
                     continue;
                 }
-                let doc = result.doc[rows.start];
+                let doc = docs[batch[0] + k];
                 let (text, ascii) = (text(doc), ascii(doc));
                 document::resolve_document(
                     resolver, result, rows, text, ascii, options, scratch, &mut part,

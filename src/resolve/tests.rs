@@ -110,7 +110,7 @@ fn run(docs: &[&str], options: ResolveOptions) -> Resolved {
     let text = |d: u64| docs[d as usize];
     let r = resolve(&resolver, &found, &text, options).unwrap();
     let entity = |row: usize| {
-        let e = &m.lexicon().entities()[found.entity[row] as usize];
+        let e = &m.lexicon().entities()[found.entity(row) as usize];
         (e.name.clone(), e.label.clone().unwrap_or_default())
     };
     Resolved {
@@ -235,19 +235,19 @@ fn unambiguous_rows_pass_through_and_each_mention_keeps_one_entity() {
     let mut spans: Vec<(u64, u64)> = r
         .kept
         .iter()
-        .map(|&i| (found.doc[i], found.start[i]))
+        .map(|&i| (found.doc(i), found.start(i)))
         .collect();
     let n = spans.len();
     spans.dedup();
     assert_eq!(spans.len(), n, "one row per mention");
     let all_spans: std::collections::BTreeSet<_> = (0..found.len())
-        .map(|i| (found.doc[i], found.start[i]))
+        .map(|i| (found.doc(i), found.start(i)))
         .collect();
     assert_eq!(spans.len(), all_spans.len(), "every mention kept");
     assert!(r.kept.windows(2).all(|w| w[0] < w[1]), "scan order");
     for (&row, e) in r.kept.iter().zip(&r.evidence) {
         let candidates = (0..found.len())
-            .filter(|&j| (found.doc[j], found.start[j]) == (found.doc[row], found.start[row]))
+            .filter(|&j| (found.doc(j), found.start(j)) == (found.doc(row), found.start(row)))
             .count();
         assert_eq!(*e == Evidence::Unambiguous, candidates == 1);
     }
@@ -282,11 +282,11 @@ fn document_order_does_not_change_a_decision() {
             .zip(&r.evidence)
             .zip(&r.score)
             .map(|((&row, &e), &s)| {
-                let original = order[found.doc[row] as usize];
+                let original = order[found.doc(row) as usize];
                 (
                     original,
-                    found.start[row],
-                    found.entity[row],
+                    found.start(row),
+                    found.entity(row),
                     e as u8,
                     s.to_bits(),
                 )
@@ -379,13 +379,13 @@ fn batches_and_reused_buffers_decide_as_each_document_alone() {
             );
         for (row, e, s, dropped) in rows {
             let entry = (
-                found.start[row],
-                found.entity[row],
+                found.start(row),
+                found.entity(row),
                 e as u8,
                 s.to_bits(),
                 dropped,
             );
-            per_doc[found.doc[row] as usize].push(entry);
+            per_doc[found.doc(row) as usize].push(entry);
         }
         (found.len(), per_doc)
     };

@@ -25,7 +25,7 @@ use crate::error::Result;
 /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
 /// let text = Slowly("Київ; Kiev. KYIV".chars().collect());
 /// let found = scan(&m, &[Some(&text as &dyn TextPieces)], 0, Some(1)).unwrap();
-/// assert_eq!((&found.start[..], found.surface(1)), (&[6, 12][..], "KYIV"));
+/// assert_eq!((found.starts(), found.surface(1)), (&[6, 12][..], "KYIV"));
 /// ```
 pub trait TextPieces: Sync {
     /// Its length in characters (Unicode scalar values).

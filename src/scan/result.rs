@@ -1,11 +1,19 @@
-//! The column store of a scan: one entry per match in each column, no object per match, and
-//! the matched surfaces back to back (Arrow's string layout).
+//! The column store of a scan: one entry per match, no object per match, in ~12 bytes a match.
+//!
+//! Each match keeps its start (`u64`) and the code of its *form* (`u32`: entity, alias, edits,
+//! length and matched text, stored once per distinct form in `forms`); its document is kept
+//! once per run of matches of one document (`runs`). Readers go through the accessors
+//! (`doc(i)`, `end(i)`, `surface(i)` ...) or the runs, never the encoding; columns for Python
+//! and Arrow are written out at export time (`export.rs`; texts as a dictionary over the forms).
 
+use super::forms::{Form, Forms};
+use super::runs::{DocCursor, DocRuns};
 use crate::error::{Error, Result};
 use crate::lexicon::{AliasId, EntityId};
 use rayon::prelude::*;
+use std::ops::Range;
 
-/// Matches of many documents, column by column, in document order.
+/// Matches of many documents, in document order.
 ///
 /// ```
 /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions};
@@ -14,56 +22,133 @@ use rayon::prelude::*;
 /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
 /// let docs = [Some("Kiev or Kyiv?"), None, Some("KYIV")];
 /// let res = scan(&m, &docs, 0, Some(2)).unwrap();
-/// assert_eq!(res.doc, [0, 0, 2]);
-/// assert_eq!(res.surface(1), "Kyiv");
+/// assert_eq!(res.docs().collect::<Vec<_>>(), [0, 0, 2]);
+/// assert_eq!((res.start(1), res.end(1), res.surface(1)), (8, 12, "Kyiv"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct ScanResult {
-    pub doc: Vec<u64>,
-    pub entity: Vec<EntityId>,
-    pub alias: Vec<AliasId>,
-    pub start: Vec<u64>,
-    pub end: Vec<u64>,
-    /// 0 for exact matches, the edits of typo matches (`MatchOptions::max_edits`).
-    pub edits: Vec<u8>,
-    /// The matched surfaces, back to back; `surface_bounds[i]..surface_bounds[i + 1]`.
-    surfaces: String,
-    surface_bounds: Vec<usize>,
+    runs: DocRuns,
+    start: Vec<u64>,
+    form: Vec<u32>,
+    forms: Forms,
 }
+
+/// Two results are equal when their rows are, whatever the order of their forms' codes.
+impl PartialEq for ScanResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.runs == other.runs
+            && self.start == other.start
+            && self
+                .form
+                .iter()
+                .zip(&other.form)
+                .all(|(&a, &b)| self.forms.get(a) == other.forms.get(b))
+    }
+}
+
+impl Eq for ScanResult {}
 
 impl ScanResult {
     /// Number of matches.
     pub fn len(&self) -> usize {
-        self.doc.len()
+        self.start.len()
     }
 
     /// True when there are no matches.
     pub fn is_empty(&self) -> bool {
-        self.doc.is_empty()
+        self.start.is_empty()
+    }
+
+    /// The document of match `i` (a binary search over the runs: walk [`ScanResult::docs`] or
+    /// [`ScanResult::doc_runs`] to read many).
+    pub fn doc(&self, i: usize) -> u64 {
+        assert!(i < self.len(), "row {i} of {}", self.len());
+        self.runs.doc(i)
+    }
+
+    /// The document of every match, in row order.
+    pub fn docs(&self) -> impl Iterator<Item = u64> + '_ {
+        self.runs.docs_from(0)
+    }
+
+    /// Each run of consecutive matches of one document: the document and its rows. In a scan
+    /// every document with matches has one run.
+    pub fn doc_runs(&self) -> impl ExactSizeIterator<Item = (u64, Range<usize>)> + '_ {
+        self.runs.iter()
+    }
+
+    /// Looks up the documents of rows that mostly come in order, O(1) a row for a walk.
+    pub fn doc_cursor(&self) -> DocCursor<'_> {
+        DocCursor::new(&self.runs)
+    }
+
+    /// Character offset of the start of match `i`.
+    #[inline]
+    pub fn start(&self, i: usize) -> u64 {
+        self.start[i]
+    }
+
+    /// The starts of all matches.
+    pub fn starts(&self) -> &[u64] {
+        &self.start
+    }
+
+    /// Character offset after the end of match `i`.
+    #[inline]
+    pub fn end(&self, i: usize) -> u64 {
+        self.start[i] + u64::from(self.forms.chars(self.form[i]))
+    }
+
+    /// The entity of match `i`.
+    #[inline]
+    pub fn entity(&self, i: usize) -> EntityId {
+        self.forms.entity(self.form[i])
+    }
+
+    /// The alias of match `i`.
+    #[inline]
+    pub fn alias(&self, i: usize) -> AliasId {
+        self.forms.alias(self.form[i])
+    }
+
+    /// 0 for an exact match `i`, its edits for a typo match (`MatchOptions::max_edits`).
+    #[inline]
+    pub fn edits(&self, i: usize) -> u8 {
+        self.forms.edits(self.form[i])
     }
 
     /// The original text of match `i`.
+    #[inline]
     pub fn surface(&self, i: usize) -> &str {
-        let bounds = self.bounds();
-        &self.surfaces[bounds[i]..bounds[i + 1]]
+        self.forms.get(self.form[i]).surface
     }
 
-    /// All matched texts back to back, with `surface_offsets()` as Arrow string offsets.
-    pub fn surface_data(&self) -> &str {
-        &self.surfaces
+    /// Everything about match `i` but its document and start.
+    #[inline]
+    pub fn form(&self, i: usize) -> Form<'_> {
+        self.forms.get(self.form[i])
     }
 
-    /// Byte offsets of each matched text in `surface_data()`: `len() + 1` of them.
-    pub fn surface_offsets(&self) -> &[usize] {
-        self.bounds()
+    /// The matches as a dictionary: each match's code (`form_codes()[i]`) into the distinct
+    /// forms (`forms()`), as an Arrow dictionary array holds a column of few distinct values.
+    pub fn form_codes(&self) -> &[u32] {
+        &self.form
     }
 
-    fn bounds(&self) -> &[usize] {
-        if self.surface_bounds.is_empty() {
-            &[0]
-        } else {
-            &self.surface_bounds
-        }
+    /// The distinct forms, by code (see [`ScanResult::form_codes`]). A form may have no match
+    /// (one left out by `select`).
+    pub fn forms(&self) -> impl ExactSizeIterator<Item = Form<'_>> + '_ {
+        (0..self.forms.len() as u32).map(|code| self.forms.get(code))
+    }
+
+    /// The document of each match from row `row` on, in row order.
+    pub(super) fn docs_from(&self, row: usize) -> impl Iterator<Item = u64> + '_ {
+        self.runs.docs_from(row)
+    }
+
+    /// Every document moved up by `by`: this result after `by` documents of others.
+    pub fn shift_documents(&mut self, by: u64) {
+        self.runs.shift(by);
     }
 
     /// `concat` on the pool of `n_threads` threads (None: all cores), the scan's own pool, so
@@ -76,9 +161,10 @@ impl ScanResult {
         Ok(pool.install(|| ScanResult::concat(parts)))
     }
 
-    /// The results of consecutive batches of documents as one, in order. Each column is one
-    /// allocation, filled by all cores of the current rayon pool: joining the batches of a
-    /// million-alias scan moves hundreds of megabytes, too much for one thread to copy.
+    /// The results of consecutive batches of documents as one, in order. The starts and
+    /// codes are each one allocation, filled by all cores of the current rayon pool: joining
+    /// the batches of a million-alias scan moves hundreds of megabytes, too much for one
+    /// thread to copy. The forms of all parts are merged into one table first (they are few).
     ///
     /// ```
     /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions, ScanResult};
@@ -88,69 +174,33 @@ impl ScanResult {
     /// let first = scan(&m, &[Some("Kiev")], 0, Some(1)).unwrap();
     /// let second = scan(&m, &[Some("Kyiv, Kiev")], 1, Some(1)).unwrap();
     /// let joined = ScanResult::concat(vec![first, second]);
-    /// assert_eq!(joined.doc, [0, 1, 1]);
+    /// assert_eq!(joined.docs().collect::<Vec<_>>(), [0, 1, 1]);
     /// assert_eq!(joined.surface(2), "Kiev");
     /// ```
     pub fn concat(mut parts: Vec<ScanResult>) -> ScanResult {
         if parts.len() <= 1 {
             return parts.pop().unwrap_or_default();
         }
-        let sizes: Vec<(usize, usize)> =
-            parts.iter().map(|p| (p.len(), p.surfaces.len())).collect();
-        ScanResult::filled(&sizes, |k, target| target.fill(&parts[k]))
-    }
-
-    /// A result of consecutive pieces of `sizes[k]` (rows, surface bytes), piece `k` written
-    /// by `fill(k, target)` on all cores of the current rayon pool. Each column is one
-    /// allocation, zeroed: allocations of this size come from the system untouched (calloc),
-    /// so the workers' writes are the first to them.
-    fn filled(sizes: &[(usize, usize)], fill: impl Fn(usize, Target<'_>) + Sync) -> ScanResult {
-        let rows: usize = sizes.iter().map(|s| s.0).sum();
-        let bytes: usize = sizes.iter().map(|s| s.1).sum();
-        let mut joined = ScanResult {
-            doc: vec![0; rows],
-            entity: vec![0; rows],
-            alias: vec![0; rows],
-            start: vec![0; rows],
-            end: vec![0; rows],
-            edits: vec![0; rows],
-            surfaces: String::new(),
-            surface_bounds: vec![0; rows + 1],
-        };
-        let mut surfaces = vec![0u8; bytes];
-        let mut targets = Vec::with_capacity(sizes.len());
-        {
-            let mut doc = &mut joined.doc[..];
-            let mut entity = &mut joined.entity[..];
-            let mut alias = &mut joined.alias[..];
-            let mut start = &mut joined.start[..];
-            let mut end = &mut joined.end[..];
-            let mut edits = &mut joined.edits[..];
-            let mut surface_bytes = &mut surfaces[..];
-            let mut bounds = &mut joined.surface_bounds[1..];
-            let mut base = 0;
-            for &(n, piece_bytes) in sizes {
-                targets.push(Target {
-                    doc: take_front(&mut doc, n),
-                    entity: take_front(&mut entity, n),
-                    alias: take_front(&mut alias, n),
-                    start: take_front(&mut start, n),
-                    end: take_front(&mut end, n),
-                    edits: take_front(&mut edits, n),
-                    surfaces: take_front(&mut surface_bytes, piece_bytes),
-                    bounds: take_front(&mut bounds, n),
-                    base,
-                });
-                base += piece_bytes;
-            }
+        let mut forms = Forms::default();
+        let codes: Vec<Vec<u32>> = parts.iter().map(|p| forms.merge(&p.forms)).collect();
+        let mut runs = DocRuns::default();
+        for part in &parts {
+            runs.append(&part.runs, 0);
         }
-        targets
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(k, target)| fill(k, target));
-        // SAFETY: every piece wrote whole matched texts (`str`s) back to back into its bytes.
-        joined.surfaces = unsafe { String::from_utf8_unchecked(surfaces) };
-        joined
+        let sizes: Vec<usize> = parts.iter().map(ScanResult::len).collect();
+        let (start, form) = filled(&sizes, |k, start, form| {
+            let (part, codes) = (&parts[k], &codes[k]);
+            start.copy_from_slice(&part.start);
+            for (to, &code) in form.iter_mut().zip(&part.form) {
+                *to = codes[code as usize];
+            }
+        });
+        ScanResult {
+            runs,
+            start,
+            form,
+            forms,
+        }
     }
 
     /// A result from its columns, as another process sent them (`surface_offsets` has one
@@ -163,7 +213,7 @@ impl ScanResult {
     ///     vec![0, 2], vec![0, 0], vec![1, 0], vec![0, 5], vec![4, 9], vec![0, 0],
     ///     "KievKyiv".to_owned(), vec![0, 4, 8],
     /// ).unwrap();
-    /// assert_eq!((r.len(), r.surface(1)), (2, "Kyiv"));
+    /// assert_eq!((r.len(), r.doc(1), r.surface(1), r.end(1)), (2, 2, "Kyiv", 9));
     /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn from_columns(
@@ -201,15 +251,91 @@ impl ScanResult {
                 "scan columns out of order (documents or matched-text offsets)".to_owned(),
             ));
         }
+        let mut forms = Forms::default();
+        let mut form = Vec::with_capacity(n);
+        for i in 0..n {
+            let chars = end[i]
+                .checked_sub(start[i])
+                .and_then(|chars| u32::try_from(chars).ok())
+                .ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "match {i} ends at {} before its start {}, or 2^32 characters after",
+                        end[i], start[i]
+                    ))
+                })?;
+            form.push(forms.code(Form {
+                entity: entity[i],
+                alias: alias[i],
+                edits: edits[i],
+                chars,
+                surface: &surfaces[surface_offsets[i]..surface_offsets[i + 1]],
+            }));
+        }
         Ok(ScanResult {
-            doc,
-            entity,
-            alias,
+            runs: DocRuns::from_docs(doc),
             start,
-            end,
-            edits,
-            surfaces,
-            surface_bounds: surface_offsets,
+            form,
+            forms,
+        })
+    }
+
+    /// A result from its stored parts, as another process sent them: the runs of documents
+    /// (`doc_runs`: document and rows), the starts, the form codes and the forms they index
+    /// (`starts`, `form_codes`, `forms`). Damaged parts are `Error::Corrupt`.
+    ///
+    /// ```
+    /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions, ScanResult};
+    /// let mut lex = Lexicon::new();
+    /// lex.add("Kyiv", &["Kiev"], None, false).unwrap();
+    /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
+    /// let res = scan(&m, &[Some("Kiev"), None, Some("Kyiv, Kiev")], 0, Some(1)).unwrap();
+    /// let runs: Vec<(u64, usize)> = res.doc_runs().map(|(d, rows)| (d, rows.len())).collect();
+    /// let back = ScanResult::from_parts(
+    ///     &runs, res.starts().to_vec(), res.form_codes().to_vec(), res.forms(),
+    /// ).unwrap();
+    /// assert_eq!(back, res);
+    /// ```
+    pub fn from_parts<'a>(
+        runs: &[(u64, usize)],
+        start: Vec<u64>,
+        codes: Vec<u32>,
+        forms: impl IntoIterator<Item = Form<'a>>,
+    ) -> Result<ScanResult> {
+        let rows: usize = runs.iter().map(|&(_, n)| n).sum();
+        if rows != start.len() || rows != codes.len() {
+            return Err(Error::Corrupt(format!(
+                "scan parts of unequal lengths ({rows} rows in the runs, {} starts, {} codes)",
+                start.len(),
+                codes.len()
+            )));
+        }
+        if runs.windows(2).any(|w| w[0].0 > w[1].0) {
+            return Err(Error::Corrupt(
+                "scan parts out of order (documents)".to_owned(),
+            ));
+        }
+        let mut table = Forms::default();
+        // Codes into the table as built (a repeated form gets the code of its first).
+        let to_table: Vec<u32> = forms.into_iter().map(|f| table.code(f)).collect();
+        let form = codes
+            .iter()
+            .map(|&code| to_table.get(code as usize).copied())
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "a form code past the {} forms of the scan",
+                    to_table.len()
+                ))
+            })?;
+        let mut doc_runs = DocRuns::default();
+        for &(doc, n) in runs {
+            doc_runs.push(doc, n);
+        }
+        Ok(ScanResult {
+            runs: doc_runs,
+            start,
+            form,
+            forms: table,
         })
     }
 
@@ -222,109 +348,85 @@ impl ScanResult {
     /// let m = Matcher::new(lex, MatchOptions::default()).unwrap();
     /// let res = scan(&m, &[Some("Kiev, Kyiv, Kiev")], 0, Some(1)).unwrap();
     /// let some = res.select(&[0, 2]);
-    /// assert_eq!((some.len(), some.surface(1), some.start[1]), (2, "Kiev", 12));
+    /// assert_eq!((some.len(), some.surface(1), some.start(1)), (2, "Kiev", 12));
     /// ```
     pub fn select(&self, rows: &[usize]) -> ScanResult {
         // Pieces on all cores of the current pool, each written in place.
         const ROWS_PER_PIECE: usize = 1 << 14;
-        let bounds = self.bounds();
         let pieces: Vec<&[usize]> = rows.chunks(ROWS_PER_PIECE).collect();
-        let sizes: Vec<(usize, usize)> = pieces
+        let sizes: Vec<usize> = pieces.iter().map(|piece| piece.len()).collect();
+        let (start, form) = filled(&sizes, |k, start, form| {
+            for ((start, form), &i) in start.iter_mut().zip(form).zip(pieces[k]) {
+                *start = self.start[i];
+                *form = self.form[i];
+            }
+        });
+        let piece_runs: Vec<DocRuns> = pieces
             .par_iter()
             .map(|piece| {
-                let bytes = piece.iter().map(|&i| bounds[i + 1] - bounds[i]).sum();
-                (piece.len(), bytes)
+                let mut cursor = DocCursor::new(&self.runs);
+                DocRuns::from_docs(piece.iter().map(|&i| cursor.doc(i)))
             })
             .collect();
-        ScanResult::filled(&sizes, |k, target| target.gather(self, pieces[k]))
+        let mut runs = DocRuns::default();
+        for piece in &piece_runs {
+            runs.append(piece, 0);
+        }
+        ScanResult {
+            runs,
+            start,
+            form,
+            forms: self.forms.clone(),
+        }
     }
 
     pub(super) fn push_document(&mut self, doc: u64, text: &str, matches: &[crate::Match]) {
-        if self.surface_bounds.is_empty() {
-            self.surface_bounds.push(0);
-        }
+        self.runs.push(doc, matches.len());
+        self.start.reserve(matches.len());
+        self.form.reserve(matches.len());
         for m in matches {
-            self.doc.push(doc);
-            self.entity.push(m.entity);
-            self.alias.push(m.alias);
             self.start.push(m.start as u64);
-            self.end.push(m.end as u64);
-            self.edits.push(m.edits);
-            self.surfaces.push_str(&text[m.byte_start..m.byte_end]);
-            self.surface_bounds.push(self.surfaces.len());
+            let chars = u32::try_from(m.end - m.start).expect("a match under 2^32 characters");
+            self.form.push(self.forms.code(Form {
+                entity: m.entity,
+                alias: m.alias,
+                edits: m.edits,
+                chars,
+                surface: &text[m.byte_start..m.byte_end],
+            }));
         }
+    }
+
+    /// The last document with a match.
+    pub fn last_doc(&self) -> Option<u64> {
+        self.runs.last()
     }
 }
 
-/// Where one piece's rows go in the joined columns (`ScanResult::filled`).
-struct Target<'a> {
-    doc: &'a mut [u64],
-    entity: &'a mut [EntityId],
-    alias: &'a mut [AliasId],
-    start: &'a mut [u64],
-    end: &'a mut [u64],
-    edits: &'a mut [u8],
-    surfaces: &'a mut [u8],
-    /// The part's surface ends, moved by `base`, the bytes of the parts before it.
-    bounds: &'a mut [usize],
-    base: usize,
-}
-
-impl Target<'_> {
-    fn fill(self, part: &ScanResult) {
-        self.doc.copy_from_slice(&part.doc);
-        self.entity.copy_from_slice(&part.entity);
-        self.alias.copy_from_slice(&part.alias);
-        self.start.copy_from_slice(&part.start);
-        self.end.copy_from_slice(&part.end);
-        self.edits.copy_from_slice(&part.edits);
-        self.surfaces.copy_from_slice(part.surfaces.as_bytes());
-        for (to, &from) in self.bounds.iter_mut().zip(&part.bounds()[1..]) {
-            *to = from + self.base;
+/// Starts and codes of consecutive pieces of `sizes[k]` rows, piece `k` written by
+/// `fill(k, starts, codes)` on all cores of the current rayon pool. Each column is one
+/// allocation, zeroed: allocations of this size come from the system untouched (calloc), so
+/// the workers' writes are the first to them.
+fn filled(
+    sizes: &[usize],
+    fill: impl Fn(usize, &mut [u64], &mut [u32]) + Sync,
+) -> (Vec<u64>, Vec<u32>) {
+    let rows: usize = sizes.iter().sum();
+    let mut start = vec![0; rows];
+    let mut form = vec![0; rows];
+    let mut targets = Vec::with_capacity(sizes.len());
+    {
+        let mut start = &mut start[..];
+        let mut form = &mut form[..];
+        for &n in sizes {
+            targets.push((take_front(&mut start, n), take_front(&mut form, n)));
         }
     }
-}
-
-impl Target<'_> {
-    /// `rows` of `from`, in the order given.
-    fn gather(self, from: &ScanResult, rows: &[usize]) {
-        for (to, &i) in self.doc.iter_mut().zip(rows) {
-            *to = from.doc[i];
-        }
-        for (to, &i) in self.entity.iter_mut().zip(rows) {
-            *to = from.entity[i];
-        }
-        for (to, &i) in self.alias.iter_mut().zip(rows) {
-            *to = from.alias[i];
-        }
-        for (to, &i) in self.start.iter_mut().zip(rows) {
-            *to = from.start[i];
-        }
-        for (to, &i) in self.end.iter_mut().zip(rows) {
-            *to = from.end[i];
-        }
-        for (to, &i) in self.edits.iter_mut().zip(rows) {
-            *to = from.edits[i];
-        }
-        // The matched texts of each run of consecutive rows (most of a selection) in one copy.
-        let bounds = from.bounds();
-        let (mut k, mut written) = (0, 0);
-        for run in rows.chunk_by(|&a, &b| b == a + 1) {
-            let (first, last) = (run[0], run[run.len() - 1]);
-            let (start, end) = (bounds[first], bounds[last + 1]);
-            self.surfaces[written..written + end - start]
-                .copy_from_slice(&from.surfaces.as_bytes()[start..end]);
-            let shift = self.base + written;
-            for (to, &b) in self.bounds[k..k + run.len()]
-                .iter_mut()
-                .zip(&bounds[first + 1..=last + 1])
-            {
-                *to = b - start + shift;
-            }
-            k += run.len();
-            written += end - start;
-        }
-    }
+    targets
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, (start, form))| fill(k, start, form));
+    (start, form)
 }
 
 /// The first `n` items of `rest`, which keeps the others.
@@ -332,4 +434,125 @@ fn take_front<'a, T>(rest: &mut &'a mut [T], n: usize) -> &'a mut [T] {
     let (front, back) = std::mem::take(rest).split_at_mut(n);
     *rest = back;
     front
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::Column;
+
+    fn columns() -> ScanResult {
+        ScanResult::from_columns(
+            vec![0, 0, 3, 3, 3],
+            vec![1, 0, 1, 1, 2],
+            vec![4, 0, 4, 4, 5],
+            vec![0, 9, 2, 20, 30],
+            vec![4, 13, 6, 24, 32],
+            vec![0, 0, 0, 0, 1],
+            "KievNATOKievKievЖж".to_owned(),
+            vec![0, 4, 8, 12, 16, 20],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_column_reads_back_as_given() {
+        let r = columns();
+        assert_eq!(r.forms().len(), 3);
+        let read = |c: Column| {
+            let mut out = vec![0; r.len() * c.width()];
+            r.write_column(c, &mut out);
+            out.chunks(c.width())
+                .map(|v| v.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b)))
+                .collect::<Vec<u64>>()
+        };
+        assert_eq!(read(Column::Doc), [0, 0, 3, 3, 3]);
+        assert_eq!(read(Column::Entity), [1, 0, 1, 1, 2]);
+        assert_eq!(read(Column::Alias), [4, 0, 4, 4, 5]);
+        assert_eq!(read(Column::Start), [0, 9, 2, 20, 30]);
+        assert_eq!(read(Column::End), [4, 13, 6, 24, 32]);
+        assert_eq!(read(Column::Edits), [0, 0, 0, 0, 1]);
+        let surfaces: Vec<&str> = (0..r.len()).map(|i| r.surface(i)).collect();
+        assert_eq!(surfaces, ["Kiev", "NATO", "Kiev", "Kiev", "Жж"]);
+        let runs: Vec<_> = r.doc_runs().collect();
+        assert_eq!(runs, [(0, 0..2), (3, 2..5)]);
+    }
+
+    #[test]
+    fn parts_read_back_and_damaged_parts_are_refused() {
+        let r = columns();
+        let runs: Vec<(u64, usize)> = r.doc_runs().map(|(d, rows)| (d, rows.len())).collect();
+        let parts = |runs: &[(u64, usize)], codes: Vec<u32>| {
+            ScanResult::from_parts(runs, r.starts().to_vec(), codes, r.forms())
+        };
+        assert_eq!(parts(&runs, r.form_codes().to_vec()).unwrap(), r);
+        let mut past = r.form_codes().to_vec();
+        past[1] = r.forms().len() as u32;
+        assert!(parts(&runs, past).is_err());
+        assert!(parts(&runs[..1], r.form_codes().to_vec()).is_err());
+        assert!(parts(&[(3, 3), (0, 2)], r.form_codes().to_vec()).is_err());
+        // A form listed twice: both codes read as the same form.
+        let twice: Vec<Form> = r.forms().chain(r.forms().take(1)).collect();
+        let mut codes = r.form_codes().to_vec();
+        codes[0] = twice.len() as u32 - 1;
+        let back = ScanResult::from_parts(&runs, r.starts().to_vec(), codes, twice).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn damaged_columns_are_refused() {
+        let refused = |end: Vec<u64>, doc: Vec<u64>| {
+            ScanResult::from_columns(
+                doc,
+                vec![0, 0],
+                vec![0, 0],
+                vec![5, 6],
+                end,
+                vec![0, 0],
+                "ab".to_owned(),
+                vec![0, 1, 2],
+            )
+            .is_err()
+        };
+        assert!(!refused(vec![6, 7], vec![0, 1]));
+        assert!(refused(vec![4, 7], vec![0, 1]));
+        assert!(refused(vec![6, 7 + (1 << 32)], vec![0, 1]));
+        assert!(refused(vec![6, 7], vec![1, 0]));
+    }
+
+    #[test]
+    fn joined_and_selected_results_keep_their_rows() {
+        let r = columns();
+        let shifted = {
+            let mut r = r.clone();
+            r.shift_documents(4);
+            r
+        };
+        let joined = ScanResult::concat(vec![r.clone(), ScanResult::default(), shifted.clone()]);
+        assert_eq!(joined.len(), 10);
+        assert_eq!(joined.select(&(0..5).collect::<Vec<_>>()), r);
+        assert_eq!(joined.select(&(5..10).collect::<Vec<_>>()), shifted);
+        assert_eq!(joined.forms().len(), r.forms().len());
+        let picked = joined.select(&[7, 1, 1, 9]);
+        let got: Vec<(u64, u64, u64, &str)> = (0..picked.len())
+            .map(|i| {
+                (
+                    picked.doc(i),
+                    picked.start(i),
+                    picked.end(i),
+                    picked.surface(i),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (7, 2, 6, "Kiev"),
+                (0, 9, 13, "NATO"),
+                (0, 9, 13, "NATO"),
+                (7, 30, 32, "Жж")
+            ]
+        );
+        assert_ne!(picked, joined.select(&[7, 1, 9, 1]));
+    }
 }

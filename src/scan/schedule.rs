@@ -200,8 +200,8 @@ mod tests {
         for (i, doc) in docs.iter().enumerate() {
             let Some(text) = doc else { continue };
             for found in m.find(text).unwrap() {
-                assert_eq!(one.doc[expected], 10 + i as u64);
-                assert_eq!(one.start[expected], found.start as u64);
+                assert_eq!(one.doc(expected), 10 + i as u64);
+                assert_eq!(one.start(expected), found.start as u64);
                 let chars: String = text
                     .chars()
                     .skip(found.start)
@@ -356,10 +356,10 @@ mod tests {
         let some = thread_pool(Some(2)).unwrap().install(|| res.select(&rows));
         assert_eq!(some.len(), rows.len());
         for (k, &i) in rows.iter().enumerate() {
-            let got = (some.doc[k], some.start[k], some.entity[k], some.surface(k));
+            let got = (some.doc(k), some.start(k), some.entity(k), some.surface(k));
             assert_eq!(
                 got,
-                (res.doc[i], res.start[i], res.entity[i], res.surface(i))
+                (res.doc(i), res.start(i), res.entity(i), res.surface(i))
             );
         }
     }
