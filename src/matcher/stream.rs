@@ -71,7 +71,9 @@ pub(super) fn for_matches_in_stream(
         if read_ahead && ranges > 1 {
             scope.spawn(|| pieces.read_ahead(ranges, read));
         }
-        let outcome = (|| {
+        // Stops the helper however this ends (a panic too), so that the scope can join it.
+        let _stop = StopOnDrop(&pieces);
+        (|| {
             let mut done: Vec<(Piece, Vec<Match>)> = Vec::new();
             for first in (0..ranges).step_by(group) {
                 if cancel.load(Ordering::Relaxed) {
@@ -98,10 +100,17 @@ pub(super) fn for_matches_in_stream(
             }
             hand_on(done, &mut sink);
             Ok(())
-        })();
-        pieces.stop();
-        outcome
+        })()
     })
+}
+
+/// Calls [`ReadPieces::stop`] when dropped.
+struct StopOnDrop<'a>(&'a ReadPieces);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 /// Give each piece's matches to `sink`, in order, with code-point offsets in the whole text.

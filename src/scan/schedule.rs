@@ -301,6 +301,38 @@ mod tests {
         }
     }
 
+    /// A text whose reading panics from character `.1` on, read in pieces of ten.
+    struct Panicky(Vec<char>, usize);
+
+    impl crate::scan::TextPieces for Panicky {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
+            assert!(from < self.1, "reading broke at {from}");
+            let to = (from + max).min(self.0.len());
+            out.extend(&self.0[from..to]);
+            Ok(to - from)
+        }
+        fn max_piece_chars(&self) -> usize {
+            10
+        }
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_the_scans_panic_not_a_hang() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let text: Vec<char> = "Kiev. Kyiv. ".repeat(500).chars().collect();
+        for (at, threads) in [(0, 1), (3000, 1), (3000, 2)] {
+            let panicky = Panicky(text.clone(), at);
+            let docs = [Some(&panicky as &dyn TextPieces)];
+            let scanning = std::panic::AssertUnwindSafe(|| scan(&m, &docs, 0, Some(threads)));
+            let outcome = std::panic::catch_unwind(scanning);
+            assert!(outcome.is_err(), "read breaking at {at}, {threads} threads");
+        }
+    }
+
     #[test]
     fn a_set_cancel_flag_stops_the_scan_of_short_and_large_documents() {
         let m = matcher();
