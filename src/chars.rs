@@ -52,6 +52,15 @@ pub fn straight_quote(c: char) -> Option<char> {
     }
 }
 
+/// `c`, or the ASCII quote it folds to.
+#[inline]
+fn as_straight_quote(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    straight_quote(c).unwrap_or(c)
+}
+
 /// Combining marks that accent folding removes: the diacritic blocks only, so the vowel signs
 /// of Indic scripts or Arabic harakat (also marks) are never stripped.
 #[inline]
@@ -75,9 +84,12 @@ const ELISIONS: [&str; 14] = [
 /// character starts at `at`: the character before is a word character, or an apostrophe after
 /// a word that is not an elision — an apostrophe between two word characters is inside the
 /// word ("O'Brien", "бар'єр"), except after `l'`, `d'`, `dell'`, ... (docs/matching.md §4).
+///
+/// Typographic quotes count as the apostrophe they fold to, so that the text may also be an
+/// original whose folding changes nothing else these checks see (`matcher::unfolded`).
 pub fn glued_before(text: &str, at: usize) -> bool {
     let mut before = text[..at].chars().rev();
-    match before.next() {
+    match before.next().map(as_straight_quote) {
         Some('\'') => {
             // The word before the apostrophe, up to one character longer than any elision.
             let word: Vec<char> = before.take_while(|&c| is_word_char(c)).take(5).collect();
@@ -93,9 +105,11 @@ pub fn glued_before(text: &str, at: usize) -> bool {
 /// character ends just before `at`: the character at `at` is a word character, or an
 /// apostrophe before a word that is not an English ending (`'s`, `'t`, `'ll`, `'re`, `'ve`,
 /// `'d`, `'m`).
+///
+/// Typographic quotes count as the apostrophe they fold to, as in [`glued_before`].
 pub fn glued_after(text: &str, at: usize) -> bool {
     let mut after = text[at..].chars();
-    match after.next() {
+    match after.next().map(as_straight_quote) {
         Some('\'') => {
             let word: String = after.take_while(|&c| is_word_char(c)).take(3).collect();
             let word = word.to_lowercase();

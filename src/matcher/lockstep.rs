@@ -10,8 +10,9 @@
 //! still fills the streams.
 //!
 //! Each stream follows the crate's own leftmost-longest search (`find_fwd`): remember the last
-//! match state seen, stop at the dead state (or the end of the piece) and report it. After a
-//! report the caller decides where that stream resumes.
+//! match state seen, stop at the dead state (or the end of the piece) and report it; a match
+//! state from which every byte leads to the dead state is reported at once. After a report
+//! the caller decides where that stream resumes.
 
 use super::table::{State, Table, CACHE_RESIDENT_BYTES};
 use aho_corasick::PatternID;
@@ -163,11 +164,17 @@ impl<'a> Lockstep<'a> {
                     }
                 } else {
                     let (pattern, len) = table.match_of(s.state);
-                    s.last = Some(Found {
+                    let found = Found {
                         start: s.at - len,
                         end: s.at,
                         pattern,
-                    });
+                    };
+                    if table.is_final_match(s.state) {
+                        // The next byte would reach the dead state and report this match.
+                        s.last = None;
+                        return Some((s.piece, found));
+                    }
+                    s.last = Some(found);
                 }
             }
             if s.at == s.end {

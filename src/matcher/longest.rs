@@ -18,11 +18,83 @@ use super::pass::{NextStart, Pass, Search};
 use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
+use super::unfolded::Unfolded;
 use super::word_starts::{word_end, AnchoredAutomaton};
 use crate::chars::{glued_after, glued_before, is_word_char};
 use crate::normalize::Folded;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{Input, PatternID};
+
+/// A text as the search reads it: the bytes the automaton steps over and the whole-word
+/// checks read (a folded copy, or an original searched `unfolded`), and the way back to the
+/// original's byte offsets.
+pub(super) trait Searched {
+    fn text(&self) -> &str;
+    /// Original byte offset of a match starting at byte `pos`, if one may start there.
+    fn original_start(&self, pos: usize) -> Option<usize>;
+    /// Original byte offset one past a match ending at byte `end`, if one may end there.
+    fn original_end(&self, end: usize) -> Option<usize>;
+    /// Where the span of a pattern of `len` folded bytes that ends at `end` starts.
+    fn start_before(&self, end: usize, len: usize) -> usize;
+    /// Where the span of `len` folded bytes that starts at `start` ends.
+    fn end_after(&self, start: usize, len: usize) -> usize;
+
+    #[inline]
+    fn char_at(&self, pos: usize) -> Option<char> {
+        self.text()[pos..].chars().next()
+    }
+
+    #[inline]
+    fn char_before(&self, pos: usize) -> Option<char> {
+        self.text()[..pos].chars().next_back()
+    }
+}
+
+impl Searched for Folded {
+    #[inline]
+    fn text(&self) -> &str {
+        Folded::text(self)
+    }
+    #[inline]
+    fn original_start(&self, pos: usize) -> Option<usize> {
+        Folded::original_start(self, pos)
+    }
+    #[inline]
+    fn original_end(&self, end: usize) -> Option<usize> {
+        Folded::original_end(self, end)
+    }
+    #[inline]
+    fn start_before(&self, end: usize, len: usize) -> usize {
+        end - len
+    }
+    #[inline]
+    fn end_after(&self, start: usize, len: usize) -> usize {
+        start + len
+    }
+}
+
+impl Searched for Unfolded<'_> {
+    #[inline]
+    fn text(&self) -> &str {
+        self.text
+    }
+    #[inline]
+    fn original_start(&self, pos: usize) -> Option<usize> {
+        Some(pos)
+    }
+    #[inline]
+    fn original_end(&self, end: usize) -> Option<usize> {
+        Some(end)
+    }
+    #[inline]
+    fn start_before(&self, end: usize, len: usize) -> usize {
+        Unfolded::start_before(self, end, len)
+    }
+    #[inline]
+    fn end_after(&self, start: usize, len: usize) -> usize {
+        Unfolded::end_after(self, start, len)
+    }
+}
 
 /// The span of a group of candidates; its rows are kept in a buffer beside it.
 #[derive(Clone, Copy)]
@@ -121,12 +193,13 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
 }
 
 /// One folding per text, searched by the unanchored DFA (as our `Table`) in pieces, several
-/// pieces (of one text or of several) at once.
-fn find_in_lockstep(
+/// pieces (of one text or of several) at once; or originals searched unfolded, by the pass's
+/// `unfolded` table.
+pub(super) fn find_in_lockstep<S: Searched>(
     pass: &Pass,
     table: &Table,
     prefixes: &Prefixes,
-    folded: &[&Folded],
+    folded: &[&S],
     whole_words: bool,
     cut_after: &[bool; 128],
 ) -> Vec<Vec<Candidate>> {
@@ -155,8 +228,11 @@ fn find_in_lockstep(
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); pieces.len()];
     let mut scratch = Vec::new();
     let mut search = Lockstep::new(table, &pieces, width);
-    while let Some((piece, found)) = search.next_match() {
+    while let Some((piece, mut found)) = search.next_match() {
         let folded = folded[text_of_piece[piece]];
+        if pass.patterns[found.pattern.as_usize()].may_stretch {
+            found.start = folded.start_before(found.end, found.end - found.start);
+        }
         let rows = &mut rows[piece];
         let first_row = rows.len();
         let group = group_at(
@@ -198,9 +274,9 @@ fn find_in_lockstep(
 /// Where the search resumes after a start where nothing valid begins: the next character, or
 /// past the rest of the word when no alias can start inside one.
 #[inline]
-fn after_failed_start(
+fn after_failed_start<S: Searched>(
     prefixes: &Prefixes,
-    folded: &Folded,
+    folded: &S,
     start: usize,
     whole_words: bool,
 ) -> usize {
@@ -332,10 +408,10 @@ fn next_group_unanchored(
 
 /// The longest valid span starting where `longest` (the longest alias there) starts; its rows
 /// (one per alias, in pattern order) are appended to `rows`.
-fn group_at(
+fn group_at<S: Searched>(
     pass: &Pass,
     prefixes: &Prefixes,
-    folded: &Folded,
+    folded: &S,
     longest: Found,
     whole_words: bool,
     rows: &mut Vec<Candidate>,
@@ -366,15 +442,20 @@ fn group_at(
     rows.truncate(mark);
     scratch.clear();
     prefixes.patterns_at(start, longest.pattern, longest.end, scratch);
+    // Their folded lengths, as spans of the searched text (the longest's is known).
+    let shorter = scratch.len() - 1;
+    for (end, _) in &mut scratch[..shorter] {
+        *end = folded.end_after(start, *end - start);
+    }
     longest_valid(pass, folded, original_start, scratch, whole_words, rows)
 }
 
 /// The longest valid span among the aliases `found` at one start (as (end, pattern), shortest
 /// first), tried longest first; its rows are appended to `rows`. Only a prefix entry can give
 /// a shorter alias an equal or longer span, so without one the first valid alias wins.
-fn longest_valid(
+fn longest_valid<S: Searched>(
     pass: &Pass,
-    folded: &Folded,
+    folded: &S,
     original_start: usize,
     found: &[(usize, PatternID)],
     whole_words: bool,
@@ -406,9 +487,9 @@ fn longest_valid(
 /// back to `mark`).
 #[allow(clippy::too_many_arguments)]
 #[inline]
-fn consider(
+fn consider<S: Searched>(
     pass: &Pass,
-    folded: &Folded,
+    folded: &S,
     original_start: usize,
     end: usize,
     pattern: PatternID,

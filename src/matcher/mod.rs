@@ -5,6 +5,8 @@
 //! generates the candidates that the greedy choice would throw away (`longest`). Each folding
 //! of the aliases is one pass (`pass`, which also chooses its search); typo matches are merged
 //! in after the exact ones (`merge`); offsets become code points last (`code_points`).
+//! Documents whose folding the automaton can do as it steps (ASCII, typographic quotes and
+//! dashes) are searched on their own bytes, without a folded copy (`unfolded`).
 
 mod code_points;
 mod first_words;
@@ -20,6 +22,7 @@ mod split;
 mod stream;
 mod table;
 mod typos;
+mod unfolded;
 mod word_sequences;
 mod word_starts;
 
@@ -31,11 +34,12 @@ use crate::lexicon::Lexicon;
 use crate::normalize::{fold_with_offsets, FoldOptions, Folded};
 use crate::scan::TextPieces;
 use code_points::{
-    to_code_points, to_code_points_in_order, with_byte_offsets, with_code_point_table,
+    to_code_points, to_code_points_in_order, with_byte_offsets, with_code_point_table, Candidate,
 };
-use pass::{build_pass, Pass, SearchChoice};
+use pass::{build_pass, NextStart, Pass, Search, SearchChoice};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use unfolded::{Unfoldable, Unfolded};
 
 /// A lexicon compiled for matching. Immutable, so one matcher is safe to share between threads.
 ///
@@ -232,6 +236,9 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
+        if let Some(found) = self.find_many_unfolded(texts) {
+            return Ok(found);
+        }
         // Each pass's folding of each text, made once for the exact and the typo matches.
         let folded: Vec<Vec<Folded>> = texts
             .iter()
@@ -268,24 +275,101 @@ impl Matcher {
             .map(|((text, folded), exact)| {
                 let found =
                     merge::with_typos(&self.passes, self.options.overlapping, folded, exact);
-                // The fold saw every byte: no second look at a text that left the cache.
-                let ascii = folded
-                    .first()
-                    .map_or_else(|| text.is_ascii(), Folded::original_is_ascii);
-                let table = folded.first().and_then(Folded::code_points);
-                if ascii {
-                    with_byte_offsets(found)
-                } else if self.options.overlapping {
-                    to_code_points(text, found)
-                } else if let Some(table) = table {
-                    // The folding saw every character of the text.
-                    with_code_point_table(table, found)
-                } else {
-                    to_code_points_in_order(text, found)
-                }
+                self.to_matches(text, folded.first(), found)
             });
         Ok(found.collect())
     }
+
+    /// Code-point offsets for the candidates of `text`, from its first folding if it has one.
+    fn to_matches(&self, text: &str, folded: Option<&Folded>, found: Vec<Candidate>) -> Vec<Match> {
+        // The fold saw every byte: no second look at a text that left the cache.
+        let ascii = folded.map_or_else(|| text.is_ascii(), Folded::original_is_ascii);
+        if ascii {
+            with_byte_offsets(found)
+        } else if self.options.overlapping {
+            to_code_points(text, found)
+        } else if let Some(table) = folded.and_then(Folded::code_points) {
+            // The folding saw every character of the text.
+            with_code_point_table(table, found)
+        } else {
+            to_code_points_in_order(text, found)
+        }
+    }
+
+    /// `find_many` where the one pass has an `unfolded` table and some text can be searched
+    /// without its folded copy (`unfolded`); `None` otherwise. The others are folded and
+    /// searched as before.
+    fn find_many_unfolded(&self, texts: &[&str]) -> Option<Vec<Vec<Match>>> {
+        let [pass] = self.passes.as_slice() else {
+            return None;
+        };
+        let unfolded_table = pass.unfolded.as_deref()?;
+        let Search::Unanchored {
+            next: NextStart::Table(table),
+            prefixes,
+        } = &pass.search
+        else {
+            return None;
+        };
+        #[cfg(test)]
+        if FOLD_ALWAYS.get() {
+            return None;
+        }
+        let kinds: Vec<Unfoldable> = texts
+            .iter()
+            .map(|text| unfolded::classify(text, pass.fold))
+            .collect();
+        if kinds.iter().all(|k| matches!(k, Unfoldable::No)) {
+            return None;
+        }
+        let mut originals = Vec::new();
+        let mut folded = Vec::new();
+        for (text, kind) in texts.iter().zip(&kinds) {
+            match kind {
+                Unfoldable::No => folded.push(fold_with_offsets(text, pass.fold)),
+                _ => originals.push(Unfolded { text }),
+            }
+        }
+        let whole_words = self.options.whole_words;
+        let originals: Vec<&Unfolded> = originals.iter().collect();
+        let mut from_originals = longest::find_in_lockstep(
+            pass,
+            unfolded_table,
+            prefixes,
+            &originals,
+            whole_words,
+            &self.cut_after,
+        )
+        .into_iter();
+        let folded_refs: Vec<&Folded> = folded.iter().collect();
+        let mut from_folded = longest::find_in_lockstep(
+            pass,
+            table,
+            prefixes,
+            &folded_refs,
+            whole_words,
+            &self.cut_after,
+        )
+        .into_iter()
+        .zip(&folded);
+        let found = texts.iter().zip(kinds).map(|(text, kind)| match kind {
+            Unfoldable::Ascii => with_byte_offsets(from_originals.next().expect("one a text")),
+            Unfoldable::Typographic(code_points) => {
+                with_code_point_table(&code_points, from_originals.next().expect("one a text"))
+            }
+            Unfoldable::No => {
+                let (found, folded) = from_folded.next().expect("one a text");
+                self.to_matches(text, Some(folded), found)
+            }
+        });
+        Some(found.collect())
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests fold every document, to compare with the search of the originals (`unfolded`).
+    static FOLD_ALWAYS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[cfg(test)]

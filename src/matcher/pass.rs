@@ -6,6 +6,7 @@ use super::options::MatchOptions;
 use super::prefixes::Prefixes;
 use super::table::{self, Table};
 use super::typos::TypoIndex;
+use super::unfolded;
 use super::word_starts::AnchoredAutomaton;
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
@@ -23,6 +24,9 @@ pub(super) struct Pattern {
     pub(super) aliases: Vec<(AliasId, EntityId, bool)>,
     pub(super) word_at_start: bool,
     pub(super) word_at_end: bool,
+    /// Whether its span in an original searched unfolded may be longer than it (it holds a
+    /// space or a quote, which a run of whitespace or a typographic character folds to).
+    pub(super) may_stretch: bool,
 }
 
 /// How a pass finds its patterns.
@@ -63,6 +67,9 @@ pub(super) struct Pass {
     pub(super) ascii_in_patterns: [bool; 128],
     /// Typo-tolerant matching, when asked for.
     pub(super) typos: Option<TypoIndex>,
+    /// The lockstep table over original bytes, for documents searched unfolded (`unfolded`),
+    /// where the pass allows it.
+    pub(super) unfolded: Option<Box<Table>>,
 }
 
 /// Up to this many bytes of folded patterns (~25,000 names) the automaton is a DFA.
@@ -101,6 +108,7 @@ pub(super) fn build_pass(
             aliases: Vec::new(),
             word_at_start: text.chars().next().is_some_and(is_word_char),
             word_at_end: text.chars().next_back().is_some_and(is_word_char),
+            may_stretch: text.bytes().any(|b| matches!(b, b' ' | b'\'' | b'"')),
         })
         .collect();
     for (slot, id, entity, prefix) in slots {
@@ -213,6 +221,16 @@ pub(super) fn build_pass(
         }
     };
     let ascii_in_patterns: [bool; 128] = std::array::from_fn(|b| in_patterns[b]);
+    // Documents are searched unfolded only by the lockstep, and only for exact matches.
+    let unfolded = match &search {
+        Search::Unanchored {
+            next: NextStart::Table(table),
+            ..
+        } if options.max_edits == 0 => {
+            unfolded::table(table, fold.case_fold, &in_patterns).map(Box::new)
+        }
+        _ => None,
+    };
     let typos = (options.max_edits > 0).then(|| {
         TypoIndex::new(
             &texts,
@@ -228,6 +246,7 @@ pub(super) fn build_pass(
         has_prefix,
         ascii_in_patterns,
         typos,
+        unfolded,
     }))
 }
 

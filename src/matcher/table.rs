@@ -29,7 +29,7 @@ pub(super) const CACHE_RESIDENT_BYTES: usize = 1 << 20;
 /// A state of a [`Table`]: the offset of its row. Only a table makes them, and each search
 /// (`Lockstep`) steps the states of one table through that table alone, which
 /// `Stepper::next` relies on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct State(usize);
 
 /// A DFA as a flat table: `trans[state + class(byte)]`, where a state is the offset of its
@@ -47,6 +47,9 @@ pub(super) struct Table {
     start_in_word: u32,
     /// States below this offset are the dead state or match states.
     special_below: u32,
+    /// Match states below this offset are final: every byte leads to the dead state, so the
+    /// search may report them at once instead of one byte later.
+    final_below: u32,
     /// Of each match state in row order: its pattern and that pattern's length.
     matches: Vec<(PatternID, u32)>,
 }
@@ -193,12 +196,28 @@ impl Table {
         drop(place);
         // Rows: the dead state, the match states, then the rest, each in breadth-first order.
         let mut row_of = vec![0u32; order.len()];
+        // Rows: the dead state, the final match states (every byte leads to the dead state:
+        // nothing longer can follow), the other match states, then the rest.
+        let kind = |at: usize| {
+            let state = order[at];
+            let final_match = successors[at * stride..(at + 1) * stride]
+                .iter()
+                .all(|&t| dfa.is_dead(order[t as usize]));
+            match (dfa.is_dead(state), dfa.is_match(state)) {
+                (true, _) => RowKind::Dead,
+                (false, true) if final_match => RowKind::FinalMatch,
+                (false, true) => RowKind::Match,
+                (false, false) => RowKind::Other,
+            }
+        };
         let mut rows = vec![None; 1];
-        for want_match in [true, false] {
-            for (at, &state) in order.iter().enumerate() {
-                if !dfa.is_dead(state) && dfa.is_match(state) == want_match {
-                    row_of[at] = rows.len() as u32;
+        let mut final_matches = 0;
+        for want in [RowKind::FinalMatch, RowKind::Match, RowKind::Other] {
+            for (at, row) in row_of.iter_mut().enumerate() {
+                if kind(at) == want {
+                    *row = rows.len() as u32;
                     rows.push(Some(at));
+                    final_matches += usize::from(want == RowKind::FinalMatch);
                 }
             }
         }
@@ -231,8 +250,49 @@ impl Table {
             start: row_of[0] * stride as u32,
             start_in_word: row_of[in_word_place] * stride as u32,
             special_below: ((1 + matches.len()) * stride) as u32,
+            final_below: ((1 + final_matches) * stride) as u32,
             matches,
         }
+    }
+
+    /// A table made elsewhere from this one's states (`unfolded`): rows of `stride` entries,
+    /// each a row offset, the dead state row 0 and the `matches.len()` match states next, the
+    /// first `final_matches` of them final (every entry dead).
+    pub(super) fn from_rows(
+        trans: Vec<u32>,
+        classes: [u8; 256],
+        stride: usize,
+        start_row: usize,
+        matches: Vec<(PatternID, u32)>,
+        final_matches: usize,
+    ) -> Table {
+        debug_assert!(trans.iter().all(|&t| (t as usize) < trans.len()));
+        let start = (start_row * stride) as u32;
+        Table {
+            trans,
+            classes,
+            stride: stride as u32,
+            start,
+            start_in_word: start,
+            special_below: ((1 + matches.len()) * stride) as u32,
+            final_below: ((1 + final_matches) * stride) as u32,
+            matches,
+        }
+    }
+
+    /// Whether a search starts in the same state everywhere (not a word-start table).
+    pub(super) fn starts_anywhere(&self) -> bool {
+        self.start == self.start_in_word
+    }
+
+    /// The dead state.
+    pub(super) fn dead(&self) -> State {
+        State(0)
+    }
+
+    /// The byte class of `byte`: bytes of one class step every state alike.
+    pub(super) fn class(&self, byte: u8) -> u8 {
+        self.classes[usize::from(byte)]
     }
 
     /// The state to search `hay` from byte `at` in.
@@ -259,6 +319,12 @@ impl Table {
         self.stepper().is_special(state)
     }
 
+    /// Whether a match state (special, not dead) is final: nothing longer can follow.
+    #[inline(always)]
+    pub(super) fn is_final_match(&self, state: State) -> bool {
+        state.0 < self.final_below as usize
+    }
+
     #[inline(always)]
     pub(super) fn is_dead(&self, state: State) -> bool {
         state.0 == 0
@@ -274,6 +340,15 @@ impl Table {
     pub(super) fn memory_usage(&self) -> usize {
         self.trans.len() * 4 + self.matches.len() * 8
     }
+}
+
+/// What a row of a table is, in the order rows are laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum RowKind {
+    Dead,
+    FinalMatch,
+    Match,
+    Other,
 }
 
 /// Hashes the crate's state IDs (u32s, multiples of its stride) with one multiplication, its

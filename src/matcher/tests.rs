@@ -450,3 +450,136 @@ fn the_word_table_and_the_trie_merge_at_one_start() {
         ]
     );
 }
+
+/// Originals searched unfolded (`unfolded`) give the matches of their folded copies: ASCII
+/// and typographic texts full of whitespace runs, line breaks (`\r\n`, paragraphs) inside
+/// multi-word aliases, hyphens and dashes between words or not, case mixtures, possessives,
+/// elisions and quotes; mixed in batches with texts that must be folded (`é`, a no-break
+/// space). The reference folds every text; the crate's own search is checked too.
+#[test]
+fn originals_searched_unfolded_match_as_their_folded_copies() {
+    use super::lockstep::{FORCED_WIDTH, MAX_STREAMS};
+    let words = [
+        "new", "york", "a", "b", "o", "city", "7", "l", "s", "brien", "é",
+    ];
+    let joins = [" ", " ", "'", "' ", "'s ", ".", "(", ") ", "\"", "-", ""];
+    let text_words = [
+        "new", "New", "NEW", "york", "York", "a", "A", "b", "o", "O", "city", "CITY", "7", "l",
+        "s", "brien", "Brien", "x", "Q",
+    ];
+    let text_joins = [
+        " ", " ", " ", "  ", " \t ", "\n", "\n\n", "\r\n", "\r\n\r\n", "\r", "\n\r", " \n \n",
+        "\u{b}", "\u{c}", "-", "--", " - ", "- ", "–", "—", "―", "‑", "’", "‘", "“", "”", "′", "″",
+        "'", "\"", "'s ", "’s ", "’ ", "…", "•", "€", ".", ", ", ";", "!", "(", ")", "",
+    ];
+    let folding = ["é", "\u{a0}", "\u{2009}", "\u{ad}", "Ж"];
+    let mut rng = Lcg(31);
+    let mut built = 0;
+    for case in 0..1500 {
+        let mut lex = Lexicon::new();
+        for i in 0..rng.below(8) + 1 {
+            let mut alias = String::from(words[rng.below(words.len())]);
+            for _ in 0..rng.below(3) {
+                alias.push_str(joins[rng.below(joins.len())]);
+                alias.push_str(words[rng.below(words.len())]);
+            }
+            if rng.below(8) == 0 {
+                alias.push('*');
+            }
+            let sensitive = rng.below(6) == 0;
+            let _ = lex.add(&format!("E{i}"), &[alias.as_str()], None, sensitive);
+        }
+        if lex.aliases().is_empty() {
+            continue;
+        }
+        let lex = Arc::new(lex);
+        let options = MatchOptions {
+            whole_words: rng.below(4) != 0,
+            case: if rng.below(4) == 0 {
+                CaseMode::Sensitive
+            } else {
+                CaseMode::Insensitive
+            },
+            ..MatchOptions::default()
+        };
+        let Ok(m) = Matcher::with_search(lex.clone(), options, SearchChoice::Unanchored) else {
+            continue;
+        };
+        if m.passes.iter().any(|p| p.unfolded.is_some()) {
+            built += 1;
+        }
+        let reference =
+            Matcher::with_search(lex.clone(), options, SearchChoice::OneStream).unwrap();
+        let batch: Vec<String> = (0..rng.below(6) + 1)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..rng.below(30) + 1 {
+                    text.push_str(text_joins[rng.below(text_joins.len())]);
+                    text.push_str(text_words[rng.below(text_words.len())]);
+                }
+                if rng.below(4) == 0 {
+                    text.push_str(folding[rng.below(folding.len())]);
+                }
+                text
+            })
+            .collect();
+        let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+        FOLD_ALWAYS.set(true);
+        let expected = m.find_many(&batch).unwrap();
+        FOLD_ALWAYS.set(false);
+        let by_crate: Vec<Vec<Match>> = batch.iter().map(|t| reference.find(t).unwrap()).collect();
+        assert_eq!(
+            expected, by_crate,
+            "case {case}: folded lockstep against the crate"
+        );
+        for width in [1, 4, MAX_STREAMS] {
+            FORCED_WIDTH.set(Some(width));
+            let found = m.find_many(&batch);
+            FORCED_WIDTH.set(None);
+            assert_eq!(
+                found.unwrap(),
+                expected,
+                "case {case}, {width} streams: {batch:?} with {:?} {options:?}",
+                lex.aliases()
+            );
+        }
+    }
+    assert!(built > 500, "only {built} cases had an unfolded table");
+}
+
+#[test]
+fn unfolded_examples() {
+    let lex = Arc::new(lexicon(&[
+        ("NY", &["New York"], false),
+        ("R", &["Russia"], false),
+        ("B", &["O'Brien", "Brien"], false),
+    ]));
+    let m = Matcher::with_search(lex, MatchOptions::default(), SearchChoice::Unanchored).unwrap();
+    assert!(m.passes[0].unfolded.is_some());
+    let cases: &[(&str, &[&str])] = &[
+        ("new\n\nyork", &[]),
+        ("NEW \r\n  York", &["NEW \r\n  York"]),
+        ("new-york new–York new - york", &["new-york", "new–York"]),
+        ("Russia’s O’Brien", &["Russia", "O’Brien"]),
+        ("x’Brien d’Brien", &["Brien"]),
+    ];
+    // The lexicon of tests/test_unfolded.py gets the table by default (no prefilter).
+    let mut filler = Lexicon::new();
+    for i in 0..130u8 {
+        let alias = format!("{}{}qton", (b'a' + i % 26) as char, (b'a' + i / 26) as char);
+        filler
+            .add(&format!("F{i}"), &[alias.as_str()], None, false)
+            .unwrap();
+    }
+    filler
+        .add("NY", &["New York", "O'Brien"], None, false)
+        .unwrap();
+    let auto = Matcher::new(filler, MatchOptions::default()).unwrap();
+    assert!(auto.passes[0].unfolded.is_some());
+    for &(text, want) in cases {
+        assert_eq!(texts(&m, text), want, "in {text:?}");
+        FOLD_ALWAYS.set(true);
+        assert_eq!(texts(&m, text), want, "folded: {text:?}");
+        FOLD_ALWAYS.set(false);
+    }
+}

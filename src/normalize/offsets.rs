@@ -49,6 +49,13 @@ pub(crate) struct CodePoints {
 const BYTES_PER_MULTI_BYTE_CHAR_AT_LEAST: usize = 16;
 
 impl CodePoints {
+    /// Record a multi-byte character of `len` bytes ending at byte `end`, after those before.
+    #[inline]
+    pub(crate) fn record(&mut self, end: usize, len: usize) {
+        let before = self.ends.last().map_or(0, |&(_, extra)| extra);
+        self.ends.push((end as u32, before + len as u32 - 1));
+    }
+
     /// A walk from the start of the text turning byte offsets into code-point offsets.
     pub(crate) fn walker(&self) -> CodePointWalker<'_> {
         CodePointWalker {
