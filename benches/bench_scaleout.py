@@ -1,8 +1,8 @@
 """One process against Dask and Spark on the same Parquet corpus: scan, and counts() with
 cooccurrence(), in MB/s, with each engine's overhead against one process on as many cores.
 
-The 1 GB run (writes benches/results/bench_scaleout.md; 4-6 minutes on a 2-core machine,
-most of it the six rounds of six runs, plus ~1 minute the first time, to write the corpus;
+The 1 GB run (writes benches/results/bench_scaleout.md; 5-7 minutes on a 2-core machine,
+most of it the six rounds of eight runs, plus ~1 minute the first time, to write the corpus;
 hold the bench lock for it):
 
     flock /work/tools/bench.lock .venv/bin/python benches/bench_scaleout.py
@@ -13,14 +13,21 @@ instead (its read, its move to Python, the scan, the answers back; ~2 minutes at
 Contenders, all held to the same cores (``--cores 2``: this process and everything it
 starts are pinned to two CPUs, Arrow's thread pools sized to them): one process with 2
 threads (`Matcher.scan(n_threads=2)` after `pyarrow.parquet` reads the files), Dask
-(`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`), Spark (`local[2]`,
-`lexiscan.spark`, one partition per file, Arrow batches of at most 16 MB).
+(`LocalCluster`, 2 worker processes x 1 thread, `lexiscan.dask`), Spark (`local[2]`) in two
+ways: ``spark``, `lexiscan.spark.scan`/`analyses` over `spark.read.parquet` (Spark's JVM reads
+the files and moves the texts to Python; one partition per file, Arrow batches of at most
+16 MB), and ``spark-parquet``, `lexiscan.spark.scan_parquet`/`analyses_parquet` over the
+same folder (Spark schedules work units; the Python workers read the files with pyarrow;
+planning the units, which reads every footer on the driver, is inside the timed runs).
 Each reads the Parquet files itself, every round. Session start-up (the cluster, the JVM) is
 timed apart, and so is the first round (worker processes starting, the matcher rebuilt once
-per process): a user's cluster is already up. Then the engines take turns, round by round, so
-a change in the machine's load hits them alike; the overhead is the median over rounds of
-each engine's time against the single process's in the same round. Every run's answer is
+per process): a user's cluster is already up. Then the engines take turns, round by round
+(each round starting with the next engine), so a change in the machine's load hits them
+alike; the overhead is the median over rounds of each engine's time against the single
+process's in the same round. Every run's answer is
 checked against the single process's (the number of matches; the counts' and pairs' sums).
+Each run's CPU seconds, summed over this process and all it started (psutil), are reported
+beside the wall time: what the engine costs whichever process spends it.
 
 Also printed: the bytes each worker is sent (the pickled matcher) and sends back (each
 analysis's partial for one file), the figures of the 1 TB model in docs/scale-out.md.
@@ -170,7 +177,32 @@ def start_dask(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[
     return dask_runs(folder, matcher), stop
 
 
+def spark_parquet_runs(
+    spark: Any, folder: Path, matcher: lexiscan.Matcher
+) -> dict[str, Callable[[], Any]]:
+    import lexiscan.spark
+
+    def scan() -> tuple[int, ...]:
+        return (int(lexiscan.spark.scan_parquet(matcher, spark, str(folder)).count()),)
+
+    def analyses() -> tuple[int, ...]:
+        result = lexiscan.spark.analyses_parquet(matcher, spark, str(folder))
+        return checksums(*result.compute("counts", "cooccurrence"))
+
+    return {"scan": scan, "counts+cooccurrence": analyses}
+
+
 def start_spark(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[], None]]:
+    spark = spark_session(folder)
+    return spark_runs(spark, folder, matcher), spark.stop
+
+
+def start_spark_parquet(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[[], None]]:
+    spark = spark_session(folder)  # the same session as `spark`'s when both run
+    return spark_parquet_runs(spark, folder, matcher), spark.stop
+
+
+def spark_session(folder: Path) -> Any:
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -189,7 +221,7 @@ def start_spark(folder: Path, matcher: lexiscan.Matcher) -> tuple[Any, Callable[
     spark.sparkContext.setLogLevel("ERROR")
     partitions = spark.read.parquet(str(folder)).rdd.getNumPartitions()
     print(f"spark: {partitions} partitions", flush=True)
-    return spark_runs(spark, folder, matcher), spark.stop
+    return spark
 
 
 def _move_only(batches: Any) -> Any:
@@ -219,6 +251,7 @@ def spark_steps(folder: Path, matcher: lexiscan.Matcher, repeat: int) -> list[st
     runs, stop = start_spark(folder, matcher)
     spark = SparkSession.getActiveSession()
     single = single_process(folder, matcher)
+    files = spark_parquet_runs(spark, folder, matcher)
 
     def docs() -> Any:
         return spark.read.parquet(str(folder)).select("doc", "text")
@@ -237,6 +270,10 @@ def spark_steps(folder: Path, matcher: lexiscan.Matcher, repeat: int) -> list[st
         ),
         "Spark: `lexiscan.spark.scan(...).count()`": runs["scan"],
         'Spark: `compute("counts", "cooccurrence")`': runs["counts+cooccurrence"],
+        "Spark, workers read the files: `lexiscan.spark.scan_parquet(...).count()`": files["scan"],
+        'Spark, workers read the files: `compute("counts", "cooccurrence")`': files[
+            "counts+cooccurrence"
+        ],
     }
     try:
         for step in steps.values():
@@ -255,35 +292,61 @@ def _timed(run: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def tree_cpu_seconds() -> float:
+    """CPU seconds used so far by this process and every process it started (the JVM, Spark's
+    Python workers, Dask's workers): what a run costs in CPU, whichever process spends it."""
+    import psutil
+
+    total = 0.0
+    me = psutil.Process()
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            used = process.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += used.user + used.system
+    return total
+
+
+Times = dict[tuple[str, str], list[float]]
+
+
 def measure(
     engines: list[str], folder: Path, matcher: lexiscan.Matcher, repeat: int
-) -> tuple[dict[str, float], dict[tuple[str, str], list[float]]]:
+) -> tuple[dict[str, float], Times, Times]:
     """Start-up per engine, then `repeat` + 1 rounds (the first apart) of every workload on
-    every engine in turn; each answer checked against the single process's."""
+    every engine in turn; each answer checked against the single process's. Wall seconds and
+    CPU seconds (of the whole process tree) per run."""
     starters = {
         "single": lambda f, m: (single_process(f, m), lambda: None),
         "dask": start_dask,
         "spark": start_spark,
+        "spark-parquet": start_spark_parquet,
     }
     startup: dict[str, float] = {}
     runs: dict[str, dict[str, Callable[[], Any]]] = {}
     stops = []
     for engine in engines:
         if engine not in starters:
-            raise SystemExit(f"unknown engine {engine!r}; use single, dask, spark")
+            raise SystemExit(f"unknown engine {engine!r}; use {', '.join(starters)}")
         start = time.perf_counter()
         runs[engine], stop = starters[engine](folder, matcher)
         startup[engine] = time.perf_counter() - start
         stops.append(stop)
-    times: dict[tuple[str, str], list[float]] = {}
+    times: Times = {}
+    cpu: Times = {}
     answers: dict[str, Any] = {}
     try:
         for round_ in range(repeat + 1):
+            # Each round starts with the next engine, so none always runs just after the same
+            # one (a JVM's or a worker's after-work lands on whoever comes next).
+            shift = round_ % len(engines)
             for workload in WORKLOADS:
-                for engine in engines:
-                    start = time.perf_counter()
+                for engine in engines[shift:] + engines[:shift]:
+                    cpu_start, start = tree_cpu_seconds(), time.perf_counter()
                     answer = runs[engine][workload]()
                     seconds = time.perf_counter() - start
+                    cpu.setdefault((engine, workload), []).append(tree_cpu_seconds() - cpu_start)
                     expected = answers.setdefault(workload, answer)
                     if answer != expected:
                         raise SystemExit(f"{engine} {workload}: {answer} != {expected}")
@@ -291,16 +354,16 @@ def measure(
                     label = "first" if round_ == 0 else f"round {round_}"
                     print(f"{label:>8} {engine:>6} {workload:<20} {seconds:7.2f} s", flush=True)
     finally:
-        for stop in stops:
+        for stop in dict.fromkeys(stops):  # one Spark session may serve two engines
             stop()
-    return startup, times
+    return startup, times, cpu
 
 
-def table(mb: float, times: dict[tuple[str, str], list[float]]) -> list[str]:
+def table(mb: float, times: Times, cpu: Times) -> list[str]:
     lines = [
         "| engine | workload | seconds (median) | MB/s | overhead vs one process "
-        "(median, range over rounds) | first round |",
-        "|---|---|---:|---:|---:|---:|",
+        "(median, range over rounds) | first round | CPU seconds (median) |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for workload in WORKLOADS:
         base = times.get(("single", workload))
@@ -317,7 +380,7 @@ def table(mb: float, times: dict[tuple[str, str], list[float]]) -> list[str]:
                 )
             lines.append(
                 f"| {engine} | {workload} | {median:.2f} | {mb / median:.1f} | {overhead} "
-                f"| {seconds[0]:.2f} s |"
+                f"| {seconds[0]:.2f} s | {statistics.median(cpu[(engine, w)][1:]):.2f} |"
             )
     return lines
 
@@ -353,7 +416,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="rounds after the first")
     parser.add_argument("--cores", type=int, default=2, help="CPUs every engine is held to")
     parser.add_argument("--lexicon", default="seeds", choices=["seeds", "100", "10k"])
-    parser.add_argument("--engines", default="single,dask,spark")
+    parser.add_argument("--engines", default="single,dask,spark,spark-parquet")
     parser.add_argument(
         "--spark-steps", action="store_true", help="only time Spark's steps (nothing saved)"
     )
@@ -368,7 +431,7 @@ def main() -> None:
         print("\n".join(spark_steps(folder, matcher, args.repeat)))
         return
     began = time.perf_counter()
-    startup, times = measure(engines, folder, matcher, args.repeat)
+    startup, times, cpu = measure(engines, folder, matcher, args.repeat)
     lines = [
         f"Corpus {mb:,.1f} MB of text ({args.files} Parquet files, "
         f"{sum(f.stat().st_size for f in folder.glob('*.parquet')) / MB:,.0f} MB on disk), "
@@ -376,7 +439,11 @@ def main() -> None:
         f"{args.repeat} rounds after a first one, the engines taking turns within each round; "
         f"the whole run took {time.perf_counter() - began:.0f} s.",
         "",
-        *table(mb, times),
+        *table(mb, times, cpu),
+        "",
+        "CPU seconds: user + system time of this process and every process it started (the "
+        "JVM, Spark's Python workers, Dask's workers) during the run, whichever spent it; on a "
+        "busy machine they grow too (threads that wait spin), but less than wall time.",
         "",
         "Session start-up, paid once and not in the times above: "
         + ", ".join(f"{e} {s:.1f} s" for e, s in startup.items() if e != "single")

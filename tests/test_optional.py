@@ -69,3 +69,6 @@ def test_dask_and_spark_without_their_engines(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(ImportError) as err:
         lexiscan.spark.scan(matcher, None)
     assert str(err.value) == "lexiscan.spark needs pyspark: pip install 'lexiscan[spark]'"
+    for needs_spark in (lexiscan.spark.scan_parquet, lexiscan.spark.analyses_parquet):
+        with pytest.raises(ImportError, match=r"pip install 'lexiscan\[spark\]'"):
+            needs_spark(matcher, None, "corpus/")

@@ -170,6 +170,17 @@ def test_dask_survives_a_killed_worker(
     assert_all_same(got, run_all(lambda name, kw: getattr(whole, name)(**kw), calls, None))
 
 
+def test_dask_sizes_a_scan_result(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
+    """Dask's scheduler weighs moving a persisted partition's result by its sizeof; the
+    default (sys.getsizeof) says a few dozen bytes whatever the result holds."""
+    sizeof = pytest.importorskip("dask.sizeof").sizeof
+    import lexiscan.dask  # noqa: F401  (registers the size)
+
+    result = matcher.scan(seeds.set_index("doc")["text"])
+    assert len(result) > 100
+    assert sizeof(result) >= 12 * len(result)
+
+
 def test_dask_refuses_bad_arguments(matcher: lexiscan.Matcher, seeds: pd.DataFrame) -> None:
     dd = pytest.importorskip("dask.dataframe")
     import lexiscan.dask
@@ -255,3 +266,170 @@ def test_spark_scan_keeps_key_types_and_edits(spark: Any) -> None:
     assert got["edits"].tolist() == expected["edits"].tolist() == [1, 0, 0]
     with pytest.raises(KeyError, match="text"):
         lexiscan.spark.scan(typos, frame)
+
+
+# Spark over Parquet files read by the Python workers -------------------------------------------
+
+
+def write_parquet(corpus: pd.DataFrame, folder: Any, files: int, rows_per_group: int) -> list[str]:
+    """`corpus` as `files` Parquet files of several row groups each (one in a subfolder),
+    beside a _SUCCESS marker as Spark writes; the files in the order a folder is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "sub").mkdir(parents=True)
+    (folder / "_SUCCESS").write_text("")
+    per_file = -(-len(corpus) // files)
+    paths = []
+    for i in range(files):
+        part = corpus.iloc[i * per_file : (i + 1) * per_file]
+        path = folder / ("sub" if i == files - 1 else "") / f"part-{i}.parquet"
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        pq.write_table(table, path, row_group_size=rows_per_group)
+        paths.append(str(path))
+    return paths
+
+
+def test_spark_parquet_equals_one_process(
+    spark: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+    from lexiscan._parquet_units import expand, plan
+
+    files = write_parquet(seeds, tmp_path, files=3, rows_per_group=2)
+    assert expand(tmp_path)[1] == expand(str(tmp_path / "*"))[1] == files  # no _SUCCESS
+    one_process = pq.read_table(files).to_pandas()  # the files in document order
+    units = plan(str(tmp_path), "text", "doc", unit_bytes=40_000).units
+    assert len(units) > 3 and max(u.end_row_group - u.first_row_group for u in units) > 1
+
+    got = lexiscan.spark.scan_parquet(matcher, spark, tmp_path, unit_bytes=40_000).toPandas()
+    expected = matcher.scan(one_process.set_index("doc")["text"]).to_pandas()
+    order = ["doc", "start", "end"]
+    pd.testing.assert_frame_equal(
+        normalised(got).sort_values(order, ignore_index=True),
+        normalised(expected).sort_values(order, ignore_index=True),
+    )
+
+    result = lexiscan.spark.analyses_parquet(matcher, spark, str(tmp_path), unit_bytes=40_000)
+    assert "units" in repr(result)
+    got_all = compute_all(result, ALL_CALLS, "outlet")  # one Spark job for every analysis
+    assert_all_same(got_all, single_process(matcher, one_process, ALL_CALLS))
+    by_series = one_process.set_index("doc")["outlet"]  # groups as a Series by key
+    whole = matcher.scan(one_process.set_index("doc")["text"])
+    pd.testing.assert_frame_equal(result.compare(by_series), whole.compare(by_series))
+
+
+def test_spark_parquet_numbers_documents_without_a_key(
+    spark: Any, seeds: pd.DataFrame, tmp_path: Any
+) -> None:
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+
+    typos = lexiscan.Matcher(lexiscan.datasets.seeds_lexicon(), max_edits=1)
+    files = write_parquet(seeds[["text", "outlet"]], tmp_path, files=2, rows_per_group=11)
+    paths = [files[1], str(tmp_path / "part-0.parquet")]  # a list of paths keeps its order
+    texts = pq.read_table(paths).column("text")
+    matches = lexiscan.spark.scan_parquet(typos, spark, paths, key=None, unit_bytes=3000)
+    assert dict(matches.dtypes)["doc"] == "bigint"
+    got = matches.toPandas().sort_values(["doc", "start"], ignore_index=True)
+    expected = typos.scan(texts).to_pandas()
+    assert got["doc"].tolist() == expected["doc"].tolist()
+    assert got["edits"].tolist() == expected["edits"].tolist()
+    result = lexiscan.spark.analyses_parquet(typos, spark, paths, key=None, unit_bytes=3000)
+    counts, audit = result.compute("counts", ("audit", {"groups": "outlet"}))
+    whole = typos.scan(texts)
+    pd.testing.assert_frame_equal(counts, whole.counts())
+    groups = pq.read_table(paths).column("outlet").to_pylist()
+    assert_all_same({"audit": audit}, {"audit": whole.audit(groups)})
+
+
+def test_spark_parquet_refuses_bad_input(
+    spark: Any, matcher: lexiscan.Matcher, tmp_path: Any
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import lexiscan.spark
+
+    def scan(paths: Any, **kwargs: Any) -> Any:
+        return lexiscan.spark.scan_parquet(matcher, spark, paths, **kwargs)
+
+    pq.write_table(pa.table({"doc": ["a"], "text": ["NATO"]}), tmp_path / "good.parquet")
+    pq.write_table(pa.table({"doc": [1], "text": ["NATO"]}), tmp_path / "int-key.parquet")
+    pq.write_table(pa.table({"doc": ["b"], "text": [7]}), tmp_path / "numbers.parquet")
+    pq.write_table(pa.table({"doc": ["c"], "body": ["x"]}), tmp_path / "body.parquet")
+    (tmp_path / "notes.parquet").write_text("not Parquet")
+    (tmp_path / "empty").mkdir()
+    good = str(tmp_path / "good.parquet")
+    with pytest.raises(FileNotFoundError, match="no such file or folder: .*missing"):
+        scan(str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="no Parquet files in .*empty"):
+        scan(tmp_path / "empty")
+    with pytest.raises(FileNotFoundError, match="no Parquet files in .*nothing-"):
+        scan(str(tmp_path / "nothing-*.parquet"))
+    with pytest.raises(ValueError, match="notes.parquet is not a readable Parquet file"):
+        scan([good, str(tmp_path / "notes.parquet")])
+    with pytest.raises(KeyError, match="text: no column 'text' in .*body.parquet"):
+        scan([good, str(tmp_path / "body.parquet")])
+    with pytest.raises(KeyError, match="key: no column 'id' .*key=None"):
+        scan(good, key="id")
+    with pytest.raises(TypeError, match="text: column 'text' of .*numbers.parquet holds int64"):
+        scan(str(tmp_path / "numbers.parquet"))
+    with pytest.raises(TypeError, match="key: column 'doc' is string in .*good.* but int64"):
+        scan([good, str(tmp_path / "int-key.parquet")])
+    with pytest.raises(ValueError, match="named twice"):
+        scan([good, good])
+    with pytest.raises(ValueError, match="unit_bytes=0"):
+        scan(good, unit_bytes=0)
+    with pytest.raises(TypeError, match="Matcher"):
+        lexiscan.spark.scan_parquet("NATO", spark, good)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="SparkSession"):
+        lexiscan.spark.scan_parquet(matcher, spark.sparkContext, good)
+    result = lexiscan.spark.analyses_parquet(matcher, spark, good)
+    with pytest.raises(KeyError, match="groups: no column 'outlet'"):
+        result.frequency(groups="outlet")
+    matches = scan([str(tmp_path / "g*.parquet"), str(tmp_path / "int-key.parquet")], key=None)
+    assert sorted(matches.toPandas()["doc"].tolist()) == [0, 1]
+    # Keys keep their type; large and dictionary strings reach Spark as its strings.
+    assert scan(str(tmp_path / "int-key.parquet")).toPandas()["doc"].tolist() == [1]
+    large = pa.array(["NATO and NATO"], pa.large_string())
+    table = pa.table({"doc": pa.array(["d"]).dictionary_encode(), "text": large})
+    pq.write_table(table, tmp_path / "kinds.parquet", store_schema=True)
+    matches = scan(str(tmp_path / "kinds.parquet"))
+    assert dict(matches.dtypes)["doc"] == "string"
+    assert matches.toPandas()[["doc", "start"]].values.tolist() == [["d", 0], ["d", 9]]
+
+
+def test_parquet_units_on_an_fsspec_filesystem() -> None:
+    """Planning and reading through fsspec (a URI pyarrow does not know, and `filesystem=`),
+    in this process: fsspec's memory filesystem is not shared with Spark's workers."""
+    fsspec = pytest.importorskip("fsspec")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lexiscan._parquet_units import plan, read_unit
+
+    memory = fsspec.filesystem("memory")
+    texts = [f"NATO {i}" for i in range(10)]
+    for name, part in (("b", texts[5:]), ("a", texts[:5])):
+        with memory.open(f"/units-test/{name}.parquet", "wb") as out:
+            pq.write_table(pa.table({"text": part}), out, row_group_size=2)
+    by_uri = plan("memory://units-test", "text", None, unit_bytes=1, min_units=1)
+    by_object = plan("/units-test/*.parquet", "text", None, 1, 1, filesystem=memory)
+    assert [u[1:] for u in by_uri.units] == [u[1:] for u in by_object.units]
+    assert [u.n_rows for u in by_uri.units] == [2, 2, 1, 2, 2, 1]
+    read = [
+        (position, text)
+        for unit in by_object.units
+        for batch in read_unit(by_object.filesystem, unit, ["text"], "position")
+        for text, position in zip(
+            batch.column("text").to_pylist(), batch.column("position").to_pylist()
+        )
+    ]
+    assert read == [(i, f"NATO {i}") for i in range(10)]
+    memory.rm("/units-test", recursive=True)
+    with pytest.raises(TypeError, match="filesystem must be"):
+        plan("x", "text", None, 1, filesystem=object())

@@ -65,16 +65,57 @@ def matches_of_partition(
     return scan_partition(part, matcher, text, key, n_threads).to_pandas()
 
 
-def partial_of_piece(piece: ScanResult, groups: Any, name: str, kwargs: dict[str, Any]) -> Any:
-    """The partial of analysis `name` for one scanned partition; `groups` is a pandas Series
-    of group values by document key, or None."""
-    if groups is not None:
-        kwargs = {**kwargs, "groups": groups.reindex(piece._keys).tolist()}
-    return _partials.partial(piece, name, kwargs)
+def partials_of_piece(
+    piece: ScanResult, groups: list[Any], requests: list[tuple[str, dict[str, Any]]]
+) -> list[Any]:
+    """The partial of every requested analysis (name, arguments but `groups`) for one scanned
+    partition; `groups` holds, per request, a pandas Series of group values by document key,
+    or None."""
+    found = []
+    for (name, kwargs), by_key in zip(requests, groups):
+        if by_key is not None:
+            kwargs = {**kwargs, "groups": by_key.reindex(piece._keys).tolist()}
+        found.append(_partials.partial(piece, name, kwargs))
+    return found
 
 
-def merge_partials(name: str, a: Any, b: Any) -> Any:
-    return _partials.merge(name, a, b)
+def partials_of_partition(
+    part: Any,
+    matcher: Matcher,
+    text: str,
+    key: str | None,
+    n_threads: int,
+    groups: list[Any],
+    requests: list[tuple[str, dict[str, Any]]],
+) -> list[Any]:
+    """One partition scanned and its partials taken in one task, so its `ScanResult` (its
+    matches and its texts) never becomes a task's output: it is never stored, spilled or
+    moved to another worker, only its small partials are. A group given as a column name is
+    read from the partition here."""
+    groups = [_groups_of_partition(part, g, key) if isinstance(g, str) else g for g in groups]
+    return partials_of_piece(scan_partition(part, matcher, text, key, n_threads), groups, requests)
+
+
+def merge_partial_lists(names: list[str], a: list[Any], b: list[Any]) -> list[Any]:
+    """Two consecutive partitions' partials merged, analysis by analysis."""
+    return [_partials.merge(name, x, y) for name, x, y in zip(names, a, b)]
+
+
+def _sizeof_result(result: ScanResult) -> int:
+    # Dask's default for an unknown object is sys.getsizeof (tens of bytes), which tells the
+    # scheduler that a persisted partition's result is free to move; ~12 bytes a match (the
+    # compact layout: a start and a form code, documents as runs) plus the keys is a floor
+    # (the kept texts come on top).
+    keys = 0 if result._keys is None else int(result._keys.memory_usage(deep=False))
+    return 12 * len(result) + keys
+
+
+try:
+    from dask.sizeof import sizeof as _dask_sizeof
+except ImportError:  # lexiscan.dask's calls say what to install
+    pass
+else:
+    _dask_sizeof.register(ScanResult)(_sizeof_result)
 
 
 def _groups_of_partition(part: Any, column: str, key: str | None) -> pd.Series:
@@ -100,13 +141,14 @@ class DaskScanResult:
         self._text = text
         self._key = key
         self._n_threads = n_threads
+        self._persisted = False
         # The matcher as one key of the graph: each worker fetches it once and every task
         # there shares it, instead of a copy of its pickle inside every task.
         self._shared_matcher = dask.delayed(matcher, pure=True)
         scan_task = dask.delayed(scan_partition, pure=True)
+        self._partitions = data.to_delayed()
         self._pieces = [
-            scan_task(part, self._shared_matcher, text, key, n_threads)
-            for part in data.to_delayed()
+            scan_task(part, self._shared_matcher, text, key, n_threads) for part in self._partitions
         ]
 
     @property
@@ -125,6 +167,7 @@ class DaskScanResult:
         """
         dask = _require_dask()
         self._pieces = list(dask.persist(*self._pieces))
+        self._persisted = True
         return self
 
     def matches(self) -> Any:
@@ -157,8 +200,9 @@ class DaskScanResult:
         """
         self.matches().to_parquet(path, write_index=False, **kwargs)
 
-    def _groups(self, groups: Any) -> list[Any]:
-        """The groups argument of each partition's partial (delayed where it is data)."""
+    def _groups(self, groups: Any, by_name: bool = False) -> list[Any]:
+        """The groups argument of each partition's partial (delayed where it is data; a column
+        name stays a name with `by_name`, for a task that holds the partition)."""
         dask = _require_dask()
         if groups is None:
             return [None] * self.npartitions
@@ -169,8 +213,10 @@ class DaskScanResult:
                 raise TypeError("groups as a column name needs a scanned DataFrame")
             if groups not in self._data.columns:
                 raise KeyError(f"groups: no column {groups!r} in the scanned DataFrame")
+            if by_name:
+                return [groups] * self.npartitions
             group_task = dask.delayed(_groups_of_partition, pure=True)
-            return [group_task(part, groups, self._key) for part in self._data.to_delayed()]
+            return [group_task(part, groups, self._key) for part in self._partitions]
         if isinstance(groups, pd.Series):
             shared = dask.delayed(groups, pure=True)
             return [shared] * self.npartitions
@@ -179,20 +225,31 @@ class DaskScanResult:
             f"by document key, not {type(groups).__name__}"
         )
 
-    def _merged(self, name: str, kwargs: dict[str, Any]) -> Any:
-        """The delayed merged partial of one analysis: a partial per scanned partition, then a
-        tree in which neighbours merge, so document order is kept."""
+    def _merged(self, found: list[tuple[str, dict[str, Any]]]) -> Any:
+        """The delayed merged partials of several analyses: one task per partition takes every
+        analysis's partial (scanning the partition first unless `persist` did), then a tree in
+        which neighbours merge, so document order is kept."""
         dask = _require_dask()
-        groups = self._groups(kwargs.get("groups"))
-        piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
-        partial_task = dask.delayed(partial_of_piece, pure=True)
-        merge_task = dask.delayed(merge_partials, pure=True)
-        level = [
-            partial_task(piece, group, name, piece_kwargs)
-            for piece, group in zip(self._pieces, groups)
-        ]
+        by_name = not self._persisted  # then the partition's own task reads its groups
+        by_request = [self._groups(kwargs.get("groups"), by_name) for _, kwargs in found]
+        groups = [list(of_partition) for of_partition in zip(*by_request)]
+        requests = [(name, {k: v for k, v in kw.items() if k != "groups"}) for name, kw in found]
+        if self._persisted:
+            partials_task = dask.delayed(partials_of_piece, pure=True)
+            level = [
+                partials_task(piece, group, requests) for piece, group in zip(self._pieces, groups)
+            ]
+        else:
+            partials_task = dask.delayed(partials_of_partition, pure=True)
+            args = (self._shared_matcher, self._text, self._key, self._n_threads)
+            level = [
+                partials_task(part, *args, group, requests)
+                for part, group in zip(self._partitions, groups)
+            ]
+        names = [name for name, _ in found]
+        merge_task = dask.delayed(merge_partial_lists, pure=True)
         while len(level) > 1:
-            pairs = [merge_task(name, a, b) for a, b in zip(level[::2], level[1::2])]
+            pairs = [merge_task(names, a, b) for a, b in zip(level[::2], level[1::2])]
             level = pairs + ([level[-1]] if len(level) % 2 else [])
         return level[0]
 
@@ -213,7 +270,7 @@ class DaskScanResult:
         found = _partials.requests(analyses)
         for name, kwargs in found:
             _partials.check(name, self._matcher, kwargs)
-        merged = dask.compute(*(self._merged(name, kwargs) for name, kwargs in found))
+        (merged,) = dask.compute(self._merged(found))
         return [
             _partials.finish(name, partial, self._matcher, kwargs)
             for (name, kwargs), partial in zip(found, merged)

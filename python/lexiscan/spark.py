@@ -1,6 +1,18 @@
 """lexiscan on Spark: scan a Spark DataFrame with `mapInArrow` (Arrow batches in and out, no
-Python object per row or match), and run every analysis of `ScanResult` as partials per
-partition merged on the driver, with the single-process answer.
+Python object per row or match), or Parquet files that the Python workers read themselves, and
+run every analysis of `ScanResult` as partials per partition merged on the driver, with the
+single-process answer.
+
+Two entry points for the documents:
+
+- `scan` / `analyses` take a Spark DataFrame: Spark's JVM reads the data (any source, any
+  query before it) and moves the text columns to the Python workers in Arrow batches.
+- `scan_parquet` / `analyses_parquet` take Parquet paths: Spark only schedules work units
+  (a file and a run of its row groups), and each Python worker reads its unit with
+  `pyarrow.parquet` (only the text, key and group columns, a row group at a time), so the
+  texts never pass through the JVM. For a corpus that is already Parquet files this skips
+  Spark's own read and its hand-off to Python, which cost more than the scan itself
+  (docs/scale-out.md has the measurements).
 
 The matcher is broadcast once (`SparkContext.broadcast`): each executor's Python worker
 unpickles it once (its spec; the automaton is rebuilt once per process and cached by
@@ -8,8 +20,9 @@ fingerprint). Only the matches, or each analysis's partial (`lexiscan._partials`
 each ships), leave the executors; `SparkAnalyses.compute` runs several analyses on one read
 and one scan of each partition. Needs ``pip install lexiscan[spark]`` and a Java runtime.
 
-Spark moves each partition to Python in Arrow batches of at most 10,000 rows by default, which
-for long documents means batches of a hundred megabytes, slow to build and move; a session
+Over a DataFrame, Spark moves each partition to Python in Arrow batches of at most 10,000
+rows by default, which for long documents means batches of a hundred megabytes, slow to build
+and move; a session
 with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them faster
 (docs/scale-out.md has the measurements). The session is the user's, so this module does not
 change its settings.
@@ -20,24 +33,31 @@ The examples below need a Spark session; tests/test_scaleout.py runs the same ca
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from lexiscan import _partials
 from lexiscan._matcher import Matcher
 from lexiscan._optional import require
-from lexiscan._result import ScanResult
+from lexiscan._parquet_units import Paths, plan
+from lexiscan._spark_sources import FrameDocuments, ParquetDocuments
+from lexiscan._spark_tasks import Request, matches_function, partials_function
 
 if TYPE_CHECKING:
     from lexiscan._insights import Audit
 
-__all__ = ["SparkAnalyses", "analyses", "scan"]
+__all__ = ["SparkAnalyses", "analyses", "analyses_parquet", "scan", "scan_parquet"]
+
+# Units of ~128 MB of text: small enough that a retried task costs little and that the units
+# spread evenly, large enough that a task's start-up is noise against its read and scan.
+UNIT_BYTES = 128 << 20
 
 # Spark SQL types of the match columns (the doc column takes the key column's type).
 _MATCH_TYPES = [("entity", "string"), ("label", "string"), ("alias", "string"),
                 ("start", "bigint"), ("end", "bigint"), ("text", "string")]  # fmt: skip
+
+Documents = FrameDocuments | ParquetDocuments
 
 
 def _require_spark() -> None:
@@ -45,9 +65,13 @@ def _require_spark() -> None:
     require("pyarrow", "lexiscan.spark", "spark")
 
 
-def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
+def _check_matcher(matcher: Matcher, what: str) -> None:
     if not isinstance(matcher, Matcher):
-        raise TypeError(f"scan needs a lexiscan.Matcher, not {type(matcher).__name__}")
+        raise TypeError(f"{what} needs a lexiscan.Matcher, not {type(matcher).__name__}")
+
+
+def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
+    _check_matcher(matcher, "scan")
     if not hasattr(df, "mapInArrow"):
         raise TypeError(f"scan needs a Spark DataFrame, not {type(df).__name__}")
     for what, name in columns.items():
@@ -55,34 +79,19 @@ def _check(matcher: Matcher, df: Any, columns: dict[str, str | None]) -> None:
             raise KeyError(f"{what}: no column {name!r} in the DataFrame")
 
 
-def _schema(df: Any, key: str, typos: bool) -> str:
-    key_type = df.schema[key].dataType.simpleString()
+def _schema(key_type: str, typos: bool) -> str:
     fields = [("doc", key_type), *_MATCH_TYPES] + ([("edits", "bigint")] if typos else [])
     return ", ".join(f"`{name}` {kind}" for name, kind in fields)
 
 
-def _scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: int) -> Any:
-    """One Arrow record batch scanned: a table of matches whose doc is the row's key."""
-    import pyarrow as pa
-
-    # keep_text=False: the matches carry their own text; the documents need not be kept.
-    result = matcher.scan(batch.column(text), n_threads=n_threads, keep_text=False)
-    table = result.to_arrow()
-    doc = batch.column(key).take(table.column("doc"))
-    table = table.set_column(0, pa.field("doc", doc.type), [doc])
-    strings = [i for i, f in enumerate(table.schema) if pa.types.is_large_string(f.type)]
-    for i in strings:  # Spark reads plain (32-bit offset) strings unless told otherwise
-        table = table.set_column(i, table.schema.field(i).name, table.column(i).cast(pa.string()))
-    return table
-
-
-def _matches_function(broadcast: Any, text: str, key: str, n_threads: int) -> Any:
-    def matches(batches: Iterator[Any]) -> Iterator[Any]:
-        matcher = broadcast.value  # unpickled once per worker process, rebuilt once
-        for batch in batches:
-            yield from _scan_batch(matcher, batch, text, key, n_threads).to_batches()
-
-    return matches
+def _matches(matcher: Matcher, documents: Documents, n_threads: int) -> Any:
+    typos = bool(matcher._native.options()["max_edits"])
+    broadcast = documents.spark.sparkContext.broadcast(matcher)
+    columns = [documents.key, documents.text]
+    function = matches_function(
+        broadcast, documents.pieces(columns), documents.text, documents.key, n_threads
+    )
+    return documents.frame(columns).mapInArrow(function, _schema(documents.key_type, typos))
 
 
 def scan(
@@ -90,7 +99,8 @@ def scan(
 ) -> Any:
     """The matches of the `text` column of a Spark DataFrame, as a Spark DataFrame: doc (the
     `key` column), entity, label, alias, start, end, text (and edits for a matcher with
-    ``max_edits``). Lazy, like any Spark DataFrame.
+    ``max_edits``). Lazy, like any Spark DataFrame. For a corpus in Parquet files,
+    `scan_parquet` is faster (the texts skip Spark's reader).
 
     >>> import lexiscan, lexiscan.spark                             # doctest: +SKIP
     >>> from pyspark.sql import SparkSession                        # doctest: +SKIP
@@ -103,107 +113,116 @@ def scan(
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
-    typos = bool(matcher._native.options()["max_edits"])
-    broadcast = df.sparkSession.sparkContext.broadcast(matcher)
-    function = _matches_function(broadcast, text, key, n_threads)
-    return df.select(key, text).mapInArrow(function, _schema(df, key, typos))
+    return _matches(matcher, FrameDocuments(df, text, key), n_threads)
 
 
-class _Request(NamedTuple):
-    """One analysis asked of a Spark job: its name, its arguments but `groups`, and where its
-    groups come from (a column of the DataFrame, a Series by document key, or none)."""
-
-    name: str
-    kwargs: dict[str, Any]
-    group_column: str | None
-    group_series: pd.Series | None
-
-
-def _scan_partition(
-    matcher: Matcher, batches: Iterator[Any], text: str, key: str, columns: list[str]
-) -> tuple[ScanResult, pd.Index, dict[str, list[Any]]] | None:
-    """A partition's record batches scanned one by one as they arrive (so reading the next
-    overlaps scanning this one), joined into one result; with the keys and the values of
-    `columns`. None for a partition without rows."""
-    pieces: list[ScanResult] = []
-    keys: list[pd.Index] = []
-    values: dict[str, list[Any]] = {c: [] for c in columns}
-    for batch in batches:
-        batch_keys = pd.Index(batch.column(key).to_pandas())
-        texts = batch.column(text).to_pandas()  # Arrow-backed strings stay in Arrow memory
-        texts.index = batch_keys
-        pieces.append(matcher.scan(texts, n_threads=1))
-        keys.append(batch_keys)
-        for column in columns:
-            values[column].extend(batch.column(column).to_pylist())
-    if not pieces:
-        return None
-    piece = pieces[0] if len(pieces) == 1 else ScanResult.concat(pieces)
-    return piece, keys[0].append(keys[1:]), values
+def _parquet_documents(
+    matcher: Matcher,
+    spark: Any,
+    paths: Paths,
+    text: str,
+    key: str | None,
+    unit_bytes: int,
+    filesystem: Any,
+    what: str,
+) -> ParquetDocuments:
+    _require_spark()
+    _check_matcher(matcher, what)
+    if not hasattr(spark, "sparkContext"):
+        raise TypeError(f"{what} needs a SparkSession, not {type(spark).__name__}")
+    parallelism = spark.sparkContext.defaultParallelism
+    found = plan(paths, text, key, unit_bytes, 2 * parallelism, filesystem)
+    return ParquetDocuments(spark, found)
 
 
-def _partials_function(broadcast: Any, text: str, key: str, requests: list[_Request]) -> Any:
-    def partials(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-        from pyspark import TaskContext
+def scan_parquet(
+    matcher: Matcher,
+    spark: Any,
+    paths: Paths,
+    text: str = "text",
+    key: str | None = "doc",
+    n_threads: int = 1,
+    *,
+    unit_bytes: int = UNIT_BYTES,
+    filesystem: Any = None,
+) -> Any:
+    """The matches of the `text` column of Parquet files, as a Spark DataFrame with the
+    columns of `scan`'s, read and scanned by the Python workers: Spark schedules only work
+    units (a file and a run of its row groups, about `unit_bytes` of text each and at least
+    two per core of the session where the row groups allow; a row group is never split), and
+    each worker opens its unit with `pyarrow.parquet`, reads the text and key columns a row
+    group at a time and scans them with the broadcast matcher.
 
-        columns = list(dict.fromkeys(r.group_column for r in requests if r.group_column))
-        scanned = _scan_partition(broadcast.value, batches, text, key, columns)
-        if scanned is None:
-            return
-        piece, keys, values = scanned
-        found = []
-        for request in requests:
-            kwargs = dict(request.kwargs)
-            if request.group_column is not None:
-                kwargs["groups"] = values[request.group_column]
-            elif request.group_series is not None:
-                kwargs["groups"] = request.group_series.reindex(keys).tolist()
-            found.append(_partials.partial(piece, request.name, kwargs))
-        context = TaskContext.get()
-        partition = context.partitionId() if context else 0
-        yield pa.RecordBatch.from_arrays(
-            [
-                pa.array([partition] * len(found), pa.int32()),
-                pa.array(range(len(found)), pa.int32()),
-                pa.array(
-                    [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in found],
-                    pa.binary(),
-                ),
-            ],
-            names=["partition", "request", "partial"],
-        )
+    `paths`: a path or a list of paths, each a file, a folder (its files, but those whose
+    names start with ``_`` or ``.``, as Spark writes them) or a glob, local or a URI of any
+    filesystem pyarrow opens (``s3://``, ``gs://``, ``hdfs://``, ...) or else fsspec (then
+    ``fsspec`` and its filesystem's package must be installed); or paths in the terms of
+    `filesystem`, a pyarrow or fsspec filesystem (picklable: it travels to the workers). The
+    paths must be readable from the executors as they are from the driver: a local path
+    only on a single machine or a filesystem mounted at the same place on every node, else
+    object storage or HDFS. The driver reads every file's footer to plan the units and
+    check the columns.
 
-    return partials
+    `key`: the column of document keys (its type is the doc column's), or None to number the
+    documents by position: the files in the order of `paths` (a folder's or a glob's files
+    sorted), then the rows in each file, from 0 (bigint) — the keys that one process's
+    ``matcher.scan(pyarrow.parquet.read_table(files)[text])`` gives the same files in the
+    same order.
+
+    >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq     # doctest: +SKIP
+    >>> folder = tempfile.mkdtemp()                                   # doctest: +SKIP
+    >>> pq.write_table(pa.table({"doc": ["a", "b"], "text": ["NATO met Kyiv", "none"]}),
+    ...                os.path.join(folder, "part-0.parquet"))        # doctest: +SKIP
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))          # doctest: +SKIP
+    >>> matches = lexiscan.spark.scan_parquet(m, spark, folder)       # doctest: +SKIP
+    >>> matches.select("doc", "text").collect()                       # doctest: +SKIP
+    [Row(doc='a', text='NATO')]
+    """
+    documents = _parquet_documents(
+        matcher, spark, paths, text, key, unit_bytes, filesystem, "scan_parquet"
+    )
+    return _matches(matcher, documents, n_threads)
 
 
 class SparkAnalyses:
-    """Every analysis of `ScanResult` over a Spark DataFrame of documents: each partition's
-    partial is computed on the executors (one `mapInArrow` job per analysis) and merged on
-    the driver in partition order. `groups` is a column name of the DataFrame or a pandas
-    Series of group values indexed by document key."""
+    """Every analysis of `ScanResult` over documents on Spark (a Spark DataFrame, from
+    `analyses`, or Parquet files, from `analyses_parquet`): each piece's partial (a
+    partition of the DataFrame, a unit of the files) is computed on the executors (one
+    `mapInArrow` job per `compute`) and merged on the driver in the documents' order.
+    `groups` is a column name of the documents or a pandas Series of group values indexed by
+    document key. The examples of the methods use this one:
 
-    def __init__(self, matcher: Matcher, df: Any, text: str, key: str) -> None:
+    >>> import lexiscan, lexiscan.spark                               # doctest: +SKIP
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
+    ... # doctest: +SKIP
+    >>> docs = spark.createDataFrame(
+    ...     [("a", "A", "NATO met in Kiev. 2,000 troops near Kyiv."),
+    ...      ("b", "B", "NATO: 3,000 troops near Kyiv.")],
+    ...     "doc string, outlet string, text string")                  # doctest: +SKIP
+    >>> res = lexiscan.spark.analyses(m, docs)                         # doctest: +SKIP
+    >>> res                                                            # doctest: +SKIP
+    <SparkAnalyses of 'text' keyed by 'doc'>
+    """
+
+    def __init__(self, matcher: Matcher, documents: Documents) -> None:
         self._matcher = matcher
-        self._df = df
-        self._text = text
-        self._key = key
-        self._broadcast = df.sparkSession.sparkContext.broadcast(matcher)
+        self._documents = documents
+        self._broadcast = documents.spark.sparkContext.broadcast(matcher)
 
-    def _request(self, name: str, kwargs: dict[str, Any]) -> _Request:
+    def _request(self, name: str, kwargs: dict[str, Any]) -> Request:
         _partials.check(name, self._matcher, kwargs)
         groups = kwargs.get("groups")
         group_column = groups if isinstance(groups, str) else None
-        if group_column is not None and group_column not in self._df.columns:
-            raise KeyError(f"groups: no column {group_column!r} in the DataFrame")
+        if group_column is not None and not self._documents.has_column(group_column):
+            raise KeyError(f"groups: no column {group_column!r} in the documents")
         if groups is not None and not isinstance(groups, (str, pd.Series)):
             raise TypeError(
-                "groups must be a column name of the DataFrame or a pandas Series indexed by "
+                "groups must be a column name of the documents or a pandas Series indexed by "
                 f"document key, not {type(groups).__name__}"
             )
         group_series = groups if isinstance(groups, pd.Series) else None
         piece_kwargs = {k: v for k, v in kwargs.items() if k != "groups"}
-        return _Request(name, piece_kwargs, group_column, group_series)
+        return Request(name, piece_kwargs, group_column, group_series)
 
     def compute(self, *analyses: Any) -> list[Any]:
         """Several analyses in one Spark job, so each partition is read and scanned once for
@@ -215,17 +234,21 @@ class SparkAnalyses:
         """
         asked = _partials.requests(analyses)
         requests = [self._request(name, kwargs) for name, kwargs in asked]
-        function = _partials_function(self._broadcast, self._text, self._key, requests)
+        documents = self._documents
         groups = [r.group_column for r in requests if r.group_column]
-        columns = [self._key, self._text, *groups]
+        columns = [documents.key, documents.text, *groups]
+        pieces = documents.pieces(columns)
+        function = partials_function(
+            self._broadcast, pieces, documents.text, documents.key, requests
+        )
         rows = (
-            self._df.select(*dict.fromkeys(columns))
-            .mapInArrow(function, "partition int, request int, partial binary")
+            documents.frame(columns)
+            .mapInArrow(function, "piece bigint, request int, partial binary")
             .collect()
         )
         answers = []
         for i, ((name, kwargs), request) in enumerate(zip(asked, requests)):
-            mine = sorted((r["partition"], r["partial"]) for r in rows if r["request"] == i)
+            mine = sorted((r["piece"], r["partial"]) for r in rows if r["request"] == i)
             found = [pickle.loads(partial) for _, partial in mine]
             if not found:  # no documents at all
                 empty = self._matcher.scan(pd.Series([], dtype=object))
@@ -241,49 +264,112 @@ class SparkAnalyses:
         return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
-        """`ScanResult.counts` of the whole DataFrame (rows in its order)."""
+        """`ScanResult.counts` of the whole corpus (rows in the documents' order).
+
+        >>> res.counts()  # doctest: +SKIP
+             NATO  Kyiv
+        doc
+        a       1     2
+        b       1     1
+        """
         return self._analyse("counts", by=by, presence=presence, sparse=sparse)
 
     def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:
-        """`ScanResult.frequency` of the whole DataFrame."""
+        """`ScanResult.frequency` of the whole corpus.
+
+        >>> res.frequency(groups="outlet")[["feature", "frequency", "group"]]  # doctest: +SKIP
+          feature  frequency group
+        0    Kyiv          2     A
+        1    NATO          1     A
+        2    NATO          1     B
+        3    Kyiv          1     B
+        """
         return self._analyse("frequency", by=by, groups=groups)
 
     def cooccurrence(
         self, window: str | int = "document", as_: str = "frame", by: str = "entity"
     ) -> pd.DataFrame:
-        """`ScanResult.cooccurrence` of the whole DataFrame."""
+        """`ScanResult.cooccurrence` of the whole corpus.
+
+        >>> res.cooccurrence(as_="edges")  # doctest: +SKIP
+          source target  weight
+        0   NATO   Kyiv       2
+        """
         return self._analyse("cooccurrence", window=window, as_=as_, by=by)
 
     def kwic(self, pattern: str, window: int = 5, unit: str = "words") -> pd.DataFrame:
-        """`ScanResult.kwic` of the whole DataFrame."""
+        """`ScanResult.kwic` of the whole corpus, in the documents' order.
+
+        >>> res.kwic("Kyiv")[["docname", "keyword", "post"]]  # doctest: +SKIP
+          docname keyword                      post
+        0       a    Kiev  . 2,000 troops near Kyiv
+        1       a    Kyiv                         .
+        2       b    Kyiv                         .
+        """
         return self._analyse("kwic", pattern=pattern, window=window, unit=unit)
 
     def compare(self, groups: Any, by: str = "entity") -> pd.DataFrame:
-        """`ScanResult.compare` of the whole DataFrame (keyness from the merged counts)."""
+        """`ScanResult.compare` of the whole corpus (keyness from the merged counts).
+
+        >>> res.compare("outlet")[["group", "feature", "n_target"]].head(2)  # doctest: +SKIP
+          group feature  n_target
+        0     A    NATO         1
+        1     A    Kyiv         2
+        """
         return self._analyse("compare", groups=groups, by=by)
 
     def figures(self, groups: Any = None) -> pd.DataFrame:
-        """`ScanResult.figures` of the whole DataFrame."""
+        """`ScanResult.figures` of the whole corpus, in the documents' order.
+
+        >>> res.figures()[["doc", "figure", "unit"]]  # doctest: +SKIP
+          doc figure    unit
+        0   a  2,000  troops
+        1   b  3,000  troops
+        """
         return self._analyse("figures", groups=groups)
 
     def disagreements(
         self, groups: Any, max_ratio: float = 1.5, hedges: bool = True
     ) -> pd.DataFrame:
-        """`ScanResult.disagreements` of the whole DataFrame (topics from merged figures)."""
+        """`ScanResult.disagreements` of the whole corpus (topics from the merged figures).
+
+        >>> res.disagreements("outlet")[["group", "value", "kind"]]  # doctest: +SKIP
+          group   value   kind
+        0     A  2000.0  value
+        1     B  3000.0  value
+        """
         return self._analyse("disagreements", groups=groups, max_ratio=max_ratio, hedges=hedges)
 
     def descriptions(
         self, label: str = "TITLE", window: int = 3, groups: Any = None
     ) -> pd.DataFrame:
-        """`ScanResult.descriptions` of the whole DataFrame."""
+        """`ScanResult.descriptions` of the whole corpus, in the documents' order.
+
+        >>> lex = (lexiscan.Lexicon().add("Wendy Sherman", label="PERSON")
+        ...        .add("Deputy Secretary", label="TITLE"))  # doctest: +SKIP
+        >>> titles = spark.createDataFrame([("x", "Deputy Secretary Wendy Sherman")],
+        ...                                "doc string, text string")  # doctest: +SKIP
+        >>> found = lexiscan.spark.analyses(lexiscan.Matcher(lex), titles)  # doctest: +SKIP
+        >>> found.descriptions()[["entity", "description"]]  # doctest: +SKIP
+                  entity       description
+        0  Wendy Sherman  Deputy Secretary
+        """
         return self._analyse("descriptions", label=label, window=window, groups=groups)
 
     def audit(self, groups: Any = None, min_chars: int = 5, max_edits: int = 1) -> Audit:
-        """`ScanResult.audit` of the whole DataFrame."""
+        """`ScanResult.audit` of the whole corpus: aliases used summed, entities never matched
+        in any piece, near misses in the documents' order.
+
+        >>> res.audit().aliases_used  # doctest: +SKIP
+          entity alias  count
+        0   Kyiv  Kiev      1
+        1   Kyiv  Kyiv      2
+        2   NATO  NATO      2
+        """
         return self._analyse("audit", groups=groups, min_chars=min_chars, max_edits=max_edits)
 
     def __repr__(self) -> str:
-        return f"<SparkAnalyses of {self._text!r} keyed by {self._key!r}>"
+        return f"<SparkAnalyses of {self._documents!r}>"
 
 
 def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") -> SparkAnalyses:
@@ -297,4 +383,33 @@ def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") ->
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
-    return SparkAnalyses(matcher, df, text, key)
+    return SparkAnalyses(matcher, FrameDocuments(df, text, key))
+
+
+def analyses_parquet(
+    matcher: Matcher,
+    spark: Any,
+    paths: Paths,
+    text: str = "text",
+    key: str | None = "doc",
+    *,
+    unit_bytes: int = UNIT_BYTES,
+    filesystem: Any = None,
+) -> SparkAnalyses:
+    """The analyses of `ScanResult` over the documents of Parquet files (see `SparkAnalyses`),
+    each Python worker reading its own units as `scan_parquet` says (the same `paths`, `key`,
+    `unit_bytes` and `filesystem`); a `groups` column is read with the texts. The files are
+    planned once, here; each call runs one Spark job.
+
+    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder)       # doctest: +SKIP
+    >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
+    ... # doctest: +SKIP
+    >>> counts                                                        # doctest: +SKIP
+       NATO
+    a     1
+    b     0
+    """
+    documents = _parquet_documents(
+        matcher, spark, paths, text, key, unit_bytes, filesystem, "analyses_parquet"
+    )
+    return SparkAnalyses(matcher, documents)
