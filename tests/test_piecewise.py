@@ -1,12 +1,13 @@
 """Large Python strings that are not ASCII are read by the scan in UTF-8 pieces.
 
 CPython stores such a string at 2 or 4 bytes a character; the scan converts a piece at a time
-(`PiecewiseText` in `src/python/piecewise.rs`), cuts where no match can cross and carries the
-rest into the next piece (`split::for_matches_in_stream` in the core), so no whole UTF-8 copy
-is ever made. Here every string is read that way (the threshold lowered to one character and
-the pieces to a few characters), and the matches are checked against the reference and
-against the scan of the same text in memory: offsets in characters on non-ASCII text, and the
-paragraph and apostrophe rules where a piece ends.
+(`PiecewiseText` in `src/python/piecewise.rs`) on the scan's threads, each piece running from
+just after a byte no match can cross to just after the next such byte past its range
+(`stream` in the core's matcher), so no whole UTF-8 copy is ever made. Here every string is
+read that way (the threshold lowered to one character and the pieces to a few characters), on
+one thread (with a helper reading ahead) and on two, and the matches are checked against the
+reference and against the scan of the same text in memory: offsets in characters on non-ASCII
+text, and the paragraph and apostrophe rules where a piece ends.
 """
 
 from __future__ import annotations
@@ -58,17 +59,17 @@ def scan_rows(matcher: lexiscan.Matcher, docs: list, n_threads: int = 1) -> list
 @needs_lexiscan
 @pytest.mark.parametrize("opts", ALL_OPTIONS, ids=_opts_id)
 @SETTINGS
-@given(scenario=scenarios(), read_chars=st.integers(1, 7))
-def test_pieces_equal_reference(opts, scenario, read_chars):
+@given(scenario=scenarios(), read_chars=st.integers(1, 7), n_threads=st.sampled_from([1, 2]))
+def test_pieces_equal_reference(opts, scenario, read_chars, n_threads):
     spec, text = scenario
     text = not_ascii(text)
     matcher = build_matcher(spec, opts)
     with read_in_pieces(read_chars):
         got = match_rows(matcher.find(text))
-        in_pieces = scan_rows(matcher, [text, None, text])
+        in_pieces = scan_rows(matcher, [text, None, text], n_threads)
     want = reference_find(entries_from_spec(spec), text, **opts)
     assert got == want, _explain(spec, text, opts, got, want)
-    assert in_pieces == scan_rows(matcher, [text, None, text])
+    assert in_pieces == scan_rows(matcher, [text, None, text], n_threads)
 
 
 # Words around apostrophes, paragraph breaks and cut punctuation, so that pieces end at them.
@@ -98,7 +99,7 @@ def test_a_long_document_in_pieces_equals_the_one_in_memory(whole_words, overlap
     matcher = lexiscan.Matcher(LEXICON, whole_words=whole_words, overlapping=overlapping)
     in_memory = scan_rows(matcher, [text], n_threads=2)
     assert len(in_memory) > 1000
-    for read_chars, n_threads in [(1, 1), (13, 2), (1000, 2), (1 << 20, 1)]:
+    for read_chars, n_threads in [(1, 1), (1, 2), (13, 1), (13, 2), (1000, 2), (1 << 20, 1)]:
         with read_in_pieces(read_chars):
             assert scan_rows(matcher, [text], n_threads) == in_memory, (read_chars, n_threads)
 

@@ -20,6 +20,7 @@ mod overlapping;
 mod pass;
 mod prefixes;
 mod split;
+mod stream;
 mod table;
 mod typos;
 mod unfolded;
@@ -114,26 +115,33 @@ impl Matcher {
         Ok(all)
     }
 
-    /// All matches in `text` as [`Matcher::find`] gives them, read as a `TextPieces` of at
-    /// most `read_chars` characters a read.
+    /// All matches in `text` as [`Matcher::find`] gives them, read as a `TextPieces` in
+    /// ranges of `read_chars` characters, at most `most_chars` a read, with or without the
+    /// helper that reads ahead.
     #[cfg(test)]
-    pub(crate) fn find_in_stream(&self, text: &str, read_chars: usize) -> Result<Vec<Match>> {
-        struct Chars(Vec<char>);
+    pub(crate) fn find_in_stream(
+        &self,
+        text: &str,
+        read_chars: usize,
+        most_chars: usize,
+        read_ahead: bool,
+    ) -> Result<Vec<Match>> {
+        struct Chars(Vec<char>, usize);
         impl TextPieces for Chars {
             fn chars(&self) -> usize {
                 self.0.len()
             }
             fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
-                let to = (from + max).min(self.0.len());
+                let to = (from + max.min(self.1)).min(self.0.len());
                 out.extend(&self.0[from..to]);
                 Ok(to - from)
             }
         }
-        let source = Chars(text.chars().collect());
+        let source = Chars(text.chars().collect(), most_chars);
         let mut all = Vec::new();
         let mut bytes = 0;
         let cancel = AtomicBool::new(false);
-        self.for_matches_in_stream(&source, read_chars, &cancel, |piece, matches| {
+        let sink = |piece: &str, matches: Vec<Match>| {
             // Byte offsets in the piece become offsets in the text, as `find` gives them.
             all.extend(matches.into_iter().map(|m| Match {
                 byte_start: m.byte_start + bytes,
@@ -141,7 +149,8 @@ impl Matcher {
                 ..m
             }));
             bytes += piece.len();
-        })?;
+        };
+        self.for_matches_in_stream_with(&source, read_chars, read_ahead, &cancel, sink)?;
         Ok(all)
     }
 
@@ -151,30 +160,44 @@ impl Matcher {
         &self,
         text: &str,
         piece_bytes: usize,
-        sink: impl FnMut(Vec<Match>),
+        sink: impl FnMut(Vec<Match>) + Send,
     ) -> Result<()> {
         split::for_matches_in_pieces(text, &self.cut_after, piece_bytes, |p| self.find(p), sink)
     }
 
     /// The matches of the text `source` holds, as [`Matcher::find`] gives them for the whole
-    /// text, read `read_chars` characters at a time while the pieces read before are matched
-    /// on the current rayon pool (`split`). `sink` gets each piece's matches with the piece:
+    /// text, read `read_chars` characters at a time by the workers of the current rayon pool,
+    /// which match what they read (`stream`); where the pool leaves a core idle, a helper
+    /// thread reads ahead of them. `sink` gets each piece's matches with the piece, in order:
     /// code-point offsets in the whole text, byte offsets in the piece.
     pub(crate) fn for_matches_in_stream(
         &self,
         source: &dyn TextPieces,
         read_chars: usize,
         cancel: &AtomicBool,
-        sink: impl FnMut(&str, Vec<Match>),
+        sink: impl FnMut(&str, Vec<Match>) + Send,
     ) -> Result<()> {
-        split::for_matches_in_stream(
-            source,
-            &self.cut_after,
+        let threads = rayon::current_num_threads().max(1);
+        let spare_core = std::thread::available_parallelism().map_or(1, usize::from) > threads;
+        self.for_matches_in_stream_with(source, read_chars, spare_core, cancel, sink)
+    }
+
+    /// [`Matcher::for_matches_in_stream`] with or without the helper thread.
+    pub(crate) fn for_matches_in_stream_with(
+        &self,
+        source: &dyn TextPieces,
+        read_chars: usize,
+        read_ahead: bool,
+        cancel: &AtomicBool,
+        sink: impl FnMut(&str, Vec<Match>) + Send,
+    ) -> Result<()> {
+        let schedule = stream::Schedule {
             read_chars,
-            cancel,
-            |p| self.find(p),
-            sink,
-        )
+            group: rayon::current_num_threads().max(1) * split::PIECES_AT_ONCE_PER_THREAD,
+            read_ahead,
+        };
+        let find = |piece: &str| self.find(piece);
+        stream::for_matches_in_stream(source, &self.cut_after, schedule, cancel, find, sink)
     }
 
     /// The options this matcher was compiled with.

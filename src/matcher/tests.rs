@@ -302,12 +302,14 @@ fn pieces_and_streams_give_the_same_matches_as_the_whole_text() {
                 "case {case}: {text:?} in pieces of {piece_bytes} with {:?} {options:?}",
                 m.lexicon().aliases()
             );
-            let read_chars = rng.below(6) + 1;
+            let (read_chars, most_chars) = (rng.below(6) + 1, rng.below(4) + 1);
+            let read_ahead = rng.below(2) == 0;
             assert_eq!(
                 whole,
-                m.find_in_stream(&text, read_chars).unwrap(),
-                "case {case}: {text:?} read {read_chars} characters at a time with {:?} \
-                 {options:?}",
+                m.find_in_stream(&text, read_chars, most_chars, read_ahead)
+                    .unwrap(),
+                "case {case}: {text:?} read {read_chars} characters at a time ({most_chars} a \
+                 read, read ahead: {read_ahead}) with {:?} {options:?}",
                 m.lexicon().aliases()
             );
         }

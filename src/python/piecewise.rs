@@ -1,15 +1,20 @@
 //! A large Python string that is not ASCII, read by the scan as UTF-8 a piece at a time
 //! (`crate::scan::TextPieces`). CPython stores it at 2 or 4 bytes a character; its whole UTF-8
 //! copy, which CPython would keep inside the string as long as the string lives, would add half
-//! as much again to the memory a scan needs. Each piece is copied out as UCS-4 under the GIL
-//! (the abi3 calls that reach a string's characters) and made UTF-8 here without it.
+//! as much again to the memory a scan needs. Each of the scan's workers reads the pieces it
+//! matches, a block of characters at a time: a block that is ASCII as CPython's substring
+//! gives it, else copied out as UCS-4 (the abi3 calls that reach a string's characters) and
+//! made UTF-8 (`crate::scan::push_utf8`), all under the GIL, which it then gives up while it
+//! matches.
 
+use crate::scan::push_utf8;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyString;
 use pyo3::{ffi, intern};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// Python strings of at least this many characters that are not ASCII are read in pieces.
 static PIECEWISE_MIN_CHARS: AtomicUsize = AtomicUsize::new(1 << 24);
@@ -17,7 +22,8 @@ static PIECEWISE_MIN_CHARS: AtomicUsize = AtomicUsize::new(1 << 24);
 static PIECEWISE_READ_CHARS: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 /// For tests: read strings of `min_chars` characters or more (that are not ASCII) in pieces
-/// of at most `read_chars` characters. Returns the settings before.
+/// of at most `read_chars` characters, read at most `read_chars` at a time. Returns the
+/// settings before.
 #[pyfunction]
 pub fn _read_large_documents_in_pieces(min_chars: usize, read_chars: usize) -> (usize, usize) {
     (
@@ -35,8 +41,6 @@ pub struct PiecewiseText {
     /// Its key in the scan, for errors.
     position: u64,
     utf8: OnceLock<PyBackedStr>,
-    /// The piece being read, as code points (reused from one read to the next).
-    ucs4: Mutex<Vec<u32>>,
 }
 
 impl PiecewiseText {
@@ -56,7 +60,6 @@ impl PiecewiseText {
             chars,
             position,
             utf8: OnceLock::new(),
-            ucs4: Mutex::new(Vec::new()),
         }))
     }
 
@@ -72,7 +75,6 @@ impl PiecewiseText {
             chars: self.chars,
             position: self.position,
             utf8: OnceLock::new(),
-            ucs4: Mutex::new(Vec::new()),
         }
     }
 
@@ -98,43 +100,58 @@ impl crate::scan::TextPieces for PiecewiseText {
         self.chars
     }
 
-    /// The piece is copied out as UCS-4 under the GIL (a substring, then a widening copy:
-    /// both plain loops in CPython) and made UTF-8 here without it: CPython's own UTF-8
-    /// encoder, a branch per character, made the reading slower than the matching.
+    /// Tests set it small (`_read_large_documents_in_pieces`).
+    fn max_piece_chars(&self) -> usize {
+        PIECEWISE_READ_CHARS.load(Ordering::Relaxed)
+    }
+
+    /// The piece is copied out a block at a time: a substring, given out in place when it is
+    /// ASCII, else copied out as UCS-4 (a widening copy) and made UTF-8 here: CPython's own
+    /// UTF-8 encoder, a branch per character, made the reading slower than the matching. The GIL is held for the whole read (about a
+    /// millisecond for a piece): two workers that let it go between blocks waited for it
+    /// more often than they gained (docs/performance.md).
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
         let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
         let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
-        let mut ucs4 = self.ucs4.lock().unwrap_or_else(|e| e.into_inner());
-        Python::attach(|py| {
-            // Blocks small enough that their code points are still in the cache when read.
-            let mut at = from;
-            while at < to {
-                let end = to.min(at + UCS4_BLOCK_CHARS);
-                self.copy_ucs4(py, at, end, &mut ucs4)?;
-                py.detach(|| push_utf8(out, &ucs4))
-                    .map_err(|_| self.lone_surrogate())?;
-                at = end;
-            }
-            Ok(to - from)
+        // Each of the scan's threads reads pieces of its own, into a buffer of its own.
+        UCS4.with_borrow_mut(|ucs4| {
+            Python::attach(|py| {
+                let mut at = from;
+                out.reserve(to - from);
+                while at < to {
+                    let end = to.min(at + BLOCK_CHARS);
+                    self.push_block(py, at, end, ucs4, out)?;
+                    at = end;
+                }
+                Ok(to - from)
+            })
         })
     }
 }
 
-/// Code points copied out of a Python string at once (256 KiB of UCS-4).
-const UCS4_BLOCK_CHARS: usize = 1 << 16;
+thread_local! {
+    /// The block being read, as code points (reused from one read to the next).
+    static UCS4: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Characters copied out of a Python string at once. Small enough that half the blocks of
+/// news text are ASCII (a curly quote or a dash every few hundred characters), which CPython
+/// then hands out as they are; large enough that the calls cost little beside the copying.
+const BLOCK_CHARS: usize = 1 << 12;
 
 impl PiecewiseText {
-    /// Characters `from..to` as code points into `ucs4`.
-    fn copy_ucs4(
+    /// Append characters `from..to` to `out` as UTF-8: a substring, which CPython stores in one
+    /// byte a character when they are all ASCII and then gives out in place as its own UTF-8;
+    /// otherwise copied out as code points (`ucs4`) and made UTF-8 here.
+    fn push_block(
         &self,
         py: Python<'_>,
         from: usize,
         to: usize,
         ucs4: &mut Vec<u32>,
+        out: &mut String,
     ) -> crate::Result<()> {
         let failed = |e: PyErr| crate::Error::InvalidArgument(e.to_string());
-        ucs4.clear();
-        ucs4.reserve(to - from);
         // SAFETY: a valid str and a range within it; the new reference is owned here.
         let piece = unsafe {
             Bound::from_owned_ptr_or_err(
@@ -143,6 +160,26 @@ impl PiecewiseText {
             )
         }
         .map_err(failed)?;
+        let ascii = piece.call_method0(intern!(py, "isascii"));
+        if ascii.and_then(|a| a.is_truthy()).map_err(failed)? {
+            let mut len: ffi::Py_ssize_t = 0;
+            // SAFETY: a str; an ASCII one gives its own characters, valid while it lives.
+            let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(piece.as_ptr(), &mut len) };
+            if data.is_null() {
+                return Err(failed(PyErr::fetch(py)));
+            }
+            // SAFETY: `len` bytes at `data`, all ASCII (so UTF-8), alive as long as `piece`.
+            let text = unsafe {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                    data.cast::<u8>(),
+                    len as usize,
+                ))
+            };
+            out.push_str(text);
+            return Ok(());
+        }
+        ucs4.clear();
+        ucs4.reserve(to - from);
         // SAFETY: the buffer has room for `to - from` code points, the piece's length.
         let filled = unsafe {
             ffi::PyUnicode_AsUCS4(piece.as_ptr(), ucs4.as_mut_ptr(), (to - from) as isize, 0)
@@ -152,7 +189,7 @@ impl PiecewiseText {
         }
         // SAFETY: PyUnicode_AsUCS4 wrote all `to - from` of them.
         unsafe { ucs4.set_len(to - from) };
-        Ok(())
+        push_utf8(out, ucs4).map_err(|_| self.lone_surrogate())
     }
 
     fn lone_surrogate(&self) -> crate::Error {
@@ -162,67 +199,4 @@ impl PiecewiseText {
             self.position
         ))
     }
-}
-
-/// Append code points to `out` as UTF-8; Err at a surrogate (what was appended before it is
-/// whole characters). Runs of ASCII go sixteen at a time.
-fn push_utf8(out: &mut String, code_points: &[u32]) -> Result<(), ()> {
-    // SAFETY: only whole UTF-8 sequences are pushed: ASCII bytes and `encode_utf8`'s.
-    let bytes = unsafe { out.as_mut_vec() };
-    bytes.reserve(code_points.len());
-    let mut rest = code_points;
-    while !rest.is_empty() {
-        let ascii = push_ascii_16(bytes, rest);
-        let (slow, more) = rest[ascii..].split_at(rest.len().saturating_sub(ascii).min(16));
-        for &c in slow {
-            let c = char::from_u32(c).ok_or(())?;
-            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-        }
-        rest = more;
-    }
-    Ok(())
-}
-
-/// Push the leading code points of `code_points` that are ASCII, in blocks of sixteen, as bytes;
-/// return how many were pushed (a multiple of sixteen).
-fn push_ascii_16(bytes: &mut Vec<u8>, code_points: &[u32]) -> usize {
-    let blocks = code_points.chunks_exact(16);
-    bytes.reserve(code_points.len());
-    let mut done = 0;
-    for block in blocks {
-        let Some(packed) = ascii_block(block) else {
-            break;
-        };
-        bytes.extend_from_slice(&packed);
-        done += 16;
-    }
-    done
-}
-
-/// Sixteen code points as bytes, when all are ASCII (SSE2: two saturating packs).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
-    use std::arch::x86_64::*;
-    assert_eq!(block.len(), 16);
-    // SAFETY: SSE2 is part of x86_64; the four unaligned loads read the block's 64 bytes.
-    unsafe {
-        let p = block.as_ptr().cast::<__m128i>();
-        let (a, b) = (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1)));
-        let (c, d) = (_mm_loadu_si128(p.add(2)), _mm_loadu_si128(p.add(3)));
-        let any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-        let high = _mm_and_si128(any, _mm_set1_epi32(!0x7f));
-        if _mm_movemask_epi8(_mm_cmpeq_epi32(high, _mm_setzero_si128())) != 0xffff {
-            return None;
-        }
-        let packed = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
-        Some(std::mem::transmute::<__m128i, [u8; 16]>(packed))
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn ascii_block(block: &[u32]) -> Option<[u8; 16]> {
-    let block: &[u32; 16] = block.try_into().ok()?;
-    (block.iter().fold(0, |all, &c| all | c) < 0x80).then(|| block.map(|c| c as u8))
 }

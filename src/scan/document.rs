@@ -34,6 +34,12 @@ pub trait TextPieces: Sync {
     /// Append the UTF-8 text of up to `max_chars` characters from character `from` on to
     /// `out`, and say how many were appended: at least one while `from < chars()`.
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> Result<usize>;
+
+    /// The most characters the scan should take as one piece (it takes fewer when its own
+    /// size is smaller). Tests ask for tiny pieces, so that matches meet the edges between.
+    fn max_piece_chars(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// A document as [`scan`](super::scan) takes it: its UTF-8 text, or a way to read it in

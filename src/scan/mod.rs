@@ -5,7 +5,8 @@
 //!   per distinct kind) and `runs` (each match's document, once per run of one document);
 //! - `export`: the result's columns as little-endian bytes for Python and Arrow ([`Column`]);
 //! - `schedule`: how the documents are spread over the workers ([`scan`]);
-//! - `pool`: the worker threads, one pool per thread count.
+//! - `pool`: the worker threads, one pool per thread count;
+//! - `utf8`: code points made UTF-8, for readers of text held elsewhere ([`push_utf8`]).
 
 mod document;
 mod export;
@@ -14,6 +15,7 @@ mod pool;
 mod result;
 mod runs;
 mod schedule;
+mod utf8;
 
 pub use document::{ScanDocument, TextPieces};
 pub use export::Column;
@@ -24,3 +26,4 @@ pub(crate) use pool::thread_pool;
 pub use result::ScanResult;
 pub use runs::DocCursor;
 pub use schedule::{scan, scan_cancellable};
+pub use utf8::{push_utf8, NotAChar};

@@ -50,8 +50,9 @@ pub fn scan_cancellable<S: ScanDocument>(
                     let Some(text) = doc.text() else {
                         match_pending(matcher, &mut pending, &mut partial, cancel)?;
                         let pieces = doc.pieces().expect("a document without text has pieces");
+                        let piece_chars = READ_CHARS.min(pieces.max_piece_chars());
                         matcher
-                            .for_matches_in_stream(pieces, READ_CHARS, cancel, |piece, found| {
+                            .for_matches_in_stream(pieces, piece_chars, cancel, |piece, found| {
                                 partial.push_document(position, piece, &found)
                             })
                             .map_err(|e| at_document(e, position))?;
@@ -115,7 +116,8 @@ pub(super) const DOC_OVERHEAD_BYTES: usize = 64;
 /// so that one large document also uses every core.
 pub(super) const PIECE_BYTES: usize = 1 << 20;
 
-/// Documents held elsewhere are read this many characters at a time (`TextPieces`).
+/// Documents held elsewhere are read and matched in pieces of about this many characters
+/// (`TextPieces`), each read by the worker that matches it.
 pub(super) const READ_CHARS: usize = 1 << 20;
 
 /// Up to this many documents, or about this many bytes, are matched together: enough pieces
@@ -212,7 +214,7 @@ mod tests {
         assert_eq!(one.len(), expected);
     }
 
-    /// A text read a few characters at a time.
+    /// A text read a few characters at a time, in pieces of a few more.
     struct Trickle(Vec<char>, usize);
 
     impl crate::scan::TextPieces for Trickle {
@@ -223,6 +225,9 @@ mod tests {
             let to = (from + max.min(self.1)).min(self.0.len());
             out.extend(&self.0[from..to]);
             Ok(to - from)
+        }
+        fn max_piece_chars(&self) -> usize {
+            3 * self.1
         }
     }
 
@@ -288,8 +293,43 @@ mod tests {
         ] {
             let broken = Broken(text.clone(), 70, fails);
             let docs = [Some(&broken as &dyn TextPieces)];
-            let err = scan(&m, &docs, 0, Some(2)).unwrap_err();
-            assert!(err.to_string().contains(why), "{err}");
+            // One thread: read ahead by a helper where the machine has a second core.
+            for threads in [1, 2] {
+                let err = scan(&m, &docs, 0, Some(threads)).unwrap_err();
+                assert!(err.to_string().contains(why), "{err}");
+            }
+        }
+    }
+
+    /// A text whose reading panics from character `.1` on, read in pieces of ten.
+    struct Panicky(Vec<char>, usize);
+
+    impl crate::scan::TextPieces for Panicky {
+        fn chars(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, from: usize, max: usize, out: &mut String) -> Result<usize> {
+            assert!(from < self.1, "reading broke at {from}");
+            let to = (from + max).min(self.0.len());
+            out.extend(&self.0[from..to]);
+            Ok(to - from)
+        }
+        fn max_piece_chars(&self) -> usize {
+            10
+        }
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_the_scans_panic_not_a_hang() {
+        use crate::scan::TextPieces;
+        let m = matcher();
+        let text: Vec<char> = "Kiev. Kyiv. ".repeat(500).chars().collect();
+        for (at, threads) in [(0, 1), (3000, 1), (3000, 2)] {
+            let panicky = Panicky(text.clone(), at);
+            let docs = [Some(&panicky as &dyn TextPieces)];
+            let scanning = std::panic::AssertUnwindSafe(|| scan(&m, &docs, 0, Some(threads)));
+            let outcome = std::panic::catch_unwind(scanning);
+            assert!(outcome.is_err(), "read breaking at {at}, {threads} threads");
         }
     }
 
