@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from data import make_docs, make_lexicon, news_texts, real_texts
 from provenance import provenance
@@ -43,6 +44,18 @@ def load_native(path: Path, alias: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module
+
+
+def native_matchers(builds: dict[str, ModuleType], spec: Any) -> dict[str, Any]:
+    """One matcher of `spec`'s lexicon per native build, the aliases added as bench_scan adds
+    them (the entity's name is not an alias of its own)."""
+    matchers = {}
+    for key, native in builds.items():
+        lexicon = native.Lexicon()
+        for s in spec.specs:
+            lexicon.add(s.entity, s.aliases, s.label, s.case_sensitive, name_is_alias=False)
+        matchers[key] = native.Matcher(lexicon)
+    return matchers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,13 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             million = million or make_lexicon("1m", texts)
             scale = {"k": 1_000, "m": 1_000_000}[lexicon_size[-1]]
             spec = first_aliases(million, int(float(lexicon_size[:-1]) * scale))
-        matchers = {}
-        for key, native in builds.items():
-            lexicon = native.Lexicon()
-            for s in spec.specs:
-                # As bench_scan adds them: the entity's name is not an alias of its own.
-                lexicon.add(s.entity, s.aliases, s.label, s.case_sensitive, name_is_alias=False)
-            matchers[key] = native.Matcher(lexicon)
+        matchers = native_matchers(builds, spec)
         speeds: dict[str, list[float]] = {"A": [], "B": []}
         rows: dict[str, int] = {}
         for round_ in range(args.rounds):

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from ab_builds import load_native
+from ab_builds import load_native, native_matchers
 from data import make_docs, make_lexicon, real_texts
 from provenance import provenance
 
@@ -62,12 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for lexicon_size in args.lexicons.split(","):
         spec = make_lexicon(lexicon_size.strip(), texts)
-        matchers = {}
-        for key, native in builds.items():
-            lexicon = native.Lexicon()
-            for s in spec.specs:
-                lexicon.add(s.entity, s.aliases, s.label, s.case_sensitive, name_is_alias=False)
-            matchers[key] = native.Matcher(lexicon)
+        matchers = native_matchers(builds, spec)
         for n_threads in [int(n) for n in args.threads.split(",")]:
             speed: dict[tuple[str, str], list[float]] = {}
             cpu: dict[tuple[str, str], list[float]] = {}
