@@ -24,7 +24,10 @@ timed apart, and so is the first round (worker processes starting, the matcher r
 per process): a user's cluster is already up. Then the engines take turns, round by round
 (each round starting with the next engine), so a change in the machine's load hits them
 alike; the overhead is the median over rounds of each engine's time against the single
-process's in the same round. Every run's answer is
+process's in the same round. An engine's idle session still costs whoever runs beside it
+(a JVM's after-work made the single process's scan 1.4x slower in one quiet run), so
+``--apart`` runs one engine at a time instead, each started after the one before has
+stopped: no interleaving, but no neighbour either. Every run's answer is
 checked against the single process's (the number of matches; the counts' and pairs' sums).
 Each run's CPU seconds, summed over this process and all it started (psutil), are reported
 beside the wall time: what the engine costs whichever process spends it.
@@ -311,12 +314,37 @@ def tree_cpu_seconds() -> float:
 Times = dict[tuple[str, str], list[float]]
 
 
-def measure(
+def measure_apart(
     engines: list[str], folder: Path, matcher: lexiscan.Matcher, repeat: int
 ) -> tuple[dict[str, float], Times, Times]:
+    """`measure` one engine at a time, each started after the one before has stopped, so no
+    engine's idle session (a JVM's after-work, Dask's heartbeats) runs beside another's rounds;
+    the answers are still checked across engines."""
+    startup: dict[str, float] = {}
+    times: Times = {}
+    cpu: Times = {}
+    answers: dict[str, Any] = {}
+    for engine in engines:
+        engine_startup, engine_times, engine_cpu = measure(
+            [engine], folder, matcher, repeat, answers
+        )
+        startup.update(engine_startup)
+        times.update(engine_times)
+        cpu.update(engine_cpu)
+    return startup, times, cpu
+
+
+def measure(
+    engines: list[str],
+    folder: Path,
+    matcher: lexiscan.Matcher,
+    repeat: int,
+    answers: dict[str, Any] | None = None,
+) -> tuple[dict[str, float], Times, Times]:
     """Start-up per engine, then `repeat` + 1 rounds (the first apart) of every workload on
-    every engine in turn; each answer checked against the single process's. Wall seconds and
-    CPU seconds (of the whole process tree) per run."""
+    every engine in turn; each answer checked against the first engine's (and against
+    `answers`, if given, which it fills). Wall seconds and CPU seconds (of the whole process
+    tree) per run."""
     starters = {
         "single": lambda f, m: (single_process(f, m), lambda: None),
         "dask": start_dask,
@@ -335,7 +363,7 @@ def measure(
         stops.append(stop)
     times: Times = {}
     cpu: Times = {}
-    answers: dict[str, Any] = {}
+    answers = {} if answers is None else answers
     try:
         for round_ in range(repeat + 1):
             # Each round starts with the next engine, so none always runs just after the same
@@ -420,6 +448,11 @@ def main() -> None:
     parser.add_argument(
         "--spark-steps", action="store_true", help="only time Spark's steps (nothing saved)"
     )
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="one engine at a time (no other session alive) instead of all in turns",
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     pin(args.cores)
@@ -431,12 +464,19 @@ def main() -> None:
         print("\n".join(spark_steps(folder, matcher, args.repeat)))
         return
     began = time.perf_counter()
-    startup, times, cpu = measure(engines, folder, matcher, args.repeat)
+    startup, times, cpu = (measure_apart if args.apart else measure)(
+        engines, folder, matcher, args.repeat
+    )
+    order = (
+        "one engine at a time, each started after the one before had stopped"
+        if args.apart
+        else "the engines taking turns within each round"
+    )
     lines = [
         f"Corpus {mb:,.1f} MB of text ({args.files} Parquet files, "
         f"{sum(f.stat().st_size for f in folder.glob('*.parquet')) / MB:,.0f} MB on disk), "
         f"lexicon `{args.lexicon}`; every engine held to {args.cores} CPUs; "
-        f"{args.repeat} rounds after a first one, the engines taking turns within each round; "
+        f"{args.repeat} rounds after a first one, {order}; "
         f"the whole run took {time.perf_counter() - began:.0f} s.",
         "",
         *table(mb, times, cpu),
