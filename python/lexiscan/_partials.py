@@ -333,6 +333,24 @@ def merge(name: str, a: Any, b: Any) -> Any:
     return ANALYSES[name].merge(a, b)
 
 
+def partials_of(
+    result: ScanResult, requests: list[tuple[str, dict[str, Any]]], groups: list[Any]
+) -> list[Any]:
+    """The partial of every request (name, arguments but `groups`) for one piece;
+    `groups` holds, per request, one group value per document of the piece, or None."""
+    found = []
+    for (name, kwargs), of_documents in zip(requests, groups):
+        if of_documents is not None:
+            kwargs = {**kwargs, "groups": of_documents}
+        found.append(partial(result, name, kwargs))
+    return found
+
+
+def merge_each(names: list[str], a: list[Any], b: list[Any]) -> list[Any]:
+    """Two consecutive pieces' lists of partials (one per analysis in `names`) merged."""
+    return [merge(name, x, y) for name, x, y in zip(names, a, b)]
+
+
 def merge_all(name: str, partials: list[Any]) -> Any:
     """The partials of consecutive pieces merged in order."""
     merged = partials[0]

@@ -85,15 +85,17 @@ def batch_partials(
 ) -> list[Any]:
     """The partial of every request for one record batch of documents."""
     piece = scan_keyed(matcher, batch, text, key)
-    found = []
-    for request in requests:
-        kwargs = dict(request.kwargs)
-        if request.group_column is not None:
-            kwargs["groups"] = batch.column(request.group_column).to_pylist()
-        elif request.group_series is not None:
-            kwargs["groups"] = request.group_series.reindex(piece._keys).tolist()
-        found.append(_partials.partial(piece, request.name, kwargs))
-    return found
+    groups = [_groups_of_batch(r, batch, piece._keys) for r in requests]
+    return _partials.partials_of(piece, [(r.name, r.kwargs) for r in requests], groups)
+
+
+def _groups_of_batch(request: Request, batch: Any, keys: pd.Index) -> list[Any] | None:
+    """A request's group value per document of the batch (None: the analysis is ungrouped)."""
+    if request.group_column is not None:
+        return batch.column(request.group_column).to_pylist()  # type: ignore[no-any-return]
+    if request.group_series is not None:
+        return request.group_series.reindex(keys).tolist()  # type: ignore[no-any-return]
+    return None
 
 
 def partials_function(
@@ -107,17 +109,14 @@ def partials_function(
     def partials(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
+        names = [r.name for r in requests]
         for order, documents in pieces(batches):
             found: list[Any] | None = None
             for batch in documents:
                 if batch.num_rows == 0:
                     continue
                 mine = batch_partials(broadcast.value, batch, text, key, requests)
-                found = (
-                    mine
-                    if found is None
-                    else [_partials.merge(r.name, a, b) for r, a, b in zip(requests, found, mine)]
-                )
+                found = mine if found is None else _partials.merge_each(names, found, mine)
             if found is None:  # a piece without documents
                 continue
             yield pa.RecordBatch.from_arrays(

@@ -71,12 +71,8 @@ def partials_of_piece(
     """The partial of every requested analysis (name, arguments but `groups`) for one scanned
     partition; `groups` holds, per request, a pandas Series of group values by document key,
     or None."""
-    found = []
-    for (name, kwargs), by_key in zip(requests, groups):
-        if by_key is not None:
-            kwargs = {**kwargs, "groups": by_key.reindex(piece._keys).tolist()}
-        found.append(_partials.partial(piece, name, kwargs))
-    return found
+    of_documents = [None if g is None else g.reindex(piece._keys).tolist() for g in groups]
+    return _partials.partials_of(piece, requests, of_documents)
 
 
 def partials_of_partition(
@@ -98,7 +94,7 @@ def partials_of_partition(
 
 def merge_partial_lists(names: list[str], a: list[Any], b: list[Any]) -> list[Any]:
     """Two consecutive partitions' partials merged, analysis by analysis."""
-    return [_partials.merge(name, x, y) for name, x, y in zip(names, a, b)]
+    return _partials.merge_each(names, a, b)
 
 
 def _sizeof_result(result: ScanResult) -> int:
