@@ -78,12 +78,13 @@ def _engine_doctests(
     names leave the shared namespace after each, so no other doctest leans on them."""
     item = request.node
     name = item.dtest.name if isinstance(item, DoctestItem) and item.dtest else ""
+    module = ".".join(name.split(".")[:2])  # the module doc's name is the module's
     given = {}
-    if name.startswith("lexiscan.spark."):
+    if module == "lexiscan.spark":
         given["spark"] = request.getfixturevalue("spark")
         if name.startswith("lexiscan.spark.SparkAnalyses."):
             given["res"] = request.getfixturevalue("spark_analyses_example")
-    elif name.startswith("lexiscan.dask."):
+    elif module == "lexiscan.dask":
         request.getfixturevalue("dask_client")
     doctest_namespace.update(given)
     yield

@@ -27,7 +27,15 @@ with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them 
 (docs/scale-out.md has the measurements). The session is the user's, so this module does not
 change its settings.
 
-The examples below need a Spark session, `spark` (the suite runs them on its shared one).
+The examples below need a Spark session, `spark` (the suite runs them on its shared one):
+
+>>> import lexiscan, lexiscan.spark
+>>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
+>>> docs = spark.createDataFrame([("a", "NATO in Kiev"), ("b", "Kyiv")], "doc string, text string")
+>>> lexiscan.spark.analyses(m, docs).frequency()[["feature", "frequency"]]
+  feature  frequency
+0    Kyiv          2
+1    NATO          1
 """
 
 from __future__ import annotations
