@@ -420,18 +420,23 @@ def analyses_parquet(
 
     With `spark` a SparkSession:
 
+    Two files without a key column, so the documents are numbered across them:
+
     >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq, lexiscan, lexiscan.spark
     >>> folder = tempfile.mkdtemp()
-    >>> pq.write_table(pa.table({"doc": ["a", "b"], "text": ["NATO met Kyiv", "none"]}),
-    ...                os.path.join(folder, "part-0.parquet"))
-    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
-    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder)
+    >>> for i, texts in enumerate([["NATO met Kyiv", "none"], ["Kyiv, NATO, NATO"]]):
+    ...     pq.write_table(pa.table({"text": texts}), os.path.join(folder, f"{i}.parquet"))
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder, key=None)
     >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
-    >>> counts  # doctest: +NORMALIZE_WHITESPACE
-         NATO
-    doc
-    a       1
-    b       0
+    >>> counts
+       NATO  Kyiv
+    0     1     1
+    1     0     0
+    2     2     1
+    >>> edges
+      source target  weight
+    0   NATO   Kyiv       2
     """
     documents = _parquet_documents(
         matcher, spark, paths, text, key, unit_bytes, filesystem, "analyses_parquet"
