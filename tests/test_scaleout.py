@@ -6,11 +6,14 @@ Dask worker dies in the middle of a job."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lexiscan
 
@@ -313,7 +316,8 @@ def test_spark_parquet_equals_one_process(
     )
 
     result = lexiscan.spark.analyses_parquet(matcher, spark, str(tmp_path), unit_bytes=40_000)
-    assert "units" in repr(result)
+    planned = re.search(r"in (\d+) units \((\d+) tasks\)", repr(result))
+    assert planned and int(planned[2]) < int(planned[1])  # tasks of several units each
     got_all = compute_all(result, ALL_CALLS, "outlet")  # one Spark job for every analysis
     assert_all_same(got_all, single_process(matcher, one_process, ALL_CALLS))
     by_series = one_process.set_index("doc")["outlet"]  # groups as a Series by key
@@ -433,3 +437,41 @@ def test_parquet_units_on_an_fsspec_filesystem() -> None:
     memory.rm("/units-test", recursive=True)
     with pytest.raises(TypeError, match="filesystem must be"):
         plan("x", "text", None, 1, filesystem=object())
+
+
+@given(
+    sizes=st.lists(st.integers(0, 1000), min_size=1, max_size=30),
+    n_groups=st.integers(1, 40),
+)
+def test_units_grouped_into_tasks_in_order_and_balanced(sizes: list[int], n_groups: int) -> None:
+    from lexiscan._parquet_units import Unit, grouped
+
+    units = [Unit(i, "f", i, i + 1, i, 1, size) for i, size in enumerate(sizes)]
+    groups = grouped(units, n_groups)
+    assert [u for group in groups for u in group] == units  # every unit once, in order
+    assert all(groups) and len(groups) <= n_groups
+    share = sum(sizes) / n_groups
+    assert all(sum(u.text_bytes for u in group) <= share + max(sizes) for group in groups)
+
+
+def test_parquet_units_read_in_batches_of_about_a_size(tmp_path: Any, monkeypatch: Any) -> None:
+    """A row group is read in record batches of about `BATCH_TEXT_BYTES` of text, rows and
+    positions in order; a file that changed since it was planned is an error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lexiscan import _parquet_units
+    from lexiscan._parquet_units import plan, read_unit
+
+    texts = [f"NATO met Kyiv, number {i}" for i in range(40)]
+    pq.write_table(pa.table({"text": texts}), tmp_path / "a.parquet", row_group_size=25)
+    planned = plan(str(tmp_path), "text", None, unit_bytes=1 << 20)
+    (unit,) = planned.units
+    monkeypatch.setattr(_parquet_units, "BATCH_TEXT_BYTES", unit.text_bytes // 8)
+    batches = list(read_unit(planned.filesystem, unit, ["text"], "position"))
+    assert len(batches) >= 8 and max(b.num_rows for b in batches) < 25
+    assert [t for b in batches for t in b.column("text").to_pylist()] == texts
+    assert [p for b in batches for p in b.column("position").to_pylist()] == list(range(40))
+    pq.write_table(pa.table({"text": texts[:30]}), tmp_path / "a.parquet", row_group_size=25)
+    with pytest.raises(RuntimeError, match="changed while it was being scanned"):
+        list(read_unit(planned.filesystem, unit, ["text"]))

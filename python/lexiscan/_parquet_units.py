@@ -1,15 +1,16 @@
 """Parquet inputs cut into units of work for an engine's workers: each unit is one file's run
 of consecutive row groups, so a worker can open it alone with `pyarrow.parquet` and read only
-the columns it needs, a row group at a time.
+the columns it needs, in record batches of a few megabytes of text.
 
 `plan` runs where the job is submitted: it expands the paths (files, folders, globs; local or
 on any filesystem pyarrow or fsspec can open), reads every file's footer (a thread per file,
 since remote footers are slow and reading them is waiting), checks the columns, and groups the
-row groups into units of about `unit_bytes` of uncompressed text. `read_unit` runs on the
-workers. The documents' order is the files' order (each path argument in turn, the files of a
-folder or glob sorted) and then the rows' order in each file; `Unit.first_row` is the position
-of a unit's first document in that order, so documents without a key column are numbered as
-one process reading the same files in the same order would number them.
+row groups into units of about `unit_bytes` of uncompressed text; `grouped` gathers
+consecutive units into fewer tasks where an engine's cost per task calls for it. `read_unit`
+runs on the workers. The documents' order is the files' order (each path argument in turn,
+the files of a folder or glob sorted) and then the rows' order in each file; `Unit.first_row`
+is the position of a unit's first document in that order, so documents without a key column
+are numbered as one process reading the same files in the same order would number them.
 
 This module knows nothing of Spark (`lexiscan.spark` schedules the units).
 """
@@ -26,6 +27,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 _GLOB = "*?["
+
+# Record batches of about this much text: a row group read whole is a pass through memory
+# that the scan then repeats, while batches that stay in the caches cost less CPU to read and
+# to scan (docs/scale-out.md has the measurement).
+BATCH_TEXT_BYTES = 16 << 20
 
 # A path (file, folder or glob; local or a URI) or several.
 Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -314,12 +320,45 @@ def plan(
     return ParquetPlan(fs, units, columns, text, key)
 
 
+def grouped(units: Sequence[Unit], n_groups: int) -> list[list[Unit]]:
+    """Consecutive units in at most `n_groups` groups of about equal text, in document order
+    (each unit goes to the group its text's midpoint falls in; no group is empty).
+
+    >>> sizes = [100, 100, 100, 100, 40]
+    >>> units = [Unit(i, "f", i, i + 1, i, 1, size) for i, size in enumerate(sizes)]
+    >>> [[u.number for u in group] for group in grouped(units, 2)]
+    [[0, 1], [2, 3, 4]]
+    """
+    if n_groups < 1:
+        raise ValueError(f"n_groups={n_groups!r}: a number of groups >= 1")
+    total = sum(unit.text_bytes for unit in units)
+    groups: dict[int, list[Unit]] = {}
+    before = 0
+    for i, unit in enumerate(units):
+        if total > 0:
+            middle = before + unit.text_bytes / 2
+            group = min(n_groups - 1, int(middle * n_groups / total))
+        else:  # no text to weigh: by count
+            group = i * n_groups // len(units)
+        groups.setdefault(group, []).append(unit)
+        before += unit.text_bytes
+    return list(groups.values())
+
+
+def batch_rows(unit: Unit) -> int:
+    """Rows per record batch for `unit`: about `BATCH_TEXT_BYTES` of its text."""
+    if unit.text_bytes <= 0:
+        return max(1, unit.n_rows)
+    return max(1, unit.n_rows * BATCH_TEXT_BYTES // unit.text_bytes)
+
+
 def read_unit(
     filesystem: Any, unit: Unit, columns: Sequence[str], positions: str | None = None
 ) -> Iterator[Any]:
-    """The documents of `unit` as Arrow record batches, one row group at a time (so a worker
-    holds one row group's columns, not the unit's): only `columns`, and, named `positions`,
-    each document's position in the order of all the inputs (int64)."""
+    """The documents of `unit` as Arrow record batches of about `BATCH_TEXT_BYTES` of text,
+    decoded as they are read (so a worker holds one batch's columns, not a row group's): only
+    `columns`, and, named `positions`, each document's position in the order of all the
+    inputs (int64)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -328,13 +367,17 @@ def read_unit(
     row = unit.first_row
     with filesystem.open_input_file(unit.path) as source:
         parquet = pq.ParquetFile(source)
-        for group in range(unit.first_row_group, unit.end_row_group):
-            table = parquet.read_row_group(group, columns=wanted, use_threads=False)
+        groups = list(range(unit.first_row_group, unit.end_row_group))
+        for batch in parquet.iter_batches(
+            batch_size=batch_rows(unit), row_groups=groups, columns=wanted, use_threads=False
+        ):
             if positions is not None:
-                numbers = np.arange(row, row + table.num_rows, dtype=np.int64)
-                table = table.append_column(positions, pa.array(numbers))
-            row += table.num_rows
-            yield from table.to_batches()
+                numbers = pa.array(np.arange(row, row + batch.num_rows, dtype=np.int64))
+                batch = pa.RecordBatch.from_arrays(
+                    [*batch.columns, numbers], names=[*batch.schema.names, positions]
+                )
+            row += batch.num_rows
+            yield batch
     if row != unit.first_row + unit.n_rows:
         raise RuntimeError(
             f"{unit.path} changed while it was being scanned: row groups "

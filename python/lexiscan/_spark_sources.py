@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from lexiscan._parquet_units import ParquetPlan, Unit, is_string_view, read_unit
+from lexiscan._parquet_units import ParquetPlan, Unit, grouped, is_string_view, read_unit
 
 # The key column of documents read from Parquet without a key: their positions.
 POSITION = "__lexiscan_position__"
@@ -71,35 +71,43 @@ class FrameDocuments:
 
 
 class UnitReader:
-    """The pieces of a task over Parquet units: the units whose numbers the task receives
-    (the `id` column of `spark.range`), each read by this worker in the documents' order, with
-    only `columns` (and the documents' positions as `positions`)."""
+    """The pieces of a task over Parquet units: the task's units (`tasks[i]` for each task
+    number `i` it receives, the `id` column of `spark.range`), each a piece read by this
+    worker in the documents' order, with only `columns` (and the documents' positions as
+    `positions`)."""
 
     def __init__(
-        self, filesystem: Any, units: list[Unit], columns: Sequence[str], positions: str | None
+        self,
+        filesystem: Any,
+        tasks: list[list[Unit]],
+        columns: Sequence[str],
+        positions: str | None,
     ) -> None:
         self.filesystem = filesystem
-        self.units = units
+        self.tasks = tasks
         self.columns = list(columns)
         self.positions = positions
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[tuple[int, Iterator[Any]]]:
         for batch in batches:
-            for number in batch.column("id").to_pylist():
-                unit = self.units[number]
-                yield number, read_unit(self.filesystem, unit, self.columns, self.positions)
+            for task in batch.column("id").to_pylist():
+                for unit in self.tasks[task]:
+                    documents = read_unit(self.filesystem, unit, self.columns, self.positions)
+                    yield unit.number, documents
 
 
 class ParquetDocuments:
-    """The documents of Parquet files, planned into units (`lexiscan._parquet_units`): a Spark
-    DataFrame of one unit number per partition, so every unit is a task of its own and the
-    tasks spread over the executors as they free up."""
+    """The documents of Parquet files, planned into units (`lexiscan._parquet_units`) and the
+    units grouped into `n_tasks` tasks of consecutive units and about equal text: a Spark
+    DataFrame of one task number per partition, so the tasks spread over the executors as
+    they free up. Each unit stays a piece of its own (merged in the units' order)."""
 
-    def __init__(self, spark: Any, plan: ParquetPlan) -> None:
+    def __init__(self, spark: Any, plan: ParquetPlan, n_tasks: int) -> None:
         self.spark = spark
         self.plan = plan
         self.text = plan.text
         self.key = plan.key if plan.key is not None else POSITION
+        self.tasks = grouped(plan.units, max(1, min(n_tasks, len(plan.units))))
 
     @property
     def key_type(self) -> str:
@@ -109,20 +117,20 @@ class ParquetDocuments:
         return name in self.plan.columns
 
     def frame(self, columns: Sequence[str]) -> Any:
-        # Unit numbers, one per partition, made in the JVM: no Python runs to make the rows
+        # Task numbers, one per partition, made in the JVM: no Python runs to make the rows
         # (an RDD of tuples made by `parallelize` costs a second Python task per unit). The
         # units themselves travel with the function (`UnitReader`).
-        n = len(self.plan.units)
+        n = len(self.tasks)
         return self.spark.range(0, n, 1, max(1, n))
 
     def pieces(self, columns: Sequence[str]) -> Pieces:
         read = [c for c in dict.fromkeys(columns) if c != POSITION]
         positions = POSITION if self.plan.key is None else None
-        return UnitReader(self.plan.filesystem, self.plan.units, read, positions)
+        return UnitReader(self.plan.filesystem, self.tasks, read, positions)
 
     def __repr__(self) -> str:
         key = "by position" if self.plan.key is None else f"by {self.key!r}"
         return (
             f"{self.text!r} of {self.plan.n_files} Parquet files in {len(self.plan.units)} "
-            f"units, keyed {key}"
+            f"units ({len(self.tasks)} tasks), keyed {key}"
         )

@@ -42,12 +42,11 @@ def scan_batch(matcher: Matcher, batch: Any, text: str, key: str, n_threads: int
     # keep_text=False: the matches carry their own text; the documents need not be kept.
     result = matcher.scan(batch.column(text), n_threads=n_threads, keep_text=False)
     table = result.to_arrow()
-    doc = plain_strings(batch.column(key).take(table.column("doc")))
-    table = table.set_column(0, pa.field("doc", doc.type), [doc])
-    for i, field in enumerate(table.schema):
-        if field.name != "doc":
-            table = table.set_column(i, field.name, plain_strings(table.column(i)))
-    return table
+    doc = batch.column(key).take(table.column("doc"))
+    # Whole columns only: a Python list around a column (`set_column(i, name, [column])`)
+    # makes pyarrow convert it value by value, ~0.7 us a match.
+    columns = [plain_strings(doc), *(plain_strings(column) for column in table.columns[1:])]
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def matches_function(broadcast: Any, pieces: Pieces, text: str, key: str, n_threads: int) -> Any:

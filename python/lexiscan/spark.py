@@ -9,7 +9,7 @@ Two entry points for the documents:
   query before it) and moves the text columns to the Python workers in Arrow batches.
 - `scan_parquet` / `analyses_parquet` take Parquet paths: Spark only schedules work units
   (a file and a run of its row groups), and each Python worker reads its unit with
-  `pyarrow.parquet` (only the text, key and group columns, a row group at a time), so the
+  `pyarrow.parquet` (only the text, key and group columns, in batches of ~16 MB), so the
   texts never pass through the JVM. For a corpus that is already Parquet files this skips
   Spark's own read and its hand-off to Python, which cost more than the scan itself
   (docs/scale-out.md has the measurements).
@@ -60,6 +60,11 @@ __all__ = ["SparkAnalyses", "analyses", "analyses_parquet", "scan", "scan_parque
 # Units of ~128 MB of text: small enough that a retried task costs little and that the units
 # spread evenly, large enough that a task's start-up is noise against its read and scan.
 UNIT_BYTES = 128 << 20
+
+# Tasks of about this much text (several units each), but at least one per core of the
+# session: each Python task costs Spark tens of milliseconds of CPU whatever it does (a
+# twentieth of a 128 MB unit's read and scan), while 512 MB keeps a retried task short.
+TASK_BYTES = 512 << 20
 
 # Spark SQL types of the match columns (the doc column takes the key column's type).
 _MATCH_TYPES = [("entity", "string"), ("label", "string"), ("alias", "string"),
@@ -139,7 +144,8 @@ def _parquet_documents(
         raise TypeError(f"{what} needs a SparkSession, not {type(spark).__name__}")
     parallelism = spark.sparkContext.defaultParallelism
     found = plan(paths, text, key, unit_bytes, 2 * parallelism, filesystem)
-    return ParquetDocuments(spark, found)
+    text_bytes = sum(unit.text_bytes for unit in found.units)
+    return ParquetDocuments(spark, found, max(parallelism, -(-text_bytes // TASK_BYTES)))
 
 
 def scan_parquet(
@@ -154,11 +160,12 @@ def scan_parquet(
     filesystem: Any = None,
 ) -> Any:
     """The matches of the `text` column of Parquet files, as a Spark DataFrame with the
-    columns of `scan`'s, read and scanned by the Python workers: Spark schedules only work
-    units (a file and a run of its row groups, about `unit_bytes` of text each and at least
-    two per core of the session where the row groups allow; a row group is never split), and
-    each worker opens its unit with `pyarrow.parquet`, reads the text and key columns a row
-    group at a time and scans them with the broadcast matcher.
+    columns of `scan`'s, read and scanned by the Python workers: the driver plans work units
+    (a file and a run of its row groups, about `unit_bytes` of text each and at least two per
+    core of the session where the row groups allow; a row group is never split), Spark runs
+    them as tasks of consecutive units (about `TASK_BYTES` of text each, at least one per
+    core), and each worker opens its units with `pyarrow.parquet`, reads the text and key
+    columns in record batches of ~16 MB of text and scans them with the broadcast matcher.
 
     `paths`: a path or a list of paths, each a file, a folder (its files, but those whose
     names start with ``_`` or ``.``, as Spark writes them) or a glob, local or a URI of any
