@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkAnalyses", "analyses", "analyses_parquet", "scan", "scan_parquet"]
 
-# Units of ~128 MB of text: small enough that a retried task costs little and that the units
-# spread evenly, large enough that a task's start-up is noise against its read and scan.
+# Units of ~128 MB of text (the pieces whose partials merge): small enough that the tasks
+# made of them spread evenly over the cores, large enough that a partial is noise against its
+# read and scan.
 UNIT_BYTES = 128 << 20
 
 # Tasks of about this much text (several units each), but at least one per core of the
