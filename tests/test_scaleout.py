@@ -97,6 +97,28 @@ def test_dask_every_analysis_equals_one_process(
     assert_all_same(got, single_process(matcher, frame.compute(), calls))
 
 
+@pytest.mark.parametrize("fan_in", [2, 3])
+def test_dask_merge_tree_keeps_document_order(
+    dask_client: Any,
+    matcher: lexiscan.Matcher,
+    generated: pd.DataFrame,
+    fan_in: int,
+    monkeypatch: Any,
+) -> None:
+    """More partitions than one merge takes: the partials go through merge tasks (levels with
+    a leftover partition at the end) before the client merges the last ones."""
+    import dask.dataframe as dd
+
+    import lexiscan.dask
+
+    monkeypatch.setattr(lexiscan.dask, "MERGE_FAN_IN", fan_in)
+    frame = dd.from_pandas(generated, npartitions=7)
+    result = lexiscan.dask.scan(matcher, frame, key="doc")
+    by_series = frame.compute().set_index("doc")["outlet"]
+    got = compute_all(result, ONE_EACH, by_series)
+    assert_all_same(got, single_process(matcher, frame.compute(), ONE_EACH))
+
+
 def test_dask_matches_have_their_meta(
     dask_client: Any, matcher: lexiscan.Matcher, seeds: pd.DataFrame, tmp_path: Any
 ) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from lexiscan import _partials
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from lexiscan._insights import Audit
 
 __all__ = ["DaskScanResult", "scan"]
+
+# Partials merged by one task of the tree; the client merges the last ones itself, so up to
+# this many partitions need no merge task at all.
+MERGE_FAN_IN = 8
 
 
 def _require_dask() -> Any:
@@ -92,9 +97,38 @@ def partials_of_partition(
     return partials_of_piece(scan_partition(part, matcher, text, key, n_threads), groups, requests)
 
 
-def merge_partial_lists(names: list[str], a: list[Any], b: list[Any]) -> list[Any]:
-    """Two consecutive partitions' partials merged, analysis by analysis."""
-    return _partials.merge_each(names, a, b)
+def partials_frame_of_partition(
+    part: Any,
+    matcher: Matcher,
+    text: str,
+    key: str | None,
+    n_threads: int,
+    groups: list[Any],
+    requests: list[tuple[str, dict[str, Any]]],
+    *series: pd.Series,
+) -> pd.DataFrame:
+    """`partials_of_partition` as `map_partitions` maps it: a group that is a pandas Series
+    comes as its position in `series`, and the list of partials in the one cell of a
+    one-row frame (`partials_in` takes it out). Dask fuses this task with the one that
+    reads the partition, so a partition's text is never a task's output either."""
+    groups = [series[g] if isinstance(g, int) else g for g in groups]
+    cell = np.empty(1, dtype=object)
+    cell[0] = partials_of_partition(part, matcher, text, key, n_threads, groups, requests)
+    return pd.DataFrame({"partials": cell})
+
+
+def partials_in(found: Any) -> list[Any]:
+    """The list of partials of a partition task (or of a merge, which gives it as it is)."""
+    return found["partials"].iloc[0] if isinstance(found, pd.DataFrame) else found
+
+
+def merge_partial_lists(names: list[str], *found: Any) -> list[Any]:
+    """Consecutive partitions' partials merged in order, analysis by analysis."""
+    lists = [partials_in(x) for x in found]
+    merged = lists[0]
+    for later in lists[1:]:
+        merged = _partials.merge_each(names, merged, later)
+    return merged
 
 
 def _sizeof_result(result: ScanResult) -> int:
@@ -213,12 +247,11 @@ class DaskScanResult:
         """
         self.matches().to_parquet(path, write_index=False, **kwargs)
 
-    def _groups(self, groups: Any, by_name: bool = False) -> list[Any]:
-        """The groups argument of each partition's partial (delayed where it is data; a column
-        name stays a name with `by_name`, for a task that holds the partition)."""
-        dask = _require_dask()
-        if groups is None:
-            return [None] * self.npartitions
+    def _groups(self, groups: Any) -> Any:
+        """A request's groups checked: None, a column name of the scanned DataFrame, or a
+        pandas Series of group values by document key."""
+        if groups is None or isinstance(groups, pd.Series):
+            return groups
         if isinstance(groups, str):
             import dask.dataframe as dd
 
@@ -226,45 +259,68 @@ class DaskScanResult:
                 raise TypeError("groups as a column name needs a scanned DataFrame")
             if groups not in self._data.columns:
                 raise KeyError(f"groups: no column {groups!r} in the scanned DataFrame")
-            if by_name:
-                return [groups] * self.npartitions
-            group_task = dask.delayed(_groups_of_partition, pure=True)
-            return [group_task(part, groups, self._key) for part in self._partitions]
-        if isinstance(groups, pd.Series):
-            shared = dask.delayed(groups, pure=True)
-            return [shared] * self.npartitions
+            return groups
         raise TypeError(
             "groups must be a column name of the scanned DataFrame or a pandas Series indexed "
             f"by document key, not {type(groups).__name__}"
         )
 
-    def _merged(self, found: list[tuple[str, dict[str, Any]]]) -> Any:
-        """The delayed merged partials of several analyses: one task per partition takes every
-        analysis's partial (scanning the partition first unless `persist` did), then a tree in
-        which neighbours merge, so document order is kept."""
+    def _partition_partials(self, found: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        """One delayed list of partials per partition, every analysis's partial in it.
+
+        Unless `persist` kept the scans, each is a `map_partitions` task that Dask fuses with
+        the reading of its partition: read, scan and partials in one task, so nothing bigger
+        than the partials is ever a task's output (no partition's text waits in a worker's
+        memory for a second task, and none is moved to the other worker), and a task waiting
+        for a worker needs only the matcher, so an idle worker can take it."""
         dask = _require_dask()
-        by_name = not self._persisted  # then the partition's own task reads its groups
-        by_request = [self._groups(kwargs.get("groups"), by_name) for _, kwargs in found]
-        groups = [list(of_partition) for of_partition in zip(*by_request)]
+        groups = [self._groups(kwargs.get("groups")) for _, kwargs in found]
         requests = [(name, {k: v for k, v in kw.items() if k != "groups"}) for name, kw in found]
         if self._persisted:
+            # The scans are kept on the workers: a partial task per kept scan; a group column
+            # is read from its partition by a task of its own.
+            group_task = dask.delayed(_groups_of_partition, pure=True)
+            shared = [dask.delayed(g, pure=True) if isinstance(g, pd.Series) else g for g in groups]
             partials_task = dask.delayed(partials_of_piece, pure=True)
-            level = [
-                partials_task(piece, group, requests) for piece, group in zip(self._pieces, groups)
+            return [
+                partials_task(
+                    piece,
+                    [group_task(part, g, self._key) if isinstance(g, str) else g for g in shared],
+                    requests,
+                )
+                for piece, part in zip(self._pieces, self._partitions)
             ]
-        else:
-            partials_task = dask.delayed(partials_of_partition, pure=True)
-            args = (self._shared_matcher, self._text, self._key, self._n_threads)
-            level = [
-                partials_task(part, *args, group, requests)
-                for part, group in zip(self._partitions, groups)
-            ]
+        series = [g for g in groups if isinstance(g, pd.Series)]
+        positions = iter(range(len(series)))
+        specs = [next(positions) if isinstance(g, pd.Series) else g for g in groups]
+        frames = self._data.map_partitions(
+            partials_frame_of_partition,
+            self._shared_matcher,
+            self._text,
+            self._key,
+            self._n_threads,
+            specs,
+            requests,
+            *[dask.delayed(g, pure=True) for g in series],
+            meta=pd.DataFrame({"partials": pd.Series([], dtype=object)}),
+            enforce_metadata=False,
+        )
+        return list(frames.to_delayed())
+
+    def _merged(self, found: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        """The delayed partials of several analyses, merged by a tree of tasks (each merging
+        up to `MERGE_FAN_IN` neighbours, so document order is kept) down to at most
+        `MERGE_FAN_IN` lists, which the client merges."""
+        dask = _require_dask()
+        level = self._partition_partials(found)
         names = [name for name, _ in found]
         merge_task = dask.delayed(merge_partial_lists, pure=True)
-        while len(level) > 1:
-            pairs = [merge_task(names, a, b) for a, b in zip(level[::2], level[1::2])]
-            level = pairs + ([level[-1]] if len(level) % 2 else [])
-        return level[0]
+        while len(level) > MERGE_FAN_IN:
+            level = [
+                merge_task(names, *level[i : i + MERGE_FAN_IN])
+                for i in range(0, len(level), MERGE_FAN_IN)
+            ]
+        return level
 
     def compute(self, *analyses: Any) -> list[Any]:
         """Several analyses in one Dask computation, so each partition is scanned once for all
@@ -283,7 +339,8 @@ class DaskScanResult:
         found = _partials.requests(analyses)
         for name, kwargs in found:
             _partials.check(name, self._matcher, kwargs)
-        (merged,) = dask.compute(self._merged(found))
+        names = [name for name, _ in found]
+        merged = merge_partial_lists(names, *dask.compute(*self._merged(found)))
         return [
             _partials.finish(name, partial, self._matcher, kwargs)
             for (name, kwargs), partial in zip(found, merged)
