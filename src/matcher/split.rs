@@ -9,7 +9,8 @@
 //! an apostrophe, which the whole-word checks look across ("O'Brien" is one word).
 //!
 //! A document held elsewhere (`TextPieces`) is cut at the same bytes, but its pieces are read
-//! by the workers too (`stream`).
+//! by the workers too (`stream`). Either way a piece is searched as smaller parts cut at the
+//! same bytes, together, the way many documents are (`find_in_parts`).
 
 use super::code_points::Match;
 use super::pass::Pass;
