@@ -146,3 +146,50 @@ def test_a_result_scanned_in_pieces_pickles_with_its_texts():
     again = pickle.loads(pickle.dumps(result))
     assert again.to_pandas().equals(result.to_pandas())
     assert str(again.highlight(0)) == str(result.highlight(0))
+
+
+# Words and separators of each CPython string kind (PEP 393: 1, 2 or 4 bytes a character),
+# among ASCII ones: a scan reads a large str's own code units in pieces and makes them UTF-8.
+KIND_WORDS = {
+    1: ["café", "Müller", "Straße", "ÉTÉ", "naïve", "Ægir", "\u00bfqué?", "×"],
+    2: ["Київ", "Україна", "’", "—", "“Kyiv”", "Łódź", "Ω", "\u2026"],
+    4: ["😀", "🇺🇦", "👍🏽", "𝔘", "\U00020000", "Kyiv😀", "😀Київ"],
+}
+ASCII_WORDS = ["Kyiv", "Kiev", "O'Brien", "New York", "the", " ", " ", ". ", ", ", "\n\n", "-", "'"]
+# The widest character of a str of each kind, and of the kind below (ASCII below kind 1).
+WIDEST = {1: 0xFF, 2: 0xFFFF, 4: 0x10FFFF}
+BELOW = {1: 0x7F, 2: 0xFF, 4: 0xFFFF}
+
+
+@st.composite
+def kind_scenarios(draw, kind: int) -> tuple[list, str]:
+    """A lexicon of words of strings of `kind` (and narrower) and ASCII ones, and a text of
+    them with at least one character that makes it a str of that kind."""
+    words = [w for k in (1, 2, 4) if k <= kind for w in KIND_WORDS[k]]
+    named = [w for w in words + ASCII_WORDS if any(c.isalnum() for c in w)]
+    alias = st.lists(st.sampled_from(named), min_size=1, max_size=3).map(" ".join)
+    spec = [
+        (f"E{i}", None, draw(st.lists(alias, max_size=3)), draw(st.booleans()))
+        for i in range(draw(st.integers(1, 4)))
+    ]
+    text = "".join(draw(st.lists(st.sampled_from(words + ASCII_WORDS), max_size=60)))
+    wide = draw(st.sampled_from([w for w in KIND_WORDS[kind] if max(map(ord, w)) > BELOW[kind]]))
+    at = draw(st.integers(0, len(text)))
+    return spec, text[:at] + wide + text[at:]
+
+
+@needs_lexiscan
+@pytest.mark.parametrize("opts", ALL_OPTIONS, ids=_opts_id)
+@pytest.mark.parametrize("kind", [1, 2, 4])
+@SETTINGS
+@given(data=st.data(), read_chars=st.integers(1, 7), n_threads=st.sampled_from([1, 2]))
+def test_strings_of_each_kind_in_pieces_equal_reference(opts, kind, data, read_chars, n_threads):
+    spec, text = data.draw(kind_scenarios(kind))
+    assert BELOW[kind] < max(map(ord, text)) <= WIDEST[kind]
+    matcher = build_matcher(spec, opts)
+    with read_in_pieces(read_chars):
+        got = match_rows(matcher.find(text))
+        in_pieces = scan_rows(matcher, [text, text], n_threads)
+    want = reference_find(entries_from_spec(spec), text, **opts)
+    assert got == want, _explain(spec, text, opts, got, want)
+    assert in_pieces == scan_rows(matcher, [text, text], n_threads)

@@ -162,7 +162,8 @@ impl Matcher {
         piece_bytes: usize,
         sink: impl FnMut(Vec<Match>) + Send,
     ) -> Result<()> {
-        split::for_matches_in_pieces(text, &self.cut_after, piece_bytes, |p| self.find(p), sink)
+        let find = |piece: &str| self.find_in_parts(piece, split::PART_BYTES);
+        split::for_matches_in_pieces(text, &self.cut_after, piece_bytes, find, sink)
     }
 
     /// The matches of the text `source` holds, as [`Matcher::find`] gives them for the whole
@@ -196,8 +197,16 @@ impl Matcher {
             group: rayon::current_num_threads().max(1) * split::PIECES_AT_ONCE_PER_THREAD,
             read_ahead,
         };
-        let find = |piece: &str| self.find(piece);
+        let find = |piece: &str| self.find_in_parts(piece, split::PART_BYTES);
         stream::for_matches_in_stream(source, &self.cut_after, schedule, cancel, find, sink)
+    }
+
+    /// The matches of a piece of a large document, as [`Matcher::find`] gives them, searched
+    /// as parts of about `part_bytes` (`split::find_in_parts`).
+    fn find_in_parts(&self, piece: &str, part_bytes: usize) -> Result<Vec<Match>> {
+        split::find_in_parts(piece, &self.cut_after, part_bytes, |parts| {
+            self.find_many(parts)
+        })
     }
 
     /// The options this matcher was compiled with.

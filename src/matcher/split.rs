@@ -9,7 +9,8 @@
 //! an apostrophe, which the whole-word checks look across ("O'Brien" is one word).
 //!
 //! A document held elsewhere (`TextPieces`) is cut at the same bytes, but its pieces are read
-//! by the workers too (`stream`).
+//! by the workers too (`stream`). Either way a piece is searched as smaller parts cut at the
+//! same bytes, together, the way many documents are (`find_in_parts`).
 
 use super::code_points::Match;
 use super::pass::Pass;
@@ -71,6 +72,46 @@ pub(super) fn for_matches_in_pieces(
     }
     hand_on(done, &mut chars, &mut sink);
     Ok(())
+}
+
+/// A piece is searched as parts of about this many bytes, as many documents are searched
+/// together (`find_in_parts`).
+pub(super) const PART_BYTES: usize = 1 << 14;
+
+/// All matches in `text` as `find_many` gives them for it whole, found in parts of about
+/// `part_bytes` cut after bytes of `cut_after`, searched together. A piece of a large document
+/// then searches like as many documents: a part that holds only ASCII and typographic
+/// characters is searched on its own bytes (`unfolded`), where the whole piece, with one
+/// letter that folds (an "é" somewhere in a mebibyte), would be folded first.
+pub(super) fn find_in_parts(
+    text: &str,
+    cut_after: &[bool; 128],
+    part_bytes: usize,
+    find_many: impl Fn(&[&str]) -> Result<Vec<Vec<Match>>>,
+) -> Result<Vec<Match>> {
+    let cuts = cut_points(text.as_bytes(), cut_after, part_bytes.max(1));
+    let parts: Vec<&str> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    let mut found = find_many(&parts)?;
+    if let [one] = found.as_mut_slice() {
+        return Ok(std::mem::take(one));
+    }
+    let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    let mut chars = 0;
+    for ((part, matches), &byte) in parts.iter().zip(found).zip(&cuts) {
+        all.extend(matches.into_iter().map(|m| Match {
+            start: m.start + chars,
+            end: m.end + chars,
+            byte_start: m.byte_start + byte,
+            byte_end: m.byte_end + byte,
+            ..m
+        }));
+        chars += if part.is_ascii() {
+            part.len()
+        } else {
+            part.chars().count()
+        };
+    }
+    Ok(all)
 }
 
 /// Give each piece's matches (with the piece's first byte and its length in characters) to

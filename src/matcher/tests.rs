@@ -302,6 +302,13 @@ fn pieces_and_streams_give_the_same_matches_as_the_whole_text() {
                 "case {case}: {text:?} in pieces of {piece_bytes} with {:?} {options:?}",
                 m.lexicon().aliases()
             );
+            let part_bytes = rng.below(8) + 1;
+            assert_eq!(
+                whole,
+                m.find_in_parts(&text, part_bytes).unwrap(),
+                "case {case}: {text:?} in parts of {part_bytes} with {:?} {options:?}",
+                m.lexicon().aliases()
+            );
             let (read_chars, most_chars) = (rng.below(6) + 1, rng.below(4) + 1);
             let read_ahead = rng.below(2) == 0;
             assert_eq!(

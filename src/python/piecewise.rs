@@ -1,18 +1,22 @@
 //! A large Python string that is not ASCII, read by the scan as UTF-8 a piece at a time
-//! (`crate::scan::TextPieces`). CPython stores it at 2 or 4 bytes a character; its whole UTF-8
-//! copy, which CPython would keep inside the string as long as the string lives, would add half
-//! as much again to the memory a scan needs. Each of the scan's workers reads the pieces it
-//! matches, a block of characters at a time: a block that is ASCII as CPython's substring
-//! gives it, else copied out as UCS-4 (the abi3 calls that reach a string's characters) and
-//! made UTF-8 (`crate::scan::push_utf8`), all under the GIL, which it then gives up while it
-//! matches.
+//! (`crate::scan::TextPieces`). CPython stores it at 1, 2 or 4 bytes a character; its whole
+//! UTF-8 copy, which CPython would keep inside the string as long as the string lives, would
+//! add half as much again to the memory a scan needs. Each of the scan's workers reads the
+//! pieces it matches.
+//!
+//! Built for one interpreter (the default), the binding hands the core the string's own code
+//! units (`crate::scan::CodeUnits`: PEP 393's kind and data, which the stable ABI hides), and
+//! each worker converts its pieces to UTF-8 without the GIL, all of them at once. Built with
+//! the `abi3` feature (one wheel for every CPython), the only calls that reach a string's
+//! characters need the GIL, so the workers take turns copying them out (`limited_api`).
 
-use crate::scan::push_utf8;
+#[cfg(feature = "abi3")]
+mod limited_api;
+
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyString;
-use pyo3::{ffi, intern};
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -32,14 +36,17 @@ pub fn _read_large_documents_in_pieces(min_chars: usize, read_chars: usize) -> (
     )
 }
 
-/// A Python string read as UTF-8 a piece at a time: each piece is a substring converted by
-/// CPython and dropped once copied, so neither CPython nor the scan ever holds the whole
-/// UTF-8 text. Analyses that need it after the scan make it once (`DocText::deref`).
+/// A Python string read as UTF-8 a piece at a time, so that neither CPython nor the scan ever
+/// holds the whole UTF-8 text. Analyses that need it after the scan make it once
+/// (`DocText::deref`).
 pub struct PiecewiseText {
     text: Py<PyString>,
     chars: usize,
     /// Its key in the scan, for errors.
     position: u64,
+    /// The characters of `text`, where CPython keeps them.
+    #[cfg(not(feature = "abi3"))]
+    units: crate::scan::CodeUnits<'static>,
     utf8: OnceLock<PyBackedStr>,
 }
 
@@ -59,6 +66,8 @@ impl PiecewiseText {
             text: text.clone().unbind(),
             chars,
             position,
+            #[cfg(not(feature = "abi3"))]
+            units: in_place::code_units(text)?,
             utf8: OnceLock::new(),
         }))
     }
@@ -74,6 +83,8 @@ impl PiecewiseText {
             text: self.text.clone_ref(py),
             chars: self.chars,
             position: self.position,
+            #[cfg(not(feature = "abi3"))]
+            units: self.units,
             utf8: OnceLock::new(),
         }
     }
@@ -93,6 +104,14 @@ impl PiecewiseText {
         });
         self.utf8.get().expect("set above")
     }
+
+    fn lone_surrogate(&self) -> crate::Error {
+        crate::Error::InvalidArgument(format!(
+            "document {} is not valid Unicode text (it contains a lone surrogate); clean it, \
+             e.g. text.encode('utf-8', 'replace').decode('utf-8')",
+            self.position
+        ))
+    }
 }
 
 impl crate::scan::TextPieces for PiecewiseText {
@@ -105,98 +124,54 @@ impl crate::scan::TextPieces for PiecewiseText {
         PIECEWISE_READ_CHARS.load(Ordering::Relaxed)
     }
 
-    /// The piece is copied out a block at a time: a substring, given out in place when it is
-    /// ASCII, else copied out as UCS-4 (a widening copy) and made UTF-8 here: CPython's own
-    /// UTF-8 encoder, a branch per character, made the reading slower than the matching. The GIL is held for the whole read (about a
-    /// millisecond for a piece): two workers that let it go between blocks waited for it
-    /// more often than they gained (docs/performance.md).
+    /// The string's own code units made UTF-8 by the core, on the calling worker, without the
+    /// GIL.
+    #[cfg(not(feature = "abi3"))]
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
         let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
         let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
-        // Each of the scan's threads reads pieces of its own, into a buffer of its own.
-        UCS4.with_borrow_mut(|ucs4| {
-            Python::attach(|py| {
-                let mut at = from;
-                out.reserve(to - from);
-                while at < to {
-                    let end = to.min(at + BLOCK_CHARS);
-                    self.push_block(py, at, end, ucs4, out)?;
-                    at = end;
-                }
-                Ok(to - from)
-            })
-        })
+        self.units
+            .push_utf8(from..to, out)
+            .map_err(|_| self.lone_surrogate())?;
+        Ok(to - from)
+    }
+
+    /// Copied out under the GIL a block at a time (`limited_api`).
+    #[cfg(feature = "abi3")]
+    fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
+        let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
+        let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
+        self.read_under_gil(from, to, out)?;
+        Ok(to - from)
     }
 }
 
-thread_local! {
-    /// The block being read, as code points (reused from one read to the next).
-    static UCS4: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
-}
+/// A string's characters where CPython keeps them (not in the stable ABI).
+#[cfg(not(feature = "abi3"))]
+mod in_place {
+    use crate::scan::CodeUnits;
+    use pyo3::prelude::*;
+    use pyo3::types::string::PyStringData;
+    use pyo3::types::PyString;
 
-/// Characters copied out of a Python string at once. Small enough that half the blocks of
-/// news text are ASCII (a curly quote or a dash every few hundred characters), which CPython
-/// then hands out as they are; large enough that the calls cost little beside the copying.
-const BLOCK_CHARS: usize = 1 << 12;
-
-impl PiecewiseText {
-    /// Append characters `from..to` to `out` as UTF-8: a substring, which CPython stores in one
-    /// byte a character when they are all ASCII and then gives out in place as its own UTF-8;
-    /// otherwise copied out as code points (`ucs4`) and made UTF-8 here.
-    fn push_block(
-        &self,
-        py: Python<'_>,
-        from: usize,
-        to: usize,
-        ucs4: &mut Vec<u32>,
-        out: &mut String,
-    ) -> crate::Result<()> {
-        let failed = |e: PyErr| crate::Error::InvalidArgument(e.to_string());
-        // SAFETY: a valid str and a range within it; the new reference is owned here.
-        let piece = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyUnicode_Substring(self.text.as_ptr(), from as isize, to as isize),
-            )
-        }
-        .map_err(failed)?;
-        let ascii = piece.call_method0(intern!(py, "isascii"));
-        if ascii.and_then(|a| a.is_truthy()).map_err(failed)? {
-            let mut len: ffi::Py_ssize_t = 0;
-            // SAFETY: a str; an ASCII one gives its own characters, valid while it lives.
-            let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(piece.as_ptr(), &mut len) };
-            if data.is_null() {
-                return Err(failed(PyErr::fetch(py)));
-            }
-            // SAFETY: `len` bytes at `data`, all ASCII (so UTF-8), alive as long as `piece`.
-            let text = unsafe {
-                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
-                    data.cast::<u8>(),
-                    len as usize,
-                ))
-            };
-            out.push_str(text);
-            return Ok(());
-        }
-        ucs4.clear();
-        ucs4.reserve(to - from);
-        // SAFETY: the buffer has room for `to - from` code points, the piece's length.
-        let filled = unsafe {
-            ffi::PyUnicode_AsUCS4(piece.as_ptr(), ucs4.as_mut_ptr(), (to - from) as isize, 0)
+    /// The code units of `text`, for as long as the caller keeps a strong reference to it.
+    ///
+    /// The slice is the string's own storage, given a `'static` lifetime: `PiecewiseText`
+    /// keeps `text` (a strong reference) beside it and lends the units out only as long as it
+    /// lives. A `str` never changes once another reference to it exists (CPython resizes or
+    /// writes a string in place only while its reference count is one), and its storage does
+    /// not move, so reading it needs neither the GIL nor a lock, on a free-threaded CPython
+    /// too.
+    pub(super) fn code_units(text: &Bound<'_, PyString>) -> PyResult<CodeUnits<'static>> {
+        // SAFETY: pyo3 tests `data` on the x86_64 and aarch64 targets the wheels are built for
+        // (it decodes PEP 393's state bit field); it makes a legacy string canonical first.
+        let data = unsafe { text.data() }?;
+        let units = match data {
+            PyStringData::Ucs1(units) => CodeUnits::Latin1(units),
+            PyStringData::Ucs2(units) => CodeUnits::Ucs2(units),
+            PyStringData::Ucs4(units) => CodeUnits::Ucs4(units),
         };
-        if filled.is_null() {
-            return Err(failed(PyErr::fetch(py)));
-        }
-        // SAFETY: PyUnicode_AsUCS4 wrote all `to - from` of them.
-        unsafe { ucs4.set_len(to - from) };
-        push_utf8(out, ucs4).map_err(|_| self.lone_surrogate())
-    }
-
-    fn lone_surrogate(&self) -> crate::Error {
-        crate::Error::InvalidArgument(format!(
-            "document {} is not valid Unicode text (it contains a lone surrogate); clean it, \
-             e.g. text.encode('utf-8', 'replace').decode('utf-8')",
-            self.position
-        ))
+        // SAFETY: see above: the storage outlives every use, through the reference kept.
+        Ok(unsafe { std::mem::transmute::<CodeUnits<'_>, CodeUnits<'static>>(units) })
     }
 }

@@ -6,7 +6,7 @@
 //! - `export`: the result's columns as little-endian bytes for Python and Arrow ([`Column`]);
 //! - `schedule`: how the documents are spread over the workers ([`scan`]);
 //! - `pool`: the worker threads, one pool per thread count;
-//! - `utf8`: code points made UTF-8, for readers of text held elsewhere ([`push_utf8`]).
+//! - `utf8`: code units made UTF-8, for readers of text held elsewhere ([`CodeUnits`]).
 
 mod document;
 mod export;
@@ -26,4 +26,4 @@ pub(crate) use pool::thread_pool;
 pub use result::ScanResult;
 pub use runs::DocCursor;
 pub use schedule::{scan, scan_cancellable};
-pub use utf8::{push_utf8, NotAChar};
+pub use utf8::{push_utf8, CodeUnits, NotAChar};
