@@ -24,6 +24,7 @@ mod stream;
 mod table;
 mod typos;
 mod unfolded;
+mod word_blocks;
 mod word_sequences;
 mod word_starts;
 
