@@ -363,7 +363,11 @@ fn next_group_at_word_starts(
 ) -> Option<Span> {
     let text = folded.text();
     let mut at = from;
-    while let Some(start) = places.next_hit(automaton, text, at, found) {
+    while let Some(start) = if super::word_blocks::FUSED {
+        super::word_blocks::next_hit_fused(automaton, text, at, found, places)
+    } else {
+        places.next_hit(automaton, text, at, found)
+    } {
         // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
         let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
         if inside {

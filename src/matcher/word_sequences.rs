@@ -315,26 +315,37 @@ impl WordSequences {
         }
     }
 
-    /// Whether a look-up of the first word (end `first_end`, hash `first_hash`) may find a
-    /// pattern, as `patterns_at` decides it: false only when `patterns_at` finds nothing. The
-    /// two-word key is made whether the filter needs it or not, so that the answer takes no
-    /// branch; the table's first slot for the word is fetched (a hot slot's when the answer is
-    /// no).
+    /// What `patterns_at` decides before it looks the first word (end `first_end`, hash
+    /// `first_hash`) up: `None` when it finds nothing, else the second word's end and run key
+    /// to go on with (`walk_from` then looks them up). When the word passes, the table's first
+    /// slot for it is fetched meanwhile.
     #[inline(always)]
-    pub(super) fn may_open(
+    #[allow(clippy::option_option)]
+    pub(super) fn opening(
         &self,
         text: &str,
         (first_end, first_hash): (usize, u64),
         following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> bool {
+    ) -> Option<Option<(usize, u64)>> {
         let first = key_of(first_hash);
-        let second = self
-            .second_word(text, first_end, following)
-            .map(|(at, _, hash)| run_key(first, &text.as_bytes()[first_end..at], hash));
-        let open = self.openings.may_open(first, second);
-        let slot = (first >> self.shift) as usize & self.mask;
-        prefetch(&self.slots[slot * usize::from(open)]);
-        open
+        let opened = self.opened(text, (first_end, first), following);
+        if opened.is_some() {
+            prefetch(&self.slots[(first >> self.shift) as usize & self.mask]);
+        }
+        opened
+    }
+
+    /// `patterns_at` of a first word that `opening` let through with `second`.
+    #[inline(always)]
+    pub(super) fn walk_from(
+        &self,
+        text: &str,
+        start: usize,
+        (first_end, first_hash): (usize, u64),
+        second: Option<(usize, u64)>,
+        found: &mut Vec<(usize, PatternID)>,
+    ) {
+        self.walk(text, start, (first_end, key_of(first_hash)), second, found);
     }
 
     /// The text's second word after a first word that ends at `first_end` (its start, end and
@@ -371,9 +382,10 @@ impl WordSequences {
         if opening == Opening::Nothing {
             return None;
         }
-        let second = self
-            .second_word(text, first_end, following)
-            .map(|(at, end, hash)| (end, run_key(first, &text.as_bytes()[first_end..at], hash)));
+        let second = match self.second_word(text, first_end, following) {
+            Some((at, end, hash)) => Some((end, run_key(first, &text.as_bytes()[first_end..at], hash))),
+            None => None,
+        };
         if opening == Opening::Pairs
             && !second.is_some_and(|(_, key)| self.openings.may_pair(first, key))
         {

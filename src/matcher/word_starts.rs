@@ -92,25 +92,56 @@ impl AnchoredAutomaton {
         Ok(automaton)
     }
 
-    /// Whether `patterns_at_start` may find a pattern at byte `start` of `text` (same
-    /// arguments): false only when it finds none. A look-up that may find one has what it
-    /// reads first fetched meanwhile. For the blocked search (`word_blocks`), which asks this
-    /// of a block of starts before it looks any of them up.
+    /// What the filters say of the place `start` of `text` (arguments as for
+    /// `patterns_at_start`): whether to walk the trie there, and whether to look the word up in
+    /// the table (with what to go on with: `WordSequences::opening`). Where both say no,
+    /// `patterns_at_start` finds nothing. For the blocked search (`word_blocks`), which asks
+    /// this of a block of places before it looks any of them up (`patterns_at_filtered`).
     #[inline(always)]
-    pub(super) fn may_find_at(
+    #[allow(clippy::option_option)]
+    pub(super) fn filter_place(
         &self,
         text: &str,
         start: usize,
         word: Option<(usize, u64)>,
         following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> bool {
+    ) -> (bool, Option<Option<(usize, u64)>>) {
         let (Some(sequences), Some((end, hash))) = (&self.sequences, word) else {
-            return true;
+            return (true, None);
         };
         let on_trie = sequences
             .trie_first_words
             .may_begin_in(text, (start, end), hash);
-        on_trie | sequences.table.may_open(text, (end, hash), following)
+        (on_trie, sequences.table.opening(text, (end, hash), following))
+    }
+
+    /// `patterns_at_start` at a place that `filter_place` answered (`on_trie`, `table`) for.
+    #[inline(always)]
+    pub(super) fn patterns_at_filtered(
+        &self,
+        text: &str,
+        start: usize,
+        word: Option<(usize, u64)>,
+        (on_trie, table): (bool, Option<Option<(usize, u64)>>),
+        found: &mut Vec<(usize, PatternID)>,
+    ) {
+        found.clear();
+        if on_trie {
+            walk(&self.trie, self.start, text.as_bytes(), start, found);
+        }
+        let Some(sequences) = &self.sequences else {
+            return;
+        };
+        sequences.to_pass_ids(found);
+        let (Some(second), Some(first)) = (table, word) else {
+            return;
+        };
+        let from_trie = found.len();
+        sequences.table.walk_from(text, start, first, second, found);
+        if from_trie > 0 && found.len() > from_trie {
+            // Two lists, each shortest first; no two patterns share an end (distinct texts).
+            found.sort_unstable_by_key(|&(end, _)| end);
+        }
     }
 
     /// Asks the processor to bring in the filters' lines that `may_find_at` reads for a word
@@ -119,7 +150,6 @@ impl AnchoredAutomaton {
     pub(super) fn prefetch_filters(&self, hash: u64) {
         if let Some(sequences) = &self.sequences {
             sequences.table.prefetch(hash);
-            sequences.trie_first_words.prefetch(hash);
         }
     }
 
@@ -194,6 +224,13 @@ impl AnchoredAutomaton {
     pub(super) fn word_at(&self, text: &str, start: usize) -> Option<(usize, u64)> {
         let end = word_end(text, start);
         (end > start).then(|| (end, hash_word(&text.as_bytes()[start..end])))
+    }
+
+    /// Whether `byte` begins one of the patterns that begin with something other than a word
+    /// character.
+    #[inline(always)]
+    pub(super) fn begins_other(&self, byte: u8) -> bool {
+        self.other_starts[usize::from(byte)]
     }
 
     /// Where to look for the place after `start`, whose word is `word`: past the word, or
