@@ -78,27 +78,11 @@ impl FirstWords {
         self.blocks[block] & bits == bits
     }
 
-    /// Asks the processor to bring in the block that `contains_hash(key)` reads.
-    #[inline(always)]
-    pub(super) fn prefetch(&self, key: u64) {
-        prefetch(&self.blocks[self.slot(key).0]);
-    }
-
     /// Whether some pattern may start with the text word `word` (a whole run of word
     /// characters). False only when none does.
     #[cfg(test)]
     pub(super) fn may_begin(&self, word: &str) -> bool {
         self.may_begin_hashed(word, hash_word(word.as_bytes()))
-    }
-
-    /// `may_begin_hashed` of the word of `text` from `start` to `end`, without a branch where
-    /// there are no stems.
-    #[inline(always)]
-    pub(super) fn may_begin_in(&self, text: &str, (start, end): (usize, usize), hash: u64) -> bool {
-        if self.stem_lengths.is_empty() {
-            return self.contains_hash(hash);
-        }
-        self.may_begin_hashed(&text[start..end], hash)
     }
 
     /// `may_begin` of a word whose `hash_word` the caller has already.
@@ -113,20 +97,6 @@ impl FirstWords {
                 && self.contains_hash(hash_word(&word.as_bytes()[..len]))
         })
     }
-}
-
-/// A hint that `item` will be read soon (nothing on processors without one).
-#[inline(always)]
-pub(super) fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it never faults, and the address is a
-    // reference's.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
 }
 
 /// The multiplier of `hash_word`'s mixing step.
@@ -191,7 +161,15 @@ mod tests {
             assert!(filter.may_begin(word), "{word}");
         }
         let others: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
-        for word in ["", "a", "ab", "abcd", "abcdefgh", "abcdefghi", "abcdefghijklmnopq"] {
+        for word in [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnopq",
+        ] {
             let bytes = word.as_bytes();
             if bytes.len() <= 8 {
                 let mut padded = [0u8; 8];

@@ -15,11 +15,11 @@
 use super::code_points::Candidate;
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::pass::{NextStart, Pass, Search};
+use super::places::Places;
 use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
 use super::unfolded::Unfolded;
-use super::word_blocks::WordBlock;
 use super::word_starts::{word_end, AnchoredAutomaton};
 use crate::chars::{glued_after, glued_before, is_word_char};
 use crate::normalize::Folded;
@@ -137,7 +137,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
         let mut from = 0;
         let mut first_row = 0;
         let mut scratch = Vec::new();
-        let mut places = WordBlock::default();
+        let mut places = Places::default();
         while let Some(span) = next_group(
             pass,
             folded,
@@ -155,7 +155,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
     }
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); passes.len()];
     let mut scratch = Vec::new();
-    let mut places: Vec<WordBlock> = vec![WordBlock::default(); passes.len()];
+    let mut places: Vec<Places> = vec![Places::default(); passes.len()];
     let mut next: Vec<Option<Span>> = (0..passes.len())
         .map(|i| {
             next_group(
@@ -330,7 +330,7 @@ fn next_group(
     whole_words: bool,
     rows: &mut Vec<Candidate>,
     scratch: &mut Vec<(usize, PatternID)>,
-    places: &mut WordBlock,
+    places: &mut Places,
 ) -> Option<Span> {
     match &pass.search {
         Search::WordStarts(automaton) => {
@@ -359,15 +359,11 @@ fn next_group_at_word_starts(
     from: usize,
     rows: &mut Vec<Candidate>,
     found: &mut Vec<(usize, PatternID)>,
-    places: &mut WordBlock,
+    places: &mut Places,
 ) -> Option<Span> {
     let text = folded.text();
     let mut at = from;
-    while let Some(start) = if super::word_blocks::FUSED {
-        super::word_blocks::next_hit_fused(automaton, text, at, found, places)
-    } else {
-        places.next_hit(automaton, text, at, found)
-    } {
+    while let Some(start) = places.next_hit(automaton, text, at, found) {
         // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
         let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
         if inside {

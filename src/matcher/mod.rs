@@ -18,13 +18,13 @@ mod openings;
 mod options;
 mod overlapping;
 mod pass;
+mod places;
 mod prefixes;
 mod split;
 mod stream;
 mod table;
 mod typos;
 mod unfolded;
-mod word_blocks;
 mod word_sequences;
 mod word_starts;
 

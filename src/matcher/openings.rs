@@ -140,20 +140,6 @@ impl Openings {
         }
     }
 
-    /// Whether a text word with key `first`, whose next word makes the two-word key `second`
-    /// (`None` when there is none near enough), may begin a pattern of the table: `opening`
-    /// and `may_pair` in one, without a branch (one line, its words read unconditionally).
-    #[inline(always)]
-    pub(super) fn may_open(&self, first: u64, second: Option<u64>) -> bool {
-        let line = &self.lines[self.line_of(first)].0;
-        let has = |key: u64| {
-            let (word, bits) = mark(key);
-            line[word] & bits == bits
-        };
-        let pairs = second.is_some() & has(second.unwrap_or(0));
-        has(needs_table_mark(first)) | (has(opens_mark(first)) & pairs)
-    }
-
     /// Whether `second`, the key of a text word with key `first` and the next word, may be
     /// an opening of the filter; false only when it is not (for first words that `opening`
     /// says `Pairs` of).

@@ -24,7 +24,7 @@
 //! something other than a word character, a pattern whose hash another already has) stay on
 //! the trie of `word_starts`, and the two lists of patterns at a start are merged there.
 
-use super::first_words::{hash_word, prefetch};
+use super::first_words::hash_word;
 use super::huge_pages::{HugeSlice, Zeroable};
 use super::openings::{Opening, Openings};
 use super::word_starts::word_end;
@@ -150,6 +150,20 @@ fn next_bits(key: u64, words: usize) -> (usize, u64) {
     let word = (key >> 32) as usize & (words - 1);
     let bits = (1 << (key & 63)) | (1 << ((key >> 6) & 63));
     (word, bits)
+}
+
+/// A hint that `item` will be read soon (nothing on processors without one).
+#[inline(always)]
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it never faults, and the address is a
+    // reference's.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
 }
 
 impl WordSequences {
@@ -310,88 +324,27 @@ impl WordSequences {
         found: &mut Vec<(usize, PatternID)>,
     ) {
         let first = key_of(first_hash);
-        if let Some(second) = self.opened(text, (first_end, first), following) {
-            self.walk(text, start, (first_end, first), second, found);
+        let opening = self.openings.opening(first);
+        if opening == Opening::Nothing {
+            return;
         }
-    }
-
-    /// What `patterns_at` decides before it looks the first word (end `first_end`, hash
-    /// `first_hash`) up: `None` when it finds nothing, else the second word's end and run key
-    /// to go on with (`walk_from` then looks them up). When the word passes, the table's first
-    /// slot for it is fetched meanwhile.
-    #[inline(always)]
-    #[allow(clippy::option_option)]
-    pub(super) fn opening(
-        &self,
-        text: &str,
-        (first_end, first_hash): (usize, u64),
-        following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> Option<Option<(usize, u64)>> {
-        let first = key_of(first_hash);
-        let opened = self.opened(text, (first_end, first), following);
-        if opened.is_some() {
-            prefetch(&self.slots[(first >> self.shift) as usize & self.mask]);
-        }
-        opened
-    }
-
-    /// `patterns_at` of a first word that `opening` let through with `second`.
-    #[inline(always)]
-    pub(super) fn walk_from(
-        &self,
-        text: &str,
-        start: usize,
-        (first_end, first_hash): (usize, u64),
-        second: Option<(usize, u64)>,
-        found: &mut Vec<(usize, PatternID)>,
-    ) {
-        self.walk(text, start, (first_end, key_of(first_hash)), second, found);
-    }
-
-    /// The text's second word after a first word that ends at `first_end` (its start, end and
-    /// hash), when near enough to go on with a pattern; `following` as for `patterns_at`.
-    #[inline(always)]
-    fn second_word(
-        &self,
-        text: &str,
-        first_end: usize,
-        following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> Option<(usize, usize, u64)> {
-        match following {
+        // The text's second word, when near enough to go on with a pattern.
+        let second = match following {
             Some((at, Some((end, hash)))) => {
                 (at - first_end <= self.longest_gap).then_some((at, end, hash))
             }
             // Something else starts there (a byte that begins a pattern of the trie).
             Some((_, None)) => self.word_after(text, first_end),
             None => None,
-        }
-    }
-
-    /// What the openings' filter says of a first word with key `first`: `None` when no
-    /// pattern of the table begins there, else the text's second word (its end and the run
-    /// key of the two words) when it is near enough to go on with a pattern.
-    #[inline(always)]
-    #[allow(clippy::option_option)]
-    fn opened(
-        &self,
-        text: &str,
-        (first_end, first): (usize, u64),
-        following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> Option<Option<(usize, u64)>> {
-        let opening = self.openings.opening(first);
-        if opening == Opening::Nothing {
-            return None;
-        }
-        let second = match self.second_word(text, first_end, following) {
-            Some((at, end, hash)) => Some((end, run_key(first, &text.as_bytes()[first_end..at], hash))),
-            None => None,
         };
+        let second = second
+            .map(|(at, end, hash)| (end, run_key(first, &text.as_bytes()[first_end..at], hash)));
         if opening == Opening::Pairs
             && !second.is_some_and(|(_, key)| self.openings.may_pair(first, key))
         {
-            return None;
+            return;
         }
-        Some(second)
+        self.walk(text, start, (first_end, first), second, found);
     }
 
     /// `patterns_at` for a first word that the filter let through: its slot, then the slots

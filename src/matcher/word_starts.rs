@@ -92,60 +92,8 @@ impl AnchoredAutomaton {
         Ok(automaton)
     }
 
-    /// What the filters say of the place `start` of `text` (arguments as for
-    /// `patterns_at_start`): whether to walk the trie there, and whether to look the word up in
-    /// the table (with what to go on with: `WordSequences::opening`). Where both say no,
-    /// `patterns_at_start` finds nothing. For the blocked search (`word_blocks`), which asks
-    /// this of a block of places before it looks any of them up (`patterns_at_filtered`).
-    #[inline(always)]
-    #[allow(clippy::option_option)]
-    pub(super) fn filter_place(
-        &self,
-        text: &str,
-        start: usize,
-        word: Option<(usize, u64)>,
-        following: Option<(usize, Option<(usize, u64)>)>,
-    ) -> (bool, Option<Option<(usize, u64)>>) {
-        let (Some(sequences), Some((end, hash))) = (&self.sequences, word) else {
-            return (true, None);
-        };
-        let on_trie = sequences
-            .trie_first_words
-            .may_begin_in(text, (start, end), hash);
-        (on_trie, sequences.table.opening(text, (end, hash), following))
-    }
-
-    /// `patterns_at_start` at a place that `filter_place` answered (`on_trie`, `table`) for.
-    #[inline(always)]
-    pub(super) fn patterns_at_filtered(
-        &self,
-        text: &str,
-        start: usize,
-        word: Option<(usize, u64)>,
-        (on_trie, table): (bool, Option<Option<(usize, u64)>>),
-        found: &mut Vec<(usize, PatternID)>,
-    ) {
-        found.clear();
-        if on_trie {
-            walk(&self.trie, self.start, text.as_bytes(), start, found);
-        }
-        let Some(sequences) = &self.sequences else {
-            return;
-        };
-        sequences.to_pass_ids(found);
-        let (Some(second), Some(first)) = (table, word) else {
-            return;
-        };
-        let from_trie = found.len();
-        sequences.table.walk_from(text, start, first, second, found);
-        if from_trie > 0 && found.len() > from_trie {
-            // Two lists, each shortest first; no two patterns share an end (distinct texts).
-            found.sort_unstable_by_key(|&(end, _)| end);
-        }
-    }
-
-    /// Asks the processor to bring in the filters' lines that `may_find_at` reads for a word
-    /// with this `hash_word`.
+    /// Asks the processor to bring in the line of the openings' filter that the look-up of a
+    /// word with this `hash_word` reads first.
     #[inline(always)]
     pub(super) fn prefetch_filters(&self, hash: u64) {
         if let Some(sequences) = &self.sequences {
@@ -236,7 +184,12 @@ impl AnchoredAutomaton {
     /// Where to look for the place after `start`, whose word is `word`: past the word, or
     /// past the one character there.
     #[inline(always)]
-    pub(super) fn after_place(&self, text: &str, start: usize, word: Option<(usize, u64)>) -> usize {
+    pub(super) fn after_place(
+        &self,
+        text: &str,
+        start: usize,
+        word: Option<(usize, u64)>,
+    ) -> usize {
         match word {
             Some((end, _)) => end,
             None => start + text[start..].chars().next().map_or(1, char::len_utf8),
