@@ -1,4 +1,4 @@
-"""Documents searched without their folded copy (``src/matcher/unfolded.rs``) against the
+"""Documents searched without their folded copy (``src/matcher/unfolded/``) against the
 plain Python reference (tests/reference.py).
 
 A lexicon with a hundred-odd aliases gets the lockstep table, and with ASCII aliases without

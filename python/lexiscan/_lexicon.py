@@ -538,7 +538,12 @@ class Lexicon:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Lexicon:
-        """A lexicon back from `to_bytes()`; damaged or foreign bytes raise ValueError."""
+        """A lexicon back from `to_bytes()`; damaged or foreign bytes raise ValueError.
+
+        >>> lex = Lexicon.from_bytes(Lexicon().add("Kyiv", ["Kiev"]).to_bytes())
+        >>> lex.entities
+        [('Kyiv', None)]
+        """
         lex = cls()
         lex._native = _lexiscan.Lexicon.from_bytes(data)
         return lex

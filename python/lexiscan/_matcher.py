@@ -168,7 +168,14 @@ class Matcher:
 
     @classmethod
     def load(cls, path: PathLike) -> Matcher:
-        """Read a matcher written by `save`; a damaged or foreign file raises ValueError."""
+        """Read a matcher written by `save`; a damaged or foreign file raises ValueError.
+
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "kyiv.lexiscan")
+        >>> Matcher(Lexicon().add("Kyiv", ["Kiev"])).save(path)
+        >>> [(x.entity, x.text) for x in Matcher.load(path).find("Kiev, Kyiv")]
+        [('Kyiv', 'Kiev'), ('Kyiv', 'Kyiv')]
+        """
         return cls.from_bytes(Path(path).read_bytes())
 
     def __reduce__(self) -> tuple[Any, ...]:

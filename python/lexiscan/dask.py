@@ -126,6 +126,16 @@ class DaskScanResult:
     Analyses have the names and arguments of `ScanResult`'s and return the same pandas
     objects. `groups` is a column of the scanned DataFrame (its name) or a pandas Series of
     group values indexed by document key.
+
+    >>> import dask.dataframe as dd, pandas as pd, lexiscan, lexiscan.dask
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> docs = dd.from_pandas(pd.Series(["NATO", "no", "NATO NATO"]), npartitions=2)
+    >>> res = lexiscan.dask.scan(m, docs)
+    >>> res
+    <DaskScanResult: 2 partitions>
+    >>> res.frequency()[["feature", "frequency"]]
+      feature  frequency
+    0    NATO          3
     """
 
     def __init__(
@@ -149,6 +159,13 @@ class DaskScanResult:
 
     @property
     def npartitions(self) -> int:
+        """How many partitions the scanned collection has: one ScanResult, one task each.
+
+        >>> import dask.dataframe as dd, pandas as pd, lexiscan, lexiscan.dask
+        >>> docs = dd.from_pandas(pd.Series(["NATO", "no", "NATO"]), npartitions=3)
+        >>> lexiscan.dask.scan(lexiscan.Matcher(lexiscan.Lexicon().add("NATO")), docs).npartitions
+        3
+        """
         return len(self._pieces)
 
     def persist(self) -> DaskScanResult:
@@ -276,7 +293,16 @@ class DaskScanResult:
         return self.compute((name, kwargs))[0]
 
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
-        """`ScanResult.counts` of the whole corpus (example in the module doc)."""
+        """`ScanResult.counts` of the whole corpus (rows in the documents' order).
+
+        >>> import dask.dataframe as dd, pandas as pd, lexiscan, lexiscan.dask
+        >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
+        >>> docs = dd.from_pandas(pd.Series(["NATO in Kiev, Kyiv", "Kyiv"]), npartitions=2)
+        >>> lexiscan.dask.scan(m, docs).counts(presence=True)
+           NATO  Kyiv
+        0     1     1
+        1     0     1
+        """
         return self._analyse("counts", by=by, presence=presence, sparse=sparse)
 
     def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:

@@ -1,4 +1,11 @@
-"""The built-in example: five articles on the NATO–Russia talks of January 2022, and a lexicon."""
+"""The built-in example: five articles on the NATO–Russia talks of January 2022, and a lexicon.
+
+>>> import lexiscan
+>>> from lexiscan import datasets
+>>> res = lexiscan.Matcher(datasets.seeds_lexicon()).scan(datasets.seeds()["text"])
+>>> res.counts()["NATO"].tolist()
+[13, 21, 23, 14, 19]
+"""
 
 from __future__ import annotations
 

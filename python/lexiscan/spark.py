@@ -27,7 +27,15 @@ with ``spark.sql.execution.arrow.maxBytesPerBatch`` set (16 MB, say) moves them 
 (docs/scale-out.md has the measurements). The session is the user's, so this module does not
 change its settings.
 
-The examples below need a Spark session; tests/test_scaleout.py runs the same calls.
+The examples below need a Spark session, `spark` (the suite runs them on its shared one):
+
+>>> import lexiscan, lexiscan.spark
+>>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
+>>> docs = spark.createDataFrame([("a", "NATO in Kiev"), ("b", "Kyiv")], "doc string, text string")
+>>> lexiscan.spark.analyses(m, docs).frequency()[["feature", "frequency"]]
+  feature  frequency
+0    Kyiv          2
+1    NATO          1
 """
 
 from __future__ import annotations
@@ -102,13 +110,12 @@ def scan(
     ``max_edits``). Lazy, like any Spark DataFrame. For a corpus in Parquet files,
     `scan_parquet` is faster (the texts skip Spark's reader).
 
-    >>> import lexiscan, lexiscan.spark                             # doctest: +SKIP
-    >>> from pyspark.sql import SparkSession                        # doctest: +SKIP
-    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
+    >>> import lexiscan, lexiscan.spark
+    >>> from pyspark.sql import SparkSession
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()
     >>> docs = spark.createDataFrame([("a", "NATO met Kyiv")], "doc string, text string")
-    ... # doctest: +SKIP
-    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))        # doctest: +SKIP
-    >>> lexiscan.spark.scan(m, docs).select("doc", "text").collect()  # doctest: +SKIP
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> lexiscan.spark.scan(m, docs).select("doc", "text").collect()
     [Row(doc='a', text='NATO')]
     """
     _require_spark()
@@ -169,13 +176,15 @@ def scan_parquet(
     ``matcher.scan(pyarrow.parquet.read_table(files)[text])`` gives the same files in the
     same order.
 
-    >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq     # doctest: +SKIP
-    >>> folder = tempfile.mkdtemp()                                   # doctest: +SKIP
+    With `spark` a SparkSession:
+
+    >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq, lexiscan, lexiscan.spark
+    >>> folder = tempfile.mkdtemp()
     >>> pq.write_table(pa.table({"doc": ["a", "b"], "text": ["NATO met Kyiv", "none"]}),
-    ...                os.path.join(folder, "part-0.parquet"))        # doctest: +SKIP
-    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))          # doctest: +SKIP
-    >>> matches = lexiscan.spark.scan_parquet(m, spark, folder)       # doctest: +SKIP
-    >>> matches.select("doc", "text").collect()                       # doctest: +SKIP
+    ...                os.path.join(folder, "part-0.parquet"))
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> matches = lexiscan.spark.scan_parquet(m, spark, folder)
+    >>> matches.select("doc", "text").collect()
     [Row(doc='a', text='NATO')]
     """
     documents = _parquet_documents(
@@ -190,17 +199,16 @@ class SparkAnalyses:
     partition of the DataFrame, a unit of the files) is computed on the executors (one
     `mapInArrow` job per `compute`) and merged on the driver in the documents' order.
     `groups` is a column name of the documents or a pandas Series of group values indexed by
-    document key. The examples of the methods use this one:
+    document key. The examples of the methods use this one (`spark` is a SparkSession):
 
-    >>> import lexiscan, lexiscan.spark                               # doctest: +SKIP
+    >>> import lexiscan, lexiscan.spark
     >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv", ["Kiev"]))
-    ... # doctest: +SKIP
     >>> docs = spark.createDataFrame(
     ...     [("a", "A", "NATO met in Kiev. 2,000 troops near Kyiv."),
     ...      ("b", "B", "NATO: 3,000 troops near Kyiv.")],
-    ...     "doc string, outlet string, text string")                  # doctest: +SKIP
-    >>> res = lexiscan.spark.analyses(m, docs)                         # doctest: +SKIP
-    >>> res                                                            # doctest: +SKIP
+    ...     "doc string, outlet string, text string")
+    >>> res = lexiscan.spark.analyses(m, docs)
+    >>> res
     <SparkAnalyses of 'text' keyed by 'doc'>
     """
 
@@ -230,7 +238,9 @@ class SparkAnalyses:
         answers come back in order, as the methods of the same names give them.
 
         >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
-        ... # doctest: +SKIP
+        >>> edges
+          source target  weight
+        0   NATO   Kyiv       2
         """
         asked = _partials.requests(analyses)
         requests = [self._request(name, kwargs) for name, kwargs in asked]
@@ -266,7 +276,7 @@ class SparkAnalyses:
     def counts(self, by: str = "entity", presence: bool = False, sparse: bool = False) -> Any:
         """`ScanResult.counts` of the whole corpus (rows in the documents' order).
 
-        >>> res.counts()  # doctest: +SKIP
+        >>> res.counts()  # doctest: +NORMALIZE_WHITESPACE
              NATO  Kyiv
         doc
         a       1     2
@@ -277,7 +287,7 @@ class SparkAnalyses:
     def frequency(self, by: str = "entity", groups: Any = None) -> pd.DataFrame:
         """`ScanResult.frequency` of the whole corpus.
 
-        >>> res.frequency(groups="outlet")[["feature", "frequency", "group"]]  # doctest: +SKIP
+        >>> res.frequency(groups="outlet")[["feature", "frequency", "group"]]
           feature  frequency group
         0    Kyiv          2     A
         1    NATO          1     A
@@ -291,7 +301,7 @@ class SparkAnalyses:
     ) -> pd.DataFrame:
         """`ScanResult.cooccurrence` of the whole corpus.
 
-        >>> res.cooccurrence(as_="edges")  # doctest: +SKIP
+        >>> res.cooccurrence(as_="edges")
           source target  weight
         0   NATO   Kyiv       2
         """
@@ -300,7 +310,7 @@ class SparkAnalyses:
     def kwic(self, pattern: str, window: int = 5, unit: str = "words") -> pd.DataFrame:
         """`ScanResult.kwic` of the whole corpus, in the documents' order.
 
-        >>> res.kwic("Kyiv")[["docname", "keyword", "post"]]  # doctest: +SKIP
+        >>> res.kwic("Kyiv")[["docname", "keyword", "post"]]
           docname keyword                      post
         0       a    Kiev  . 2,000 troops near Kyiv
         1       a    Kyiv                         .
@@ -311,7 +321,7 @@ class SparkAnalyses:
     def compare(self, groups: Any, by: str = "entity") -> pd.DataFrame:
         """`ScanResult.compare` of the whole corpus (keyness from the merged counts).
 
-        >>> res.compare("outlet")[["group", "feature", "n_target"]].head(2)  # doctest: +SKIP
+        >>> res.compare("outlet")[["group", "feature", "n_target"]].head(2)
           group feature  n_target
         0     A    NATO         1
         1     A    Kyiv         2
@@ -321,7 +331,7 @@ class SparkAnalyses:
     def figures(self, groups: Any = None) -> pd.DataFrame:
         """`ScanResult.figures` of the whole corpus, in the documents' order.
 
-        >>> res.figures()[["doc", "figure", "unit"]]  # doctest: +SKIP
+        >>> res.figures()[["doc", "figure", "unit"]]
           doc figure    unit
         0   a  2,000  troops
         1   b  3,000  troops
@@ -333,7 +343,7 @@ class SparkAnalyses:
     ) -> pd.DataFrame:
         """`ScanResult.disagreements` of the whole corpus (topics from the merged figures).
 
-        >>> res.disagreements("outlet")[["group", "value", "kind"]]  # doctest: +SKIP
+        >>> res.disagreements("outlet")[["group", "value", "kind"]]
           group   value   kind
         0     A  2000.0  value
         1     B  3000.0  value
@@ -345,12 +355,13 @@ class SparkAnalyses:
     ) -> pd.DataFrame:
         """`ScanResult.descriptions` of the whole corpus, in the documents' order.
 
+        >>> import lexiscan, lexiscan.spark
         >>> lex = (lexiscan.Lexicon().add("Wendy Sherman", label="PERSON")
-        ...        .add("Deputy Secretary", label="TITLE"))  # doctest: +SKIP
+        ...        .add("Deputy Secretary", label="TITLE"))
         >>> titles = spark.createDataFrame([("x", "Deputy Secretary Wendy Sherman")],
-        ...                                "doc string, text string")  # doctest: +SKIP
-        >>> found = lexiscan.spark.analyses(lexiscan.Matcher(lex), titles)  # doctest: +SKIP
-        >>> found.descriptions()[["entity", "description"]]  # doctest: +SKIP
+        ...                                "doc string, text string")
+        >>> found = lexiscan.spark.analyses(lexiscan.Matcher(lex), titles)
+        >>> found.descriptions()[["entity", "description"]]
                   entity       description
         0  Wendy Sherman  Deputy Secretary
         """
@@ -360,7 +371,7 @@ class SparkAnalyses:
         """`ScanResult.audit` of the whole corpus: aliases used summed, entities never matched
         in any piece, near misses in the documents' order.
 
-        >>> res.audit().aliases_used  # doctest: +SKIP
+        >>> res.audit().aliases_used
           entity alias  count
         0   Kyiv  Kiev      1
         1   Kyiv  Kyiv      2
@@ -376,10 +387,16 @@ def analyses(matcher: Matcher, df: Any, text: str = "text", key: str = "doc") ->
     """The analyses of `ScanResult` over the documents of a Spark DataFrame (see
     `SparkAnalyses`); each call runs one Spark job.
 
-    >>> res = lexiscan.spark.analyses(m, docs)                       # doctest: +SKIP
-    >>> res.counts()                                                  # doctest: +SKIP
-       NATO
-    a     1
+    With `spark` a SparkSession:
+
+    >>> import lexiscan, lexiscan.spark
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
+    >>> docs = spark.createDataFrame([("a", "NATO met Kyiv")], "doc string, text string")
+    >>> res = lexiscan.spark.analyses(m, docs)
+    >>> res.counts()  # doctest: +NORMALIZE_WHITESPACE
+         NATO
+    doc
+    a       1
     """
     _require_spark()
     _check(matcher, df, {"text": text, "key": key})
@@ -401,13 +418,25 @@ def analyses_parquet(
     `unit_bytes` and `filesystem`); a `groups` column is read with the texts. The files are
     planned once, here; each call runs one Spark job.
 
-    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder)       # doctest: +SKIP
+    With `spark` a SparkSession:
+
+    Two files without a key column, so the documents are numbered across them:
+
+    >>> import os, tempfile, pyarrow as pa, pyarrow.parquet as pq, lexiscan, lexiscan.spark
+    >>> folder = tempfile.mkdtemp()
+    >>> for i, texts in enumerate([["NATO met Kyiv", "none"], ["Kyiv, NATO, NATO"]]):
+    ...     pq.write_table(pa.table({"text": texts}), os.path.join(folder, f"{i}.parquet"))
+    >>> m = lexiscan.Matcher(lexiscan.Lexicon().add("NATO").add("Kyiv"))
+    >>> res = lexiscan.spark.analyses_parquet(m, spark, folder, key=None)
     >>> counts, edges = res.compute("counts", ("cooccurrence", {"as_": "edges"}))
-    ... # doctest: +SKIP
-    >>> counts                                                        # doctest: +SKIP
-       NATO
-    a     1
-    b     0
+    >>> counts
+       NATO  Kyiv
+    0     1     1
+    1     0     0
+    2     2     1
+    >>> edges
+      source target  weight
+    0   NATO   Kyiv       2
     """
     documents = _parquet_documents(
         matcher, spark, paths, text, key, unit_bytes, filesystem, "analyses_parquet"

@@ -1,13 +1,7 @@
-//! Searching a document's own bytes instead of its folded copy, where its folding is simple
-//! enough for the automaton to do it as it steps (with 100 aliases, folding was some 40% of a
-//! scan of short articles).
-//!
-//! **Which documents.** Those whose characters are ASCII, typographic quotes and dashes of
-//! U+2010–U+201F and U+2032–U+2033 (three bytes, `E2 80 xx`), or other characters that fold
-//! to themselves and are neither letters, marks, numbers, whitespace nor ignorable (`…`, `•`,
-//! `€`): [`classify`] tells, from one look at the non-ASCII characters. Everything else (`é`,
-//! a no-break space, a soft hyphen) is folded as before. The pass must have ASCII patterns with
-//! no `-` in them, case folding of ASCII or none, and the plain DFA table (`table`).
+//! The lockstep table over a document's own bytes: it steps them exactly as the folded
+//! table (`crate::matcher::table`) steps the folded copy, for the documents that
+//! `super::classify` lets through (ASCII, typographic quotes and dashes, characters that fold
+//! to themselves).
 //!
 //! **What folding does to such a document** (`normalize::fold`): an ASCII letter becomes its
 //! lower case (with case folding), other ASCII bytes that are not whitespace or `-` stay; a
@@ -28,7 +22,7 @@
 //! is exactly the folded table's state after the folded bytes those original bytes make, and
 //! in between the pending output is all that is not yet stepped.
 //!
-//! **Why the matches are the same.** The lockstep search (`lockstep`) only reads match states,
+//! **Why the matches are the same.** The lockstep search (`crate::matcher::lockstep`) only reads match states,
 //! the dead state and the end of a piece. A pending output is never the last byte of a
 //! pattern (no pattern ends in a space and none holds `\n` or `-`; [`table`] refuses a table
 //! where a settled output would skip a match state), so the search sees every match state the
@@ -37,116 +31,10 @@
 //! nothing reported. A state where what is pending cannot change the future (a space, a `-`
 //! and a `\n` lead to the same state, as they do wherever no pattern goes on with a space) is
 //! merged with the state it leads to, which keeps the table near the folded one's size.
-//!
-//! **Offsets.** The original's offsets are its byte offsets. A match ends at the original byte
-//! that completed it; its start is found by walking back over its folded length, a run of
-//! whitespace or a typographic character counting as one folded byte (only for patterns with a
-//! space or a quote: other patterns take one byte per folded byte). The whole-word checks
-//! read the original: a letter or digit is one there as in the folded text, whitespace and
-//! dashes are not, and the typographic quotes count as the apostrophe they fold to
-//! (`chars::glued_before`). Pieces are cut after the same punctuation bytes (`split`), which
-//! leave nothing pending.
 
-use super::table::{RowKind, State, Table};
-use crate::chars::{is_dash, is_ignorable, is_word_char, straight_quote};
-use crate::normalize::{fold_with_offsets, CodePoints, FoldOptions};
+use super::classify::{third_byte_role, Third};
+use crate::matcher::table::{RowKind, State, Table};
 use std::collections::HashMap;
-
-/// How a document can be searched.
-#[derive(Debug)]
-pub(super) enum Unfoldable {
-    /// All ASCII: offsets are code points.
-    Ascii,
-    /// Searchable unfolded, with these multi-byte characters.
-    Typographic(CodePoints),
-    /// To be folded.
-    No,
-}
-
-/// Whether `text` can be searched unfolded for a pass that folds with `fold`.
-pub(super) fn classify(text: &str, fold: FoldOptions) -> Unfoldable {
-    let bytes = text.as_bytes();
-    let Some(mut at) = next_non_ascii(bytes, 0) else {
-        return Unfoldable::Ascii;
-    };
-    let mut code_points = CodePoints::default();
-    loop {
-        let c = text[at..].chars().next().expect("a character starts here");
-        let len = c.len_utf8();
-        let typographic = len == 3
-            && bytes[at] == 0xE2
-            && bytes[at + 1] == 0x80
-            && third_byte_role(bytes[at + 2]) != Third::Itself;
-        if !typographic && !folds_to_itself_between_words(c, fold) {
-            return Unfoldable::No;
-        }
-        code_points.record(at + len, len);
-        match next_non_ascii(bytes, at + len) {
-            Some(next) => at = next,
-            None => return Unfoldable::Typographic(code_points),
-        }
-    }
-}
-
-/// A character that folding leaves as it is and that the search may treat as bytes of no
-/// pattern: not a word character (no dash turns into a space next to it), not whitespace,
-/// not ignorable, not a dash or quote.
-fn folds_to_itself_between_words(c: char, fold: FoldOptions) -> bool {
-    if is_word_char(c) || c.is_whitespace() || is_ignorable(c) || is_dash(c) {
-        return false;
-    }
-    if straight_quote(c).is_some() {
-        return false;
-    }
-    let mut own = [0u8; 4];
-    let own = c.encode_utf8(&mut own);
-    fold_with_offsets(own, fold).text() == own
-}
-
-/// The first byte at or after `from` that is not ASCII.
-#[inline]
-fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 16) {
-        let chunk = u128::from_le_bytes(chunk.try_into().expect("sixteen bytes"));
-        let high = chunk & HIGH;
-        if high != 0 {
-            return Some(at + (high.trailing_zeros() / 8) as usize);
-        }
-        at += 16;
-    }
-    bytes[at.min(bytes.len())..]
-        .iter()
-        .position(|&b| b >= 0x80)
-        .map(|p| at + p)
-}
-
-/// What the character `E2 80 byte` (U+2000 to U+203F) folds to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Third {
-    Apostrophe,
-    Quote,
-    Dash,
-    /// Itself (or, in documents [`classify`] refuses, something else).
-    Itself,
-}
-
-fn third_byte_role(byte: u8) -> Third {
-    let Some(c) = (0x80..=0xBF)
-        .contains(&byte)
-        .then(|| char::from_u32(0x2000 + u32::from(byte & 0x3F)))
-        .flatten()
-    else {
-        return Third::Itself;
-    };
-    match straight_quote(c) {
-        Some('\'') => Third::Apostrophe,
-        Some(_) => Third::Quote,
-        None if is_dash(c) => Third::Dash,
-        None => Third::Itself,
-    }
-}
 
 /// What an original byte does to the state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -197,10 +85,14 @@ const OTHER: u8 = 0x80;
 /// More states than this many times the folded table's is not worth building (never seen).
 const MAX_GROWTH: usize = 8;
 
-/// The table that steps original bytes as [`table`]'s module doc says, or `None` where the
+/// The table that steps original bytes as this module's doc says, or `None` where the
 /// pass does not allow it: `folded` must be a plain table (no word-start marks) of ASCII
 /// patterns (`in_patterns`) without `-`.
-pub(super) fn table(folded: &Table, case_fold: bool, in_patterns: &[bool; 256]) -> Option<Table> {
+pub(in crate::matcher) fn table(
+    folded: &Table,
+    case_fold: bool,
+    in_patterns: &[bool; 256],
+) -> Option<Table> {
     if !folded.starts_anywhere() || in_patterns[128..].iter().any(|&b| b) || in_patterns[45] {
         return None;
     }
@@ -483,109 +375,5 @@ impl Product<'_> {
                 })
             }
         }
-    }
-}
-
-/// An original text searched unfolded (`classify` said it may be).
-pub(super) struct Unfolded<'a> {
-    pub(super) text: &'a str,
-}
-
-#[inline]
-fn is_white(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
-}
-
-impl Unfolded<'_> {
-    /// Where the span of `len` folded bytes that ends at byte `end` starts: a run of
-    /// whitespace, and a typographic quote or dash (three bytes), are one folded byte.
-    pub(super) fn start_before(&self, end: usize, len: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let mut at = end;
-        for _ in 0..len {
-            let b = bytes[at - 1];
-            if is_white(b) {
-                while at > 0 && is_white(bytes[at - 1]) {
-                    at -= 1;
-                }
-            } else if b >= 0x80 {
-                at -= 3;
-            } else {
-                at -= 1;
-            }
-        }
-        at
-    }
-
-    /// Where the span of `len` folded bytes that starts at byte `start` ends.
-    pub(super) fn end_after(&self, start: usize, len: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let mut at = start;
-        for _ in 0..len {
-            let b = bytes[at];
-            if is_white(b) {
-                while at < bytes.len() && is_white(bytes[at]) {
-                    at += 1;
-                }
-            } else if b >= 0x80 {
-                at += 3;
-            } else {
-                at += 1;
-            }
-        }
-        at
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const FOLD_ALL: FoldOptions = FoldOptions {
-        case_fold: true,
-        accent_fold: true,
-    };
-
-    #[test]
-    fn documents_are_classified_by_their_non_ascii_characters() {
-        assert!(matches!(
-            classify("NATO  said-", FOLD_ALL),
-            Unfoldable::Ascii
-        ));
-        for text in ["Russia’s “war” — said… •", "a\u{2013}b", "x\u{2032}"] {
-            assert!(
-                matches!(classify(text, FOLD_ALL), Unfoldable::Typographic(_)),
-                "{text:?}"
-            );
-        }
-        for text in [
-            "Émile",
-            "a\u{a0}b",
-            "a\u{2009}b",
-            "soft\u{ad}hyphen",
-            "a\u{2212}b",
-            "Ж",
-            "x\u{2028}y",
-            "a\u{2ba}",
-            "\u{200b}",
-        ] {
-            assert!(
-                matches!(classify(text, FOLD_ALL), Unfoldable::No),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn spans_are_walked_over_runs_and_typographic_characters() {
-        let text = "x New \r\n\t York’s  “NATO”—Russia";
-        let u = Unfolded { text };
-        let end = text.find("York").unwrap() + 4;
-        assert_eq!(u.start_before(end, "new york".len()), 2);
-        assert_eq!(u.end_after(2, "new york".len()), end);
-        let end = text.find("Russia").unwrap() + 6;
-        let start = text.find('“').unwrap();
-        assert_eq!(u.start_before(end, "\"nato\" russia".len()), start);
-        assert_eq!(u.end_after(start, "\"nato\" russia".len()), end);
     }
 }
