@@ -15,6 +15,7 @@
 use super::code_points::Candidate;
 use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::pass::{NextStart, Pass, Search};
+use super::places::Places;
 use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
@@ -136,7 +137,16 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
         let mut from = 0;
         let mut first_row = 0;
         let mut scratch = Vec::new();
-        while let Some(span) = next_group(pass, folded, from, whole_words, &mut out, &mut scratch) {
+        let mut places = Places::default();
+        while let Some(span) = next_group(
+            pass,
+            folded,
+            from,
+            whole_words,
+            &mut out,
+            &mut scratch,
+            &mut places,
+        ) {
             one_row_per_entity(&mut out, first_row);
             first_row = out.len();
             from = span.folded_end;
@@ -145,6 +155,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
     }
     let mut rows: Vec<Vec<Candidate>> = vec![Vec::new(); passes.len()];
     let mut scratch = Vec::new();
+    let mut places: Vec<Places> = vec![Places::default(); passes.len()];
     let mut next: Vec<Option<Span>> = (0..passes.len())
         .map(|i| {
             next_group(
@@ -154,6 +165,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
                 whole_words,
                 &mut rows[i],
                 &mut scratch,
+                &mut places[i],
             )
         })
         .collect();
@@ -185,6 +197,7 @@ fn find(passes: &[Pass], folded: &[Folded], whole_words: bool) -> Vec<Candidate>
                 whole_words,
                 &mut rows[i],
                 &mut scratch,
+                &mut places[i],
             );
         }
         one_row_per_entity(&mut out, first_row);
@@ -308,7 +321,8 @@ fn one_row_per_entity(out: &mut Vec<Candidate>, first_row: usize) {
 }
 
 /// The first span at or after folded position `from` with a valid candidate; its rows are
-/// appended to `rows`. `scratch` is a buffer for the aliases found at one start.
+/// appended to `rows`. `scratch` is a buffer for the aliases found at one start; `places`
+/// the places of the text that the search from word starts has found so far.
 fn next_group(
     pass: &Pass,
     folded: &Folded,
@@ -316,10 +330,11 @@ fn next_group(
     whole_words: bool,
     rows: &mut Vec<Candidate>,
     scratch: &mut Vec<(usize, PatternID)>,
+    places: &mut Places,
 ) -> Option<Span> {
     match &pass.search {
         Search::WordStarts(automaton) => {
-            next_group_at_word_starts(pass, automaton, folded, from, rows, scratch)
+            next_group_at_word_starts(pass, automaton, folded, from, rows, scratch, places)
         }
         Search::Unanchored { next, prefixes } => next_group_unanchored(
             pass,
@@ -344,10 +359,11 @@ fn next_group_at_word_starts(
     from: usize,
     rows: &mut Vec<Candidate>,
     found: &mut Vec<(usize, PatternID)>,
+    places: &mut Places,
 ) -> Option<Span> {
     let text = folded.text();
     let mut at = from;
-    while let Some(start) = automaton.next_hit(text, at, found) {
+    while let Some(start) = places.next_hit(automaton, text, at, found) {
         // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
         let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
         if inside {

@@ -18,6 +18,7 @@ mod openings;
 mod options;
 mod overlapping;
 mod pass;
+mod places;
 mod prefixes;
 mod split;
 mod stream;

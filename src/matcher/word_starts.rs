@@ -92,14 +92,22 @@ impl AnchoredAutomaton {
         Ok(automaton)
     }
 
+    /// Asks the processor to bring in the line of the openings' filter that the look-up of a
+    /// word with this `hash_word` reads first.
+    #[inline(always)]
+    pub(super) fn prefetch_filters(&self, hash: u64) {
+        if let Some(sequences) = &self.sequences {
+            sequences.table.prefetch(hash);
+        }
+    }
+
     /// Every pattern at byte `start` of `text`, as (end, pattern), shortest first, into
     /// `found`; `word` is the end of the word there, if one starts there, and `hash` its
     /// `hash_word`; `following` the next start after it and the word there, if any
     /// (`WordSequences::patterns_at`).
     #[inline(always)]
-    fn patterns_at_start<A: Automaton>(
+    pub(super) fn patterns_at_start(
         &self,
-        aut: &A,
         text: &str,
         start: usize,
         word: Option<(usize, u64)>,
@@ -108,11 +116,11 @@ impl AnchoredAutomaton {
     ) {
         found.clear();
         let Some(sequences) = &self.sequences else {
-            walk(aut, self.start, text.as_bytes(), start, found);
+            walk(&self.trie, self.start, text.as_bytes(), start, found);
             return;
         };
         let Some((end, hash)) = word else {
-            walk(aut, self.start, text.as_bytes(), start, found);
+            walk(&self.trie, self.start, text.as_bytes(), start, found);
             sequences.to_pass_ids(found);
             return;
         };
@@ -120,7 +128,7 @@ impl AnchoredAutomaton {
             .trie_first_words
             .may_begin_hashed(&text[start..end], hash)
         {
-            walk(aut, self.start, text.as_bytes(), start, found);
+            walk(&self.trie, self.start, text.as_bytes(), start, found);
             sequences.to_pass_ids(found);
         }
         let from_trie = found.len();
@@ -136,57 +144,55 @@ impl AnchoredAutomaton {
     /// The first place at or after `from` where at least one pattern starts, with those
     /// patterns in `found` as (end, pattern), shortest first. Places are word starts and the
     /// first bytes of the patterns that begin with something else; a `from` inside a word
-    /// moves to the end of that word first.
+    /// moves to the end of that word first. One place at a time: the search itself goes a
+    /// block of places at a time (`word_blocks`); this is what it must agree with.
+    #[cfg(test)]
     pub(super) fn next_hit(
         &self,
         text: &str,
         from: usize,
         found: &mut Vec<(usize, PatternID)>,
     ) -> Option<usize> {
-        self.next_hit_in(&self.trie, text, from, found)
-    }
-
-    #[inline(always)]
-    fn next_hit_in<A: Automaton>(
-        &self,
-        aut: &A,
-        text: &str,
-        from: usize,
-        found: &mut Vec<(usize, PatternID)>,
-    ) -> Option<usize> {
-        let bytes = text.as_bytes();
-        // The word at a start (its end and hash), or None at a non-word start.
-        let word_at = |start: usize| {
-            let word = word_end(text, start);
-            (word > start).then(|| (word, hash_word(&bytes[start..word])))
-        };
         let mut start = self.next_start(text, from)?;
-        let mut word = word_at(start);
         loop {
-            // The next start is found before this one is looked up, and what its look-up will
-            // read is fetched meanwhile (most look-ups wait on the memory).
-            let after = match word {
-                Some((end, _)) => end,
-                None => start + text[start..].chars().next().map_or(1, char::len_utf8),
-            };
-            let next = self.scan_to_start(text, after);
-            let next_word = next.and_then(word_at);
-            if let (Some((_, hash)), Some(sequences)) = (next_word, &self.sequences) {
-                sequences.table.prefetch(hash);
-            }
-            self.patterns_at_start(
-                aut,
-                text,
-                start,
-                word,
-                next.map(|at| (at, next_word)),
-                found,
-            );
+            let word = self.word_at(text, start);
+            let next = self.scan_to_start(text, self.after_place(text, start, word));
+            let following = next.map(|at| (at, self.word_at(text, at)));
+            self.patterns_at_start(text, start, word, following, found);
             if !found.is_empty() {
                 return Some(start);
             }
             start = next?;
-            word = next_word;
+        }
+    }
+
+    /// The word at a place `start` (its end and `hash_word`), or `None` at a place that is
+    /// not a word start.
+    #[inline(always)]
+    pub(super) fn word_at(&self, text: &str, start: usize) -> Option<(usize, u64)> {
+        let end = word_end(text, start);
+        (end > start).then(|| (end, hash_word(&text.as_bytes()[start..end])))
+    }
+
+    /// Whether `byte` begins one of the patterns that begin with something other than a word
+    /// character.
+    #[inline(always)]
+    pub(super) fn begins_other(&self, byte: u8) -> bool {
+        self.other_starts[usize::from(byte)]
+    }
+
+    /// Where to look for the place after `start`, whose word is `word`: past the word, or
+    /// past the one character there.
+    #[inline(always)]
+    pub(super) fn after_place(
+        &self,
+        text: &str,
+        start: usize,
+        word: Option<(usize, u64)>,
+    ) -> usize {
+        match word {
+            Some((end, _)) => end,
+            None => start + text[start..].chars().next().map_or(1, char::len_utf8),
         }
     }
 
@@ -214,7 +220,7 @@ impl AnchoredAutomaton {
 
     /// `next_start` from a byte `at` that is not inside a word.
     #[inline(always)]
-    fn scan_to_start(&self, text: &str, mut at: usize) -> Option<usize> {
+    pub(super) fn scan_to_start(&self, text: &str, mut at: usize) -> Option<usize> {
         let bytes = text.as_bytes();
         while at < bytes.len() {
             let b = bytes[at];

@@ -1,0 +1,450 @@
+//! The loop of the search from word starts (`word_starts`) over the places of a text where a
+//! pattern may start: word starts, and the bytes that begin the patterns that begin with
+//! something other than a word character.
+//!
+//! With a lexicon past the DFA, most of a scan is this loop: find the next place, the end of
+//! its word and the word's hash, ask the filters about it, and only rarely look it up. In
+//! ASCII text (most windows of English news once folded) the places and word ends of 64 bytes
+//! come from three bit masks made at once (letters and digits, spaces, the rest: SSE2 on
+//! x86-64), each next place and word end is then a count of trailing zeros, and a word of
+//! eight bytes or fewer is hashed from one load (`first_words::hash_short`). Elsewhere (a
+//! window with a non-ASCII byte, the last 64 bytes of a text, a lexicon with a pattern that
+//! begins with a space) places are found a byte or a character at a time as before. Both ways
+//! give the same places, word ends and hashes, so the search finds what it found before.
+//!
+//! Each place is looked up as soon as the next one is found, and the line of the next word's
+//! filter is fetched meanwhile. Looking a block of places up only after all were found (the
+//! places first, then all their filter probes, then the look-ups) measured slower; see
+//! docs/performance.md.
+
+use super::first_words::{hash_short, hash_word};
+use super::word_starts::{word_end, AnchoredAutomaton};
+use aho_corasick::PatternID;
+
+/// A place where a pattern may start: its byte, and the end and `hash_word` of the word
+/// there (`end == start` at a place that is not a word start).
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    start: usize,
+    end: usize,
+    hash: u64,
+}
+
+impl Place {
+    /// The place at `start`, its word found the long way.
+    #[inline(always)]
+    fn at(automaton: &AnchoredAutomaton, text: &str, start: usize) -> Place {
+        let (end, hash) = automaton.word_at(text, start).unwrap_or((start, 0));
+        Place { start, end, hash }
+    }
+
+    #[inline(always)]
+    fn word(self) -> Option<(usize, u64)> {
+        (self.end > self.start).then_some((self.end, self.hash))
+    }
+}
+
+/// The search's state in one text, kept between the calls of `next_hit`.
+#[derive(Clone, Debug)]
+pub(super) struct Places {
+    /// The text the state is of (its address and length): another text starts afresh.
+    text: (usize, usize),
+    /// The bit masks of the window last read.
+    window: Window,
+    /// Places before this byte are found the long way (`scan_to_start`, `word_at`).
+    long_way_until: usize,
+}
+
+impl Default for Places {
+    fn default() -> Self {
+        Self {
+            text: (0, usize::MAX),
+            window: Window::EMPTY,
+            long_way_until: 0,
+        }
+    }
+}
+
+impl Places {
+    /// The first place at or after `from` where at least one pattern of `automaton` starts,
+    /// with those patterns in `found` as (end, pattern), shortest first. A `from` inside a
+    /// word moves to the end of that word first.
+    pub(super) fn next_hit(
+        &mut self,
+        automaton: &AnchoredAutomaton,
+        text: &str,
+        from: usize,
+        found: &mut Vec<(usize, PatternID)>,
+    ) -> Option<usize> {
+        let this_text = (text.as_ptr() as usize, text.len());
+        if self.text != this_text {
+            self.text = this_text;
+            self.window = Window::EMPTY;
+            // Windows say nothing of spaces: a pattern that begins with one needs the long way.
+            self.long_way_until = if automaton.begins_other(b' ') {
+                usize::MAX
+            } else {
+                0
+            };
+        }
+        let mut place = Place::at(automaton, text, automaton.next_start(text, from)?);
+        loop {
+            let after = automaton.after_place(text, place.start, place.word());
+            let next = self.next_place(automaton, text, after);
+            if let Some(next) = next {
+                automaton.prefetch_filters(next.hash);
+            }
+            let following = next.map(|n| (n.start, n.word()));
+            automaton.patterns_at_start(text, place.start, place.word(), following, found);
+            if !found.is_empty() {
+                return Some(place.start);
+            }
+            place = next?;
+        }
+    }
+
+    /// The first place at or after `after`, a byte that is not inside a word.
+    #[inline(always)]
+    fn next_place(
+        &mut self,
+        automaton: &AnchoredAutomaton,
+        text: &str,
+        mut after: usize,
+    ) -> Option<Place> {
+        let bytes = text.as_bytes();
+        let place = loop {
+            if !self.window.holds(after) {
+                if after < self.long_way_until {
+                    break None;
+                }
+                self.window = Window::at(bytes, after);
+                if !self.window.holds(after) {
+                    // Not ASCII, or near the end: the long way for the next 64 bytes.
+                    self.long_way_until = after + 64;
+                    break None;
+                }
+            }
+            match self.window.next_place(automaton, bytes, after) {
+                Ok(place) => break Some(place),
+                Err(next) => after = next,
+            }
+        };
+        let Some(place) = place else {
+            let start = automaton.scan_to_start(text, after)?;
+            return Some(Place::at(automaton, text, start));
+        };
+        if place.end != usize::MAX {
+            return Some(place);
+        }
+        // The word goes on past the window.
+        let end = word_end(text, place.start);
+        Some(Place {
+            start: place.start,
+            end,
+            hash: hash_word(&bytes[place.start..end]),
+        })
+    }
+}
+
+/// 64 bytes of ASCII text from `at`, as bit masks (bit `i` for byte `at + i`): letters and
+/// digits (`word`), and the bytes that are neither those nor a space (`other`).
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    at: usize,
+    /// `at + 64`, or 0 for no window.
+    end: usize,
+    word: u64,
+    other: u64,
+}
+
+impl Window {
+    const EMPTY: Window = Window {
+        at: 0,
+        end: 0,
+        word: 0,
+        other: 0,
+    };
+
+    #[inline(always)]
+    fn holds(&self, pos: usize) -> bool {
+        self.at <= pos && pos < self.end
+    }
+
+    /// The window of `bytes` from `at`, or `EMPTY` where those 64 bytes are not all ASCII or
+    /// run past the end.
+    #[inline(always)]
+    fn at(bytes: &[u8], at: usize) -> Window {
+        let Some(chunk) = bytes.get(at..at + 64) else {
+            return Window::EMPTY;
+        };
+        let chunk: &[u8; 64] = chunk.try_into().expect("64 bytes");
+        match classify(chunk) {
+            Some((word, other)) => Window {
+                at,
+                end: at + 64,
+                word,
+                other,
+            },
+            None => Window::EMPTY,
+        }
+    }
+
+    /// The first place at or after `from` (not inside a word; held by the window), with its
+    /// word's end (`usize::MAX` when the word goes on past the window) and hash; or, when the
+    /// window has none, where the next window begins.
+    #[inline(always)]
+    fn next_place(
+        &self,
+        automaton: &AnchoredAutomaton,
+        bytes: &[u8],
+        from: usize,
+    ) -> Result<Place, usize> {
+        let offset = from - self.at;
+        let words = self.word >> offset;
+        let mut others = self.other >> offset;
+        let word_at = words.trailing_zeros();
+        // A byte that begins a pattern of the other kind, before the next word.
+        while others != 0 && others.trailing_zeros() < word_at {
+            let at = from + others.trailing_zeros() as usize;
+            if automaton.begins_other(bytes[at]) {
+                return Ok(Place {
+                    start: at,
+                    end: at,
+                    hash: 0,
+                });
+            }
+            others &= others - 1;
+        }
+        if words == 0 {
+            return Err(self.end);
+        }
+        let start = from + word_at as usize;
+        // The word's bytes in the window, then the first byte after them.
+        let len = (!(self.word >> (start - self.at))).trailing_zeros() as usize;
+        if start + len >= self.end {
+            return Ok(Place {
+                start,
+                end: usize::MAX,
+                hash: 0,
+            });
+        }
+        let end = start + len;
+        let hash = match bytes.get(start..start + 8) {
+            Some(eight) if len <= 8 => {
+                let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+                hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
+            }
+            _ => hash_word(&bytes[start..end]),
+        };
+        Ok(Place { start, end, hash })
+    }
+}
+
+/// The masks of a `Window` of 64 bytes (letters and digits; neither those nor a space), or
+/// `None` where a byte is not ASCII.
+#[inline(always)]
+fn classify(chunk: &[u8; 64]) -> Option<(u64, u64)> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of every x86-64 processor; the loads read the 64 bytes of `chunk`
+    // (unaligned loads allowed).
+    unsafe {
+        use std::arch::x86_64::{
+            __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
+            _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        let (mut word, mut space, mut high) = (0u64, 0u64, 0u64);
+        // Whether `low <= x < low + n`, unsigned, as a signed comparison with 0x80 added to
+        // both sides (exact for ASCII bytes; the others are rejected below).
+        let within = |v: __m128i, low: u8, n: u8| {
+            let shifted = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
+            _mm_cmplt_epi8(shifted, _mm_set1_epi8((0x80u8 + n) as i8))
+        };
+        for i in 0..4 {
+            let v = _mm_loadu_si128(chunk.as_ptr().add(16 * i).cast::<__m128i>());
+            let digit = within(v, b'0', 10);
+            let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+            let is_space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+            let mask = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * i);
+            word |= mask(_mm_or_si128(digit, letter));
+            space |= mask(is_space);
+            high |= mask(v);
+        }
+        (high == 0).then_some((word, !word & !space))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        if !chunk.is_ascii() {
+            return None;
+        }
+        let (mut word, mut space) = (0u64, 0u64);
+        for (i, &b) in chunk.iter().enumerate() {
+            word |= u64::from(b.is_ascii_alphanumeric()) << i;
+            space |= u64::from(b == b' ') << i;
+        }
+        Some((word, !word & !space))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_masks_are_exact() {
+        for b in 0..128u8 {
+            for pos in [0, 7, 15, 16, 40, 63] {
+                let mut chunk = [b' '; 64];
+                chunk[pos] = b;
+                let (word, other) = classify(&chunk).expect("ASCII");
+                let bit = 1u64 << pos;
+                assert_eq!(word & bit != 0, b.is_ascii_alphanumeric(), "{b:#x}");
+                assert_eq!(
+                    other & bit != 0,
+                    !b.is_ascii_alphanumeric() && b != b' ',
+                    "{b:#x}"
+                );
+                assert_eq!(word & !bit, 0);
+            }
+        }
+        let mut chunk = [b'a'; 64];
+        chunk[33] = 0xC3;
+        assert!(classify(&chunk).is_none());
+    }
+
+    /// A small random generator (xorshift), so that the test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Every hit of the search from the start of `text`, moving on past each hit's word as
+    /// `longest` does when a start fails, and sometimes from inside a word.
+    fn hits(
+        mut next_hit: impl FnMut(usize, &mut Vec<(usize, PatternID)>) -> Option<usize>,
+        automaton: &AnchoredAutomaton,
+        text: &str,
+        jumps: &[usize],
+    ) -> Vec<(usize, Vec<(usize, PatternID)>)> {
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        let mut at = 0;
+        let mut jumps = jumps.iter();
+        while let Some(start) = next_hit(at, &mut found) {
+            out.push((start, found.clone()));
+            at = automaton.after_start(text, start);
+            // Now and then from a later byte, inside a word or not (as after a long match).
+            if let Some(&jump) = jumps.next() {
+                let to = (at + jump).min(text.len());
+                if text.is_char_boundary(to) {
+                    at = to;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn places_found_by_windows_are_those_found_a_byte_at_a_time() {
+        let long = "x".repeat(70);
+        let patterns: Vec<String> = [
+            "new",
+            "new york",
+            "new york city",
+            "york",
+            "(old) town",
+            "'s-hertogenbosch",
+            ".net",
+            "u.s.",
+            "köln",
+            "köln am rhein",
+            "invad",
+            "abcdefgh",
+            "abcdefghi",
+            "saint-denis",
+            "o'brien",
+            "a",
+            "the valley",
+            long.as_str(),
+            "x1",
+            "--",
+        ]
+        .map(String::from)
+        .to_vec();
+        let stems: Vec<bool> = patterns.iter().map(|p| p == "invad").collect();
+        let automaton = AnchoredAutomaton::for_word_starts(&patterns, &stems).unwrap();
+        let words = [
+            "new",
+            "york",
+            "city",
+            "the",
+            "valley",
+            "invaders",
+            "invad",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefg",
+            "köln",
+            "am",
+            "rhein",
+            "saint",
+            "denis",
+            "o",
+            "brien",
+            "a",
+            "x1",
+            "net",
+            "u",
+            "s",
+            "old",
+            "town",
+            "hertogenbosch",
+            long.as_str(),
+            "zzzzzzzzzzzz",
+            "é",
+            "naïve",
+            "日本",
+        ];
+        let gaps = [
+            " ", " ", " ", "  ", ", ", "-", "'", ".", " (", ") ", "\n", " — ", "--", "'s-",
+        ];
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for round in 0..400 {
+            let mut text = String::new();
+            // Mostly ASCII texts, some with a non-ASCII word or gap here and there.
+            let ascii_only = round % 3 != 0;
+            for _ in 0..rng.below(120) {
+                let word = words[rng.below(words.len())];
+                let gap = gaps[rng.below(gaps.len())];
+                if ascii_only && !(word.is_ascii() && gap.is_ascii()) {
+                    continue;
+                }
+                text.push_str(word);
+                text.push_str(gap);
+            }
+            if rng.below(2) == 0 {
+                text.pop();
+            }
+            let jumps: Vec<usize> = (0..rng.below(6)).map(|_| rng.below(12)).collect();
+            let one_at_a_time = hits(
+                |at, found| automaton.next_hit(&text, at, found),
+                &automaton,
+                &text,
+                &jumps,
+            );
+            let mut places = Places::default();
+            let by_windows = hits(
+                |at, found| places.next_hit(&automaton, &text, at, found),
+                &automaton,
+                &text,
+                &jumps,
+            );
+            assert_eq!(by_windows, one_at_a_time, "{text:?}");
+        }
+    }
+}
