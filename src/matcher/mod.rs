@@ -206,7 +206,9 @@ impl Matcher {
     /// as parts of about `part_bytes` (`split::find_in_parts`).
     fn find_in_parts(&self, piece: &str, part_bytes: usize) -> Result<Vec<Match>> {
         split::find_in_parts(piece, &self.cut_after, part_bytes, |parts| {
-            self.find_many(parts)
+            let mut chars = Vec::with_capacity(parts.len());
+            let found = self.find_many_counting(parts, Some(&mut chars))?;
+            Ok((found, chars))
         })
     }
 
@@ -237,6 +239,17 @@ impl Matcher {
     /// assert_eq!(counts, [2, 0, 1]);
     /// ```
     pub fn find_many(&self, texts: &[&str]) -> Result<Vec<Vec<Match>>> {
+        self.find_many_counting(texts, None)
+    }
+
+    /// [`Matcher::find_many`], and with `chars`, each text's length in characters pushed to
+    /// it, in order, from what the search already knows of the text (its classification or
+    /// its fold), without another pass over it where that knows.
+    fn find_many_counting(
+        &self,
+        texts: &[&str],
+        mut chars: Option<&mut Vec<usize>>,
+    ) -> Result<Vec<Vec<Match>>> {
         if let Some((doc, text)) = texts
             .iter()
             .enumerate()
@@ -247,7 +260,7 @@ impl Matcher {
                 bytes: text.len(),
             });
         }
-        if let Some(found) = self.find_many_unfolded(texts) {
+        if let Some(found) = self.find_many_unfolded(texts, chars.as_deref_mut()) {
             return Ok(found);
         }
         // Each pass's folding of each text, made once for the exact and the typo matches.
@@ -284,6 +297,9 @@ impl Matcher {
             .zip(&folded)
             .zip(exact)
             .map(|((text, folded), exact)| {
+                if let Some(chars) = chars.as_deref_mut() {
+                    chars.push(chars_in(text, folded.first()));
+                }
                 let found =
                     merge::with_typos(&self.passes, self.options.overlapping, folded, exact);
                 self.to_matches(text, folded.first(), found)
@@ -310,7 +326,11 @@ impl Matcher {
     /// `find_many` where the one pass has an `unfolded` table and some text can be searched
     /// without its folded copy (`unfolded`); `None` otherwise. The others are folded and
     /// searched as before.
-    fn find_many_unfolded(&self, texts: &[&str]) -> Option<Vec<Vec<Match>>> {
+    fn find_many_unfolded(
+        &self,
+        texts: &[&str],
+        mut chars: Option<&mut Vec<usize>>,
+    ) -> Option<Vec<Vec<Match>>> {
         let [pass] = self.passes.as_slice() else {
             return None;
         };
@@ -364,16 +384,39 @@ impl Matcher {
         .into_iter()
         .zip(&folded);
         let found = texts.iter().zip(kinds).map(|(text, kind)| match kind {
-            Unfoldable::Ascii => with_byte_offsets(from_originals.next().expect("one a text")),
+            Unfoldable::Ascii => {
+                if let Some(chars) = chars.as_deref_mut() {
+                    chars.push(text.len());
+                }
+                with_byte_offsets(from_originals.next().expect("one a text"))
+            }
             Unfoldable::Typographic(code_points) => {
+                if let Some(chars) = chars.as_deref_mut() {
+                    chars.push(text.len() - code_points.extra_bytes());
+                }
                 with_code_point_table(&code_points, from_originals.next().expect("one a text"))
             }
             Unfoldable::No => {
                 let (found, folded) = from_folded.next().expect("one a text");
+                if let Some(chars) = chars.as_deref_mut() {
+                    chars.push(chars_in(text, Some(folded)));
+                }
                 self.to_matches(text, Some(folded), found)
             }
         });
         Some(found.collect())
+    }
+}
+
+/// The characters of `text`, from its first folding where that recorded them.
+fn chars_in(text: &str, folded: Option<&Folded>) -> usize {
+    match folded {
+        Some(folded) if folded.original_is_ascii() => text.len(),
+        Some(folded) => folded.code_points().map_or_else(
+            || text.chars().count(),
+            |table| text.len() - table.extra_bytes(),
+        ),
+        None => text.chars().count(),
     }
 }
 

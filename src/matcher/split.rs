@@ -82,22 +82,27 @@ pub(super) const PART_BYTES: usize = 1 << 14;
 /// `part_bytes` cut after bytes of `cut_after`, searched together. A piece of a large document
 /// then searches like as many documents: a part that holds only ASCII and typographic
 /// characters is searched on its own bytes (`unfolded`), where the whole piece, with one
-/// letter that folds (an "é" somewhere in a mebibyte), would be folded first.
+/// letter that folds (an "é" somewhere in a mebibyte), would be folded first. `find_many`
+/// gives each part's matches and its length in characters (the search knows it from its
+/// look at the part's wide characters: no pass to count them).
 pub(super) fn find_in_parts(
     text: &str,
     cut_after: &[bool; 128],
     part_bytes: usize,
-    find_many: impl Fn(&[&str]) -> Result<Vec<Vec<Match>>>,
+    find_many: impl Fn(&[&str]) -> Result<(Vec<Vec<Match>>, Vec<usize>)>,
 ) -> Result<Vec<Match>> {
     let cuts = cut_points(text.as_bytes(), cut_after, part_bytes.max(1));
     let parts: Vec<&str> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-    let mut found = find_many(&parts)?;
+    let (mut found, part_chars) = find_many(&parts)?;
     if let [one] = found.as_mut_slice() {
         return Ok(std::mem::take(one));
     }
     let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
     let mut chars = 0;
-    for ((part, matches), &byte) in parts.iter().zip(found).zip(&cuts) {
+    for (((matches, &byte), part_chars), part) in
+        found.into_iter().zip(&cuts).zip(part_chars).zip(&parts)
+    {
+        debug_assert_eq!(part_chars, part.chars().count(), "{part:?}");
         all.extend(matches.into_iter().map(|m| Match {
             start: m.start + chars,
             end: m.end + chars,
@@ -105,11 +110,7 @@ pub(super) fn find_in_parts(
             byte_end: m.byte_end + byte,
             ..m
         }));
-        chars += if part.is_ascii() {
-            part.len()
-        } else {
-            part.chars().count()
-        };
+        chars += part_chars;
     }
     Ok(all)
 }

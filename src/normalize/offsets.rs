@@ -56,6 +56,12 @@ impl CodePoints {
         self.ends.push((end as u32, before + len as u32 - 1));
     }
 
+    /// The extra bytes of every multi-byte character recorded: a text's bytes less its
+    /// characters, when all of its multi-byte characters are recorded.
+    pub(crate) fn extra_bytes(&self) -> usize {
+        self.ends.last().map_or(0, |&(_, extra)| extra as usize)
+    }
+
     /// A walk from the start of the text turning byte offsets into code-point offsets.
     pub(crate) fn walker(&self) -> CodePointWalker<'_> {
         CodePointWalker {

@@ -3,13 +3,13 @@
 //! them as UCS-4 code points when only the stable ABI reaches them ([`push_utf8`]).
 //!
 //! Text is mostly ASCII even where it is not all ASCII (news has a curly quote or a dash every
-//! hundred characters or so), so the code units are taken sixteen at a time: the leading
-//! ASCII ones of a block are written as bytes together, and the rest of a block that holds a
-//! character that is not ASCII one by one. The blocks do not move with what they hold (a
-//! block after a wide character does not start just after it): then the next block's address
-//! does not wait on the last block's contents, and the loads run ahead. Writing to the end of
-//! the buffer by hand, not with `extend_from_slice`, keeps a call to `memcpy` out of every
-//! block.
+//! thousand characters or so), so the code units are taken sixteen at a time, packed into
+//! sixteen bytes: a block of ASCII is written as those bytes at once, and in a block that
+//! holds wider characters each run of ASCII between them is written as bytes together and only
+//! the wide characters one by one. The blocks do not move with what they hold (a block after
+//! a wide character does not start just after it): then the next block's address does not
+//! wait on the last block's contents, and the loads run ahead. Writing to the end of the
+//! buffer by hand, not with `extend_from_slice`, keeps a call to `memcpy` out of every block.
 //!
 //! [`TextPieces`]: super::TextPieces
 
@@ -118,9 +118,9 @@ trait CodeUnit: Copy {
 
     fn code_point(self) -> u32;
 
-    /// Sixteen units packed into bytes (those that are not ASCII come out as anything), and
-    /// how many of them lead that are ASCII.
-    fn ascii_prefix(block: &[Self; 16]) -> ([u8; 16], usize);
+    /// Sixteen units packed into bytes (those that are not ASCII come out as anything), and a
+    /// mask of those that are not ASCII (bit `j` for unit `j`).
+    fn pack(block: &[Self; 16]) -> ([u8; 16], u32);
 }
 
 fn push_units<U: CodeUnit>(out: &mut String, units: &[U]) -> Result<(), NotAChar> {
@@ -161,16 +161,34 @@ unsafe fn write_utf8<U: CodeUnit>(to: *mut u8, units: &[U]) -> (usize, Option<us
                 .as_ptr()
                 .wrapping_add(PREFETCH_BYTES / std::mem::size_of::<U>()),
         );
-        let (packed, ascii) = U::ascii_prefix(block.try_into().expect("sixteen"));
+        let block: &[U; 16] = block.try_into().expect("sixteen");
+        let (packed, mut wide) = U::pack(block);
         // SAFETY (all writes): the units before took at most `MAX_UTF8` bytes each, so
-        // sixteen bytes from `len` are within the room (`ascii` of them are kept, the rest
+        // sixteen bytes from `len` are within the room (those past the ASCII written are
         // overwritten or past the end), and so are four before each unit.
         unsafe { std::ptr::copy_nonoverlapping(packed.as_ptr(), to.add(len), 16) };
-        len += ascii;
-        for (j, &c) in block.iter().enumerate().skip(ascii) {
-            match unsafe { encode(to.add(len), c.code_point()) } {
+        if wide == 0 {
+            len += 16;
+            continue;
+        }
+        // The packed block, then room to write sixteen bytes from any unit of it.
+        let mut runs = [0u8; 32];
+        runs[..16].copy_from_slice(&packed);
+        let mut from = 0;
+        loop {
+            // The ASCII from `from` up to the next wide unit is written already.
+            let at = wide.trailing_zeros() as usize;
+            len += at - from;
+            match unsafe { encode(to.add(len), block[at].code_point()) } {
                 Some(n) => len += n,
-                None => return (len, Some(16 * i + j)),
+                None => return (len, Some(16 * i + at)),
+            }
+            from = at + 1;
+            wide &= wide - 1;
+            unsafe { std::ptr::copy_nonoverlapping(runs.as_ptr().add(from), to.add(len), 16) };
+            if wide == 0 {
+                len += 16 - from;
+                break;
             }
         }
     }
@@ -187,7 +205,7 @@ unsafe fn write_utf8<U: CodeUnit>(to: *mut u8, units: &[U]) -> (usize, Option<us
 
 /// How far ahead of the block being converted its text is asked for: a large text is read from
 /// memory, not the cache, and the hardware's own prefetcher stops at the end of every page.
-const PREFETCH_BYTES: usize = 1024;
+const PREFETCH_BYTES: usize = 2048;
 
 /// Ask for the cache line at `at` (a hint: an address past the text is harmless).
 #[inline]
@@ -228,7 +246,7 @@ impl CodeUnit for u32 {
     /// SSE2: four compares, two saturating packs.
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn ascii_prefix(block: &[u32; 16]) -> ([u8; 16], usize) {
+    fn pack(block: &[u32; 16]) -> ([u8; 16], u32) {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of x86_64; the four unaligned loads read the block's 64 bytes.
         unsafe {
@@ -243,14 +261,14 @@ impl CodeUnit for u32 {
             let mask = ascii(a) | (ascii(b) << 4) | (ascii(c) << 8) | (ascii(d) << 12);
             let packed = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
             let packed = std::mem::transmute::<__m128i, [u8; 16]>(packed);
-            (packed, mask.trailing_ones().min(16) as usize)
+            (packed, !mask & 0xffff)
         }
     }
 
     #[cfg(not(target_arch = "x86_64"))]
     #[inline]
-    fn ascii_prefix(block: &[u32; 16]) -> ([u8; 16], usize) {
-        scalar_ascii_prefix(block)
+    fn pack(block: &[u32; 16]) -> ([u8; 16], u32) {
+        scalar_pack(block)
     }
 }
 
@@ -265,7 +283,7 @@ impl CodeUnit for u16 {
     /// SSE2: two compares, one pack of the masks and one of the units.
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn ascii_prefix(block: &[u16; 16]) -> ([u8; 16], usize) {
+    fn pack(block: &[u16; 16]) -> ([u8; 16], u32) {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of x86_64; the two unaligned loads read the block's 32 bytes.
         unsafe {
@@ -275,14 +293,14 @@ impl CodeUnit for u16 {
             let is = |v| _mm_cmpeq_epi16(_mm_and_si128(v, not_ascii), _mm_setzero_si128());
             let mask = _mm_movemask_epi8(_mm_packs_epi16(is(a), is(b))) as u32;
             let packed = std::mem::transmute::<__m128i, [u8; 16]>(_mm_packus_epi16(a, b));
-            (packed, mask.trailing_ones().min(16) as usize)
+            (packed, !mask & 0xffff)
         }
     }
 
     #[cfg(not(target_arch = "x86_64"))]
     #[inline]
-    fn ascii_prefix(block: &[u16; 16]) -> ([u8; 16], usize) {
-        scalar_ascii_prefix(block)
+    fn pack(block: &[u16; 16]) -> ([u8; 16], u32) {
+        scalar_pack(block)
     }
 }
 
@@ -297,25 +315,28 @@ impl CodeUnit for u8 {
     /// SSE2: the top bit of each byte says it is not ASCII.
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn ascii_prefix(block: &[u8; 16]) -> ([u8; 16], usize) {
+    fn pack(block: &[u8; 16]) -> ([u8; 16], u32) {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of x86_64; the unaligned load reads the block's 16 bytes.
         let not_ascii = unsafe { _mm_movemask_epi8(_mm_loadu_si128(block.as_ptr().cast())) };
-        (*block, (not_ascii as u32).trailing_zeros().min(16) as usize)
+        (*block, not_ascii as u32)
     }
 
     #[cfg(not(target_arch = "x86_64"))]
     #[inline]
-    fn ascii_prefix(block: &[u8; 16]) -> ([u8; 16], usize) {
-        scalar_ascii_prefix(block)
+    fn pack(block: &[u8; 16]) -> ([u8; 16], u32) {
+        scalar_pack(block)
     }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
-fn scalar_ascii_prefix<U: CodeUnit>(block: &[U; 16]) -> ([u8; 16], usize) {
-    let ascii = block.iter().take_while(|c| c.code_point() < 0x80).count();
-    (block.map(|c| c.code_point() as u8), ascii)
+fn scalar_pack<U: CodeUnit>(block: &[U; 16]) -> ([u8; 16], u32) {
+    let wide = (0..16).filter(|&j| block[j].code_point() >= 0x80);
+    (
+        block.map(|c| c.code_point() as u8),
+        wide.fold(0, |mask, j| mask | 1 << j),
+    )
 }
 
 #[cfg(test)]
