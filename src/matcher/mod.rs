@@ -140,16 +140,27 @@ impl Matcher {
         }
         let source = Chars(text.chars().collect(), most_chars);
         let mut all = Vec::new();
-        let mut bytes = 0;
         let cancel = AtomicBool::new(false);
-        let sink = |piece: &str, matches: Vec<Match>| {
-            // Byte offsets in the piece become offsets in the text, as `find` gives them.
-            all.extend(matches.into_iter().map(|m| Match {
-                byte_start: m.byte_start + bytes,
-                byte_end: m.byte_end + bytes,
-                ..m
+        // The byte offset of each code point, and of the end.
+        let byte_of: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .collect();
+        let sink = |surfaces: &str, matches: Vec<Match>| {
+            // Byte offsets in the surfaces become offsets in the text, as `find` gives them.
+            all.extend(matches.into_iter().map(|m| {
+                let (byte_start, byte_end) = (byte_of[m.start], byte_of[m.end]);
+                assert_eq!(
+                    &surfaces[m.byte_start..m.byte_end],
+                    &text[byte_start..byte_end]
+                );
+                Match {
+                    byte_start,
+                    byte_end,
+                    ..m
+                }
             }));
-            bytes += piece.len();
         };
         self.for_matches_in_stream_with(&source, read_chars, read_ahead, &cancel, sink)?;
         Ok(all)
@@ -170,8 +181,9 @@ impl Matcher {
     /// The matches of the text `source` holds, as [`Matcher::find`] gives them for the whole
     /// text, read `read_chars` characters at a time by the workers of the current rayon pool,
     /// which match what they read (`stream`); where the pool leaves a core idle, a helper
-    /// thread reads ahead of them. `sink` gets each piece's matches with the piece, in order:
-    /// code-point offsets in the whole text, byte offsets in the piece.
+    /// thread reads ahead of them. `sink` gets each piece's matches with the text they
+    /// matched, one after the other, in order: code-point offsets in the whole text, byte
+    /// offsets in that text.
     pub(crate) fn for_matches_in_stream(
         &self,
         source: &dyn TextPieces,

@@ -15,6 +15,10 @@
 //! ahead of the workers, so the reading rides the spare core instead of being in series with
 //! the matching. The pieces read but not yet handed on are at most a few groups (`split`'s
 //! `PIECES_AT_ONCE_PER_THREAD` per worker), whatever the size of the document.
+//!
+//! A worker keeps of a piece only the text its matches cover (their surfaces) and reads its
+//! next piece into the same buffer, still in its cache: a new buffer for each piece, held until
+//! the group was handed on, made every write of the conversion miss the cache.
 
 use super::code_points::Match;
 use crate::error::{Error, Result};
@@ -33,6 +37,61 @@ struct Piece {
     first_char: usize,
 }
 
+/// The matches of a piece that starts at code point `first_char`, their byte offsets in
+/// `surfaces`: the text each matched, one after the other.
+struct Found {
+    surfaces: String,
+    matches: Vec<Match>,
+    first_char: usize,
+}
+
+impl Found {
+    /// The matches of `text` (a piece that starts at code point `first_char`), with only the
+    /// text they cover.
+    fn keep_surfaces(text: &str, mut matches: Vec<Match>, first_char: usize) -> Self {
+        let mut surfaces =
+            String::with_capacity(matches.iter().map(|m| m.byte_end - m.byte_start).sum());
+        for m in &mut matches {
+            let start = surfaces.len();
+            surfaces.push_str(&text[m.byte_start..m.byte_end]);
+            (m.byte_start, m.byte_end) = (start, surfaces.len());
+        }
+        Found {
+            surfaces,
+            matches,
+            first_char,
+        }
+    }
+}
+
+/// For each thread of the pool (and one for any other thread), the buffer of the last piece it
+/// matched, for the next piece it reads; dropped when the document is done.
+struct Spares(Vec<Mutex<String>>);
+
+impl Spares {
+    fn new() -> Self {
+        Self(
+            (0..=rayon::current_num_threads())
+                .map(|_| Mutex::new(String::new()))
+                .collect(),
+        )
+    }
+
+    fn mine(&self) -> MutexGuard<'_, String> {
+        let at =
+            rayon::current_thread_index().map_or(self.0.len() - 1, |i| i.min(self.0.len() - 1));
+        self.0[at].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn take(&self) -> String {
+        std::mem::take(&mut *self.mine())
+    }
+
+    fn put(&self, buffer: String) {
+        *self.mine() = buffer;
+    }
+}
+
 /// The first characters after a range are read this many at a time (doubling) while looking
 /// for its end: a cut byte is usually a few words away.
 const TAIL_CHARS: usize = 256;
@@ -49,9 +108,10 @@ pub(super) struct Schedule {
 
 /// The matches of the text `source` holds, as `find` gives them for the whole text, found in
 /// pieces that the current rayon pool's workers read and match (see the module docs), a group
-/// at a time. Each piece's matches go to `sink` in order, with the piece: their code-point
-/// offsets are in the whole text, their byte offsets in the piece. A group's matches are handed
-/// on while the next group is read and matched. `cancel` is looked at between groups.
+/// at a time. Each piece's matches go to `sink` in order, with the text they matched, one
+/// after the other: their code-point offsets are in the whole text, their byte offsets in that
+/// text. A group's matches are handed on while the next group is read and matched. `cancel` is
+/// looked at between groups.
 pub(super) fn for_matches_in_stream(
     source: &dyn TextPieces,
     cut_after: &[bool; 128],
@@ -65,7 +125,8 @@ pub(super) fn for_matches_in_stream(
     let read_ahead = schedule.read_ahead;
     let ranges = source.chars().div_ceil(read_chars);
     let range = |k: usize| k * read_chars..((k + 1) * read_chars).min(source.chars());
-    let read = |k: usize| read_piece(source, cut_after, range(k));
+    let spares = Spares::new();
+    let read = |k: usize| read_piece(source, cut_after, range(k), spares.take());
     let pieces = ReadPieces::new(group);
     std::thread::scope(|scope| {
         if read_ahead && ranges > 1 {
@@ -74,7 +135,7 @@ pub(super) fn for_matches_in_stream(
         // Stops the helper however this ends (a panic too), so that the scope can join it.
         let _stop = StopOnDrop(&pieces);
         (|| {
-            let mut done: Vec<(Piece, Vec<Match>)> = Vec::new();
+            let mut done: Vec<Found> = Vec::new();
             for first in (0..ranges).step_by(group) {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(Error::Cancelled);
@@ -90,8 +151,11 @@ pub(super) fn for_matches_in_stream(
                                 let Some(piece) = pieces.take(k, read)? else {
                                     return Ok(None);
                                 };
-                                let matches = find(&piece.text[piece.skip..])?;
-                                Ok(Some((piece, matches)))
+                                let text = &piece.text[piece.skip..];
+                                let matches = find(text)?;
+                                let found = Found::keep_surfaces(text, matches, piece.first_char);
+                                spares.put(piece.text);
+                                Ok(Some(found))
                             })
                             .collect::<Result<Vec<_>>>()
                     },
@@ -114,21 +178,23 @@ impl Drop for StopOnDrop<'_> {
 }
 
 /// Give each piece's matches to `sink`, in order, with code-point offsets in the whole text.
-fn hand_on(done: Vec<(Piece, Vec<Match>)>, sink: &mut impl FnMut(&str, Vec<Match>)) {
-    for (piece, mut matches) in done {
-        for m in &mut matches {
-            m.start += piece.first_char;
-            m.end += piece.first_char;
+fn hand_on(done: Vec<Found>, sink: &mut impl FnMut(&str, Vec<Match>)) {
+    for mut found in done {
+        for m in &mut found.matches {
+            m.start += found.first_char;
+            m.end += found.first_char;
         }
-        sink(&piece.text[piece.skip..], matches);
+        sink(&found.surfaces, found.matches);
     }
 }
 
-/// The piece of the characters `range` (see the module docs); None when it is empty.
+/// The piece of the characters `range` (see the module docs), read into `text`'s buffer; None
+/// when it is empty.
 fn read_piece(
     source: &dyn TextPieces,
     cut_after: &[bool; 128],
     range: Range<usize>,
+    mut text: String,
 ) -> Result<Option<Piece>> {
     let total = source.chars();
     let first_cut = |bytes: &[u8]| {
@@ -137,7 +203,8 @@ fn read_piece(
             .position(|&b| b < 128 && cut_after[usize::from(b)])
     };
     // Most characters of most texts are one byte; a little more room saves a copy or two.
-    let mut text = String::with_capacity(range.len() + range.len() / 16 + 4 * TAIL_CHARS);
+    text.clear();
+    text.reserve(range.len() + range.len() / 16 + 4 * TAIL_CHARS);
     read_chars(source, range.start, range.end, &mut text)?;
     let skip = if range.start == 0 {
         0

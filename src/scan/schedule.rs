@@ -52,9 +52,12 @@ pub fn scan_cancellable<S: ScanDocument>(
                         let pieces = doc.pieces().expect("a document without text has pieces");
                         let piece_chars = READ_CHARS.min(pieces.max_piece_chars());
                         matcher
-                            .for_matches_in_stream(pieces, piece_chars, cancel, |piece, found| {
-                                partial.push_document(position, piece, &found)
-                            })
+                            .for_matches_in_stream(
+                                pieces,
+                                piece_chars,
+                                cancel,
+                                |surfaces, found| partial.push_document(position, surfaces, &found),
+                            )
                             .map_err(|e| at_document(e, position))?;
                         continue;
                     };
