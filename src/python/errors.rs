@@ -15,7 +15,14 @@ pyo3::create_exception!(
     lexiscan,
     InternalError,
     PyRuntimeError,
-    "A bug in lexiscan: please report it with the input that caused it."
+    "A bug in lexiscan: please report it with the input that caused it.
+
+Bad input never raises it: that is a ValueError, TypeError or OSError naming the problem.
+It is a RuntimeError, so code that catches those catches it too.
+
+>>> import lexiscan
+>>> issubclass(lexiscan.InternalError, RuntimeError)
+True"
 );
 
 /// The Python exception for a core error.

@@ -18,6 +18,18 @@ pub struct PyMatcher {
 }
 
 /// One match: entity, label, alias, code-point offsets and the matched text.
+///
+/// `text[start:end]` is always the matched words as the document wrote them.
+///
+/// >>> import lexiscan
+/// >>> lex = lexiscan.Lexicon()
+/// >>> _ = lex.add("Jens Stoltenberg", ["Stoltenberg"], label="PERSON")
+/// >>> doc = "NATO chief STOLTENBERG’s remarks"
+/// >>> [match] = lexiscan.Matcher(lex).find(doc)
+/// >>> match.entity, match.label, match.alias, match.edits
+/// ('Jens Stoltenberg', 'PERSON', 'Stoltenberg', 0)
+/// >>> match.start, match.end, doc[match.start:match.end] == match.text
+/// (11, 22, True)
 #[pyclass(name = "Match", module = "lexiscan", frozen, eq, hash)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyMatch {
