@@ -20,6 +20,7 @@ use super::prefixes::Prefixes;
 use super::split::cut_points;
 use super::table::Table;
 use super::unfolded::Unfolded;
+use super::word_sequences::prefetch;
 use super::word_starts::{word_end, AnchoredAutomaton};
 use crate::chars::{glued_after, glued_before, is_word_char};
 use crate::normalize::Folded;
@@ -364,6 +365,11 @@ fn next_group_at_word_starts(
     let text = folded.text();
     let mut at = from;
     while let Some(start) = places.next_hit(automaton, text, at, found) {
+        // The longest pattern is read first: with a million patterns a cache miss, fetched
+        // while the start is checked.
+        if let Some(&(_, longest)) = found.last() {
+            prefetch(&pass.patterns[longest.as_usize()]);
+        }
         // A word start by its characters, yet inside a word across an apostrophe ("O'Brien").
         let inside = folded.char_at(start).is_some_and(is_word_char) && glued_before(text, start);
         if inside {

@@ -10,6 +10,7 @@
 
 mod code_points;
 mod first_words;
+mod heap;
 mod huge_pages;
 mod lockstep;
 mod longest;
@@ -94,6 +95,7 @@ impl Matcher {
             }
         }
         let cut_after = split::cut_bytes(&passes);
+        heap::after_build(lexicon.aliases().len());
         Ok(Self {
             lexicon,
             options,

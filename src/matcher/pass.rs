@@ -17,11 +17,52 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use rayon::prelude::*;
 
+/// An alias of a pattern: its id, its entity, and whether it is a prefix entry.
+pub(super) type PatternAlias = (AliasId, EntityId, bool);
+
+/// The aliases of a pattern, in lexicon order. Nearly every pattern has one, kept inside the
+/// pattern itself: with a million patterns, a list on the heap was a second cache miss on
+/// every match (the pattern's record, then its list), after the table's.
+#[derive(Debug)]
+pub(super) enum Aliases {
+    One(PatternAlias),
+    Many(Box<[PatternAlias]>),
+}
+
+impl Aliases {
+    fn new(mut list: Vec<PatternAlias>) -> Self {
+        match list.len() {
+            1 => Aliases::One(list.pop().expect("one alias")),
+            _ => Aliases::Many(list.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::ops::Deref for Aliases {
+    type Target = [PatternAlias];
+    #[inline]
+    fn deref(&self) -> &[PatternAlias] {
+        match self {
+            Aliases::One(alias) => std::slice::from_ref(alias),
+            Aliases::Many(list) => list,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Aliases {
+    type Item = &'a PatternAlias;
+    type IntoIter = std::slice::Iter<'a, PatternAlias>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// What is known about one folded pattern of an automaton.
 #[derive(Debug)]
 pub(super) struct Pattern {
     /// Aliases folding to this pattern, in lexicon order, with whether each is a prefix entry.
-    pub(super) aliases: Vec<(AliasId, EntityId, bool)>,
+    pub(super) aliases: Aliases,
     pub(super) word_at_start: bool,
     pub(super) word_at_end: bool,
     /// Whether its span in an original searched unfolded may be longer than it (it holds a
@@ -102,18 +143,20 @@ pub(super) fn build_pass(
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
     let (texts, slots) = folded_patterns(lexicon, fold, wanted)?;
-    let mut patterns: Vec<Pattern> = texts
+    let mut aliases: Vec<Vec<PatternAlias>> = vec![Vec::new(); texts.len()];
+    for (slot, id, entity, prefix) in slots {
+        aliases[slot].push((id, entity, prefix));
+    }
+    let patterns: Vec<Pattern> = texts
         .iter()
-        .map(|text| Pattern {
-            aliases: Vec::new(),
+        .zip(aliases)
+        .map(|(text, aliases)| Pattern {
+            aliases: Aliases::new(aliases),
             word_at_start: text.chars().next().is_some_and(is_word_char),
             word_at_end: text.chars().next_back().is_some_and(is_word_char),
             may_stretch: text.bytes().any(|b| matches!(b, b' ' | b'\'' | b'"')),
         })
         .collect();
-    for (slot, id, entity, prefix) in slots {
-        patterns[slot].aliases.push((id, entity, prefix));
-    }
     if texts.is_empty() {
         return Ok(None);
     }

@@ -154,7 +154,7 @@ fn next_bits(key: u64, words: usize) -> (usize, u64) {
 
 /// A hint that `item` will be read soon (nothing on processors without one).
 #[inline(always)]
-fn prefetch<T>(item: &T) {
+pub(super) fn prefetch<T>(item: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch only hints the cache; it never faults, and the address is a
     // reference's.
