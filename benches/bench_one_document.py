@@ -6,7 +6,10 @@ many-documents speed at every lexicon size. This takes the bench_scan corpus (`d
 news and speeches, repeated to `--mb`), joins it into one document with paragraph breaks, and
 scans, round by round in turns so that the machine's swings hit all alike:
 
-- `many`: the documents as they are;
+- `many`: the documents as they are, each its own str: the corpus repeats its ~23 MB of
+  distinct texts, and sharing their str objects would let the many documents be read from a
+  working set that stays in the caches while the one document streams from memory
+  (`--shared-texts` measures that way);
 - `one, in pieces`: the joined document as a scan reads it by default. It is a Python str of
   2 bytes a character (the text has curly quotes and dashes), which the scan reads a piece at
   a time as UTF-8 (converted on every scan; nothing kept);
@@ -57,6 +60,10 @@ def scan_speed(matcher: lexiscan.Matcher, docs: list[str], n_threads: int, mb: f
     return rows, mb / wall, cpu * 1000 / mb
 
 
+SHARED = "share the strs of"
+OWN = "are each a str of its own, copies of"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=1000)
@@ -65,12 +72,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ascii", action="store_true", help="drop the non-ASCII characters")
+    parser.add_argument(
+        "--shared-texts",
+        action="store_true",
+        help="repeated documents share one str (a working set the caches hold), not a copy each",
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     texts = [text for _, text in real_texts()]
     docs = make_docs(texts, args.mb, args.seed)
     if args.ascii:
         docs = [doc.encode("ascii", "ignore").decode("ascii") for doc in docs]
+    elif not args.shared_texts:
+        docs = [doc[:1] + doc[1:] for doc in docs]  # a new str each, as a real corpus has
     joined = ["\n\n".join(docs)]
     mb = len(joined[0].encode()) / MB
     modes = {
@@ -83,7 +97,8 @@ def main() -> None:
         "",
         *provenance(sys.argv),
         f"- corpus: {len(docs):,} documents, joined with paragraph breaks into one of "
-        f"{mb:,.1f} MB of UTF-8 ({len(joined[0]):,} characters, ASCII: {joined[0].isascii()})",
+        f"{mb:,.1f} MB of UTF-8 ({len(joined[0]):,} characters, ASCII: {joined[0].isascii()}); "
+        f"the many documents {SHARED if args.shared_texts else OWN} the corpus's distinct texts",
         f"- MB/s end to end (`scan(...).to_pandas()`), median of {args.rounds} rounds, the "
         "three in turns in each round; CPU: milliseconds of CPU time a MB, all threads",
         "",
