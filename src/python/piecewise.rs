@@ -105,6 +105,13 @@ impl PiecewiseText {
         self.utf8.get().expect("set above")
     }
 
+    /// Where a read from `from` of at most `max_chars` characters ends: within the string and
+    /// the read size set for tests (`_read_large_documents_in_pieces`).
+    fn piece_end(&self, from: usize, max_chars: usize) -> usize {
+        let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
+        from.saturating_add(max_chars.min(limit)).min(self.chars)
+    }
+
     fn lone_surrogate(&self) -> crate::Error {
         crate::Error::InvalidArgument(format!(
             "document {} is not valid Unicode text (it contains a lone surrogate); clean it, \
@@ -128,8 +135,7 @@ impl crate::scan::TextPieces for PiecewiseText {
     /// GIL.
     #[cfg(not(feature = "abi3"))]
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
-        let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
-        let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
+        let to = self.piece_end(from, max_chars);
         self.units
             .push_utf8(from..to, out)
             .map_err(|_| self.lone_surrogate())?;
@@ -139,8 +145,7 @@ impl crate::scan::TextPieces for PiecewiseText {
     /// Copied out under the GIL a block at a time (`limited_api`).
     #[cfg(feature = "abi3")]
     fn read(&self, from: usize, max_chars: usize, out: &mut String) -> crate::Result<usize> {
-        let limit = PIECEWISE_READ_CHARS.load(Ordering::Relaxed);
-        let to = from.saturating_add(max_chars.min(limit)).min(self.chars);
+        let to = self.piece_end(from, max_chars);
         self.read_under_gil(from, to, out)?;
         Ok(to - from)
     }
