@@ -85,6 +85,17 @@ impl FirstWords {
         self.may_begin_hashed(word, hash_word(word.as_bytes()))
     }
 
+    /// Whether a text word `word` of ASCII bytes (with `hash_word` `hash`) may begin with one
+    /// of the stems; false only when it does not. For the word loop: the words no longer
+    /// than the shortest stem are answered without a probe.
+    #[inline(always)]
+    pub(super) fn may_begin_with_stem(&self, word: &str, hash: u64) -> bool {
+        match self.stem_lengths.first() {
+            Some(&shortest) if word.len() > shortest => self.may_begin_hashed(word, hash),
+            _ => false,
+        }
+    }
+
     /// `may_begin` of a word whose `hash_word` the caller has already.
     #[inline]
     pub(super) fn may_begin_hashed(&self, word: &str, hash: u64) -> bool {
