@@ -181,10 +181,13 @@ impl Places {
             };
             let next = key_of(hash);
             prefetch(openings.line_for(next));
-            let gap_key = if gap == 1 && bytes[from] == b' ' {
-                ONE_SPACE
-            } else {
-                hash_word(&bytes[from..start])
+            let gap_key = match bytes.get(from..from + 8) {
+                _ if gap == 1 && bytes[from] == b' ' => ONE_SPACE,
+                Some(eight) if gap <= 8 => {
+                    let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+                    hash_short(eight & (u64::MAX >> (64 - 8 * gap)), gap)
+                }
+                _ => hash_word(&bytes[from..start]),
             };
             let first = key_of(place.hash);
 
