@@ -166,7 +166,6 @@ impl Places {
             while others != 0 {
                 if automaton.begins_other(bytes[from + others.trailing_zeros() as usize]) {
                     self.window = window;
-
                     return place;
                 }
                 others &= others - 1;
@@ -190,7 +189,6 @@ impl Places {
                 _ => hash_word(&bytes[from..start]),
             };
             let first = key_of(place.hash);
-
             if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
                 break;
             }
