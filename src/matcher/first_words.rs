@@ -85,6 +85,17 @@ impl FirstWords {
         self.may_begin_hashed(word, hash_word(word.as_bytes()))
     }
 
+    /// Whether a text word `word` of ASCII bytes (with `hash_word` `hash`) may begin with one
+    /// of the stems; false only when it does not. For the word loop: the words no longer
+    /// than the shortest stem are answered without a probe.
+    #[inline(always)]
+    pub(super) fn may_begin_with_stem(&self, word: &str, hash: u64) -> bool {
+        match self.stem_lengths.first() {
+            Some(&shortest) if word.len() > shortest => self.may_begin_hashed(word, hash),
+            _ => false,
+        }
+    }
+
     /// `may_begin` of a word whose `hash_word` the caller has already.
     #[inline]
     pub(super) fn may_begin_hashed(&self, word: &str, hash: u64) -> bool {
@@ -120,9 +131,7 @@ fn hash_finish(mut h: u64) -> u64 {
 pub(super) fn hash_word(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     if n <= 8 {
-        let mut padded = [0u8; 8];
-        padded[..n].copy_from_slice(bytes);
-        return hash_short(u64::from_le_bytes(padded), n);
+        return hash_short(short_number(bytes), n);
     }
     let mut h = n as u64;
     let mut chunks = bytes.chunks_exact(8);
@@ -138,6 +147,21 @@ pub(super) fn hash_word(bytes: &[u8]) -> u64 {
         h = hash_mix(h, u64::from_le_bytes(last));
     }
     hash_finish(h)
+}
+
+/// The bytes of a string of at most eight bytes as one little-endian number (zero above them),
+/// from two loads that may overlap rather than a copy byte by byte.
+#[inline(always)]
+fn short_number(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let read4 = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4")));
+    let read2 = |at: usize| u64::from(u16::from_le_bytes(bytes[at..at + 2].try_into().expect("2")));
+    match n {
+        4..=8 => read4(0) | read4(n - 4) << (8 * (n - 4)),
+        2 | 3 => read2(0) | read2(n - 2) << (8 * (n - 2)),
+        1 => u64::from(bytes[0]),
+        _ => 0,
+    }
 }
 
 /// `hash_word` of a string of `len` bytes (at most eight) given as the little-endian number
@@ -165,7 +189,11 @@ mod tests {
             "",
             "a",
             "ab",
+            "abc",
             "abcd",
+            "abcde",
+            "abcdef",
+            "abcdefg",
             "abcdefgh",
             "abcdefghi",
             "abcdefghijklmnopq",

@@ -1,120 +1,180 @@
-//! A filter of how the word-sequence table's patterns open (`word_sequences`): for each first
-//! word, whether it must be looked up on its own, and which second words may follow it.
+//! A filter of how the patterns of the search from word starts open: for each first word,
+//! whether it must be looked up on its own, and which second words may follow it.
 //!
 //! Half the words of English news begin some alias of a million place names (`the`, `to`,
 //! `in`, `a`), yet nearly all of them begin only aliases of several words whose second word is
 //! not the text's next word (`the valley`, `to kwa wan`). A filter of first words alone lets
-//! them all through to the table and to their next word; this filter asks about the first word
-//! *and* the next one in one probe of one cache line, chosen by the first word, that holds
-//! - a mark for the first words that need the table anyway: those that are whole one-word
-//!   patterns, and those that begin so many longer ones (`the`: hundreds) that their second
-//!   words would fill a line (the table's own filter of next runs then sorts them out);
-//! - for every other first word of the table, a mark that it begins patterns of several words,
-//!   and a mark for each (first word, gap, second word) opening of them (the key of that
-//!   two-word run in the table).
+//! them all through to the look-ups; this filter asks about the first word *and* the next one,
+//! mostly in one probe of one cache line chosen by the first word. The line holds
+//! - flags of the first word: that it is a whole pattern of the word-sequence table
+//!   (`word_sequences`) on its own, that it begins a pattern of the trie (`word_starts`) that
+//!   has no second word (`x.`), that it opens patterns of two words or more and which of the
+//!   two structures hold them;
+//! - a mark per opening (first word, gap, second word: the key of that two-word run) of the
+//!   first words with few openings. A first word with many (`the`: hundreds) is flagged busy
+//!   instead, and its openings go to a filter of their own (`busy`), a second probe, so that
+//!   they do not crowd the line that other first words share.
 //!
 //! So a text word that begins no pattern, or begins only patterns of several words none of
-//! which goes on with the text's next word, costs one probe of a filter that stays in the L2
-//! cache (about a megabyte for a million aliases). The filter never rejects a word that opens
-//! a pattern of the table, so the table then finds exactly what it found before.
+//! which goes on with the text's next word, costs one or two probes of filters that stay in the
+//! L2 cache (about a megabyte for a million aliases), and that test (`may_open`) has no branch
+//! for the word loop to mispredict. The filter never rejects a word that opens a pattern, so
+//! the look-ups then find exactly what they found before.
+//!
+//! The flags of a first word share their bit positions and differ in the word of the line they
+//! are in: one mixing of the key gives them all.
 
-/// First words with more two-word openings than this are marked as needing the table instead:
-/// their openings would crowd the line they share with other first words.
+/// First words with more two-word openings than this are flagged busy: their openings would
+/// crowd the line they share with other first words.
 const MAX_OPENINGS_IN_LINE: usize = 48;
 
 /// Bits of the filter per mark, at least (8 to 16: about 2% to 0.3% of probes pass that should
 /// not, per test; a megabyte, half the L2 cache, for a million aliases).
 const BITS_PER_MARK: usize = 8;
 
-/// One cache line of the filter: eight 64-bit words; a mark sets three bits in one of them.
+/// Bits of the busy first words' filter per opening (three bits set in one 64-bit word: about
+/// 1% of probes pass that should not).
+const BITS_PER_BUSY_OPENING: usize = 16;
+
+/// One cache line of the filter: eight 64-bit words; a mark sets four bits in one of them.
 #[derive(Clone, Copy, Debug, Default)]
 #[repr(align(64))]
 struct Line([u64; 8]);
 
-/// The filter: a line per first word (shared with others), marks inside it.
+/// What a first word's flags say: each is the word of the line it is in, relative to the
+/// word of the first word's mark.
+#[derive(Clone, Copy)]
+enum Flag {
+    /// The word on its own is a pattern of the word-sequence table, or begins a pattern of
+    /// the trie with no second word.
+    Alone = 0,
+    /// The word begins a pattern of the trie with no second word.
+    Trie = 1,
+    /// Its openings are marked in its line.
+    Opens = 2,
+    /// Its openings are in the busy filter.
+    Busy = 3,
+    /// It opens patterns of the trie of two words or more.
+    TrieOpens = 4,
+}
+
+/// How the patterns of a search open, as a filter (see the module's documentation).
 #[derive(Clone, Debug)]
 pub(super) struct Openings {
     lines: Box<[Line]>,
     /// Shift that takes a first word's key to its line (its top bits).
     shift: u32,
+    /// The openings of the busy first words, a blocked Bloom filter.
+    busy: Box<[u64]>,
+    /// `busy.len() - 1`; the length is a power of two.
+    busy_mask: u64,
 }
 
-/// The word of a line and the three bits in it that stand for `key`. The bits come from the
-/// key's middle (the line from its top, the table's filters of next runs from its low and
-/// high-middle bits), so that the tests stay independent.
+/// The word of a line and the three bits in it that stand for `key`: of a first word's flags
+/// (the word then relative), or of an opening. The bits come from the key's middle (the line
+/// from its top, the word of the busy filter from above the middle), so that the tests stay
+/// independent; keys are well-mixed hashes, so no further mixing is needed.
 #[inline(always)]
 fn mark(key: u64) -> (usize, u64) {
     let word = (key >> 20) as usize & 7;
-    let bits = 1 << ((key >> 23) & 63) | 1 << ((key >> 29) & 63) | 1 << ((key >> 35) & 63);
+    let bits = 1 << ((key >> 23) & 63)
+        | 1 << ((key >> 29) & 63)
+        | 1 << ((key >> 35) & 63)
+        | 1 << ((key >> 41) & 63);
     (word, bits)
 }
 
-/// The mark of a first word that needs the table: its key remixed (the product's middle bits
-/// come from the key's low bits, not from the top bits that chose the line), so that it
-/// differs from any opening's mark in the same line.
+/// The word of the busy filter that stands for the opening `key` (its bits are those of its
+/// `mark`: the word comes from other bits of the key).
 #[inline(always)]
-fn needs_table_mark(key: u64) -> u64 {
-    (key ^ 0x5851_F42D_4C95_7F2D).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+fn busy_word(key: u64, mask: u64) -> usize {
+    ((key >> 47) & mask) as usize
 }
 
-/// The mark of a first word whose two-word openings are in its line: remixed another way.
-#[inline(always)]
-fn opens_mark(key: u64) -> u64 {
-    (key ^ 0x2127_599B_F432_5C37).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+/// A first word that needs a look-up on its own, as the filter is built from it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct FirstWord {
+    /// It begins a pattern of the trie that has no second word (else: it is a pattern of the
+    /// word-sequence table).
+    pub trie: bool,
 }
 
-/// What the filter says of a text word as a first word.
+/// Which structures may have a pattern at a word start (`Openings::walks`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Opening {
-    /// It begins no pattern of the table.
-    Nothing,
-    /// It may be a whole pattern, or begins many: look it up.
+pub(super) struct Walks {
+    pub table: bool,
+    pub trie: bool,
+}
+
+/// Where an opening's patterns are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Kept {
     Table,
-    /// It may begin patterns of several words: look it up if `may_pair` passes its opening
-    /// with the text's next word.
-    Pairs,
+    Trie,
 }
 
 impl Openings {
-    /// The filter of first words (`needs_table`: their keys) that are whole patterns or
-    /// that begin patterns of several words, and of the two-word openings (`openings`: the
-    /// key of the first word, the key of the first two words). Keys are the table's.
-    pub(super) fn new(mut needs_table: Vec<u64>, mut openings: Vec<(u64, u64)>) -> Self {
+    /// The filter of the first words that are patterns, or begin patterns with no second word,
+    /// on their own (`alone`: their keys and where), and of the two-word openings (`openings`:
+    /// the key of the first word, the key of the first two words, where their patterns are).
+    /// Keys are the word-sequence table's (`word_sequences`).
+    pub(super) fn new(alone: &[(u64, FirstWord)], mut openings: Vec<(u64, u64, Kept)>) -> Self {
         openings.sort_unstable();
         openings.dedup();
-        let mut in_lines: Vec<(u64, u64)> = Vec::with_capacity(openings.len());
-        for group in openings.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() > MAX_OPENINGS_IN_LINE {
-                needs_table.push(group[0].0);
-            } else {
-                in_lines.extend_from_slice(group);
+        // (first word, flag) of every flag to set; the openings in lines and in the busy filter.
+        let mut flags: Vec<(u64, Flag)> = Vec::new();
+        for &(key, first) in alone {
+            flags.push((key, Flag::Alone));
+            if first.trie {
+                flags.push((key, Flag::Trie));
             }
         }
-        needs_table.sort_unstable();
-        needs_table.dedup();
-        // A mark per first word and per opening in the lines.
-        let first_words_in_lines = in_lines.chunk_by(|a, b| a.0 == b.0).count();
-        let marks = needs_table.len() + first_words_in_lines + in_lines.len();
+        let mut in_lines: Vec<(u64, u64)> = Vec::new();
+        let mut busy: Vec<u64> = Vec::new();
+        for group in openings.chunk_by(|a, b| a.0 == b.0) {
+            let first = group[0].0;
+            let mut seconds: Vec<u64> = group.iter().map(|&(_, second, _)| second).collect();
+            seconds.dedup();
+            if group.iter().any(|o| o.2 == Kept::Trie) {
+                flags.push((first, Flag::TrieOpens));
+            }
+            if seconds.len() > MAX_OPENINGS_IN_LINE {
+                flags.push((first, Flag::Busy));
+                busy.extend(seconds);
+            } else {
+                flags.push((first, Flag::Opens));
+                in_lines.extend(seconds.into_iter().map(|second| (first, second)));
+            }
+        }
+        flags.sort_unstable_by_key(|&(key, flag)| (key, flag as usize));
+        flags.dedup_by_key(|&mut (key, flag)| (key, flag as usize));
+        let marks = flags.len() + in_lines.len();
         // A power of two, at least two lines (the shift to a line stays under 64).
         let n_lines = (marks * BITS_PER_MARK / 512).max(2).next_power_of_two();
+        let busy_words = (busy.len() * BITS_PER_BUSY_OPENING / 64)
+            .max(1)
+            .next_power_of_two();
         let mut filter = Self {
             lines: vec![Line::default(); n_lines].into_boxed_slice(),
             shift: 64 - n_lines.trailing_zeros(),
+            busy: vec![0; busy_words].into_boxed_slice(),
+            busy_mask: busy_words as u64 - 1,
         };
-        for key in needs_table {
-            filter.set(key, needs_table_mark(key));
+        for (key, flag) in flags {
+            let line = filter.line_of(key);
+            let (word, bits) = mark(key);
+            filter.lines[line].0[word ^ flag as usize] |= bits;
         }
-        for (first, opening) in in_lines {
-            filter.set(first, opens_mark(first));
-            filter.set(first, opening);
+        for (first, second) in in_lines {
+            let line = filter.line_of(first);
+            let (word, bits) = mark(second);
+            filter.lines[line].0[word] |= bits;
+        }
+        for second in busy {
+            let (_, bits) = mark(second);
+            filter.busy[busy_word(second, filter.busy_mask)] |= bits;
         }
         filter
-    }
-
-    fn set(&mut self, first: u64, key: u64) {
-        let line = self.line_of(first);
-        let (word, bits) = mark(key);
-        self.lines[line].0[word] |= bits;
     }
 
     #[inline(always)]
@@ -122,34 +182,61 @@ impl Openings {
         (first >> self.shift) as usize
     }
 
-    /// Whether a text word with the table's key `first` may begin a pattern of the table.
-    /// `Nothing` only when it begins none.
+    /// Whether a pattern may begin with a text word with key `first` followed by the run of
+    /// two words with key `pair` (any value where no word follows near enough: the filter
+    /// then passes only what needs no second word, and a few others). False only when none
+    /// does. No branch: the word loop asks this of every word.
     #[inline(always)]
-    pub(super) fn opening(&self, first: u64) -> Opening {
+    pub(super) fn may_open(&self, first: u64, pair: u64) -> bool {
         let line = &self.lines[self.line_of(first)].0;
-        let has = |key: u64| {
-            let (word, bits) = mark(key);
-            line[word] & bits == bits
-        };
-        if has(needs_table_mark(first)) {
-            Opening::Table
-        } else if has(opens_mark(first)) {
-            Opening::Pairs
+        let (word, bits) = mark(first);
+        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        let (pair_word, pair_bits) = mark(pair);
+        let in_line = line[pair_word] & pair_bits == pair_bits;
+        // The busy filter's word only for a busy first word (else its first word, which stays
+        // in the cache): most text words would otherwise miss the cache there for nothing.
+        let busy = flag(Flag::Busy);
+        let busy_at = if busy {
+            busy_word(pair, self.busy_mask)
         } else {
-            Opening::Nothing
+            0
+        };
+        let in_busy = self.busy[busy_at] & pair_bits == pair_bits;
+        flag(Flag::Alone) | (flag(Flag::Opens) & in_line) | (busy & in_busy)
+    }
+
+    /// Which of the two structures may hold a pattern that begins with a text word with key
+    /// `first`, followed by the run of two words with key `pair` when a word follows near
+    /// enough. Each false only when that structure holds none.
+    #[inline]
+    pub(super) fn walks(&self, first: u64, pair: Option<u64>) -> Walks {
+        let line = &self.lines[self.line_of(first)].0;
+        let (word, bits) = mark(first);
+        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        // Both ways, not one or the other: a flag may also pass for a word without it.
+        let opening = pair.is_some_and(|pair| {
+            let (pair_word, pair_bits) = mark(pair);
+            let busy_at = busy_word(pair, self.busy_mask);
+            (flag(Flag::Opens) && line[pair_word] & pair_bits == pair_bits)
+                || (flag(Flag::Busy) && self.busy[busy_at] & pair_bits == pair_bits)
+        });
+        Walks {
+            table: flag(Flag::Alone) || opening,
+            trie: flag(Flag::Trie) || (opening && flag(Flag::TrieOpens)),
         }
     }
 
-    /// Whether `second`, the key of a text word with key `first` and the next word, may be
-    /// an opening of the filter; false only when it is not (for first words that `opening`
-    /// says `Pairs` of).
+    /// Whether a text word with key `first` may open patterns of two words or more, so that
+    /// `walks` needs the key of its run with the next word.
     #[inline(always)]
-    pub(super) fn may_pair(&self, first: u64, second: u64) -> bool {
-        let (word, bits) = mark(second);
-        self.lines[self.line_of(first)].0[word] & bits == bits
+    pub(super) fn may_pair(&self, first: u64) -> bool {
+        let line = &self.lines[self.line_of(first)].0;
+        let (word, bits) = mark(first);
+        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        flag(Flag::Opens) | flag(Flag::Busy)
     }
 
-    /// The line that `opening` and `may_pair` read for a first word with key `first` (to prefetch it).
+    /// The line that the tests read for a first word with key `first` (to prefetch it).
     #[inline(always)]
     pub(super) fn line_for(&self, first: u64) -> &[u64; 8] {
         &self.lines[self.line_of(first)].0
@@ -158,7 +245,7 @@ impl Openings {
     /// The filter's size in bytes.
     #[cfg(test)]
     pub(super) fn size(&self) -> usize {
-        self.lines.len() * std::mem::size_of::<Line>()
+        (self.lines.len() * std::mem::size_of::<Line>()) + self.busy.len() * 8
     }
 }
 
@@ -174,40 +261,83 @@ mod tests {
         (z ^ (z >> 31)).max(1)
     }
 
+    const TABLE: FirstWord = FirstWord { trie: false };
+    const TRIE: FirstWord = FirstWord { trie: true };
+
     #[test]
     fn marked_words_and_openings_pass_and_few_others_do() {
-        // 1,100 whole one-word patterns; 1,100 first words with three openings each (5,500
-        // marks: 128 lines, about 12 bits a mark); one first word with many.
-        let needs_table: Vec<u64> = (0..1100).map(key).collect();
-        let mut openings: Vec<(u64, u64)> = (0..3300)
-            .map(|i| (key(10_000 + i / 3), key(20_000 + i)))
+        // 1,000 whole one-word patterns of the table, 100 first words of trie patterns alone;
+        // 1,100 first words with three openings each, of the table and the trie; one first
+        // word with many.
+        let mut alone: Vec<(u64, FirstWord)> = (0..1000).map(|i| (key(i), TABLE)).collect();
+        alone.extend((1000..1100).map(|i| (key(i), TRIE)));
+        let kept = |i: u64| {
+            if i.is_multiple_of(5) {
+                Kept::Trie
+            } else {
+                Kept::Table
+            }
+        };
+        let mut openings: Vec<(u64, u64, Kept)> = (0..3300)
+            .map(|i| (key(10_000 + i / 3), key(20_000 + i), kept(i)))
             .collect();
-        let busy = key(99);
-        openings.extend((0..100).map(|i| (busy, key(50_000 + i))));
-        let filter = Openings::new(needs_table.clone(), openings.clone());
-        assert!(filter.size() <= 8 * 1024);
-        for &first in &needs_table {
-            assert_eq!(filter.opening(first), Opening::Table);
+        // Many busy words, so that some pass a flag of their line that they lack (here about
+        // 2% a flag): their openings must pass all the same.
+        let busy = key(99_999);
+        openings.extend((0..100).map(|i| (busy, key(50_000 + i), Kept::Table)));
+        for b in 0..200u64 {
+            let kept = if b.is_multiple_of(4) {
+                Kept::Trie
+            } else {
+                Kept::Table
+            };
+            openings.extend((0..50).map(|i| (key(400_000 + b), key(500_000 + 50 * b + i), kept)));
         }
-        for &(first, second) in &openings {
-            // `Table` for a few, whose mark another's bits make (a look-up then says no).
-            match filter.opening(first) {
-                Opening::Pairs => assert!(filter.may_pair(first, second)),
-                Opening::Table => {}
-                Opening::Nothing => panic!("an opening's first word was rejected"),
+        let filter = Openings::new(&alone, openings.clone());
+        assert!(filter.size() <= 64 * 1024);
+        let nothing = key(1_000_000);
+        for &(first, kind) in &alone {
+            assert!(filter.may_open(first, nothing));
+            let walks = filter.walks(first, None);
+            assert!(walks.table || kind.trie);
+            assert!(walks.trie || !kind.trie);
+        }
+        for &(first, second, kept) in &openings {
+            assert!(filter.may_open(first, second));
+            assert!(filter.may_pair(first));
+            let walks = filter.walks(first, Some(second));
+            match kept {
+                Kept::Table => assert!(walks.table),
+                Kept::Trie => assert!(walks.trie),
             }
         }
-        // The busy word is marked as needing the table: its second words are not in the line.
-        assert_eq!(filter.opening(busy), Opening::Table);
+        // Wrong second words, other first words: few pass (here about 2% a test: a wrong
+        // second word passes its line's test, or the first word passes a flag it lacks).
         let passed = (0..10_000)
-            .filter(|&i| filter.may_pair(key(10_000 + i % 1100), key(90_000 + i)))
+            .filter(|&i| filter.may_open(key(10_000 + i % 1100), key(90_000 + i)))
             .count();
-        assert!(passed < 400, "{passed} of 10,000 wrong second words passed");
+        assert!(passed < 600, "{passed} of 10,000 wrong second words passed");
         let passed = (0..10_000)
-            .filter(|&i| filter.opening(key(200_000 + i)) != Opening::Nothing)
+            .filter(|&i| filter.may_open(busy, key(90_000 + i)))
             .count();
-        assert!(passed < 600, "{passed} of 10,000 other first words passed");
-        let tiny = Openings::new(vec![key(1)], Vec::new());
-        assert_eq!(tiny.opening(key(1)), Opening::Table);
+        assert!(
+            passed < 300,
+            "{passed} of 10,000 wrong second words of the busy word"
+        );
+        let passed = (0..10_000)
+            .filter(|&i| filter.may_open(key(200_000 + i), key(300_000 + i)))
+            .count();
+        assert!(passed < 300, "{passed} of 10,000 other first words passed");
+        let walks = (0..10_000)
+            .filter(|&i| filter.walks(key(200_000 + i), Some(key(300_000 + i))) != NONE)
+            .count();
+        assert!(walks < 500, "{walks} of 10,000 other first words walk");
+        let tiny = Openings::new(&[(key(1), TABLE)], Vec::new());
+        assert!(tiny.may_open(key(1), nothing));
     }
+
+    const NONE: Walks = Walks {
+        table: false,
+        trie: false,
+    };
 }

@@ -12,12 +12,19 @@
 //! begins with a space) places are found a byte or a character at a time as before. Both ways
 //! give the same places, word ends and hashes, so the search finds what it found before.
 //!
+//! Most words need nothing but the filter of openings (`openings`): it rejects them from the
+//! word and the next one. Over such words the search runs a lean loop of its own
+//! (`pass_quiet_words`) that finds a word in the window, hashes it, and asks the filter about
+//! the word before it with one test and no branch, and hands back to the full step (the next
+//! place, the look-ups, the trie) only where the filter passes a word or the window cannot say.
 //! Each place is looked up as soon as the next one is found, and the line of the next word's
 //! filter is fetched meanwhile. Looking a block of places up only after all were found (the
 //! places first, then all their filter probes, then the look-ups) measured slower; see
 //! docs/performance.md.
 
-use super::first_words::{hash_short, hash_word};
+use super::first_words::{hash_short, hash_word, FirstWords};
+use super::openings::Openings;
+use super::word_sequences::{key_of, prefetch, run_key_of_gap, ONE_SPACE};
 use super::word_starts::{word_end, AnchoredAutomaton};
 use aho_corasick::PatternID;
 
@@ -88,7 +95,13 @@ impl Places {
             };
         }
         let mut place = Place::at(automaton, text, automaton.next_start(text, from)?);
+        let openings = automaton.openings();
         loop {
+            if let Some(filters) = openings {
+                if place.end > place.start {
+                    place = self.pass_quiet_words(automaton, filters, text, place);
+                }
+            }
             let after = automaton.after_place(text, place.start, place.word());
             let next = self.next_place(automaton, text, after);
             if let Some(next) = next {
@@ -101,6 +114,93 @@ impl Places {
             }
             place = next?;
         }
+    }
+
+    /// From the word place `place`, the first word place that the filter of openings does
+    /// not reject on its own (with the word after it), or the last word place before the
+    /// search needs more than the filter: a byte that begins a pattern of the trie, a window
+    /// that is not ASCII, a word that runs on past 64 bytes. The loop of the search where most
+    /// of its time goes, kept lean: each word is found in the window's bit masks, hashed from
+    /// one load, and tested without a branch (`Openings::may_open`).
+    #[inline(always)]
+    fn pass_quiet_words(
+        &mut self,
+        automaton: &AnchoredAutomaton,
+        (openings, stems): (&Openings, Option<&FirstWords>),
+        text: &str,
+        mut place: Place,
+    ) -> Place {
+        let bytes = text.as_bytes();
+
+        if place.end < self.long_way_until {
+            return place;
+        }
+        let mut window = self.window;
+        loop {
+            let from = place.end;
+            if !window.holds(from) {
+                window = Window::at(bytes, from);
+                if !window.holds(from) {
+                    break;
+                }
+            }
+            let offset = from - window.at;
+            let words = window.word >> offset;
+            let gap = words.trailing_zeros() as usize;
+            let start = from + gap;
+            let len = if words == 0 {
+                0
+            } else {
+                (!(window.word >> (start - window.at))).trailing_zeros() as usize
+            };
+            if words == 0 || start + len >= window.end {
+                // The gap or the next word runs on past the window: a window from the gap, but
+                // only once.
+                if window.at == from {
+                    break;
+                }
+                window = Window::EMPTY;
+                continue;
+            }
+            let mut others = (window.other >> offset) & ((1 << gap) - 1);
+            while others != 0 {
+                if automaton.begins_other(bytes[from + others.trailing_zeros() as usize]) {
+                    self.window = window;
+                    return place;
+                }
+                others &= others - 1;
+            }
+            let end = start + len;
+            let hash = match bytes.get(start..start + 8) {
+                Some(eight) if len <= 8 => {
+                    let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+                    hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
+                }
+                _ => hash_word(&bytes[start..end]),
+            };
+            let next = key_of(hash);
+            prefetch(openings.line_for(next));
+            let gap_key = match bytes.get(from..from + 8) {
+                _ if gap == 1 && bytes[from] == b' ' => ONE_SPACE,
+                Some(eight) if gap <= 8 => {
+                    let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+                    hash_short(eight & (u64::MAX >> (64 - 8 * gap)), gap)
+                }
+                _ => hash_word(&bytes[from..start]),
+            };
+            let first = key_of(place.hash);
+            if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
+                break;
+            }
+            if stems.is_some_and(|stems| {
+                stems.may_begin_with_stem(&text[place.start..place.end], place.hash)
+            }) {
+                break;
+            }
+            place = Place { start, end, hash };
+        }
+        self.window = window;
+        place
     }
 
     /// The first place at or after `after`, a byte that is not inside a word.

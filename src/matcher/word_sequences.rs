@@ -26,7 +26,6 @@
 
 use super::first_words::hash_word;
 use super::huge_pages::{HugeSlice, Zeroable};
-use super::openings::{Opening, Openings};
 use super::word_starts::word_end;
 use crate::chars::is_word_char;
 use aho_corasick::PatternID;
@@ -63,8 +62,6 @@ pub(super) struct WordSequences {
     /// Shift that takes a key's high bits to a slot (the filters use its low and middle bits,
     /// so the three stay independent).
     shift: u32,
-    /// How the patterns open (first word, first two words): one probe rejects most text words.
-    openings: Openings,
     /// The filters of the runs one word longer than each slot's (`Slot::next`).
     next_filters: Box<[u64]>,
     /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
@@ -76,7 +73,7 @@ pub(super) struct WordSequences {
 
 /// The key of a byte string: its hash, never 0 (the empty slot).
 #[inline(always)]
-fn key_of(hash: u64) -> u64 {
+pub(super) fn key_of(hash: u64) -> u64 {
     hash.max(1)
 }
 
@@ -84,14 +81,22 @@ fn key_of(hash: u64) -> u64 {
 /// the new word and the new word's `hash_word`. A run's key is thus built a word at a time,
 /// each text word hashed once.
 #[inline(always)]
-fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
-    // The usual gap without hashing it (any constant that is not another gap's hash).
-    const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
+pub(super) fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
     let gap = if gap == b" " {
         ONE_SPACE
     } else {
         hash_word(gap)
     };
+    run_key_of_gap(run, gap, word)
+}
+
+/// What `run_key` takes for a gap of one space, the usual gap, without hashing it (any
+/// constant that is not another gap's hash).
+pub(super) const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
+
+/// `run_key` with the gap given as `ONE_SPACE` or its `hash_word`.
+#[inline(always)]
+pub(super) fn run_key_of_gap(run: u64, gap: u64, word: u64) -> u64 {
     let mut h = (run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word;
     h ^= h >> 29;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -114,6 +119,26 @@ fn word_spans(pattern: &str) -> Option<Vec<(usize, usize)>> {
         at = next_word_start(pattern, end, usize::MAX)?;
     }
     Some(spans)
+}
+
+/// How a pattern that begins with a word character opens: the key of its first word, and
+/// the key of its first two words with the gap between them when it has a second word (after
+/// a gap of non-word characters, whatever follows it); `None` for other patterns.
+pub(super) fn opening_of(pattern: &str) -> Option<(u64, Option<(u64, usize)>)> {
+    if !pattern.chars().next().is_some_and(is_word_char) {
+        return None;
+    }
+    let bytes = pattern.as_bytes();
+    let first_end = word_end(pattern, 0);
+    let first = key_of(hash_word(&bytes[..first_end]));
+    let second = next_word_start(pattern, first_end, usize::MAX)
+        .filter(|&at| at < pattern.len())
+        .map(|at| {
+            let end = word_end(pattern, at);
+            let pair = run_key(first, &bytes[first_end..at], hash_word(&bytes[at..end]));
+            (pair, at - first_end)
+        });
+    Some((first, second))
 }
 
 /// The first word character at or after `from` that is no more than `longest_gap` bytes away;
@@ -174,9 +199,6 @@ impl WordSequences {
         // (key, pattern) of each pattern; the keys of the shorter runs that begin one.
         let mut whole: Vec<(u64, usize)> = Vec::new();
         let mut shorter: Vec<u64> = Vec::new();
-        // First words that are whole patterns; (first word, first two words) of the others.
-        let mut whole_first_words: Vec<u64> = Vec::new();
-        let mut openings: Vec<(u64, u64)> = Vec::new();
         // (key of a run, key of that run and the next word).
         let mut steps: Vec<(u64, u64)> = Vec::new();
         let mut longest_gap = 0;
@@ -195,11 +217,6 @@ impl WordSequences {
                     0 => key_of(word),
                     _ => run_key(keys[k - 1], &bytes[spans[k - 1].1..start], word),
                 });
-            }
-            match keys[..] {
-                [first] => whole_first_words.push(first),
-                [first, second, ..] => openings.push((first, second)),
-                [] => unreachable!("a pattern has a word"),
             }
             for (k, &key) in keys.iter().enumerate() {
                 if k + 1 < keys.len() {
@@ -227,7 +244,6 @@ impl WordSequences {
             slots: HugeSlice::zeroed(n_slots),
             mask: n_slots - 1,
             shift: 64 - n_slots.trailing_zeros(),
-            openings: Openings::new(whole_first_words, openings),
             next_filters: Box::default(),
             records: Box::default(),
             longest_gap,
@@ -310,48 +326,15 @@ impl WordSequences {
     }
 
     /// Every pattern of the table that matches the text's words from `start`, whose first
-    /// word ends at `first_end` and hashes to `first_hash`, as (end, pattern), shortest first,
-    /// appended to `found`. A pattern's last word must end where the text's word ends.
-    /// `following` is what the caller found after the first word: the next place a pattern
-    /// may start and, when a word starts there, that word's end and `hash_word`.
-    #[inline(always)]
-    pub(super) fn patterns_at(
-        &self,
-        text: &str,
-        start: usize,
-        (first_end, first_hash): (usize, u64),
-        following: Option<(usize, Option<(usize, u64)>)>,
-        found: &mut Vec<(usize, PatternID)>,
-    ) {
-        let first = key_of(first_hash);
-        let opening = self.openings.opening(first);
-        if opening == Opening::Nothing {
-            return;
-        }
-        // The text's second word, when near enough to go on with a pattern.
-        let second = match following {
-            Some((at, Some((end, hash)))) => {
-                (at - first_end <= self.longest_gap).then_some((at, end, hash))
-            }
-            // Something else starts there (a byte that begins a pattern of the trie).
-            Some((_, None)) => self.word_after(text, first_end),
-            None => None,
-        };
-        let second = second
-            .map(|(at, end, hash)| (end, run_key(first, &text.as_bytes()[first_end..at], hash)));
-        if opening == Opening::Pairs
-            && !second.is_some_and(|(_, key)| self.openings.may_pair(first, key))
-        {
-            return;
-        }
-        self.walk(text, start, (first_end, first), second, found);
-    }
-
-    /// `patterns_at` for a first word that the filter let through: its slot, then the slots
-    /// of its runs with the next words while the table has longer patterns. Apart from the
-    /// loop over the text's words, so that the loop stays small.
+    /// word ends at `first_end` and has the key `first`, as (end, pattern), shortest first,
+    /// appended to `found`: its slot, then the slots of its runs with the next words while the
+    /// table has longer patterns. A pattern's last word must end where the text's word ends.
+    /// `second` is the end of the text's next word and the key of the run of the two, when
+    /// that word is near enough to go on with a pattern. Apart from the loop over the text's
+    /// words (for the words that the filter of openings let through), so that the loop stays
+    /// small.
     #[inline(never)]
-    fn walk(
+    pub(super) fn walk(
         &self,
         text: &str,
         start: usize,
@@ -380,23 +363,10 @@ impl WordSequences {
                 return;
             }
             entry = self.slots[self.slot_for(key)];
-            next = self
-                .word_after(text, next_end)
+            next = word_after(text, next_end, self.longest_gap)
                 .map(|(at, end, hash)| (end, run_key(key, &bytes[next_end..at], hash)));
             end = next_end;
         }
-    }
-
-    /// The word after byte `from` (the end of a word) if it starts within the longest gap of
-    /// the patterns: its start, end and `hash_word`.
-    #[inline]
-    fn word_after(&self, text: &str, from: usize) -> Option<(usize, usize, u64)> {
-        let at = next_word_start(text, from, self.longest_gap)?;
-        if at == text.len() {
-            return None;
-        }
-        let end = word_end(text, at);
-        Some((at, end, hash_word(&text.as_bytes()[at..end])))
     }
 
     /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
@@ -408,19 +378,27 @@ impl WordSequences {
         self.next_filters[offset + word] & bits == bits
     }
 
-    /// Asks the processor to bring in what a look-up of a first word with this `hash_word`
-    /// reads first (its line of the openings' filter), so that the look-up of the next word
-    /// waits less while this one is worked on.
-    #[inline(always)]
-    pub(super) fn prefetch(&self, hash: u64) {
-        prefetch(self.openings.line_for(key_of(hash)));
-    }
-
-    /// Whether a text word with this `hash_word` may be a pattern of the table on its own.
+    /// The longest run of non-word characters between two words of a pattern, in bytes.
     #[cfg(test)]
-    pub(super) fn may_begin(&self, hash: u64) -> bool {
-        self.openings.opening(key_of(hash)) == Opening::Table
+    pub(super) fn longest_gap(&self) -> usize {
+        self.longest_gap
     }
+}
+
+/// The word after byte `from` (the end of a word) if it starts no more than `longest_gap`
+/// bytes away: its start, end and `hash_word`.
+#[inline]
+pub(super) fn word_after(
+    text: &str,
+    from: usize,
+    longest_gap: usize,
+) -> Option<(usize, usize, u64)> {
+    let at = next_word_start(text, from, longest_gap)?;
+    if at == text.len() {
+        return None;
+    }
+    let end = word_end(text, at);
+    Some((at, end, hash_word(&text.as_bytes()[at..end])))
 }
 
 #[cfg(test)]
@@ -433,23 +411,30 @@ mod tests {
         (table, taken, patterns)
     }
 
-    /// The patterns at `start`, the next word given as the search from word starts gives it;
-    /// checked against the same look-up told only that something starts after the word.
+    /// The patterns at `start`, found by a walk from the first word's key and the next word.
     fn at(table: &WordSequences, text: &str, start: usize) -> Vec<(usize, usize)> {
         let first_end = word_end(text, start);
-        let hash = hash_word(&text.as_bytes()[start..first_end]);
-        let next = next_word_start(text, first_end, usize::MAX).filter(|&at| at < text.len());
-        let following = next.map(|at| {
-            let end = word_end(text, at);
-            (at, Some((end, hash_word(&text.as_bytes()[at..end]))))
+        let first = key_of(hash_word(&text.as_bytes()[start..first_end]));
+        let second = word_after(text, first_end, table.longest_gap()).map(|(at, end, hash)| {
+            let gap = &text.as_bytes()[first_end..at];
+            (end, run_key(first, gap, hash))
         });
         let mut found = Vec::new();
-        table.patterns_at(text, start, (first_end, hash), following, &mut found);
-        let mut other = Vec::new();
-        let something = (first_end < text.len()).then_some((first_end, None));
-        table.patterns_at(text, start, (first_end, hash), something, &mut other);
-        assert_eq!(found, other, "{text:?} from {start}");
+        table.walk(text, start, (first_end, first), second, &mut found);
         found.into_iter().map(|(e, p)| (e, p.as_usize())).collect()
+    }
+
+    #[test]
+    fn openings_are_the_keys_of_the_first_words() {
+        let first = key_of(hash_word(b"new"));
+        let pair = run_key(first, b" ", hash_word(b"york"));
+        assert_eq!(opening_of("new york city"), Some((first, Some((pair, 1)))));
+        assert_eq!(opening_of("new"), Some((first, None)));
+        let a = key_of(hash_word(b"a"));
+        let ab = run_key(a, b".", hash_word(b"b"));
+        assert_eq!(opening_of("a.b.s."), Some((a, Some((ab, 1)))));
+        assert_eq!(opening_of("new."), Some((first, None)));
+        assert_eq!(opening_of("(old) town"), None);
     }
 
     #[test]
@@ -497,6 +482,6 @@ mod tests {
         let patterns: Vec<String> = ["invad", "paris", "x.", "-x"].map(String::from).to_vec();
         let (t, taken) = WordSequences::new(&patterns, &[false, true, true, true]);
         assert_eq!(taken, [false, true, false, false]);
-        assert!(t.may_begin(hash_word(b"paris")));
+        assert_eq!(at(&t, "paris", 0), [(5, 1)]);
     }
 }

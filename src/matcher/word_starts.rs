@@ -8,11 +8,14 @@
 //! stops at aliases inside words (`oman` in `woman`) only to reject them; it still wins while
 //! the lexicon fits a DFA, whose streams run in lockstep (`lockstep`), so walks are for the
 //! lexicons beyond (an NFA).
-//! A walk starts only at a word that begins some pattern (`first_words`): most words of a
+//! A walk starts only at a word that may begin some pattern, with the word after it
+//! (`openings`, for the patterns of the trie and of the word-sequence table alike; the stems of
+//! prefix entries, which a word begins with rather than is, in `first_words`): most words of a
 //! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
 use super::first_words::{hash_word, FirstWords};
-use super::word_sequences::WordSequences;
+use super::openings::{FirstWord, Kept, Openings};
+use super::word_sequences::{key_of, opening_of, prefetch, run_key, word_after, WordSequences};
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
 use crate::swar::not_ascii_alphanumeric;
@@ -35,14 +38,20 @@ pub(super) struct AnchoredAutomaton {
     sequences: Option<Box<Sequences>>,
 }
 
-/// The word-sequence table of a search from word starts, and how the trie beside it holds the
-/// patterns the table did not take.
+/// The word-sequence table of a search from word starts, how the trie beside it holds the
+/// patterns the table did not take, and the filter of how both structures' patterns open.
 #[derive(Clone, Debug)]
 struct Sequences {
     table: WordSequences,
-    /// The first words of the trie's patterns alone: most words that begin a pattern begin
-    /// only patterns of the table, and need no walk.
-    trie_first_words: FirstWords,
+    /// How the patterns that begin with a word character open (first word, first two words),
+    /// those of the table and those of the trie: most text words begin none, or none that
+    /// goes on with the next word, and need no look-up.
+    openings: Openings,
+    /// The longest gap between the first two words of a pattern, in bytes.
+    pair_gap: usize,
+    /// The trie's prefix-entry stems of one word (`invad*`), which a text word begins with
+    /// rather than is; `None` without such stems.
+    stems: Option<FirstWords>,
     /// The pattern (of the pass) that each pattern of the trie is.
     trie_ids: Box<[PatternID]>,
 }
@@ -81,12 +90,41 @@ impl AnchoredAutomaton {
         let (table, taken) = WordSequences::new(patterns, &eligible);
         let on_trie: Vec<usize> = (0..patterns.len()).filter(|&i| !taken[i]).collect();
         let trie_patterns: Vec<String> = on_trie.iter().map(|&i| patterns[i].clone()).collect();
-        let trie_stems: Vec<bool> = on_trie.iter().map(|&i| stem[i]).collect();
-        // No filter in front: the table and the trie each have their own.
+        // How every pattern that begins with a word character opens. A prefix-entry stem of
+        // one word (`invad`) is what a text word begins with, not what it is: those are asked
+        // apart (`stems`); a stem of several words opens with its first word, whole.
+        let mut alone: Vec<(u64, FirstWord)> = Vec::new();
+        let mut openings: Vec<(u64, u64, Kept)> = Vec::new();
+        let mut one_word_stems: Vec<String> = Vec::new();
+        let mut pair_gap = 0;
+        for (i, pattern) in patterns.iter().enumerate() {
+            let Some((first, second)) = opening_of(pattern) else {
+                continue;
+            };
+            if stem[i] {
+                alone.push((first, FirstWord { trie: true }));
+                if second.is_none() && word_end(pattern, 0) == pattern.len() {
+                    one_word_stems.push(pattern.clone());
+                }
+                continue;
+            }
+            match second {
+                None => alone.push((first, FirstWord { trie: !taken[i] })),
+                Some((pair, gap)) => {
+                    let kept = if taken[i] { Kept::Table } else { Kept::Trie };
+                    openings.push((first, pair, kept));
+                    pair_gap = pair_gap.max(gap);
+                }
+            }
+        }
+        let stems = (!one_word_stems.is_empty())
+            .then(|| FirstWords::new(&one_word_stems, &vec![true; one_word_stems.len()]));
         let mut automaton = Self::build(&trie_patterns)?;
         automaton.sequences = Some(Box::new(Sequences {
             table,
-            trie_first_words: FirstWords::new(&trie_patterns, &trie_stems),
+            openings: Openings::new(&alone, openings),
+            pair_gap,
+            stems,
             trie_ids: on_trie.iter().map(|&i| PatternID::must(i)).collect(),
         }));
         Ok(automaton)
@@ -97,8 +135,18 @@ impl AnchoredAutomaton {
     #[inline(always)]
     pub(super) fn prefetch_filters(&self, hash: u64) {
         if let Some(sequences) = &self.sequences {
-            sequences.table.prefetch(hash);
+            prefetch(sequences.openings.line_for(key_of(hash)));
         }
+    }
+
+    /// The filters of how the patterns open and of the prefix-entry stems, for the search
+    /// to pass over the words that they reject without asking more (`places`); `None` without
+    /// the word-sequence table.
+    #[inline(always)]
+    pub(super) fn openings(&self) -> Option<(&Openings, Option<&FirstWords>)> {
+        self.sequences
+            .as_ref()
+            .map(|sequences| (&sequences.openings, sequences.stems.as_ref()))
     }
 
     /// Every pattern at byte `start` of `text`, as (end, pattern), shortest first, into
@@ -124,17 +172,45 @@ impl AnchoredAutomaton {
             sequences.to_pass_ids(found);
             return;
         };
-        if sequences
-            .trie_first_words
-            .may_begin_hashed(&text[start..end], hash)
-        {
+        let first = key_of(hash);
+        let openings = &sequences.openings;
+        // The text's next word and the key of the run of the two, when near enough to go on
+        // with a pattern.
+        let second = if openings.may_pair(first) {
+            let next = match following {
+                Some((at, Some((next_end, next_hash)))) => {
+                    (at - end <= sequences.pair_gap).then_some((at, next_end, next_hash))
+                }
+                // Something else starts there (a byte that begins a pattern of the trie).
+                Some((_, None)) => word_after(text, end, sequences.pair_gap),
+                None => None,
+            };
+            next.map(|(at, next_end, next_hash)| {
+                (
+                    next_end,
+                    run_key(first, &text.as_bytes()[end..at], next_hash),
+                )
+            })
+        } else {
+            None
+        };
+        let walks = openings.walks(first, second.map(|(_, pair)| pair));
+        let stem = || {
+            sequences
+                .stems
+                .as_ref()
+                .is_some_and(|stems| stems.may_begin_hashed(&text[start..end], hash))
+        };
+        if walks.trie || stem() {
             walk(&self.trie, self.start, text.as_bytes(), start, found);
             sequences.to_pass_ids(found);
         }
         let from_trie = found.len();
-        sequences
-            .table
-            .patterns_at(text, start, (end, hash), following, found);
+        if walks.table {
+            sequences
+                .table
+                .walk(text, start, (end, first), second, found);
+        }
         if from_trie > 0 && found.len() > from_trie {
             // Two lists, each shortest first; no two patterns share an end (distinct texts).
             found.sort_unstable_by_key(|&(end, _)| end);
