@@ -8,9 +8,13 @@ in turns on one thread, so a slow minute hits both alike. The figure to read is 
 
     python benches/ab_builds.py OLD.so NEW.so --mb 50 --rounds 7 --lexicons 100,10k
     python benches/ab_builds.py OLD.so NEW.so --corpus news --lexicons 100,dense --passes 5
+    python benches/ab_builds.py OLD.so NEW.so --lexicons 1m --to-pandas --after-build
 
 The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_threads=1)`,
-`len(result)`) is the one every build since the first has had. Row counts are printed for
+`len(result)`) is the one every build since the first has had; `--to-pandas` also times each
+result's `to_pandas()` (the Python face's, over that build's own native result), and
+`--after-build` builds each round's matcher anew, as bench_scan.py times the first scan after
+a build. Row counts are printed for
 both: equal where the change under test should not change what is found. The documents and
 lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py;
 `--corpus news` takes the short articles instead (10.5 MB, each round scans them `--passes`
@@ -20,6 +24,7 @@ times).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.machinery
 import importlib.util
 import statistics
@@ -58,6 +63,30 @@ def native_matchers(builds: dict[str, ModuleType], spec: Any) -> dict[str, Any]:
     return matchers
 
 
+class NativeOwner:
+    """What the Python face's ScanResult asks of its matcher, from one build's native matcher
+    (the lexicon's tables only if a conversion asks for them)."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    @property
+    def _entities(self) -> list[tuple[str, str | None]]:
+        return self._native.entities()
+
+    @property
+    def _alias_texts(self) -> list[str]:
+        return self._native.alias_texts()
+
+
+def to_pandas(result: Any, matcher: Any, n_docs: int) -> Any:
+    """`result.to_pandas()` as the Python face makes it, over one build's native result and
+    matcher (the face only calls the native objects' own methods)."""
+    from lexiscan._result import ScanResult
+
+    return ScanResult(result, NativeOwner(matcher), None, n_docs).to_pandas()  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("old", type=Path, help="the native module of build A (.so)")
@@ -78,6 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         "--cpu", action="store_true",
         help="time each scan by the process's CPU time, not the wall clock (a loaded machine)",
     )  # fmt: skip
+    parser.add_argument(
+        "--to-pandas", action="store_true",
+        help="time to_pandas() of each result too (the end to end cost, as bench_scan.py)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--after-build", action="store_true",
+        help="build the matchers anew each round: time the first scan after a build",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     builds = {"A": load_native(args.old, "build_a"), "B": load_native(args.new, "build_b")}
@@ -88,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in provenance(sys.argv):
         print(line)
     timed = "CPU time of the process" if args.cpu else "wall clock"
+    if args.to_pandas:
+        timed += ", scan and to_pandas()"
+    if args.after_build:
+        timed += ", the first scan after a build"
     print(
         f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
         f"{size:.1f} MB a round, one thread, {timed}"
@@ -114,9 +155,16 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(args.rounds):
             order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
             for key in order:
+                if args.after_build:
+                    del matchers[key]
+                    gc.collect()
+                    matchers[key] = native_matchers({key: builds[key]}, spec)[key]
                 started = clock()
                 for _ in range(args.passes):
                     result = matchers[key].scan(docs, n_threads=1)
+                    if args.to_pandas:
+                        frame = to_pandas(result, matchers[key], len(docs))
+                        del frame
                 speeds[key].append(size / (clock() - started))
                 rows[key] = len(result)
                 del result

@@ -5,11 +5,11 @@
 //! "Kyiv" ...), so a code per match and a small table take ~4 bytes a match where the columns
 //! themselves took ~30 (entity, alias, edits, end, the text and its offset). The table is
 //! found by hashing the whole form, as the lexicon's keys are: a `HashTable` of codes hashed
-//! and compared through the table's own vectors, so no text is stored twice.
+//! and compared through the table's own records, so no text is stored twice.
 
 use crate::lexicon::{AliasId, EntityId};
 use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 /// One distinct kind of match: everything but its document and start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,26 +27,60 @@ pub struct Form<'a> {
 /// The distinct forms of a result's matches, by code (the order they were first seen).
 #[derive(Clone)]
 pub(super) struct Forms {
-    entity: Vec<EntityId>,
-    alias: Vec<AliasId>,
-    edits: Vec<u8>,
-    chars: Vec<u32>,
-    /// The surfaces back to back; form `k`'s is `surfaces[bounds[k]..bounds[k + 1]]`.
+    /// Everything of each form but its text, in one record by code: a lookup compares one
+    /// record, not an entry in a vector per field (it runs once for every match of a scan).
+    records: Vec<Record>,
+    /// The surfaces back to back; each record says where its own lies.
     surfaces: String,
-    bounds: Vec<usize>,
     codes: HashTable<u32>,
     hasher: DefaultHashBuilder,
+}
+
+/// One form as [`Forms`] keeps it: its text as a range of `Forms::surfaces`.
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    surface_start: usize,
+    surface_len: u32,
+    entity: EntityId,
+    alias: AliasId,
+    chars: u32,
+    edits: u8,
+}
+
+impl Record {
+    #[inline]
+    fn surface<'a>(&self, surfaces: &'a str) -> &'a str {
+        &surfaces[self.surface_start..self.surface_start + self.surface_len as usize]
+    }
+
+    #[inline]
+    fn form<'a>(&self, surfaces: &'a str) -> Form<'a> {
+        Form {
+            entity: self.entity,
+            alias: self.alias,
+            edits: self.edits,
+            chars: self.chars,
+            surface: self.surface(surfaces),
+        }
+    }
+}
+
+/// The table's hash of a form: its numbers in two words, then its text (three steps of the
+/// hasher where the derived `Hash` took six; this runs once for every match of a scan).
+#[inline]
+fn hash_form(hasher: &DefaultHashBuilder, form: Form<'_>) -> u64 {
+    let mut h = hasher.build_hasher();
+    h.write_u64(u64::from(form.entity) | u64::from(form.alias) << 32);
+    h.write_u64(u64::from(form.chars) | u64::from(form.edits) << 32);
+    h.write(form.surface.as_bytes());
+    h.finish()
 }
 
 impl Default for Forms {
     fn default() -> Self {
         Self {
-            entity: Vec::new(),
-            alias: Vec::new(),
-            edits: Vec::new(),
-            chars: Vec::new(),
+            records: Vec::new(),
             surfaces: String::new(),
-            bounds: vec![0],
             codes: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
         }
@@ -64,85 +98,70 @@ impl std::fmt::Debug for Forms {
 impl Forms {
     /// Number of distinct forms.
     pub(super) fn len(&self) -> usize {
-        self.entity.len()
+        self.records.len()
     }
 
     /// The form of `code`.
     #[inline]
     pub(super) fn get(&self, code: u32) -> Form<'_> {
-        let k = code as usize;
-        Form {
-            entity: self.entity[k],
-            alias: self.alias[k],
-            edits: self.edits[k],
-            chars: self.chars[k],
-            surface: &self.surfaces[self.bounds[k]..self.bounds[k + 1]],
-        }
+        self.records[code as usize].form(&self.surfaces)
     }
 
     #[inline]
     pub(super) fn entity(&self, code: u32) -> EntityId {
-        self.entity[code as usize]
+        self.records[code as usize].entity
     }
 
     #[inline]
     pub(super) fn alias(&self, code: u32) -> AliasId {
-        self.alias[code as usize]
+        self.records[code as usize].alias
     }
 
     #[inline]
     pub(super) fn edits(&self, code: u32) -> u8 {
-        self.edits[code as usize]
+        self.records[code as usize].edits
     }
 
     #[inline]
     pub(super) fn chars(&self, code: u32) -> u32 {
-        self.chars[code as usize]
+        self.records[code as usize].chars
     }
 
     /// The code of `form`, added to the table if it is new.
     #[inline]
     pub(super) fn code(&mut self, form: Form<'_>) -> u32 {
-        let hash = self.hasher.hash_one(form);
+        let hash = hash_form(&self.hasher, form);
         let Forms {
-            entity,
-            alias,
-            edits,
-            chars,
+            records,
             surfaces,
-            bounds,
             codes,
             hasher,
         } = self;
         let same = |&code: &u32| {
-            let k = code as usize;
-            entity[k] == form.entity
-                && alias[k] == form.alias
-                && edits[k] == form.edits
-                && chars[k] == form.chars
-                && surfaces[bounds[k]..bounds[k + 1]] == *form.surface
+            let r = &records[code as usize];
+            r.entity == form.entity
+                && r.alias == form.alias
+                && r.edits == form.edits
+                && r.chars == form.chars
+                && r.surface_len as usize == form.surface.len()
+                && r.surface(surfaces) == form.surface
         };
         if let Some(&code) = codes.find(hash, same) {
             return code;
         }
-        let code = u32::try_from(entity.len()).expect("fewer than 2^32 distinct matched forms");
-        entity.push(form.entity);
-        alias.push(form.alias);
-        edits.push(form.edits);
-        chars.push(form.chars);
+        let code = u32::try_from(records.len()).expect("fewer than 2^32 distinct matched forms");
+        records.push(Record {
+            surface_start: surfaces.len(),
+            surface_len: u32::try_from(form.surface.len()).expect("a match under 4 GiB"),
+            entity: form.entity,
+            alias: form.alias,
+            chars: form.chars,
+            edits: form.edits,
+        });
         surfaces.push_str(form.surface);
-        bounds.push(surfaces.len());
-        let (entity, alias, edits, chars, surfaces, bounds) =
-            (&*entity, &*alias, &*edits, &*chars, &*surfaces, &*bounds);
+        let (records, surfaces) = (&*records, &*surfaces);
         codes.insert_unique(hash, code, |&code| {
-            let k = code as usize;
-            hasher.hash_one(Form {
-                entity: entity[k],
-                alias: alias[k],
-                edits: edits[k],
-                chars: chars[k],
-                surface: &surfaces[bounds[k]..bounds[k + 1]],
-            })
+            hash_form(hasher, records[code as usize].form(surfaces))
         });
         code
     }

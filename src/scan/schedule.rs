@@ -32,15 +32,16 @@ pub fn scan_cancellable<S: ScanDocument>(
     cancel: &AtomicBool,
 ) -> Result<ScanResult> {
     let pool = thread_pool(n_threads)?;
-    // Chunks of documents become partial results in parallel (matching and copying the
-    // surfaces both happen on the workers); joining them is a few memcpys.
+    // Chunks of documents are matched in parallel into partial results (matching and copying
+    // the surfaces both happen on the workers); joining them is a few memcpys. A worker adds
+    // its consecutive chunks to one partial result, so each distinct form of a match enters
+    // one table per run of chunks, not one per chunk (and the join has fewer tables to merge).
     let bounds = chunk_bounds(docs, pool.current_num_threads());
     // Joining runs on the pool too: after a fork the global pool has no threads.
     pool.install(|| {
         bounds
             .par_windows(2)
-            .map(|w| {
-                let mut partial = ScanResult::default();
+            .try_fold(ScanResult::default, |mut partial, w| {
                 // Short documents are matched a few at a time (`Matcher::find_many`), long
                 // ones in pieces on every core.
                 let mut pending: Vec<(u64, &str)> = Vec::new();
