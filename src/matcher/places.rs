@@ -190,6 +190,8 @@ impl Places {
             };
             let first = key_of(place.hash);
             if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
+                // The look-up that follows reads the table's slot first: on its way meanwhile.
+                automaton.prefetch_table(first);
                 break;
             }
             if stems.is_some_and(|stems| {

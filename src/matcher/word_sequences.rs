@@ -369,6 +369,13 @@ impl WordSequences {
         }
     }
 
+    /// Asks the processor to bring in the slot where a run of words with `key` would be (a
+    /// cache miss for a large table), for a look-up that is coming.
+    #[inline(always)]
+    pub(super) fn prefetch_slot(&self, key: u64) {
+        prefetch(&self.slots[(key >> self.shift) as usize & self.mask]);
+    }
+
     /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
     #[inline(always)]
     fn may_follow(&self, next: u32, key: u64) -> bool {

@@ -149,6 +149,15 @@ impl AnchoredAutomaton {
             .map(|sequences| (&sequences.openings, sequences.stems.as_ref()))
     }
 
+    /// Asks the processor to bring in the table's slot of a first word with key `first`,
+    /// which the look-up that follows a pass of the filter of openings reads first.
+    #[inline(always)]
+    pub(super) fn prefetch_table(&self, first: u64) {
+        if let Some(sequences) = &self.sequences {
+            sequences.table.prefetch_slot(first);
+        }
+    }
+
     /// Every pattern at byte `start` of `text`, as (end, pattern), shortest first, into
     /// `found`; `word` is the end of the word there, if one starts there, and `hash` its
     /// `hash_word`; `following` the next start after it and the word there, if any
