@@ -118,40 +118,32 @@ impl Openings {
     /// on their own (`alone`: their keys and where), and of the two-word openings (`openings`:
     /// the key of the first word, the key of the first two words, where their patterns are).
     /// Keys are the word-sequence table's (`word_sequences`).
-    pub(super) fn new(alone: &[(u64, FirstWord)], mut openings: Vec<(u64, u64, Kept)>) -> Self {
+    pub(super) fn new(
+        mut alone: Vec<(u64, FirstWord)>,
+        mut openings: Vec<(u64, u64, Kept)>,
+    ) -> Self {
+        // One entry per first word alone, its trie flag if any of its patterns has it.
+        alone.sort_unstable_by_key(|&(key, first)| (key, !first.trie));
+        alone.dedup_by_key(|&mut (key, _)| key);
         openings.sort_unstable();
         openings.dedup();
-        // (first word, flag) of every flag to set; the openings in lines and in the busy filter.
-        let mut flags: Vec<(u64, Flag)> = Vec::new();
-        for &(key, first) in alone {
-            flags.push((key, Flag::Alone));
-            if first.trie {
-                flags.push((key, Flag::Trie));
+        let groups = || openings.chunk_by(|a, b| a.0 == b.0);
+        // An opening may be both the table's and the trie's: count its second word once.
+        let seconds = |group: &[(u64, u64, Kept)]| group.chunk_by(|a, b| a.1 == b.1).count();
+        // Count the marks first, so that the filter is sized without a list of them (a
+        // million aliases: tens of megabytes less at the build's peak).
+        let mut marks = alone.len() + alone.iter().filter(|(_, first)| first.trie).count();
+        let mut busy_openings = 0;
+        for group in groups() {
+            marks += 1 + usize::from(group.iter().any(|o| o.2 == Kept::Trie));
+            match seconds(group) {
+                n if n > MAX_OPENINGS_IN_LINE => busy_openings += n,
+                n => marks += n,
             }
         }
-        let mut in_lines: Vec<(u64, u64)> = Vec::new();
-        let mut busy: Vec<u64> = Vec::new();
-        for group in openings.chunk_by(|a, b| a.0 == b.0) {
-            let first = group[0].0;
-            let mut seconds: Vec<u64> = group.iter().map(|&(_, second, _)| second).collect();
-            seconds.dedup();
-            if group.iter().any(|o| o.2 == Kept::Trie) {
-                flags.push((first, Flag::TrieOpens));
-            }
-            if seconds.len() > MAX_OPENINGS_IN_LINE {
-                flags.push((first, Flag::Busy));
-                busy.extend(seconds);
-            } else {
-                flags.push((first, Flag::Opens));
-                in_lines.extend(seconds.into_iter().map(|second| (first, second)));
-            }
-        }
-        flags.sort_unstable_by_key(|&(key, flag)| (key, flag as usize));
-        flags.dedup_by_key(|&mut (key, flag)| (key, flag as usize));
-        let marks = flags.len() + in_lines.len();
         // A power of two, at least two lines (the shift to a line stays under 64).
         let n_lines = (marks * BITS_PER_MARK / 512).max(2).next_power_of_two();
-        let busy_words = (busy.len() * BITS_PER_BUSY_OPENING / 64)
+        let busy_words = (busy_openings * BITS_PER_BUSY_OPENING / 64)
             .max(1)
             .next_power_of_two();
         let mut filter = Self {
@@ -160,21 +152,39 @@ impl Openings {
             busy: vec![0; busy_words].into_boxed_slice(),
             busy_mask: busy_words as u64 - 1,
         };
-        for (key, flag) in flags {
-            let line = filter.line_of(key);
-            let (word, bits) = mark(key);
-            filter.lines[line].0[word ^ flag as usize] |= bits;
+        for &(key, first) in &alone {
+            filter.set_flag(key, Flag::Alone);
+            if first.trie {
+                filter.set_flag(key, Flag::Trie);
+            }
         }
-        for (first, second) in in_lines {
-            let line = filter.line_of(first);
-            let (word, bits) = mark(second);
-            filter.lines[line].0[word] |= bits;
-        }
-        for second in busy {
-            let (_, bits) = mark(second);
-            filter.busy[busy_word(second, filter.busy_mask)] |= bits;
+        for group in groups() {
+            let first = group[0].0;
+            if group.iter().any(|o| o.2 == Kept::Trie) {
+                filter.set_flag(first, Flag::TrieOpens);
+            }
+            if seconds(group) > MAX_OPENINGS_IN_LINE {
+                filter.set_flag(first, Flag::Busy);
+                for &(_, second, _) in group {
+                    let (_, bits) = mark(second);
+                    filter.busy[busy_word(second, filter.busy_mask)] |= bits;
+                }
+            } else {
+                filter.set_flag(first, Flag::Opens);
+                let line = filter.line_of(first);
+                for &(_, second, _) in group {
+                    let (word, bits) = mark(second);
+                    filter.lines[line].0[word] |= bits;
+                }
+            }
         }
         filter
+    }
+
+    fn set_flag(&mut self, key: u64, flag: Flag) {
+        let line = self.line_of(key);
+        let (word, bits) = mark(key);
+        self.lines[line].0[word ^ flag as usize] |= bits;
     }
 
     #[inline(always)]
@@ -281,6 +291,8 @@ mod tests {
         let mut openings: Vec<(u64, u64, Kept)> = (0..3300)
             .map(|i| (key(10_000 + i / 3), key(20_000 + i), kept(i)))
             .collect();
+        // An opening that both structures have (`new york` and `new york.`).
+        openings.push((key(10_000), key(20_001), Kept::Trie));
         // Many busy words, so that some pass a flag of their line that they lack (here about
         // 2% a flag): their openings must pass all the same.
         let busy = key(99_999);
@@ -293,7 +305,7 @@ mod tests {
             };
             openings.extend((0..50).map(|i| (key(400_000 + b), key(500_000 + 50 * b + i), kept)));
         }
-        let filter = Openings::new(&alone, openings.clone());
+        let filter = Openings::new(alone.clone(), openings.clone());
         assert!(filter.size() <= 64 * 1024);
         let nothing = key(1_000_000);
         for &(first, kind) in &alone {
@@ -332,7 +344,7 @@ mod tests {
             .filter(|&i| filter.walks(key(200_000 + i), Some(key(300_000 + i))) != NONE)
             .count();
         assert!(walks < 500, "{walks} of 10,000 other first words walk");
-        let tiny = Openings::new(&[(key(1), TABLE)], Vec::new());
+        let tiny = Openings::new(vec![(key(1), TABLE)], Vec::new());
         assert!(tiny.may_open(key(1), nothing));
     }
 

@@ -122,7 +122,7 @@ impl AnchoredAutomaton {
         let mut automaton = Self::build(&trie_patterns)?;
         automaton.sequences = Some(Box::new(Sequences {
             table,
-            openings: Openings::new(&alone, openings),
+            openings: Openings::new(alone, openings),
             pair_gap,
             stems,
             trie_ids: on_trie.iter().map(|&i| PatternID::must(i)).collect(),
