@@ -171,22 +171,13 @@ impl Places {
                 others &= others - 1;
             }
             let end = start + len;
-            let hash = match bytes.get(start..start + 8) {
-                Some(eight) if len <= 8 => {
-                    let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-                    hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
-                }
-                _ => hash_word(&bytes[start..end]),
-            };
+            let hash = hash_of_span(bytes, start, end);
             let next = key_of(hash);
             prefetch(openings.line_for(next));
-            let gap_key = match bytes.get(from..from + 8) {
-                _ if gap == 1 && bytes[from] == b' ' => ONE_SPACE,
-                Some(eight) if gap <= 8 => {
-                    let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-                    hash_short(eight & (u64::MAX >> (64 - 8 * gap)), gap)
-                }
-                _ => hash_word(&bytes[from..start]),
+            let gap_key = if gap == 1 && bytes[from] == b' ' {
+                ONE_SPACE
+            } else {
+                hash_of_span(bytes, from, start)
             };
             let first = key_of(place.hash);
             if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
@@ -331,14 +322,25 @@ impl Window {
             });
         }
         let end = start + len;
-        let hash = match bytes.get(start..start + 8) {
-            Some(eight) if len <= 8 => {
-                let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-                hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
-            }
-            _ => hash_word(&bytes[start..end]),
-        };
-        Ok(Place { start, end, hash })
+        Ok(Place {
+            start,
+            end,
+            hash: hash_of_span(bytes, start, end),
+        })
+    }
+}
+
+/// `hash_word` of `bytes[start..end]` (not empty); a span of eight bytes or fewer with eight
+/// bytes to read from its start is read with one load and masked (`hash_short`).
+#[inline(always)]
+fn hash_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    match bytes.get(start..start + 8) {
+        Some(eight) if len <= 8 => {
+            let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
+        }
+        _ => hash_word(&bytes[start..end]),
     }
 }
 
