@@ -32,8 +32,8 @@ const MAX_OPENINGS_IN_LINE: usize = 48;
 /// not, per test; a megabyte, half the L2 cache, for a million aliases).
 const BITS_PER_MARK: usize = 8;
 
-/// Bits of the busy first words' filter per opening (three bits set in one 64-bit word: about
-/// 1% of probes pass that should not).
+/// Bits of the busy first words' filter per opening (an opening's four `mark` bits in one 64-bit
+/// word: about 1% of probes pass that should not).
 const BITS_PER_BUSY_OPENING: usize = 16;
 
 /// One cache line of the filter: eight 64-bit words; a mark sets four bits in one of them.
@@ -70,7 +70,7 @@ pub(super) struct Openings {
     busy_mask: u64,
 }
 
-/// The word of a line and the three bits in it that stand for `key`: of a first word's flags
+/// The word of a line and the four bits in it that stand for `key`: of a first word's flags
 /// (the word then relative), or of an opening. The bits come from the key's middle (the line
 /// from its top, the word of the busy filter from above the middle), so that the tests stay
 /// independent; keys are well-mixed hashes, so no further mixing is needed.
@@ -91,14 +91,6 @@ fn busy_word(key: u64, mask: u64) -> usize {
     ((key >> 47) & mask) as usize
 }
 
-/// A first word that needs a look-up on its own, as the filter is built from it.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct FirstWord {
-    /// It begins a pattern of the trie that has no second word (else: it is a pattern of the
-    /// word-sequence table).
-    pub trie: bool,
-}
-
 /// Which structures may have a pattern at a word start (`Openings::walks`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Walks {
@@ -106,7 +98,7 @@ pub(super) struct Walks {
     pub trie: bool,
 }
 
-/// Where an opening's patterns are kept.
+/// Where the patterns of an opening, or of a first word alone, are kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kept {
     Table,
@@ -114,16 +106,13 @@ pub(super) enum Kept {
 }
 
 impl Openings {
-    /// The filter of the first words that are patterns, or begin patterns with no second word,
-    /// on their own (`alone`: their keys and where), and of the two-word openings (`openings`:
+    /// The filter of the first words that are patterns of the table, or begin patterns of the
+    /// trie with no second word, on their own (`alone`: their keys and where), and of the two-word openings (`openings`:
     /// the key of the first word, the key of the first two words, where their patterns are).
     /// Keys are the word-sequence table's (`word_sequences`).
-    pub(super) fn new(
-        mut alone: Vec<(u64, FirstWord)>,
-        mut openings: Vec<(u64, u64, Kept)>,
-    ) -> Self {
-        // One entry per first word alone, its trie flag if any of its patterns has it.
-        alone.sort_unstable_by_key(|&(key, first)| (key, !first.trie));
+    pub(super) fn new(mut alone: Vec<(u64, Kept)>, mut openings: Vec<(u64, u64, Kept)>) -> Self {
+        // One entry per first word alone: the trie's where any of its patterns is there.
+        alone.sort_unstable_by_key(|&(key, kept)| (key, std::cmp::Reverse(kept)));
         alone.dedup_by_key(|&mut (key, _)| key);
         openings.sort_unstable();
         openings.dedup();
@@ -132,7 +121,7 @@ impl Openings {
         let seconds = |group: &[(u64, u64, Kept)]| group.chunk_by(|a, b| a.1 == b.1).count();
         // Count the marks first, so that the filter is sized without a list of them (a
         // million aliases: tens of megabytes less at the build's peak).
-        let mut marks = alone.len() + alone.iter().filter(|(_, first)| first.trie).count();
+        let mut marks = alone.len() + alone.iter().filter(|o| o.1 == Kept::Trie).count();
         let mut busy_openings = 0;
         for group in groups() {
             marks += 1 + usize::from(group.iter().any(|o| o.2 == Kept::Trie));
@@ -152,9 +141,9 @@ impl Openings {
             busy: vec![0; busy_words].into_boxed_slice(),
             busy_mask: busy_words as u64 - 1,
         };
-        for &(key, first) in &alone {
+        for &(key, kept) in &alone {
             filter.set_flag(key, Flag::Alone);
-            if first.trie {
+            if kept == Kept::Trie {
                 filter.set_flag(key, Flag::Trie);
             }
         }
@@ -192,15 +181,23 @@ impl Openings {
         (first >> self.shift) as usize
     }
 
+    /// The line of a first word with key `first`, and a test of its flags there.
+    #[inline(always)]
+    fn flags_of(&self, first: u64) -> (&[u64; 8], impl Fn(Flag) -> bool + '_) {
+        let line = &self.lines[self.line_of(first)].0;
+        let (word, bits) = mark(first);
+        (line, move |flag: Flag| {
+            line[word ^ flag as usize] & bits == bits
+        })
+    }
+
     /// Whether a pattern may begin with a text word with key `first` followed by the run of
     /// two words with key `pair` (any value where no word follows near enough: the filter
     /// then passes only what needs no second word, and a few others). False only when none
     /// does. No branch: the word loop asks this of every word.
     #[inline(always)]
     pub(super) fn may_open(&self, first: u64, pair: u64) -> bool {
-        let line = &self.lines[self.line_of(first)].0;
-        let (word, bits) = mark(first);
-        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        let (line, flag) = self.flags_of(first);
         let (pair_word, pair_bits) = mark(pair);
         let in_line = line[pair_word] & pair_bits == pair_bits;
         // The busy filter's word only for a busy first word (else its first word, which stays
@@ -220,9 +217,7 @@ impl Openings {
     /// enough. Each false only when that structure holds none.
     #[inline]
     pub(super) fn walks(&self, first: u64, pair: Option<u64>) -> Walks {
-        let line = &self.lines[self.line_of(first)].0;
-        let (word, bits) = mark(first);
-        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        let (line, flag) = self.flags_of(first);
         // Both ways, not one or the other: a flag may also pass for a word without it.
         let opening = pair.is_some_and(|pair| {
             let (pair_word, pair_bits) = mark(pair);
@@ -240,9 +235,7 @@ impl Openings {
     /// `walks` needs the key of its run with the next word.
     #[inline(always)]
     pub(super) fn may_pair(&self, first: u64) -> bool {
-        let line = &self.lines[self.line_of(first)].0;
-        let (word, bits) = mark(first);
-        let flag = |flag: Flag| line[word ^ flag as usize] & bits == bits;
+        let (_, flag) = self.flags_of(first);
         flag(Flag::Opens) | flag(Flag::Busy)
     }
 
@@ -271,15 +264,15 @@ mod tests {
         (z ^ (z >> 31)).max(1)
     }
 
-    const TABLE: FirstWord = FirstWord { trie: false };
-    const TRIE: FirstWord = FirstWord { trie: true };
+    const TABLE: Kept = Kept::Table;
+    const TRIE: Kept = Kept::Trie;
 
     #[test]
     fn marked_words_and_openings_pass_and_few_others_do() {
         // 1,000 whole one-word patterns of the table, 100 first words of trie patterns alone;
         // 1,100 first words with three openings each, of the table and the trie; one first
         // word with many.
-        let mut alone: Vec<(u64, FirstWord)> = (0..1000).map(|i| (key(i), TABLE)).collect();
+        let mut alone: Vec<(u64, Kept)> = (0..1000).map(|i| (key(i), TABLE)).collect();
         alone.extend((1000..1100).map(|i| (key(i), TRIE)));
         let kept = |i: u64| {
             if i.is_multiple_of(5) {
@@ -311,8 +304,8 @@ mod tests {
         for &(first, kind) in &alone {
             assert!(filter.may_open(first, nothing));
             let walks = filter.walks(first, None);
-            assert!(walks.table || kind.trie);
-            assert!(walks.trie || !kind.trie);
+            assert!(walks.table || kind == Kept::Trie);
+            assert!(walks.trie || kind == Kept::Table);
         }
         for &(first, second, kept) in &openings {
             assert!(filter.may_open(first, second));

@@ -130,11 +130,10 @@ impl Places {
         text: &str,
         mut place: Place,
     ) -> Place {
-        let bytes = text.as_bytes();
-
         if place.end < self.long_way_until {
             return place;
         }
+        let bytes = text.as_bytes();
         let mut window = self.window;
         loop {
             let from = place.end;

@@ -94,7 +94,8 @@ pub(super) fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
 /// constant that is not another gap's hash).
 pub(super) const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
 
-/// `run_key` with the gap given as `ONE_SPACE` or its `hash_word`.
+/// `run_key` with the gap given as `ONE_SPACE` or its `hash_word` (the word loop hashes a
+/// short gap from one load of its window).
 #[inline(always)]
 pub(super) fn run_key_of_gap(run: u64, gap: u64, word: u64) -> u64 {
     let mut h = (run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word;
@@ -297,7 +298,7 @@ impl WordSequences {
     /// The slot holding `key`, or the empty slot where it would go.
     #[inline(always)]
     fn slot_for(&self, key: u64) -> usize {
-        let mut slot = (key >> self.shift) as usize & self.mask;
+        let mut slot = self.home_slot(key);
         loop {
             let entry = self.slots[slot];
             if entry.key == key || entry.key == 0 {
@@ -373,7 +374,13 @@ impl WordSequences {
     /// cache miss for a large table), for a look-up that is coming.
     #[inline(always)]
     pub(super) fn prefetch_slot(&self, key: u64) {
-        prefetch(&self.slots[(key >> self.shift) as usize & self.mask]);
+        prefetch(&self.slots[self.home_slot(key)]);
+    }
+
+    /// The slot where the search for `key` begins.
+    #[inline(always)]
+    fn home_slot(&self, key: u64) -> usize {
+        (key >> self.shift) as usize & self.mask
     }
 
     /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.

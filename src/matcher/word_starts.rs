@@ -14,7 +14,7 @@
 //! text begin none, and one probe of a small filter is cheaper than a cold trie state.
 
 use super::first_words::{hash_word, FirstWords};
-use super::openings::{FirstWord, Kept, Openings};
+use super::openings::{Kept, Openings};
 use super::word_sequences::{key_of, opening_of, prefetch, run_key, word_after, WordSequences};
 use crate::chars::is_word_char;
 use crate::error::{Error, Result};
@@ -93,7 +93,7 @@ impl AnchoredAutomaton {
         // How every pattern that begins with a word character opens. A prefix-entry stem of
         // one word (`invad`) is what a text word begins with, not what it is: those are asked
         // apart (`stems`); a stem of several words opens with its first word, whole.
-        let mut alone: Vec<(u64, FirstWord)> = Vec::new();
+        let mut alone: Vec<(u64, Kept)> = Vec::new();
         let mut openings: Vec<(u64, u64, Kept)> = Vec::new();
         let mut one_word_stems: Vec<String> = Vec::new();
         let mut pair_gap = 0;
@@ -102,16 +102,16 @@ impl AnchoredAutomaton {
                 continue;
             };
             if stem[i] {
-                alone.push((first, FirstWord { trie: true }));
-                if second.is_none() && word_end(pattern, 0) == pattern.len() {
+                alone.push((first, Kept::Trie));
+                if word_end(pattern, 0) == pattern.len() {
                     one_word_stems.push(pattern.clone());
                 }
                 continue;
             }
+            let kept = if taken[i] { Kept::Table } else { Kept::Trie };
             match second {
-                None => alone.push((first, FirstWord { trie: !taken[i] })),
+                None => alone.push((first, kept)),
                 Some((pair, gap)) => {
-                    let kept = if taken[i] { Kept::Table } else { Kept::Trie };
                     openings.push((first, pair, kept));
                     pair_gap = pair_gap.max(gap);
                 }
