@@ -436,7 +436,8 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
     print(table)
     if args.no_save:
         return 0
-    CURVE_OUTPUT.write_text(table, encoding="utf-8")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table, encoding="utf-8")
     try:
         import matplotlib
 
@@ -462,8 +463,8 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
     ax.set_ylabel(f"MB/s of its own input (lexiscan: {mb:,.0f} MB; log scale)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(CURVE_OUTPUT.with_suffix(".png"), dpi=110)
-    print(f"written to {CURVE_OUTPUT} and its .png", file=sys.stderr)
+    fig.savefig(args.output.with_suffix(".png"), dpi=110)
+    print(f"written to {args.output} and its .png", file=sys.stderr)
     return 0
 
 
@@ -481,7 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the document order")
     parser.add_argument("--threads", default="1,2", help="lexiscan thread counts (default 1,2)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results file")
+    parser.add_argument(
+        "--output", type=Path, default=None,
+        help="results file (default results/bench_scan.md; with --curve, results/bench_curve.md)",
+    )  # fmt: skip
     parser.add_argument("--no-save", action="store_true", help="print the table only")
     parser.add_argument(
         "--slow-mb", type=float, default=5.0,
@@ -501,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: MB/s against lexicon size, e.g. 10k,30k,100k,300k,1m (first N aliases)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = CURVE_OUTPUT if args.curve else DEFAULT_OUTPUT
     try:
         caps = parse_peer_mb(args.peer_mb)
     except argparse.ArgumentTypeError as err:
