@@ -489,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="print the table only")
     parser.add_argument(
         "--slow-mb", type=float, default=5.0,
-        help="MB that the pure-Python peers (flashtext, spaCy, re) scan (default 5)",
+        help="MB that the pure-Python peers (flashtext, spaCy; re a tenth of it) and lexiscan's "
+        "max_edits=1 run scan (default 5)",
     )  # fmt: skip
     parser.add_argument(
         "--peer-mb", default="1m=20",
