@@ -60,6 +60,9 @@ pub(super) struct Places {
     window: Window,
     /// Places before this byte are found the long way (`scan_to_start`, `word_at`).
     long_way_until: usize,
+    /// The place found after the last hit's, with the byte it was looked for from: the next
+    /// call, which mostly starts between the two, begins there without finding it again.
+    ahead: Option<(usize, Place)>,
 }
 
 impl Default for Places {
@@ -68,6 +71,7 @@ impl Default for Places {
             text: (0, usize::MAX),
             window: Window::EMPTY,
             long_way_until: 0,
+            ahead: None,
         }
     }
 }
@@ -86,6 +90,7 @@ impl Places {
         let this_text = (text.as_ptr() as usize, text.len());
         if self.text != this_text {
             self.text = this_text;
+            self.ahead = None;
             self.window = Window::EMPTY;
             // Windows say nothing of spaces: a pattern that begins with one needs the long way.
             self.long_way_until = if automaton.begins_other(b' ') {
@@ -94,7 +99,12 @@ impl Places {
                 0
             };
         }
-        let mut place = Place::at(automaton, text, automaton.next_start(text, from)?);
+        // No place lies between where the last place after a hit was looked for and that
+        // place, so a call from there on to it starts at that place.
+        let mut place = match self.ahead.take() {
+            Some((after, ahead)) if after <= from && from <= ahead.start => ahead,
+            _ => Place::at(automaton, text, automaton.next_start(text, from)?),
+        };
         let openings = automaton.openings();
         loop {
             if let Some(filters) = openings {
@@ -110,6 +120,7 @@ impl Places {
             let following = next.map(|n| (n.start, n.word()));
             automaton.patterns_at_start(text, place.start, place.word(), following, found);
             if !found.is_empty() {
+                self.ahead = next.map(|next| (after, next));
                 return Some(place.start);
             }
             place = next?;
