@@ -107,13 +107,14 @@ impl Places {
         };
         let openings = automaton.openings();
         loop {
+            let mut known_next = None;
             if let Some(filters) = openings {
                 if place.end > place.start {
-                    place = self.pass_quiet_words(automaton, filters, text, place);
+                    (place, known_next) = self.pass_quiet_words(automaton, filters, text, place);
                 }
             }
             let after = automaton.after_place(text, place.start, place.word());
-            let next = self.next_place(automaton, text, after);
+            let next = known_next.or_else(|| self.next_place(automaton, text, after));
             if let Some(next) = next {
                 automaton.prefetch_filters(next.hash);
             }
@@ -128,9 +129,10 @@ impl Places {
     }
 
     /// From the word place `place`, the first word place that the filter of openings does
-    /// not reject on its own (with the word after it), or the last word place before the
-    /// search needs more than the filter: a byte that begins a pattern of the trie, a window
-    /// that is not ASCII, a word that runs on past 64 bytes. The loop of the search where most
+    /// not reject on its own (with the word after it), and that next word, which is the next
+    /// place; or the last word place before the search needs more than the filter: a byte
+    /// that begins a pattern of the trie, a window that is not ASCII, a word that runs on past
+    /// 64 bytes. The loop of the search where most
     /// of its time goes, kept lean: each word is found in the window's bit masks, hashed from
     /// one load, and tested without a branch (`Openings::may_open`).
     #[inline(always)]
@@ -140,9 +142,9 @@ impl Places {
         (openings, stems): (&Openings, Option<&FirstWords>),
         text: &str,
         mut place: Place,
-    ) -> Place {
+    ) -> (Place, Option<Place>) {
         if place.end < self.long_way_until {
-            return place;
+            return (place, None);
         }
         let bytes = text.as_bytes();
         let mut window = self.window;
@@ -175,7 +177,7 @@ impl Places {
             if (window.starts >> offset) & ((1 << gap) - 1) != 0 {
                 // A byte in the gap begins a pattern of the trie: the full step's.
                 self.window = window;
-                return place;
+                return (place, None);
             }
             let end = start + len;
             let hash = hash_of_span(bytes, start, end);
@@ -187,20 +189,23 @@ impl Places {
                 hash_of_span(bytes, from, start)
             };
             let first = key_of(place.hash);
+            let next = Place { start, end, hash };
             if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
                 // The look-up that follows reads the table's slot first: on its way meanwhile.
                 automaton.prefetch_table(first);
-                break;
+                self.window = window;
+                return (place, Some(next));
             }
             if stems.is_some_and(|stems| {
                 stems.may_begin_in(bytes, (place.start, place.end), place.hash)
             }) {
-                break;
+                self.window = window;
+                return (place, Some(next));
             }
-            place = Place { start, end, hash };
+            place = next;
         }
         self.window = window;
-        place
+        (place, None)
     }
 
     /// The first place at or after `after`, a byte that is not inside a word.
