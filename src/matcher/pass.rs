@@ -401,4 +401,38 @@ mod tests {
         assert_eq!(split_prefix_entry("*"), ("*", false));
         assert_eq!(split_prefix_entry("a *"), ("a *", false));
     }
+
+    /// Texts in order of first appearance, each with its aliases in lexicon order, whether
+    /// the folding runs on the calling thread or on the pool.
+    #[test]
+    fn patterns_keep_their_aliases_in_lexicon_order() {
+        for filler in [0, PARALLEL_FOLD_MIN_ALIASES] {
+            let mut lex = Lexicon::new();
+            let rows = ["Zürich", "Genf", "ZURICH", "Zurich*", "genf", "Bern"];
+            for (k, alias) in rows.iter().enumerate() {
+                lex.add_entity(&format!("e{k}"), &[*alias], None, false, false)
+                    .unwrap();
+            }
+            for k in 0..filler {
+                lex.add_entity("filler", &[format!("w{k}")], None, false, false)
+                    .unwrap();
+            }
+            let fold = FoldOptions {
+                case_fold: true,
+                accent_fold: true,
+            };
+            let (texts, slots) = folded_patterns(&lex, fold, |_| true).unwrap();
+            assert_eq!(texts.len(), 3 + filler);
+            assert_eq!(texts[..3], ["zurich", "genf", "bern"]);
+            let (starts, list) = aliases_by_pattern(texts.len(), &slots);
+            let of = |k: usize| list[starts[k] as usize..starts[k + 1] as usize].to_vec();
+            assert_eq!(of(0), [(0, 0, false), (2, 2, false), (3, 3, true)]);
+            assert_eq!(of(1), [(1, 1, false), (4, 4, false)]);
+            assert_eq!(of(2), [(5, 5, false)]);
+            if filler > 0 {
+                assert_eq!(texts[3 + filler - 1], format!("w{}", filler - 1));
+                assert_eq!(of(3 + filler - 1), [(5 + filler as u32, 6, false)]);
+            }
+        }
+    }
 }
