@@ -13,6 +13,16 @@ most often in the news articles. It writes
     python benches/bench_scan.py --mb 20 --repeat 1 --lexicons 10k
     python benches/bench_scan.py --corpus news --lexicons 100,dense --repeat 5   # short end
     python benches/bench_scan.py --mb 10 --curve 10k,30k,100k,300k,1m   # MB/s against size
+    python benches/bench_scan.py --lexicons 10k,1m --peer-mb 10    # 1 GB; peers on 10 MB
+
+Who scans how much. lexiscan scans the whole corpus. The compiled peers (ahocorasick_rs,
+pyahocorasick, polars) scan the whole corpus too, except where `--peer-mb` caps them: then they
+scan the corpus's first documents up to that many MB. Its default, `1m=20`, caps them at 20 MB
+with the million aliases only, where they run at 0.6-15 MB/s and a gigabyte would take them
+hours; `--peer-mb 10` caps them with every lexicon, `--peer-mb all` never. The pure-Python peers
+and lexiscan's typo-tolerant run scan the first `--slow-mb` MB (`re` a tenth of it). Every MB/s
+is per the contender's own input, and the table's `MB` column says how many MB that was.
+`--curve` caps its peers the same way (keys: its sizes, e.g. `--peer-mb 300k=50,1m=10`).
 
 The peers are optional: one that is not installed is skipped, with the command to install it.
 How to set up, and what each contender does less than lexiscan: benches/README.md.
@@ -93,6 +103,51 @@ class Timing:
     peak_mb: float = float("nan")  # peak memory above the baseline during build + scan
 
 
+def first_mb(docs: list[str], mb: float) -> tuple[list[str], int]:
+    """The corpus's first whole documents up to `mb` MB (the last one may cross it), and their
+    size in bytes."""
+    subset, size = [], 0
+    for doc in docs:
+        if size >= mb * MB:
+            break
+        subset.append(doc)
+        size += len(doc.encode("utf-8"))
+    return subset, size
+
+
+def parse_peer_mb(text: str) -> dict[str, float]:
+    """`--peer-mb`: `all` (no cap), `MB` (every lexicon; key `*`) or `LEXICON=MB,...`.
+
+    >>> parse_peer_mb("1m=10,300k=50"), parse_peer_mb("10"), parse_peer_mb("all")
+    ({'1m': 10.0, '300k': 50.0}, {'*': 10.0}, {})
+    """
+    caps: dict[str, float] = {}
+    if text.strip() in ("", "all"):
+        return caps
+    for item in text.split(","):
+        key, equals, value = item.strip().rpartition("=")
+        try:
+            caps[key.strip() if equals else "*"] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"--peer-mb: {item!r} is not MB or LEXICON=MB (e.g. 10 or 1m=10)"
+            ) from None
+    return caps
+
+
+def peer_cap(caps: dict[str, float], lexicon: str, corpus_mb: float) -> float | None:
+    """The MB the compiled peers scan with `lexicon`, or None for the whole corpus."""
+    cap = caps.get(lexicon, caps.get("*"))
+    return cap if cap is not None and cap < corpus_mb else None
+
+
+def capped(contender: Contender, mb: float | None) -> Contender:
+    """`contender`, timed on the corpus's first `mb` MB when `mb` is given."""
+    if mb is not None:
+        contender.subset_mb = mb
+    return contender
+
+
 def measure(
     contender: Contender, docs: list[str], repeat: int, agreement: list | None = None
 ) -> Timing:
@@ -102,13 +157,8 @@ def measure(
         print(f"SKIP {contender.name}: not installed; {contender.install}", file=sys.stderr)
         return timing
     if contender.subset_mb is not None:
-        subset, size = [], 0
-        for doc in docs:
-            if size >= contender.subset_mb * MB:
-                break
-            subset.append(doc)
-            size += len(doc.encode("utf-8"))
-        docs, timing.mb = subset, size / MB
+        docs, size = first_mb(docs, contender.subset_mb)
+        timing.mb = size / MB
     counts = set()
     peaks = []
     for run in range(repeat):
@@ -177,13 +227,27 @@ def lexicon_label(spec: LexiconSpec) -> str:
     return f"{size} dense" if spec.name == "dense" else size
 
 
+def inputs(timings: list[Timing], corpus_mb: float) -> str:
+    """Which contender scanned how many MB: `1,000.00 MB (the whole corpus): `a`, `b`; 10.01 MB:
+    `c``."""
+    groups: dict[float, list[str]] = {}
+    for t in timings:
+        if not t.skipped:
+            groups.setdefault(t.mb or corpus_mb, []).append(t.name)
+    return "; ".join(
+        f"{size:,.2f} MB{' (the whole corpus)' if size == corpus_mb else ''}: "
+        + ", ".join(f"`{name}`" for name in names)
+        for size, names in sorted(groups.items(), reverse=True)
+    )
+
+
 def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str], n_bytes: int,
            args: argparse.Namespace, n_sources: dict[str, int]) -> str:  # fmt: skip
     mb = n_bytes / MB
     rows = [
-        "| lexicon | contender | build (s) | scan (s) | MB/s | peak memory (MB) | matches "
+        "| lexicon | contender | MB | build (s) | scan (s) | MB/s | peak memory (MB) | matches "
         "| speed vs lexiscan 1 thread | does less than lexiscan |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes: list[str] = []
     for spec, timings, agreed in tables:
@@ -191,7 +255,7 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
         size = lexicon_label(spec)
         for t in timings:
             if t.skipped:
-                rows.append(f"| {size} | {t.name} | | | | | | | skipped: {t.skipped} |")
+                rows.append(f"| {size} | {t.name} | | | | | | | | skipped: {t.skipped} |")
                 continue
             t_mb = t.mb or mb
             speed = (
@@ -200,9 +264,11 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
                 else "n/a"
             )
             rows.append(
-                f"| {size} | {t.name} | {t.build_s:.3f} | {t.scan_s:.3f} | {t_mb / t.scan_s:,.1f} "
-                f"| {t.peak_mb:,.0f} | {t.matches:,} | {speed} | {t.does_less} |"
+                f"| {size} | {t.name} | {t_mb:,.2f} | {t.build_s:.3f} | {t.scan_s:.3f} "
+                f"| {t_mb / t.scan_s:,.1f} | {t.peak_mb:,.0f} | {t.matches:,} | {speed} "
+                f"| {t.does_less} |"
             )
+        notes.append(f"- input with {size} aliases: {inputs(timings, mb)}")
         sources = ", ".join(f"{n:,} {source}" for source, n in spec.counts.items())
         notes.append(
             f"- lexicon {size} aliases ({sources}; "
@@ -244,8 +310,11 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
         f"- times: median of {args.repeat} run(s); build = from the alias list to a ready "
         "matcher; scan = documents in, every match out (lexiscan: `scan(docs, n_threads)"
         ".to_pandas()`; peers: a list of (doc, start, end, alias) built in Python, `doc.lower()` "
-        "included); MB/s = corpus MB / scan time; peak memory = the process's peak resident "
-        "memory during build and scan above what it held before (the corpus)",
+        "included); MB/s = the MB that contender scanned (column MB: the whole corpus, or its "
+        f"first documents: compiled peers capped by `--peer-mb {args.peer_mb}`, pure-Python "
+        f"peers and typo-tolerant lexiscan by `--slow-mb {args.slow_mb:g}`) / scan time; peak "
+        "memory = the process's peak resident memory during build and scan above what it held "
+        "before (the corpus)",
         f"- command: `python benches/bench_scan.py{''.join(' ' + a for a in sys.argv[1:])}`",
         "",
         *rows,
@@ -257,8 +326,10 @@ def report(tables: list[tuple[LexiconSpec, list[Timing], str]], docs: list[str],
         "curly quotes, dashes and line breaks are not equated with their plain forms), "
         "ahocorasick_rs, pyahocorasick and polars match inside words (`oman` in `woman`), no "
         "peer has case-sensitive aliases, and they return bare offsets and the alias, not "
-        "entity, label and matched text in a DataFrame. The pure-Python peers are timed on the "
-        "first megabytes only; their MB/s is per their own input.",
+        "entity, label and matched text in a DataFrame. Contenders timed on the corpus's first "
+        "megabytes only (column MB) have their MB/s per their own input; polars `extract_many` "
+        "builds its automaton in every call, so on a few MB with many aliases its MB/s is "
+        "mostly that build.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -283,7 +354,10 @@ def plot(tables: list[tuple[LexiconSpec, list[Timing], str]], mb: float, path: P
     ax.set_yticks([i + height * (len(tables) - 1) / 2 for i in range(len(names))], names)
     ax.invert_yaxis()
     ax.set_xscale("log")
-    ax.set_xlabel(f"MB/s, documents in, every match out (corpus {mb:,.0f} MB; log scale)")
+    ax.set_xlabel(
+        f"MB/s of each contender's own input, documents in, every match out (corpus {mb:,.0f} "
+        "MB; the results file says who scanned less; log scale)"
+    )
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -302,10 +376,11 @@ def first_aliases(spec: LexiconSpec, n: int) -> LexiconSpec:
 
 
 def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
-          args: argparse.Namespace) -> int:  # fmt: skip
+          args: argparse.Namespace, caps: dict[str, float]) -> int:  # fmt: skip
     """MB/s against the lexicon's size: the first N aliases of bench_scan's million (`1m` is
-    all of it), lexiscan on one thread and the peers that take a million aliases; a table and
-    a plot (log axes)."""
+    all of it), lexiscan on one thread over the whole corpus and the peers that take a million
+    aliases (on its first documents where `caps` says so, keyed by the sizes as written); a
+    table and a plot (log axes)."""
     full = make_lexicon("1m", texts)
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     mb = n_bytes / MB
@@ -317,11 +392,12 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
         spec = full if size == "1m" else first_aliases(full, n)  # 1m: the whole list
         aliases = spec.aliases()
         print(f"curve: {len(aliases):,} aliases", file=sys.stderr)
+        cap = peer_cap(caps, size, mb)
         contenders = [
             lexiscan_contender(lexiscan, spec, 1),
-            ahocorasick_rs_contender(aliases),
-            pyahocorasick_contender(aliases),
-            polars_contender(aliases),
+            capped(ahocorasick_rs_contender(aliases), cap),
+            capped(pyahocorasick_contender(aliases), cap),
+            capped(polars_contender(aliases), cap),
         ]
         # The peers once each: their speed is not what is tuned here.
         points.append((len(aliases), [
@@ -336,14 +412,22 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
         "biggest first with every alternate name, any script); one scan = documents in, every "
         "match out (lexiscan: `to_pandas()` included); lexiscan median of "
         f"{args.repeat}, peers one run",
+        "- input: lexiscan scans the whole corpus; the peers too, except where `--peer-mb "
+        f"{args.peer_mb}` caps them: then the corpus's first documents, and their cell gives that "
+        "MB beside their MB/s, which is per their own input (polars `extract_many` builds its "
+        "automaton in every call: on a few MB with many aliases its MB/s is mostly that build)",
         *provenance(),
         "",
         "| aliases | " + " | ".join(f"{n} MB/s" for n in names) + " | lexiscan matches |",
         "|---:|" + "---:|" * (len(names) + 1),
     ]
     for n, timings in points:
-        speed = {t.name: mb / t.scan_s for t in timings if not t.skipped}
-        cells = " | ".join(f"{speed[name]:,.1f}" if name in speed else "—" for name in names)
+        speed = {
+            t.name: f"{(t.mb or mb) / t.scan_s:,.1f}" + (f" ({t.mb:,.2f} MB)" if t.mb else "")
+            for t in timings
+            if not t.skipped
+        }
+        cells = " | ".join(speed.get(name, "—") for name in names)
         lines.append(f"| {n:,} | {cells} | {timings[0].matches:,} |")
     first = mb / points[0][1][0].scan_s
     worst = min(mb / ts[0].scan_s for _, ts in points)
@@ -352,7 +436,8 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
     print(table)
     if args.no_save:
         return 0
-    CURVE_OUTPUT.write_text(table, encoding="utf-8")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table, encoding="utf-8")
     try:
         import matplotlib
 
@@ -364,17 +449,22 @@ def curve(lexiscan: object, docs: list[str], texts: list[str], sizes: list[str],
     fig, ax = plt.subplots(figsize=(8, 5))
     for name in names:
         xs = [n for n, ts in points for t in ts if t.name == name and not t.skipped]
-        ys = [mb / t.scan_s for _, ts in points for t in ts if t.name == name and not t.skipped]
+        ys = [
+            (t.mb or mb) / t.scan_s
+            for _, ts in points
+            for t in ts
+            if t.name == name and not t.skipped
+        ]
         ax.plot(xs, ys, marker="o", label=name)
     ax.axhline(first / 3, color="grey", linestyle=":", label="a third of lexiscan's first point")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("aliases (the first N of the million; log scale)")
-    ax.set_ylabel(f"MB/s, one scan of {mb:,.0f} MB (log scale)")
+    ax.set_ylabel(f"MB/s of its own input (lexiscan: {mb:,.0f} MB; log scale)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(CURVE_OUTPUT.with_suffix(".png"), dpi=110)
-    print(f"written to {CURVE_OUTPUT} and its .png", file=sys.stderr)
+    fig.savefig(args.output.with_suffix(".png"), dpi=110)
+    print(f"written to {args.output} and its .png", file=sys.stderr)
     return 0
 
 
@@ -392,11 +482,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the document order")
     parser.add_argument("--threads", default="1,2", help="lexiscan thread counts (default 1,2)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results file")
+    parser.add_argument(
+        "--output", type=Path, default=None,
+        help="results file (default results/bench_scan.md; with --curve, results/bench_curve.md)",
+    )  # fmt: skip
     parser.add_argument("--no-save", action="store_true", help="print the table only")
     parser.add_argument(
         "--slow-mb", type=float, default=5.0,
-        help="MB that the pure-Python peers (flashtext, spaCy, re) scan (default 5)",
+        help="MB that the pure-Python peers (flashtext, spaCy; re a tenth of it) and lexiscan's "
+        "max_edits=1 run scan (default 5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--peer-mb", default="1m=20",
+        help="MB of the corpus's first documents that the compiled peers (ahocorasick_rs, "
+        "pyahocorasick, polars) scan: MB for every lexicon, LEXICON=MB,... for those only, or "
+        "all (default 1m=20: capped with the million aliases only)",
     )  # fmt: skip
     parser.add_argument(
         "--agree-mb", type=float, default=20.0, help="MB on which match sets are compared"
@@ -406,6 +506,12 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: MB/s against lexicon size, e.g. 10k,30k,100k,300k,1m (first N aliases)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = CURVE_OUTPUT if args.curve else DEFAULT_OUTPUT
+    try:
+        caps = parse_peer_mb(args.peer_mb)
+    except argparse.ArgumentTypeError as err:
+        parser.error(str(err))
     args.load = os.getloadavg()
     try:
         import lexiscan
@@ -432,23 +538,30 @@ def main(argv: list[str] | None = None) -> int:
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     print(f"corpus: {len(docs):,} docs, {n_bytes / MB:,.1f} MB", file=sys.stderr)
     if args.curve:
-        return curve(lexiscan, docs, texts, args.curve.split(","), args)
+        return curve(lexiscan, docs, texts, args.curve.split(","), args, caps)
 
     tables = []
     for size in args.lexicons.split(","):
-        spec = make_lexicon(size.strip(), texts)
+        size = size.strip()
+        cap = peer_cap(caps, size, n_bytes / MB)
+        peer_docs = first_mb(docs, cap)[0] if cap is not None else docs
+        spec = make_lexicon(size, texts)
         aliases = spec.aliases()
         print(f"lexicon {size}: {len(aliases):,} aliases ({spec.counts})", file=sys.stderr)
         threads = [int(n) for n in args.threads.split(",") if n.strip()]
         contenders = [lexiscan_contender(lexiscan, spec, n) for n in threads]
-        if size.strip() != "1m":  # the cost of typo tolerance (Matcher(max_edits=1))
+        if size != "1m":  # the cost of typo tolerance (Matcher(max_edits=1))
             typos = lexiscan_contender(lexiscan, spec, 1, max_edits=1, subset_mb=args.slow_mb)
             contenders.append(typos)
-        contenders += [ahocorasick_rs_contender(aliases), pyahocorasick_contender(aliases)]
-        contenders.append(polars_contender(aliases))
-        # polars takes every core by default; like for like, it runs on one thread too
-        contenders.append(polars_one_thread_contender(aliases, docs))
-        if size.strip() != "1m":  # a million keywords: these take minutes to build alone
+        contenders += [
+            capped(ahocorasick_rs_contender(aliases), cap),
+            capped(pyahocorasick_contender(aliases), cap),
+            capped(polars_contender(aliases), cap),
+            # polars takes every core by default; like for like, it runs on one thread too
+            capped(polars_one_thread_contender(aliases, peer_docs), cap),
+        ]
+        del peer_docs
+        if size != "1m":  # a million keywords: these take minutes to build alone
             contenders += [
                 flashtext_contender(aliases, args.slow_mb),
                 spacy_contender(aliases, args.slow_mb),
@@ -466,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         theirs: list = []
         measure(ahocorasick_rs_contender(aliases), agree_docs, 1, theirs)
         agreed = agreement(ours[0], theirs[0], agree_docs) if ours and theirs else "n/a"
+        del ours, theirs  # the agreement runs' matches: not kept past their comparison
         tables.append((spec, timings, agreed))
 
     table = report(tables, docs, n_bytes, args, n_sources)

@@ -21,6 +21,9 @@ pub(super) struct FirstWords {
     mask: u64,
     /// Byte lengths of the one-word prefix-entry stems: a text word may begin with one.
     stem_lengths: Vec<usize>,
+    /// The first two bytes of each stem (any second byte for a stem of one byte), a bit each
+    /// of 65,536: eight kilobytes that answer most words without a hash (`may_begin_in`).
+    heads: Box<[u64]>,
 }
 
 impl FirstWords {
@@ -44,6 +47,25 @@ impl FirstWords {
         stem_lengths.dedup();
         let mut filter = Self::of_hashes(keys);
         filter.stem_lengths = stem_lengths;
+        if !filter.stem_lengths.is_empty() {
+            let mut heads = vec![0u64; HEADS / 64];
+            for (pattern, _) in patterns
+                .iter()
+                .zip(stem)
+                .filter(|&(p, &s)| s && word_end(p, 0) == p.len())
+            {
+                let bytes = pattern.as_bytes();
+                let seconds = match bytes.get(1) {
+                    Some(&second) => second..=second,
+                    None => 0..=u8::MAX,
+                };
+                for second in seconds {
+                    let head = head_of(bytes[0], second);
+                    heads[head / 64] |= 1 << (head % 64);
+                }
+            }
+            filter.heads = heads.into_boxed_slice();
+        }
         filter
     }
 
@@ -56,6 +78,7 @@ impl FirstWords {
             blocks: vec![0; blocks_len].into_boxed_slice(),
             mask: blocks_len as u64 - 1,
             stem_lengths: Vec::new(),
+            heads: Box::default(),
         };
         for key in keys {
             let (block, bits) = filter.slot(key);
@@ -85,15 +108,28 @@ impl FirstWords {
         self.may_begin_hashed(word, hash_word(word.as_bytes()))
     }
 
-    /// Whether a text word `word` of ASCII bytes (with `hash_word` `hash`) may begin with one
-    /// of the stems; false only when it does not. For the word loop: the words no longer
-    /// than the shortest stem are answered without a probe.
+    /// Whether the text word `bytes[start..end]` (ASCII, with `hash_word` `hash`) may begin
+    /// with one of the stems and go on past it; false only when it does not. For the word
+    /// loop: it first asks, without a branch, whether the word is longer than the shortest
+    /// stem and its first two bytes are a stem's, so most words need no hash of a prefix
+    /// (and a long word is too common for a guess at the length to pay).
     #[inline(always)]
-    pub(super) fn may_begin_with_stem(&self, word: &str, hash: u64) -> bool {
-        match self.stem_lengths.first() {
-            Some(&shortest) if word.len() > shortest => self.may_begin_hashed(word, hash),
-            _ => false,
+    pub(super) fn may_begin_in(
+        &self,
+        bytes: &[u8],
+        (start, end): (usize, usize),
+        hash: u64,
+    ) -> bool {
+        let Some(&shortest) = self.stem_lengths.first() else {
+            return false;
+        };
+        let head = head_of(bytes[start], bytes.get(start + 1).copied().unwrap_or(0));
+        let head_is_a_stems = self.heads[head / 64] >> (head % 64) & 1 != 0;
+        if (end - start > shortest) & head_is_a_stems {
+            let word = std::str::from_utf8(&bytes[start..end]).expect("a word of ASCII bytes");
+            return self.may_begin_hashed(word, hash);
         }
+        false
     }
 
     /// `may_begin` of a word whose `hash_word` the caller has already.
@@ -108,6 +144,15 @@ impl FirstWords {
                 && self.contains_hash(hash_word(&word.as_bytes()[..len]))
         })
     }
+}
+
+/// How many first two bytes `FirstWords::heads` tells apart.
+const HEADS: usize = 1 << 16;
+
+/// The index of a word's first two bytes in `FirstWords::heads`.
+#[inline(always)]
+fn head_of(first: u8, second: u8) -> usize {
+    usize::from(first) | usize::from(second) << 8
 }
 
 /// The multiplier of `hash_word`'s mixing step.
@@ -208,5 +253,36 @@ mod tests {
         }
         let passed = others.iter().filter(|w| filter.may_begin(w)).count();
         assert!(passed < 100, "{passed} of 1000 unrelated words passed");
+    }
+
+    /// The word loop's question (`may_begin_in`, which asks the first two bytes and the length
+    /// first) passes every word that begins with a stem and goes on past it, and otherwise
+    /// answers as `may_begin_hashed` does or says no: checked on words made of a few letters
+    /// so that many begin with a stem, stems of one to four bytes among them.
+    #[test]
+    fn the_word_loops_question_passes_every_word_that_begins_with_a_stem() {
+        let stems = ["a", "ba", "cab", "abca", "x"];
+        let patterns: Vec<String> = stems.iter().map(|s| s.to_string()).collect();
+        let filter = FirstWords::new(&patterns, &[true; 5]);
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = 1 + (state >> 60) as usize % 7;
+            let word: String = (0..len)
+                .map(|i| ["a", "b", "c", "x"][(state >> (8 * i + 3)) as usize % 4])
+                .collect();
+            let text = format!("{word} ");
+            let hash = hash_word(word.as_bytes());
+            let asked = filter.may_begin_in(text.as_bytes(), (0, len), hash);
+            let begins = stems.iter().any(|s| s.len() < len && word.starts_with(s));
+            if begins {
+                assert!(asked, "{word}");
+            }
+            if asked {
+                assert!(filter.may_begin_hashed(&word, hash), "{word}");
+            }
+        }
     }
 }

@@ -60,6 +60,9 @@ pub(super) struct Places {
     window: Window,
     /// Places before this byte are found the long way (`scan_to_start`, `word_at`).
     long_way_until: usize,
+    /// The place found after the last hit's, with the byte it was looked for from: the next
+    /// call, which mostly starts between the two, begins there without finding it again.
+    ahead: Option<(usize, Place)>,
 }
 
 impl Default for Places {
@@ -68,6 +71,7 @@ impl Default for Places {
             text: (0, usize::MAX),
             window: Window::EMPTY,
             long_way_until: 0,
+            ahead: None,
         }
     }
 }
@@ -86,6 +90,7 @@ impl Places {
         let this_text = (text.as_ptr() as usize, text.len());
         if self.text != this_text {
             self.text = this_text;
+            self.ahead = None;
             self.window = Window::EMPTY;
             // Windows say nothing of spaces: a pattern that begins with one needs the long way.
             self.long_way_until = if automaton.begins_other(b' ') {
@@ -94,7 +99,12 @@ impl Places {
                 0
             };
         }
-        let mut place = Place::at(automaton, text, automaton.next_start(text, from)?);
+        // No place lies between where the last place after a hit was looked for and that
+        // place, so a call from there on to it starts at that place.
+        let mut place = match self.ahead.take() {
+            Some((after, ahead)) if after <= from && from <= ahead.start => ahead,
+            _ => Place::at(automaton, text, automaton.next_start(text, from)?),
+        };
         let openings = automaton.openings();
         loop {
             if let Some(filters) = openings {
@@ -110,6 +120,7 @@ impl Places {
             let following = next.map(|n| (n.start, n.word()));
             automaton.patterns_at_start(text, place.start, place.word(), following, found);
             if !found.is_empty() {
+                self.ahead = next.map(|next| (after, next));
                 return Some(place.start);
             }
             place = next?;
@@ -138,7 +149,7 @@ impl Places {
         loop {
             let from = place.end;
             if !window.holds(from) {
-                window = Window::at(bytes, from);
+                window = Window::at(automaton, bytes, from);
                 if !window.holds(from) {
                     break;
                 }
@@ -161,13 +172,10 @@ impl Places {
                 window = Window::EMPTY;
                 continue;
             }
-            let mut others = (window.other >> offset) & ((1 << gap) - 1);
-            while others != 0 {
-                if automaton.begins_other(bytes[from + others.trailing_zeros() as usize]) {
-                    self.window = window;
-                    return place;
-                }
-                others &= others - 1;
+            if (window.starts >> offset) & ((1 << gap) - 1) != 0 {
+                // A byte in the gap begins a pattern of the trie: the full step's.
+                self.window = window;
+                return place;
             }
             let end = start + len;
             let hash = hash_of_span(bytes, start, end);
@@ -185,7 +193,7 @@ impl Places {
                 break;
             }
             if stems.is_some_and(|stems| {
-                stems.may_begin_with_stem(&text[place.start..place.end], place.hash)
+                stems.may_begin_in(bytes, (place.start, place.end), place.hash)
             }) {
                 break;
             }
@@ -209,14 +217,14 @@ impl Places {
                 if after < self.long_way_until {
                     break None;
                 }
-                self.window = Window::at(bytes, after);
+                self.window = Window::at(automaton, bytes, after);
                 if !self.window.holds(after) {
                     // Not ASCII, or near the end: the long way for the next 64 bytes.
                     self.long_way_until = after + 64;
                     break None;
                 }
             }
-            match self.window.next_place(automaton, bytes, after) {
+            match self.window.next_place(bytes, after) {
                 Ok(place) => break Some(place),
                 Err(next) => after = next,
             }
@@ -239,14 +247,15 @@ impl Places {
 }
 
 /// 64 bytes of ASCII text from `at`, as bit masks (bit `i` for byte `at + i`): letters and
-/// digits (`word`), and the bytes that are neither those nor a space (`other`).
+/// digits (`word`), and the bytes that are neither those nor a space and begin a pattern of
+/// the other kind (`starts`: `AnchoredAutomaton::begins_other`).
 #[derive(Clone, Copy, Debug)]
 struct Window {
     at: usize,
     /// `at + 64`, or 0 for no window.
     end: usize,
     word: u64,
-    other: u64,
+    starts: u64,
 }
 
 impl Window {
@@ -254,7 +263,7 @@ impl Window {
         at: 0,
         end: 0,
         word: 0,
-        other: 0,
+        starts: 0,
     };
 
     #[inline(always)]
@@ -263,21 +272,30 @@ impl Window {
     }
 
     /// The window of `bytes` from `at`, or `EMPTY` where those 64 bytes are not all ASCII or
-    /// run past the end.
+    /// run past the end. Which of its other bytes begin a pattern is asked here, once a
+    /// window, so that the loops over its words test a gap with one mask and no branch.
     #[inline(always)]
-    fn at(bytes: &[u8], at: usize) -> Window {
+    fn at(automaton: &AnchoredAutomaton, bytes: &[u8], at: usize) -> Window {
         let Some(chunk) = bytes.get(at..at + 64) else {
             return Window::EMPTY;
         };
         let chunk: &[u8; 64] = chunk.try_into().expect("64 bytes");
-        match classify(chunk) {
-            Some((word, other)) => Window {
-                at,
-                end: at + 64,
-                word,
-                other,
-            },
-            None => Window::EMPTY,
+        let Some((word, mut other)) = classify(chunk) else {
+            return Window::EMPTY;
+        };
+        let mut starts = 0;
+        if automaton.begins_any_other() {
+            while other != 0 {
+                let i = other.trailing_zeros();
+                starts |= u64::from(automaton.begins_other(chunk[i as usize])) << i;
+                other &= other - 1;
+            }
+        }
+        Window {
+            at,
+            end: at + 64,
+            word,
+            starts,
         }
     }
 
@@ -285,27 +303,18 @@ impl Window {
     /// word's end (`usize::MAX` when the word goes on past the window) and hash; or, when the
     /// window has none, where the next window begins.
     #[inline(always)]
-    fn next_place(
-        &self,
-        automaton: &AnchoredAutomaton,
-        bytes: &[u8],
-        from: usize,
-    ) -> Result<Place, usize> {
+    fn next_place(&self, bytes: &[u8], from: usize) -> Result<Place, usize> {
         let offset = from - self.at;
         let words = self.word >> offset;
-        let mut others = self.other >> offset;
+        let starts = self.starts >> offset;
         let word_at = words.trailing_zeros();
         // A byte that begins a pattern of the other kind, before the next word.
-        while others != 0 && others.trailing_zeros() < word_at {
-            let at = from + others.trailing_zeros() as usize;
-            if automaton.begins_other(bytes[at]) {
-                return Ok(Place {
-                    start: at,
-                    end: at,
-                    hash: 0,
-                });
-            }
-            others &= others - 1;
+        if starts != 0 && starts.trailing_zeros() < word_at {
+            return Ok(Place {
+                start: from + starts.trailing_zeros() as usize,
+                end: from + starts.trailing_zeros() as usize,
+                hash: 0,
+            });
         }
         if words == 0 {
             return Err(self.end);

@@ -33,6 +33,8 @@ pub(super) struct AnchoredAutomaton {
     /// First bytes of the patterns that begin with something other than a letter or digit
     /// (`'s-Hertogenbosch`, `(Old) Town`): those may start anywhere their first byte appears.
     other_starts: Box<[bool; 256]>,
+    /// Whether any byte begins such a pattern.
+    any_other_start: bool,
     /// For the search from word starts: the patterns that are sequences of whole words, looked
     /// up by hash instead of walked (`word_sequences`); the trie then holds only the others.
     sequences: Option<Box<Sequences>>,
@@ -75,6 +77,7 @@ impl AnchoredAutomaton {
         Ok(Self {
             trie,
             start,
+            any_other_start: other_starts.contains(&true),
             other_starts,
             sequences: None,
         })
@@ -257,6 +260,12 @@ impl AnchoredAutomaton {
     pub(super) fn word_at(&self, text: &str, start: usize) -> Option<(usize, u64)> {
         let end = word_end(text, start);
         (end > start).then(|| (end, hash_word(&text.as_bytes()[start..end])))
+    }
+
+    /// Whether some pattern begins with something other than a word character.
+    #[inline(always)]
+    pub(super) fn begins_any_other(&self) -> bool {
+        self.any_other_start
     }
 
     /// Whether `byte` begins one of the patterns that begin with something other than a word
