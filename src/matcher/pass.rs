@@ -30,10 +30,10 @@ pub(super) enum Aliases {
 }
 
 impl Aliases {
-    fn new(mut list: Vec<PatternAlias>) -> Self {
-        match list.len() {
-            1 => Aliases::One(list.pop().expect("one alias")),
-            _ => Aliases::Many(list.into_boxed_slice()),
+    fn new(list: &[PatternAlias]) -> Self {
+        match list {
+            [one] => Aliases::One(*one),
+            _ => Aliases::Many(list.into()),
         }
     }
 }
@@ -143,20 +143,19 @@ pub(super) fn build_pass(
     wanted: impl Fn(bool) -> bool,
 ) -> Result<Option<Pass>> {
     let (texts, slots) = folded_patterns(lexicon, fold, wanted)?;
-    let mut aliases: Vec<Vec<PatternAlias>> = vec![Vec::new(); texts.len()];
-    for (slot, id, entity, prefix) in slots {
-        aliases[slot].push((id, entity, prefix));
-    }
+    let (starts, aliases) = aliases_by_pattern(texts.len(), &slots);
+    drop(slots);
     let patterns: Vec<Pattern> = texts
         .iter()
-        .zip(aliases)
-        .map(|(text, aliases)| Pattern {
-            aliases: Aliases::new(aliases),
+        .zip(starts.windows(2))
+        .map(|(text, range)| Pattern {
+            aliases: Aliases::new(&aliases[range[0] as usize..range[1] as usize]),
             word_at_start: text.chars().next().is_some_and(is_word_char),
             word_at_end: text.chars().next_back().is_some_and(is_word_char),
             may_stretch: text.bytes().any(|b| matches!(b, b' ' | b'\'' | b'"')),
         })
         .collect();
+    drop((starts, aliases));
     if texts.is_empty() {
         return Ok(None);
     }
@@ -312,12 +311,13 @@ fn folded_patterns(
         let (text, prefix) = split_prefix_entry(&aliases[id].text);
         (fold_alias(text, fold), prefix)
     };
-    let mut folded: Vec<(String, bool)> = if ids.len() < PARALLEL_FOLD_MIN_ALIASES {
-        ids.iter().map(fold_one).collect()
+    let (mut folded, prefixes): (Vec<String>, Vec<bool>) = if ids.len() < PARALLEL_FOLD_MIN_ALIASES
+    {
+        ids.iter().map(fold_one).unzip()
     } else {
-        thread_pool(None)?.install(|| ids.par_iter().map(fold_one).collect())
+        thread_pool(None)?.install(|| ids.par_iter().map(fold_one).unzip())
     };
-    if let Some(at) = folded.iter().position(|(text, _)| text.is_empty()) {
+    if let Some(at) = folded.iter().position(String::is_empty) {
         let alias = &aliases[ids[at]];
         return Err(Error::EmptyAlias {
             entity: lexicon.entities()[alias.entity as usize].name.clone(),
@@ -325,27 +325,55 @@ fn folded_patterns(
         });
     }
     // Texts are numbered in order of first appearance; each keeps the String of its first
-    // alias, moved out after the map that borrows them is gone.
+    // alias, moved to the front of `folded` after the map that borrows them is gone.
     let mut slots = Vec::with_capacity(ids.len());
     let mut first_of_slot: Vec<usize> = Vec::new();
     {
         let mut by_text: hashbrown::HashMap<&str, usize> =
             hashbrown::HashMap::with_capacity(folded.len());
-        for (at, (&id, (text, prefix))) in ids.iter().zip(&folded).enumerate() {
+        for (at, ((&id, text), &prefix)) in ids.iter().zip(&folded).zip(&prefixes).enumerate() {
             let next = by_text.len();
             let slot = *by_text.entry(text.as_str()).or_insert(next);
             if slot == next {
                 first_of_slot.push(at);
             }
             let entity = aliases[id].entity;
-            slots.push((slot, id as AliasId, entity, *prefix));
+            slots.push((slot, id as AliasId, entity, prefix));
         }
     }
-    let texts = first_of_slot
-        .into_iter()
-        .map(|at| std::mem::take(&mut folded[at].0))
-        .collect();
-    Ok((texts, slots))
+    // In place (the k-th first appearance is at k or after it), not into a new vector:
+    // freeing this one (~25 MB with a million aliases) would raise glibc's threshold for
+    // giving a block pages of its own to its size, and more of the search's growing vectors
+    // would then grow inside the heap, leaving holes (13 MB of that build's peak).
+    for (k, &at) in first_of_slot.iter().enumerate() {
+        folded.swap(k, at);
+    }
+    folded.truncate(first_of_slot.len());
+    Ok((folded, slots))
+}
+
+/// The aliases of each pattern in lexicon order, all in one list: pattern `k`'s are
+/// `list[starts[k]..starts[k + 1]]`. A list of its own per pattern was a million small blocks
+/// on the heap, freed as soon as the patterns' records were made and left there as holes the
+/// search's build could not use (~75 MB of a million-alias build's peak).
+fn aliases_by_pattern(
+    n_patterns: usize,
+    slots: &[(usize, AliasId, EntityId, bool)],
+) -> (Vec<u32>, Vec<PatternAlias>) {
+    let mut starts = vec![0u32; n_patterns + 1];
+    for &(slot, ..) in slots {
+        starts[slot + 1] += 1;
+    }
+    for k in 0..n_patterns {
+        starts[k + 1] += starts[k];
+    }
+    let mut next = starts.clone();
+    let mut list = vec![(0, 0, false); slots.len()];
+    for &(slot, id, entity, prefix) in slots {
+        list[next[slot] as usize] = (id, entity, prefix);
+        next[slot] += 1;
+    }
+    (starts, list)
 }
 
 /// Below this many aliases a build folds them on the calling thread.
@@ -372,5 +400,39 @@ mod tests {
         assert_eq!(split_prefix_entry("M*A*S*H"), ("M*A*S*H", false));
         assert_eq!(split_prefix_entry("*"), ("*", false));
         assert_eq!(split_prefix_entry("a *"), ("a *", false));
+    }
+
+    /// Texts in order of first appearance, each with its aliases in lexicon order, whether
+    /// the folding runs on the calling thread or on the pool.
+    #[test]
+    fn patterns_keep_their_aliases_in_lexicon_order() {
+        for filler in [0, PARALLEL_FOLD_MIN_ALIASES] {
+            let mut lex = Lexicon::new();
+            let rows = ["Zürich", "Genf", "ZURICH", "Zurich*", "genf", "Bern"];
+            for (k, alias) in rows.iter().enumerate() {
+                lex.add_entity(&format!("e{k}"), &[*alias], None, false, false)
+                    .unwrap();
+            }
+            for k in 0..filler {
+                lex.add_entity("filler", &[format!("w{k}")], None, false, false)
+                    .unwrap();
+            }
+            let fold = FoldOptions {
+                case_fold: true,
+                accent_fold: true,
+            };
+            let (texts, slots) = folded_patterns(&lex, fold, |_| true).unwrap();
+            assert_eq!(texts.len(), 3 + filler);
+            assert_eq!(texts[..3], ["zurich", "genf", "bern"]);
+            let (starts, list) = aliases_by_pattern(texts.len(), &slots);
+            let of = |k: usize| list[starts[k] as usize..starts[k + 1] as usize].to_vec();
+            assert_eq!(of(0), [(0, 0, false), (2, 2, false), (3, 3, true)]);
+            assert_eq!(of(1), [(1, 1, false), (4, 4, false)]);
+            assert_eq!(of(2), [(5, 5, false)]);
+            if filler > 0 {
+                assert_eq!(texts[3 + filler - 1], format!("w{}", filler - 1));
+                assert_eq!(of(3 + filler - 1), [(5 + filler as u32, 6, false)]);
+            }
+        }
     }
 }
