@@ -99,13 +99,14 @@ pub(super) fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
 pub(super) const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
 
 /// `run_key` with the gap given as `ONE_SPACE` or its `hash_word` (the word loop hashes a
-/// short gap from one load of its window).
+/// short gap from one load of its window). One multiply mixes the run and the gap, and the
+/// new word's hash, already well mixed, is added last: a pattern's second word then reaches
+/// the key, and the word loop's test of it, one step after its hash: the test that decides
+/// the loop's branch waits on that chain. Keys stay distinct for distinct runs, gaps and
+/// words but for chance, and every hit is checked against the pattern's bytes anyway.
 #[inline(always)]
 pub(super) fn run_key_of_gap(run: u64, gap: u64, word: u64) -> u64 {
-    let mut h = (run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word;
-    h ^= h >> 29;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    key_of(h ^ (h >> 32))
+    key_of((run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word)
 }
 
 /// Whether a pattern's key alone says that a text word is the pattern, so its slot can hold
