@@ -197,7 +197,7 @@ pub(super) fn hash_word(bytes: &[u8]) -> u64 {
 /// The bytes of a string of at most eight bytes as one little-endian number (zero above them),
 /// from two loads that may overlap rather than a copy byte by byte.
 #[inline(always)]
-fn short_number(bytes: &[u8]) -> u64 {
+pub(super) fn short_number(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     let read4 = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4")));
     let read2 = |at: usize| u64::from(u16::from_le_bytes(bytes[at..at + 2].try_into().expect("2")));

@@ -24,7 +24,7 @@
 
 use super::first_words::{hash_short, hash_word, FirstWords};
 use super::openings::Openings;
-use super::word_sequences::{key_of, prefetch, run_key_of_gap, ONE_SPACE};
+use super::word_sequences::{gap_key, key_of, prefetch, run_key_of_gap, short_gap_key};
 use super::word_starts::{word_end, AnchoredAutomaton};
 use aho_corasick::PatternID;
 
@@ -183,11 +183,7 @@ impl Places {
             let hash = hash_of_span(bytes, start, end);
             let next = key_of(hash);
             prefetch(openings.line_for(next));
-            let gap_key = if gap == 1 && bytes[from] == b' ' {
-                ONE_SPACE
-            } else {
-                hash_of_span(bytes, from, start)
-            };
+            let gap_key = gap_key_of_span(bytes, from, start);
             let first = key_of(place.hash);
             let next = Place { start, end, hash };
             if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
@@ -354,6 +350,20 @@ fn hash_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
             hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
         }
         _ => hash_word(&bytes[start..end]),
+    }
+}
+
+/// `gap_key` of the gap `bytes[start..end]` (not empty); a gap of eight bytes or fewer with
+/// eight bytes to read from its start is read with one load and masked.
+#[inline(always)]
+fn gap_key_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    match bytes.get(start..start + 8) {
+        Some(eight) if len <= 8 => {
+            let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            short_gap_key(eight & (u64::MAX >> (64 - 8 * len)), len)
+        }
+        _ => gap_key(&bytes[start..end]),
     }
 }
 

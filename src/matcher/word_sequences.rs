@@ -24,7 +24,7 @@
 //! something other than a word character, a pattern whose hash another already has) stay on
 //! the trie of `word_starts`, and the two lists of patterns at a start are merged there.
 
-use super::first_words::hash_word;
+use super::first_words::{hash_word, short_number};
 use super::huge_pages::{HugeSlice, Zeroable};
 use super::word_starts::word_end;
 use crate::chars::is_word_char;
@@ -86,20 +86,29 @@ pub(super) fn key_of(hash: u64) -> u64 {
 /// each text word hashed once.
 #[inline(always)]
 pub(super) fn run_key(run: u64, gap: &[u8], word: u64) -> u64 {
-    let gap = if gap == b" " {
-        ONE_SPACE
-    } else {
-        hash_word(gap)
-    };
-    run_key_of_gap(run, gap, word)
+    run_key_of_gap(run, gap_key(gap), word)
 }
 
-/// What `run_key` takes for a gap of one space, the usual gap, without hashing it (any
-/// constant that is not another gap's hash).
-pub(super) const ONE_SPACE: u64 = 0x2545_F491_4F6C_DD1D;
+/// What `run_key` takes of a gap: a gap of up to eight bytes (nearly all: a space, a comma
+/// and a space) as its bytes read as one number with its length in the top bits, which the
+/// word loop reads from one load without a hash or a branch on which gap it is; a longer
+/// gap, its `hash_word`. Distinct short gaps give distinct values.
+#[inline(always)]
+pub(super) fn gap_key(gap: &[u8]) -> u64 {
+    match gap.len() {
+        len @ 1..=8 => short_gap_key(short_number(gap), len),
+        _ => hash_word(gap),
+    }
+}
 
-/// `run_key` with the gap given as `ONE_SPACE` or its `hash_word` (the word loop hashes a
-/// short gap from one load of its window). One multiply mixes the run and the gap, and the
+/// `gap_key` of a gap of `len` bytes (1 to 8) that read as the number `bytes`.
+#[inline(always)]
+pub(super) fn short_gap_key(bytes: u64, len: usize) -> u64 {
+    bytes ^ (len as u64) << 60
+}
+
+/// `run_key` with the gap given as its `gap_key` (the word loop reads a short gap from one
+/// load of its window). One multiply mixes the run and the gap, and the
 /// new word's hash, already well mixed, is added last: a pattern's second word then reaches
 /// the key, and the word loop's test of it, one step after its hash: the test that decides
 /// the loop's branch waits on that chain. Keys stay distinct for distinct runs, gaps and
@@ -587,5 +596,27 @@ mod tests {
         assert_eq!(at(&t, "abcdefghi", 0), [(9, 5)]);
         assert_eq!(at(&t, "parisx", 0), []);
         assert_eq!(at(&t, "pari", 0), []);
+    }
+
+    /// Distinct gaps give distinct `gap_key`s: every gap of up to three of a few separators
+    /// (a zero byte among them, so that length matters), and long gaps by their hash.
+    #[test]
+    fn gaps_keep_apart() {
+        let bytes = [b' ', b',', b'.', b'-', 0, b'\n'];
+        let mut gaps: Vec<Vec<u8>> = Vec::new();
+        for &a in &bytes {
+            gaps.push(vec![a]);
+            for &b in &bytes {
+                gaps.push(vec![a, b]);
+                for &c in &bytes {
+                    gaps.push(vec![a, b, c]);
+                }
+            }
+        }
+        gaps.push(b" -- and -- ".to_vec());
+        gaps.push(b"        ".to_vec());
+        gaps.push(b"         ".to_vec());
+        let keys: std::collections::HashSet<u64> = gaps.iter().map(|g| gap_key(g)).collect();
+        assert_eq!(keys.len(), gaps.len());
     }
 }
