@@ -264,14 +264,11 @@ mod tests {
         let stems = ["a", "ba", "cab", "abca", "x"];
         let patterns: Vec<String> = stems.iter().map(|s| s.to_string()).collect();
         let filter = FirstWords::new(&patterns, &[true; 5]);
-        let mut state = 7u64;
+        let mut random = crate::matcher::tests::Lcg(7);
         for _ in 0..20_000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            let len = 1 + (state >> 60) as usize % 7;
+            let len = 1 + random.below(7);
             let word: String = (0..len)
-                .map(|i| ["a", "b", "c", "x"][(state >> (8 * i + 3)) as usize % 4])
+                .map(|_| ["a", "b", "c", "x"][random.below(4)])
                 .collect();
             let text = format!("{word} ");
             let hash = hash_word(word.as_bytes());

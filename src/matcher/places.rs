@@ -339,31 +339,37 @@ impl Window {
     }
 }
 
-/// `hash_word` of `bytes[start..end]` (not empty); a span of eight bytes or fewer with eight
-/// bytes to read from its start is read with one load and masked (`hash_short`).
+/// `hash_word` of `bytes[start..end]` (not empty), a short span from one load
+/// (`short_span`, `hash_short`).
 #[inline(always)]
 fn hash_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
-    let len = end - start;
-    match bytes.get(start..start + 8) {
-        Some(eight) if len <= 8 => {
-            let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            hash_short(eight & (u64::MAX >> (64 - 8 * len)), len)
-        }
-        _ => hash_word(&bytes[start..end]),
+    match short_span(bytes, start, end) {
+        Some(number) => hash_short(number, end - start),
+        None => hash_word(&bytes[start..end]),
     }
 }
 
-/// `gap_key` of the gap `bytes[start..end]` (not empty); a gap of eight bytes or fewer with
-/// eight bytes to read from its start is read with one load and masked.
+/// `gap_key` of the gap `bytes[start..end]` (not empty), a short gap from one load
+/// (`short_span`).
 #[inline(always)]
 fn gap_key_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
+    match short_span(bytes, start, end) {
+        Some(number) => short_gap_key(number, end - start),
+        None => gap_key(&bytes[start..end]),
+    }
+}
+
+/// The bytes of a span of eight bytes or fewer as one little-endian number (zero above
+/// them), read with one load and masked where eight bytes can be read from its start.
+#[inline(always)]
+fn short_span(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
     let len = end - start;
     match bytes.get(start..start + 8) {
         Some(eight) if len <= 8 => {
             let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            short_gap_key(eight & (u64::MAX >> (64 - 8 * len)), len)
+            Some(eight & (u64::MAX >> (64 - 8 * len)))
         }
-        _ => gap_key(&bytes[start..end]),
+        _ => None,
     }
 }
 

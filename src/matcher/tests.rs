@@ -168,11 +168,11 @@ fn prefix_entries_take_the_rest_of_the_word() {
     assert_eq!(texts(&loose, "reinvaders"), ["invaders"]);
 }
 
-/// A tiny deterministic generator, so the differential test needs no dependency.
-struct Lcg(u64);
+/// A tiny deterministic generator, so the differential tests need no dependency.
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
