@@ -32,29 +32,22 @@ impl FirstWords {
     /// other than a word character are not its business: they never start at a word start.
     pub(super) fn new(patterns: &[String], stem: &[bool]) -> Self {
         let mut keys: Vec<u64> = Vec::with_capacity(patterns.len());
-        let mut stem_lengths = Vec::new();
+        // The stems of one word: a text word may begin with one.
+        let mut one_word_stems: Vec<&[u8]> = Vec::new();
         for (pattern, &stem) in patterns.iter().zip(stem) {
             let first_word = word_end(pattern, 0);
             if first_word == 0 {
                 continue;
             }
             if stem && first_word == pattern.len() {
-                stem_lengths.push(first_word);
+                one_word_stems.push(pattern.as_bytes());
             }
             keys.push(hash_word(&pattern.as_bytes()[..first_word]));
         }
-        stem_lengths.sort_unstable();
-        stem_lengths.dedup();
         let mut filter = Self::of_hashes(keys);
-        filter.stem_lengths = stem_lengths;
-        if !filter.stem_lengths.is_empty() {
+        if !one_word_stems.is_empty() {
             let mut heads = vec![0u64; HEADS / 64];
-            for (pattern, _) in patterns
-                .iter()
-                .zip(stem)
-                .filter(|&(p, &s)| s && word_end(p, 0) == p.len())
-            {
-                let bytes = pattern.as_bytes();
+            for bytes in &one_word_stems {
                 let seconds = match bytes.get(1) {
                     Some(&second) => second..=second,
                     None => 0..=u8::MAX,
@@ -66,6 +59,10 @@ impl FirstWords {
             }
             filter.heads = heads.into_boxed_slice();
         }
+        let mut stem_lengths: Vec<usize> = one_word_stems.iter().map(|b| b.len()).collect();
+        stem_lengths.sort_unstable();
+        stem_lengths.dedup();
+        filter.stem_lengths = stem_lengths;
         filter
     }
 

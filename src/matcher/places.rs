@@ -132,9 +132,9 @@ impl Places {
     /// not reject on its own (with the word after it), and that next word, which is the next
     /// place; or the last word place before the search needs more than the filter: a byte
     /// that begins a pattern of the trie, a window that is not ASCII, a word that runs on past
-    /// 64 bytes. The loop of the search where most
-    /// of its time goes, kept lean: each word is found in the window's bit masks, hashed from
-    /// one load, and tested without a branch (`Openings::may_open`).
+    /// 64 bytes. The loop of the search where most of its time goes, kept lean: each word is
+    /// found in the window's bit masks, hashed from one load, and tested without a branch
+    /// (`Openings::may_open`).
     #[inline(always)]
     fn pass_quiet_words(
         &mut self,
@@ -181,8 +181,7 @@ impl Places {
             }
             let end = start + len;
             let hash = hash_of_span(bytes, start, end);
-            let next = key_of(hash);
-            prefetch(openings.line_for(next));
+            prefetch(openings.line_for(key_of(hash)));
             let gap_key = gap_key_of_span(bytes, from, start);
             let first = key_of(place.hash);
             let next = Place { start, end, hash };
@@ -444,18 +443,6 @@ mod tests {
         assert!(classify(&chunk).is_none());
     }
 
-    /// A small random generator (xorshift), so that the test needs no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
-
     /// Every hit of the search from the start of `text`, moving on past each hit's word as
     /// `longest` does when a start fails, and sometimes from inside a word.
     fn hits(
@@ -546,7 +533,7 @@ mod tests {
         let gaps = [
             " ", " ", " ", "  ", ", ", "-", "'", ".", " (", ") ", "\n", " — ", "--", "'s-",
         ];
-        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let mut rng = crate::matcher::tests::Lcg(0x2545_F491_4F6C_DD1D);
         for round in 0..400 {
             let mut text = String::new();
             // Mostly ASCII texts, some with a non-ASCII word or gap here and there.
