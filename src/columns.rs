@@ -53,19 +53,91 @@ impl<'a> TextColumn<'a> {
 
     /// None when a code has no value (a result looked up in a table it did not come from).
     pub fn new(codes: &'a [u32], values: &'a [Option<&'a str>]) -> Option<Self> {
-        let value_len = |&code: &u32| values.get(code as usize).map(|v| v.map_or(0, str::len));
-        let piece_lens: Vec<Option<usize>> = codes
-            .par_chunks(ROWS_PER_PIECE)
-            .map(|piece| piece.iter().map(value_len).sum())
+        Self::new_many(codes, [values]).map(|[column]| column)
+    }
+
+    /// [`TextColumn::new_many`] on `pool` (the caller's threads) instead of the current pool.
+    pub fn new_many_on<const N: usize>(
+        pool: &rayon::ThreadPool,
+        codes: &'a [u32],
+        values: [&'a [Option<&'a str>]; N],
+    ) -> Option<[Self; N]> {
+        pool.install(|| Self::new_many(codes, values))
+    }
+
+    /// A column for each table of `values`, all over the same `codes` (the entity, label,
+    /// alias and matched text of a scan's forms): the rows are read once for all of them, not
+    /// once per column. None when a code has no value in some table.
+    ///
+    /// ```
+    /// use lexiscan::columns::TextColumn;
+    /// let names = [Some("Kyiv"), Some("NATO")];
+    /// let labels = [Some("GPE"), None];
+    /// let [name, label] = TextColumn::new_many(&[1, 0], [&names[..], &labels]).unwrap();
+    /// assert_eq!((name.data_len(), label.data_len()), (8, 3));
+    /// assert!(label.has_nulls() && !name.has_nulls());
+    /// assert!(TextColumn::new_many(&[2], [&names[..], &labels]).is_none());
+    /// ```
+    pub fn new_many<const N: usize>(
+        codes: &'a [u32],
+        values: [&'a [Option<&'a str>]; N],
+    ) -> Option<[Self; N]> {
+        // Every table's length of each code, side by side (one lookup a row); a code past the
+        // end of a shorter table has none.
+        let forms = values.iter().map(|v| v.len()).max().unwrap_or(0);
+        let lens: Vec<Option<[usize; N]>> = (0..forms)
+            .map(|code| {
+                let mut lens = [0; N];
+                for (len, table) in lens.iter_mut().zip(&values) {
+                    *len = table.get(code)?.map_or(0, str::len);
+                }
+                Some(lens)
+            })
             .collect();
-        let mut piece_starts = Vec::with_capacity(piece_lens.len() + 1);
-        let mut end = 0;
-        piece_starts.push(end);
-        for len in piece_lens {
-            end += len?;
-            piece_starts.push(end);
+        let piece_lens: Vec<Option<[usize; N]>> = codes
+            .par_chunks(ROWS_PER_PIECE)
+            .map(|piece| {
+                let mut sums = [0; N];
+                for &code in piece {
+                    let lens = (*lens.get(code as usize)?)?;
+                    for (sum, len) in sums.iter_mut().zip(lens) {
+                        *sum += len;
+                    }
+                }
+                Some(sums)
+            })
+            .collect();
+        let mut piece_starts: [Vec<usize>; N] =
+            std::array::from_fn(|_| Vec::with_capacity(piece_lens.len() + 1));
+        let mut ends = [0; N];
+        for starts in &mut piece_starts {
+            starts.push(0);
         }
-        let has_nulls = codes.par_iter().any(|&c| values[c as usize].is_none());
+        for sums in piece_lens {
+            for ((starts, end), len) in piece_starts.iter_mut().zip(&mut ends).zip(sums?) {
+                *end += len;
+                starts.push(*end);
+            }
+        }
+        let mut piece_starts = piece_starts.into_iter();
+        Some(values.map(|values| {
+            let piece_starts = piece_starts.next().expect("a list of starts per column");
+            Self::with_starts(codes, values, piece_starts)
+        }))
+    }
+
+    /// The column of `codes` in `values`, its pieces starting in the data at `piece_starts`.
+    fn with_starts(
+        codes: &'a [u32],
+        values: &'a [Option<&'a str>],
+        piece_starts: Vec<usize>,
+    ) -> Self {
+        // Only a table with a missing value can give a null (few do: labels): rows are read
+        // for it a piece at a time, never a row at a time through rayon.
+        let has_nulls = values.iter().any(Option::is_none)
+            && codes
+                .par_chunks(ROWS_PER_PIECE)
+                .any(|piece| piece.iter().any(|&c| values[c as usize].is_none()));
         let padded = values
             .iter()
             .map(|value| {
@@ -76,13 +148,13 @@ impl<'a> TextColumn<'a> {
                 block
             })
             .collect();
-        Some(Self {
+        Self {
             codes,
             values,
             padded,
             piece_starts,
             has_nulls,
-        })
+        }
     }
 
     /// Bytes of the offsets buffer: 8 per row, plus 8.
@@ -220,6 +292,42 @@ mod tests {
             assert_eq!(offsets[n], data.len());
             assert_eq!(column.has_nulls(), codes.contains(&1));
         }
+    }
+
+    /// The buffers of a column, as `write_*` give them.
+    fn buffers(column: &TextColumn) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let mut offsets = vec![0xAA; column.offsets_len()];
+        let mut data = vec![0xAA; column.data_len()];
+        let mut valid = vec![0xAA; column.validity_len()];
+        column.write_offsets(&mut offsets);
+        column.write_data(&mut data);
+        column.write_validity(&mut valid);
+        (offsets, data, valid)
+    }
+
+    /// Columns built together give the buffers each gives built alone, nulls included.
+    #[test]
+    fn columns_built_together_equal_columns_built_alone() {
+        let names = [
+            Some("Kyiv"),
+            Some("NATO"),
+            Some("ééé"),
+            Some("a name of forty-one bytes, past a block"),
+        ];
+        let labels = [Some("GPE"), None, Some(""), Some("ORG")];
+        let texts = [Some("kiev"), Some("Nato"), Some("ÉÉÉ"), Some("x")];
+        for n in [0, 1, 9, ROWS_PER_PIECE, 2 * ROWS_PER_PIECE + 3] {
+            let codes: Vec<u32> = (0..n).map(|i| ((i * 5 + i / 7) % 4) as u32).collect();
+            let together = TextColumn::new_many(&codes, [&names[..], &labels, &texts]).unwrap();
+            for (column, table) in together.iter().zip([&names[..], &labels, &texts]) {
+                let alone = TextColumn::new(&codes, table).unwrap();
+                assert_eq!(buffers(column), buffers(&alone), "{n} rows");
+                assert_eq!(column.has_nulls(), alone.has_nulls(), "{n} rows");
+            }
+            assert_eq!(together[1].has_nulls(), codes.contains(&1));
+        }
+        // A code past the end of one table is refused, as by that table alone.
+        assert!(TextColumn::new_many(&[3], [&names[..], &labels[..3]]).is_none());
     }
 
     #[test]

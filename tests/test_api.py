@@ -327,9 +327,7 @@ def test_text_columns_of_a_foreign_matcher_are_refused(matcher: lexiscan.Matcher
     res = matcher.scan(["Kyiv"])
     other = lexiscan.Matcher(lexiscan.Lexicon().add("NATO"))
     with pytest.raises(ValueError, match="do not come from this matcher"):
-        res._native.text_column(other._native, "alias")
-    with pytest.raises(KeyError, match="no text column"):
-        res._native.text_column(matcher._native, "text")
+        res._native.text_columns(other._native)
 
 
 def test_match_notebook_view_escapes() -> None:

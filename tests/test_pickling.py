@@ -135,8 +135,9 @@ def old_state(result: lexiscan.ScanResult) -> dict[str, Any]:
         name: bytes(native.column(name))
         for name in ("doc", "entity", "alias", "start", "end", "edits")
     }
-    state["surface_data"] = native.surface_data().decode("utf-8")
-    state["surface_offsets"] = native.surface_offsets()
+    surface_offsets, surface_data, _ = native.text_columns(result._matcher)[3]
+    state["surface_data"] = surface_data.decode("utf-8")
+    state["surface_offsets"] = surface_offsets
     state["n_docs"] = result.n_docs
     state["texts"] = lexiscan._lexiscan.result_texts(native)
     return state

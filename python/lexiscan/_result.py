@@ -200,12 +200,9 @@ class ScanResult:
             null_bitmap = None if validity is None else pa.py_buffer(validity)
             return pa.LargeStringArray.from_buffers(n, *buffers, null_bitmap)
 
-        columns = {
-            name: text(*self._native.text_column(self._matcher, name))
-            for name in ("entity", "label", "alias")
-        }
-        columns["text"] = text(self._native.surface_offsets(), self._native.surface_data())
-        return columns
+        names = ("entity", "label", "alias", "text")
+        buffers = self._native.text_columns(self._matcher)
+        return {name: text(*column) for name, column in zip(names, buffers)}
 
     def _to_pandas_via_arrow(self) -> pd.DataFrame:
         doc = self._signed("doc")

@@ -45,23 +45,6 @@ impl Default for PyScanResult {
 }
 
 impl PyScanResult {
-    /// The matched text of each distinct form (`ScanResult::forms`), by code.
-    fn surface_values(&self) -> Vec<Option<&str>> {
-        self.inner.forms().map(|f| Some(f.surface)).collect()
-    }
-
-    /// The matched texts of all matches, from their forms' `surfaces`, on `pool`.
-    fn surface_column<'a>(
-        &'a self,
-        py: Python<'_>,
-        pool: &ThreadPool,
-        surfaces: &'a [Option<&'a str>],
-    ) -> TextColumn<'a> {
-        let codes = self.inner.form_codes();
-        py.detach(|| TextColumn::new_on(pool, codes, surfaces))
-            .expect("a form for every code")
-    }
-
     /// The scan's thread pool, for the work of turning its columns into Python buffers.
     pub(super) fn pool(&self) -> PyResult<Arc<ThreadPool>> {
         thread_pool(self.n_threads).map_err(to_py_err)
@@ -100,6 +83,24 @@ type TextBuffers<'py> = (
     Bound<'py, PyBytes>,
     Option<Bound<'py, PyBytes>>,
 );
+
+/// A text column's Arrow buffers, each a new `bytes` written on `pool`.
+fn text_buffers<'py>(
+    py: Python<'py>,
+    pool: &ThreadPool,
+    column: &TextColumn<'_>,
+) -> PyResult<TextBuffers<'py>> {
+    let offsets = new_bytes(py, pool, column.offsets_len(), |b| column.write_offsets(b))?;
+    let data = new_bytes(py, pool, column.data_len(), |b| column.write_data(b))?;
+    let validity = if column.has_nulls() {
+        Some(new_bytes(py, pool, column.validity_len(), |b| {
+            column.write_validity(b)
+        })?)
+    } else {
+        None
+    };
+    Ok((offsets, data, validity))
+}
 
 #[pymethods]
 impl PyScanResult {
@@ -254,70 +255,43 @@ impl PyScanResult {
         })
     }
 
-    /// The entity, label or alias of every match, looked up in `matcher`'s lexicon, as Arrow
-    /// large-string buffers (offsets, data, validity or None), built on all cores.
-    fn text_column<'py>(
+    /// The entity, label and alias of every match (looked up in `matcher`'s lexicon) and its
+    /// matched text, in that order, each as Arrow large-string buffers (offsets, data,
+    /// validity or None), built on all cores with the rows read once for the four.
+    fn text_columns<'py>(
         &self,
         py: Python<'py>,
         matcher: PyRef<'py, PyMatcher>,
-        name: &str,
-    ) -> PyResult<TextBuffers<'py>> {
+    ) -> PyResult<Vec<TextBuffers<'py>>> {
         let lexicon = matcher.inner.lexicon();
         let (entities, aliases) = (lexicon.entities(), lexicon.aliases());
-        // The value of each distinct form of the matches, looked up once per form.
-        let values: Option<Vec<Option<&str>>> = match name {
-            "entity" => self
-                .inner
-                .forms()
-                .map(|f| Some(Some(entities.get(f.entity as usize)?.name.as_str())))
-                .collect(),
-            "label" => self
-                .inner
-                .forms()
-                .map(|f| Some(entities.get(f.entity as usize)?.label.as_deref()))
-                .collect(),
-            "alias" => self
-                .inner
-                .forms()
-                .map(|f| Some(Some(aliases.get(f.alias as usize)?.text.as_str())))
-                .collect(),
-            other => return Err(PyKeyError::new_err(format!("no text column {other:?}"))),
-        };
-        let values = values.ok_or_else(|| {
-            PyValueError::new_err("this result's matches do not come from this matcher")
-        })?;
+        // The values of each distinct form of the matches, looked up once per form.
+        let forms = self.inner.forms().len();
+        let (mut names, mut labels) = (Vec::with_capacity(forms), Vec::with_capacity(forms));
+        let (mut alias_texts, mut surfaces) =
+            (Vec::with_capacity(forms), Vec::with_capacity(forms));
+        for form in self.inner.forms() {
+            let entity = entities.get(form.entity as usize);
+            let (Some(entity), Some(alias)) = (entity, aliases.get(form.alias as usize)) else {
+                return Err(PyValueError::new_err(
+                    "this result's matches do not come from this matcher",
+                ));
+            };
+            names.push(Some(entity.name.as_str()));
+            labels.push(entity.label.as_deref());
+            alias_texts.push(Some(alias.text.as_str()));
+            surfaces.push(Some(form.surface));
+        }
         let pool = self.pool()?;
         let codes = self.inner.form_codes();
-        let column = py
-            .detach(|| TextColumn::new_on(&pool, codes, &values))
-            .expect("a code for every form");
-        let offsets = new_bytes(py, &pool, column.offsets_len(), |b| column.write_offsets(b))?;
-        let data = new_bytes(py, &pool, column.data_len(), |b| column.write_data(b))?;
-        let validity = if column.has_nulls() {
-            Some(new_bytes(py, &pool, column.validity_len(), |b| {
-                column.write_validity(b)
-            })?)
-        } else {
-            None
-        };
-        Ok((offsets, data, validity))
-    }
-
-    /// The matched texts back to back (UTF-8), for an Arrow string array: written out of the
-    /// result's distinct forms on all cores.
-    fn surface_data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let pool = self.pool()?;
-        let surfaces = self.surface_values();
-        let column = self.surface_column(py, &pool, &surfaces);
-        new_bytes(py, &pool, column.data_len(), |b| column.write_data(b))
-    }
-
-    /// Arrow (large) string offsets of the matched texts: int64, one more than matches.
-    fn surface_offsets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let pool = self.pool()?;
-        let surfaces = self.surface_values();
-        let column = self.surface_column(py, &pool, &surfaces);
-        new_bytes(py, &pool, column.offsets_len(), |b| column.write_offsets(b))
+        let tables = [&names[..], &labels, &alias_texts, &surfaces];
+        let columns = py
+            .detach(|| TextColumn::new_many_on(&pool, codes, tables))
+            .expect("a form for every code");
+        columns
+            .iter()
+            .map(|column| text_buffers(py, &pool, column))
+            .collect()
     }
 
     /// The matched texts, in match order. Equal texts share one Python `str` (matches repeat
