@@ -12,8 +12,9 @@ pub use rayon::ThreadPool;
 /// Bytes per piece of parallel work.
 const PIECE: usize = 1 << 20;
 
-/// Zero `out` and then `fill` it, both on `pool`: the zeroing spreads the first touch of fresh
-/// pages over the pool's threads, and `fill` runs inside the pool so its parallel iterators do.
+/// Zero `out` and then `fill` it, both on `pool`: the zeroing maps fresh pages a piece at a
+/// time (`populate`) and spreads that first touch over the pool's threads, and `fill` runs
+/// inside the pool so its parallel iterators do.
 /// `out` may be uninitialised memory (a buffer just made by another language).
 ///
 /// ```
@@ -32,14 +33,44 @@ pub fn zero_then_fill<'a>(
     // One hand-off to the pool for both steps: each costs tens of microseconds, and a frame
     // of a small scan is a dozen buffers.
     pool.install(move || {
-        out.par_chunks_mut(PIECE)
-            .for_each(|piece| piece.fill(MaybeUninit::new(0)));
+        out.par_chunks_mut(PIECE).for_each(|piece| {
+            populate(piece);
+            piece.fill(MaybeUninit::new(0));
+        });
         // SAFETY: every byte was initialised just above, and `MaybeUninit<u8>` has the layout
         // of `u8`; the slice keeps `out`'s borrow.
         let out = unsafe { &mut *(out as *mut [MaybeUninit<u8>] as *mut [u8]) };
         fill(out);
         out
     })
+}
+
+/// Maps the whole pages inside `piece` writable in one call (`madvise(MADV_POPULATE_WRITE)`,
+/// Linux 5.14+) instead of a page fault per 4 KiB at the first write: in a virtual machine each
+/// fault is an exit, and the faults were ~45% of writing a large scan's columns. A refusal (an
+/// older kernel) leaves the faults to the writes; nothing is read or written. Pieces of a few
+/// pages are left to their faults, cheaper than a system call.
+fn populate(piece: &mut [MaybeUninit<u8>]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = piece.as_mut_ptr() as usize;
+        let first = start.next_multiple_of(PAGE);
+        let end = (start + piece.len()) / PAGE * PAGE;
+        if end >= first + 16 * PAGE {
+            // SAFETY: the range lies inside `piece`, which the caller lends us mutably; the
+            // call maps its pages, never changing what they hold.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    end - first,
+                    libc::MADV_POPULATE_WRITE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = piece;
 }
 
 /// `values` as little-endian bytes into `out` (`values.len() * N` bytes), on the current rayon
