@@ -9,16 +9,19 @@ in turns on one thread, so a slow minute hits both alike. The figure to read is 
     python benches/ab_builds.py OLD.so NEW.so --mb 50 --rounds 7 --lexicons 100,10k
     python benches/ab_builds.py OLD.so NEW.so --corpus news --lexicons 100,dense --passes 5
     python benches/ab_builds.py OLD.so NEW.so --lexicons 1m --to-pandas --after-build
+    python benches/ab_builds.py OLD.so NEW.so --lexicons 1m --to-pandas --old-face OLD_result.py
 
 The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_threads=1)`,
 `len(result)`) is the one every build since the first has had; `--to-pandas` also times each
-result's `to_pandas()` (the Python face's, over that build's own native result), and
+result's `to_pandas()` (the Python face's, over that build's own native result),
 `--after-build` builds each round's matcher anew, as bench_scan.py times the first scan after
-a build. Row counts are printed for
-both: equal where the change under test should not change what is found. The documents and
-lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in bench_scan.py;
-`--corpus news` takes the short articles instead (10.5 MB, each round scans them `--passes`
-times).
+a build, and `--convert-only` times `to_pandas()` alone (one scan per build, frames compared).
+`--old-face` gives build A the `_result.py` of its own commit (`git show
+REV:python/lexiscan/_result.py`) where the native calls of `to_pandas()` changed. Row counts
+are printed for both: equal where the change under test should not change what is found. The
+documents and lexicons come from `data.py` (real news and speeches, gazetteer lexicons), as in
+bench_scan.py; `--corpus news` takes the short articles instead (10.5 MB, each round scans them
+`--passes` times).
 """
 
 from __future__ import annotations
@@ -79,12 +82,53 @@ class NativeOwner:
         return self._native.alias_texts()
 
 
-def to_pandas(result: Any, matcher: Any, n_docs: int) -> Any:
-    """`result.to_pandas()` as the Python face makes it, over one build's native result and
-    matcher (the face only calls the native objects' own methods)."""
-    from lexiscan._result import ScanResult
+def load_face(path: Path | None) -> ModuleType:
+    """The Python face's `_result` module: this tree's, or the file at `path` (an older
+    commit's, loaded under a name of its own; it imports the rest of this tree's package)."""
+    if path is None:
+        from lexiscan import _result
 
-    return ScanResult(result, NativeOwner(matcher), None, n_docs).to_pandas()  # type: ignore[arg-type]
+        return _result
+    spec = importlib.util.spec_from_file_location("build_a_result", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def to_pandas(result: Any, matcher: Any, n_docs: int, face: ModuleType) -> Any:
+    """`result.to_pandas()` as the Python face `face` makes it, over one build's native result
+    and matcher (the face only calls the native objects' own methods)."""
+    return face.ScanResult(result, NativeOwner(matcher), None, n_docs).to_pandas()
+
+
+def convert_row(
+    lexicon: str,
+    matchers: dict[str, Any],
+    faces: dict[str, ModuleType],
+    docs: list[str],
+    rounds: int,
+) -> str:
+    """One scan per build, then its `to_pandas()` timed in turns (wall clock): the table row.
+    The two frames are compared once first, so a faster conversion is also the same one."""
+    import pandas as pd
+
+    results = {key: matchers[key].scan(docs, n_threads=1) for key in matchers}
+    frames = {key: to_pandas(results[key], matchers[key], len(docs), faces[key]) for key in results}
+    pd.testing.assert_frame_equal(frames["A"], frames["B"], check_exact=True)
+    del frames
+    seconds: dict[str, list[float]] = {"A": [], "B": []}
+    for round_ in range(rounds):
+        for key in ("A", "B") if round_ % 2 == 0 else ("B", "A"):
+            gc.collect()
+            started = time.perf_counter()
+            frame = to_pandas(results[key], matchers[key], len(docs), faces[key])
+            seconds[key].append(time.perf_counter() - started)
+            del frame
+    ratio = statistics.median(b / a for a, b in zip(seconds["A"], seconds["B"]))
+    a, b = (statistics.median(seconds[key]) for key in ("A", "B"))
+    rows = len(results["A"]), len(results["B"])
+    return f"| {lexicon} | {a:.3f} | {b:.3f} | {ratio:.3f} | {rows[0]:,} | {rows[1]:,} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,9 +159,19 @@ def main(argv: list[str] | None = None) -> int:
         "--after-build", action="store_true",
         help="build the matchers anew each round: time the first scan after a build",
     )  # fmt: skip
+    parser.add_argument(
+        "--convert-only", action="store_true",
+        help="scan once per build, then time only to_pandas() in turns (and check the frames "
+        "are equal)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--old-face", type=Path,
+        help="build A's python/lexiscan/_result.py, where to_pandas()'s native calls changed",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     builds = {"A": load_native(args.old, "build_a"), "B": load_native(args.new, "build_b")}
+    faces = {"A": load_face(args.old_face), "B": load_face(None)}
     clock = time.process_time if args.cpu else time.perf_counter
     texts = [text for _, text in real_texts()]
     docs = news_texts() if args.corpus == "news" else make_docs(texts, args.mb, args.seed)
@@ -125,16 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     for line in provenance(sys.argv):
         print(line)
     timed = "CPU time of the process" if args.cpu else "wall clock"
-    if args.to_pandas:
+    if args.convert_only:
+        timed += ", to_pandas() alone (one scan per build)"
+    elif args.to_pandas:
         timed += ", scan and to_pandas()"
     if args.after_build:
         timed += ", the first scan after a build"
+    face_a = f" (Python face {args.old_face})" if args.old_face else ""
     print(
-        f"A = {args.old}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
+        f"A = {args.old}{face_a}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
         f"{size:.1f} MB a round, one thread, {timed}"
     )
+    unit = "to_pandas() s" if args.convert_only else "MB/s"
     print(
-        "| lexicon | A MB/s (median) | B MB/s (median) | B / A (median of rounds) "
+        f"| lexicon | A {unit} (median) | B {unit} (median) | B / A (median of rounds) "
         "| rows A | rows B |"
     )
     print("|---|---:|---:|---:|---:|---:|")
@@ -150,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             scale = {"k": 1_000, "m": 1_000_000}[lexicon_size[-1]]
             spec = first_aliases(million, int(float(lexicon_size[:-1]) * scale))
         matchers = native_matchers(builds, spec)
+        if args.convert_only:
+            print(convert_row(lexicon_size, matchers, faces, docs, args.rounds))
+            continue
         speeds: dict[str, list[float]] = {"A": [], "B": []}
         rows: dict[str, int] = {}
         for round_ in range(args.rounds):
@@ -163,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.passes):
                     result = matchers[key].scan(docs, n_threads=1)
                     if args.to_pandas:
-                        frame = to_pandas(result, matchers[key], len(docs))
+                        frame = to_pandas(result, matchers[key], len(docs), faces[key])
                         del frame
                 speeds[key].append(size / (clock() - started))
                 rows[key] = len(result)
