@@ -128,7 +128,9 @@ def convert_row(
     ratio = statistics.median(b / a for a, b in zip(seconds["A"], seconds["B"]))
     a, b = (statistics.median(seconds[key]) for key in ("A", "B"))
     rows = len(results["A"]), len(results["B"])
-    return f"| {lexicon} | {a:.3f} | {b:.3f} | {ratio:.3f} | {rows[0]:,} | {rows[1]:,} |"
+    return (
+        f"| {lexicon} | {a * 1e3:.2f} | {b * 1e3:.2f} | {ratio:.3f} | {rows[0]:,} | {rows[1]:,} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         f"A = {args.old}{face_a}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
         f"{size:.1f} MB a round, one thread, {timed}"
     )
-    unit = "to_pandas() s" if args.convert_only else "MB/s"
+    unit = "to_pandas() ms" if args.convert_only else "MB/s"
     print(
         f"| lexicon | A {unit} (median) | B {unit} (median) | B / A (median of rounds) "
         "| rows A | rows B |"
