@@ -14,9 +14,11 @@
 //! words that begin no pattern, and the words that begin only patterns of several words none
 //! of which goes on with the text's next word: half the words of English news begin some
 //! place name (`the`, `to`, `in`, `a`), but hardly any go on as one. Before each longer run's
-//! probe, a small filter of the next words that run has (beside it, reached from its slot)
-//! rejects most others. So the cost per text word stays about flat as the lexicon grows,
-//! where a walk on a trie of a million patterns waits on a cache miss at nearly every step.
+//! probe, what its slot says of the runs one word longer rejects most others: their keys'
+//! fingerprints when there are one or two (most runs), held in the slot itself, so that the
+//! test reads no other cache line; else a small filter of them, reached from the slot. So
+//! the cost per text word stays about flat as the lexicon grows, where a walk on a trie of a
+//! million patterns waits on a cache miss at nearly every step.
 //! The slots sit on huge pages where the system allows (`huge_pages`).
 //!
 //! Every hit is checked against the pattern's bytes, so a hash collision never makes a match;
@@ -41,6 +43,11 @@ const HELD: u32 = 1 << 31;
 const NO_NEXT: u32 = u32::MAX;
 /// Bits of a slot's `next` that give the log2 of its filter's length in 64-bit words.
 const NEXT_SIZE_BITS: u32 = 5;
+/// The bit of a slot's `next` that says it holds the next runs themselves, as fingerprints of
+/// their keys, instead of where their filter is (`next_of`): one next run (the bit below it
+/// set too) or two.
+const INLINE: u32 = 1 << 31;
+const ONE: u32 = 1 << 30;
 
 /// One slot of the open-addressing table. `key == 0` is an empty slot (keys are never 0).
 #[derive(Clone, Copy, Debug, Default)]
@@ -51,8 +58,9 @@ struct Slot {
     /// `NO_TEXT`.
     record: u32,
     /// `NO_NEXT` when no longer pattern begins with the run of words that hashes to `key`;
-    /// else its filter of next runs in `next_filters`: the offset shifted left by
-    /// `NEXT_SIZE_BITS`, or-ed with the log2 of its length.
+    /// else the next runs' fingerprints (`INLINE`: most runs go on with one or two), or
+    /// their filter in `next_filters`: the offset shifted left by `NEXT_SIZE_BITS`, or-ed
+    /// with the log2 of its length.
     next: u32,
 }
 
@@ -68,7 +76,8 @@ pub(super) struct WordSequences {
     /// Shift that takes a key's high bits to a slot (the filters use its low and middle bits,
     /// so the three stay independent).
     shift: u32,
-    /// The filters of the runs one word longer than each slot's (`Slot::next`).
+    /// The filters of the runs one word longer than each slot's that has three or more
+    /// (`Slot::next`).
     next_filters: Box<[u64]>,
     /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
     /// little-endian: one cache line or two to check a hit.
@@ -302,14 +311,6 @@ impl WordSequences {
         let mut next_filters: Vec<u64> = vec![u64::MAX];
         for group in steps.chunk_by(|a, b| a.0 == b.0) {
             let key = group[0].0;
-            // About four next runs a 64-bit word: ~1.5% pass that are not there.
-            let words = group.len().div_ceil(4).next_power_of_two();
-            let offset = next_filters.len();
-            next_filters.resize(offset + words, 0);
-            for &(_, next) in group {
-                let (word, bits) = next_bits(next, words);
-                next_filters[offset + word] |= bits;
-            }
             let slot = table.slot_for(key);
             let entry = &mut table.slots[slot];
             if entry.key == 0 {
@@ -319,9 +320,24 @@ impl WordSequences {
                     next: NO_NEXT,
                 };
             }
-            // Past 2^27 filter words (never for a real lexicon) the first, which passes all.
-            entry.next =
-                u32::try_from(offset << NEXT_SIZE_BITS).map_or(0, |at| at | words.trailing_zeros());
+            if let Some(inline) = inline_next(group.iter().map(|&(_, next)| next)) {
+                entry.next = inline;
+                continue;
+            }
+            // About four next runs a 64-bit word: ~1.5% pass that are not there.
+            let words = group.len().div_ceil(4).next_power_of_two();
+            let offset = next_filters.len();
+            next_filters.resize(offset + words, 0);
+            for &(_, next) in group {
+                let (word, bits) = next_bits(next, words);
+                next_filters[offset + word] |= bits;
+            }
+            // Past 2^26 filter words (never for a real lexicon) the first, which passes all.
+            let at = offset << NEXT_SIZE_BITS;
+            table.slots[slot].next = match u32::try_from(at) {
+                Ok(at) if at < INLINE => at | words.trailing_zeros(),
+                _ => 0,
+            };
         }
         table.next_filters = next_filters.into_boxed_slice();
         table.records = records.into_boxed_slice();
@@ -420,9 +436,18 @@ impl WordSequences {
         (key >> self.shift) as usize & self.mask
     }
 
-    /// Whether the run of words with `key` may be in the next-run filter `next` of a slot.
+    /// Whether the run of words with `key` may be one of the next runs `next` of a slot (not
+    /// `NO_NEXT`): its fingerprint one of those held there, or its bits in their filter.
     #[inline(always)]
     fn may_follow(&self, next: u32, key: u64) -> bool {
+        if next & INLINE != 0 {
+            return if next & ONE != 0 {
+                next & !(INLINE | ONE) == long_fingerprint(key)
+            } else {
+                let short = short_fingerprint(key);
+                next & 0x7FFF == short || (next >> 15) & 0x7FFF == short
+            };
+        }
         let words = 1 << (next & ((1 << NEXT_SIZE_BITS) - 1));
         let offset = (next >> NEXT_SIZE_BITS) as usize;
         let (word, bits) = next_bits(key, words);
@@ -434,6 +459,34 @@ impl WordSequences {
     pub(super) fn longest_gap(&self) -> usize {
         self.longest_gap
     }
+}
+
+/// A slot's `next` that holds the next runs with `keys` themselves (`INLINE`), where they are
+/// one or two: the one's 30-bit fingerprint, or the two's of 15 bits. The fingerprints come
+/// from the keys' top bits, which the slots of a table of fewer than 2^30 slots share with
+/// them only in part. `None` for more runs (their filter then), and for the one run in 2^30
+/// whose fingerprint would read as `NO_NEXT`.
+fn inline_next(mut keys: impl Iterator<Item = u64>) -> Option<u32> {
+    let first = keys.next()?;
+    match (keys.next(), keys.next()) {
+        (None, _) => Some(INLINE | ONE | long_fingerprint(first)).filter(|&n| n != NO_NEXT),
+        (Some(second), None) => {
+            Some(INLINE | short_fingerprint(first) | short_fingerprint(second) << 15)
+        }
+        _ => None,
+    }
+}
+
+/// The 30-bit fingerprint of a run's key that a slot with one next run holds.
+#[inline(always)]
+fn long_fingerprint(key: u64) -> u32 {
+    (key >> 34) as u32
+}
+
+/// The 15-bit fingerprint of a run's key that a slot with two next runs holds.
+#[inline(always)]
+fn short_fingerprint(key: u64) -> u32 {
+    (key >> 49) as u32
 }
 
 /// The word after byte `from` (the end of a word) if it starts no more than `longest_gap`
@@ -595,6 +648,34 @@ mod tests {
         assert_eq!(at(&t, "abcdefghi", 0), [(9, 5)]);
         assert_eq!(at(&t, "parisx", 0), []);
         assert_eq!(at(&t, "pari", 0), []);
+    }
+
+    /// The next runs a slot holds itself (one or two fingerprints) pass every run they hold and
+    /// nearly no other; three or more go to a filter of their own. Checked on random keys, and
+    /// on a table whose runs go on with one, two and five next words.
+    #[test]
+    fn next_runs_held_in_the_slot_pass_theirs_and_few_others() {
+        let (t, _, _) = table(&["a b", "c d", "c e", "f g", "f h", "f i", "f j", "f k"]);
+        let mut random = crate::matcher::tests::Lcg(3);
+        let mut key = || key_of(hash_word(&(random.below(1 << 30) as u64).to_le_bytes()));
+        for held in 1..=2 {
+            for _ in 0..2_000 {
+                let runs: Vec<u64> = (0..held).map(|_| key()).collect();
+                let Some(next) = inline_next(runs.iter().copied()) else {
+                    assert_eq!(held, 1, "two runs are always held");
+                    continue;
+                };
+                assert!(runs.iter().all(|&run| t.may_follow(next, run)));
+                let others = (0..20).filter(|_| t.may_follow(next, key())).count();
+                assert!(others <= 1, "{others} of 20 other runs passed");
+            }
+        }
+        assert_eq!(inline_next([1, 2, 3].into_iter()), None);
+        assert_eq!(inline_next(std::iter::empty()), None);
+        assert_eq!(at(&t, "a b", 0), [(3, 0)]);
+        assert_eq!(at(&t, "c e", 0), [(3, 2)]);
+        assert_eq!(at(&t, "f k", 0), [(3, 7)]);
+        assert_eq!(at(&t, "f x", 0), []);
     }
 
     /// Distinct gaps give distinct `gap_key`s: every gap of up to three of a few separators
