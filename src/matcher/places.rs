@@ -287,7 +287,7 @@ impl Window {
         if automaton.begins_any_other() {
             while other != 0 {
                 let i = other.trailing_zeros();
-                starts |= u64::from(automaton.begins_other(chunk[i as usize])) << i;
+                starts |= u64::from(automaton.begins_other_at(bytes, at + i as usize)) << i;
                 other &= other - 1;
             }
         }

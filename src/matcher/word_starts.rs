@@ -22,6 +22,52 @@ use crate::swar::not_ascii_alphanumeric;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{nfa, Anchored, MatchKind, PatternID};
 
+/// The first bytes, up to four, of a set of patterns, as bits of a small filter keyed by their
+/// hash and length: one test per length for a byte where such a pattern may start.
+#[derive(Clone, Debug)]
+struct OtherHeads {
+    /// Bit `n - 1`: some pattern has a head of `n` bytes (its length, up to four).
+    lengths: u8,
+    bits: Box<[u64; OTHER_HEADS / 64]>,
+}
+
+/// Bits of `OtherHeads`: few patterns begin with punctuation (a few hundred of a million
+/// place names), so that few heads that are not there pass.
+const OTHER_HEADS: usize = 1 << 14;
+
+impl Default for OtherHeads {
+    fn default() -> Self {
+        Self {
+            lengths: 0,
+            bits: Box::new([0; OTHER_HEADS / 64]),
+        }
+    }
+}
+
+impl OtherHeads {
+    fn add(&mut self, pattern: &[u8]) {
+        let head = &pattern[..pattern.len().min(4)];
+        self.lengths |= 1 << (head.len() - 1);
+        let bit = Self::bit(head);
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether `rest` (the text from a byte on) may begin with one of the heads.
+    fn may_begin(&self, rest: &[u8]) -> bool {
+        (1..=rest.len().min(4)).any(|n| {
+            let bit = Self::bit(&rest[..n]);
+            self.lengths & 1 << (n - 1) != 0 && self.bits[bit / 64] & 1 << (bit % 64) != 0
+        })
+    }
+
+    fn bit(head: &[u8]) -> usize {
+        let mut four = [0; 4];
+        four[..head.len()].copy_from_slice(head);
+        let key = u64::from(u32::from_le_bytes(four)) | (head.len() as u64) << 32;
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 50) as usize
+    }
+}
+
 /// An anchored automaton with standard semantics, so that every state on a walk reports the
 /// aliases ending there.
 #[derive(Clone, Debug)]
@@ -35,6 +81,8 @@ pub(super) struct AnchoredAutomaton {
     other_starts: Box<[bool; 256]>,
     /// Whether any byte begins such a pattern.
     any_other_start: bool,
+    /// The first bytes of those patterns, up to four (`begins_other_at`).
+    other_heads: OtherHeads,
     /// For the search from word starts: the patterns that are sequences of whole words, looked
     /// up by hash instead of walked (`word_sequences`); the trie then holds only the others.
     sequences: Option<Box<Sequences>>,
@@ -69,9 +117,11 @@ impl AnchoredAutomaton {
             .start_state(Anchored::Yes)
             .map_err(|e| Error::Automaton(e.to_string()))?;
         let mut other_starts = Box::new([false; 256]);
+        let mut other_heads = OtherHeads::default();
         for pattern in patterns {
             if !pattern.chars().next().is_some_and(is_word_char) {
                 other_starts[usize::from(pattern.as_bytes()[0])] = true;
+                other_heads.add(pattern.as_bytes());
             }
         }
         Ok(Self {
@@ -79,6 +129,7 @@ impl AnchoredAutomaton {
             start,
             any_other_start: other_starts.contains(&true),
             other_starts,
+            other_heads,
             sequences: None,
         })
     }
@@ -275,6 +326,16 @@ impl AnchoredAutomaton {
         self.other_starts[usize::from(byte)]
     }
 
+    /// Whether a pattern that begins with something other than a word character may start at
+    /// byte `at` of `bytes`: its first byte begins one (`begins_other`), and its first bytes,
+    /// up to four, are one's. False only when none starts there. For the windows of the word
+    /// loop (`places`): an apostrophe begins `'s-hertogenbosch`, yet the `'s ` of a possessive
+    /// begins nothing, and the loop need not stop there.
+    #[inline]
+    pub(super) fn begins_other_at(&self, bytes: &[u8], at: usize) -> bool {
+        self.begins_other(bytes[at]) && self.other_heads.may_begin(&bytes[at..])
+    }
+
     /// Where to look for the place after `start`, whose word is `word`: past the word, or
     /// past the one character there.
     #[inline(always)]
@@ -455,6 +516,52 @@ mod tests {
         let text = "abc Zürich x1y2z3w4v5u6 日本 end";
         let ends: Vec<usize> = [0, 4, 12, 25].iter().map(|&s| word_end(text, s)).collect();
         assert_eq!(ends, [3, 11, 24, 25 + "日本".len()]);
+    }
+
+    #[test]
+    fn the_heads_of_patterns_that_begin_with_punctuation_pass_and_few_others() {
+        let patterns: Vec<String> = ["'s-hertogenbosch", "(old) town", "-", ".net", "'t zand"]
+            .map(String::from)
+            .to_vec();
+        let automaton = AnchoredAutomaton::build(&patterns).unwrap();
+        for pattern in &patterns {
+            // Every pattern passes where it starts, followed by anything or by nothing.
+            for text in [
+                pattern.clone(),
+                format!("{pattern}x"),
+                format!("x{pattern}"),
+            ] {
+                let at = text.find(pattern.as_str()).unwrap();
+                assert!(automaton.begins_other_at(text.as_bytes(), at), "{text:?}");
+            }
+        }
+        // A possessive's apostrophe, an opening bracket or a dot that begin none.
+        for (text, at) in [("russia's ", 6), ("(new", 0), (". and", 0), ("'", 0)] {
+            assert!(!automaton.begins_other_at(text.as_bytes(), at), "{text:?}");
+        }
+        // Only what begins a pattern at all: a letter never.
+        assert!(!automaton.begins_other_at(b"old", 0));
+        // Random four-byte heads of these bytes: every one that begins a pattern passes, and
+        // few others do.
+        let alphabet = b"'(-.st ozna";
+        let mut random = crate::matcher::tests::Lcg(9);
+        let mut passed = 0;
+        for _ in 0..20_000 {
+            let text: Vec<u8> = (0..4)
+                .map(|_| alphabet[random.below(alphabet.len())])
+                .collect();
+            let begins = patterns.iter().any(|p| {
+                let head = &p.as_bytes()[..p.len().min(4)];
+                text.starts_with(head) || head.starts_with(&text)
+            });
+            let asked = automaton.begins_other_at(&text, 0);
+            assert!(asked || !begins, "{:?}", String::from_utf8_lossy(&text));
+            passed += usize::from(asked && !begins);
+        }
+        assert!(
+            passed < 200,
+            "{passed} of 20,000 heads passed that begin no pattern"
+        );
     }
 
     #[test]
