@@ -271,12 +271,7 @@ mod tests {
                 .map(|i| ((i * 7 + i / 3) % values.len()) as u32)
                 .collect();
             let column = TextColumn::new(&codes, &values).unwrap();
-            let mut offsets = vec![0xAA; column.offsets_len()];
-            let mut data = vec![0xAA; column.data_len()];
-            let mut valid = vec![0xAA; column.validity_len()];
-            column.write_offsets(&mut offsets);
-            column.write_data(&mut data);
-            column.write_validity(&mut valid);
+            let (offsets, data, valid) = buffers(&column);
             let offsets: Vec<usize> = offsets
                 .chunks_exact(8)
                 .map(|b| i64::from_le_bytes(b.try_into().unwrap()) as usize)

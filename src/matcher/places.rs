@@ -247,8 +247,9 @@ impl Places {
 }
 
 /// 64 bytes of ASCII text from `at`, as bit masks (bit `i` for byte `at + i`): letters and
-/// digits (`word`), and the bytes that are neither those nor a space and begin a pattern of
-/// the other kind (`starts`: `AnchoredAutomaton::begins_other`).
+/// digits (`word`), and the bytes that are neither those nor a space where a pattern of the
+/// other kind may start (`starts`: `AnchoredAutomaton::begins_other_at`, which asks their
+/// next bytes too, so that a possessive's apostrophe is not one).
 #[derive(Clone, Copy, Debug)]
 struct Window {
     at: usize,
