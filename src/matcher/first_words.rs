@@ -24,6 +24,10 @@ pub(super) struct FirstWords {
     /// The first two bytes of each stem (any second byte for a stem of one byte), a bit each
     /// of 65,536: eight kilobytes that answer most words without a hash (`may_begin_in`).
     heads: Box<[u64]>,
+    /// The stems' first two bytes (the second `None` for a stem of one byte), when they are
+    /// few and the processor has AVX-512BW: then a window's bytes are asked all at once
+    /// (`heads_in`).
+    head_pairs: Option<Box<[HeadPair]>>,
 }
 
 impl FirstWords {
@@ -58,6 +62,14 @@ impl FirstWords {
                 }
             }
             filter.heads = heads.into_boxed_slice();
+            let mut pairs: Vec<HeadPair> = one_word_stems
+                .iter()
+                .map(|b| (b[0], b.get(1).copied()))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            filter.head_pairs =
+                (pairs.len() <= MAX_HEAD_PAIRS && has_avx512bw()).then(|| pairs.into_boxed_slice());
         }
         let mut stem_lengths: Vec<usize> = one_word_stems.iter().map(|b| b.len()).collect();
         stem_lengths.sort_unstable();
@@ -76,6 +88,7 @@ impl FirstWords {
             mask: blocks_len as u64 - 1,
             stem_lengths: Vec::new(),
             heads: Box::default(),
+            head_pairs: None,
         };
         for key in keys {
             let (block, bits) = filter.slot(key);
@@ -129,6 +142,21 @@ impl FirstWords {
         false
     }
 
+    /// Bit `i`: byte `i` of `chunk` and the byte after it may be the first two bytes of a
+    /// stem (the last byte's: whenever it may be a stem's first); `u64::MAX` where the
+    /// processor cannot say all at once. Asked once a window by the word loop, so that most
+    /// words need no question of their own.
+    #[inline]
+    pub(super) fn heads_in(&self, chunk: &[u8; 64]) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(pairs) = &self.head_pairs {
+            // SAFETY: `head_pairs` is only set where the processor has AVX-512BW.
+            return unsafe { heads_in_avx512(pairs, chunk) };
+        }
+        let _ = chunk;
+        u64::MAX
+    }
+
     /// `may_begin` of a word whose `hash_word` the caller has already.
     #[inline]
     pub(super) fn may_begin_hashed(&self, word: &str, hash: u64) -> bool {
@@ -141,6 +169,42 @@ impl FirstWords {
                 && self.contains_hash(hash_word(&word.as_bytes()[..len]))
         })
     }
+}
+
+/// A stem's first byte and its second (`None` for a stem of one byte).
+type HeadPair = (u8, Option<u8>);
+
+/// Up to this many stems' first two bytes, a window asks them all at once (`heads_in`).
+const MAX_HEAD_PAIRS: usize = 8;
+
+/// Whether the processor has AVX-512BW (compares of 64 bytes into a mask).
+fn has_avx512bw() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx512bw");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// `FirstWords::heads_in` with AVX-512BW: two compares of the 64 bytes a stem.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+unsafe fn heads_in_avx512(pairs: &[HeadPair], chunk: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{_mm512_cmpeq_epi8_mask, _mm512_loadu_si512, _mm512_set1_epi8};
+    // SAFETY: the load reads the 64 bytes of `chunk`.
+    let bytes = unsafe { _mm512_loadu_si512(chunk.as_ptr().cast()) };
+    let mut found = 0;
+    for &(first, second) in pairs {
+        let firsts = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(first as i8));
+        let seconds = match second {
+            // The byte after the last is not in the window: it may be any.
+            Some(second) => {
+                _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(second as i8)) >> 1 | 1 << 63
+            }
+            None => u64::MAX,
+        };
+        found |= firsts & seconds;
+    }
+    found
 }
 
 /// How many first two bytes `FirstWords::heads` tells apart.
@@ -250,6 +314,39 @@ mod tests {
         }
         let passed = others.iter().filter(|w| filter.may_begin(w)).count();
         assert!(passed < 100, "{passed} of 1000 unrelated words passed");
+    }
+
+    /// A window's answer (`heads_in`) holds every byte where a stem begins, also one cut by
+    /// the window's end, on random windows of a few letters; where the processor can say, it
+    /// holds few others.
+    #[test]
+    fn a_windows_heads_hold_every_stem_start() {
+        let stems = ["ab", "c", "bca"];
+        let patterns: Vec<String> = stems.iter().map(|s| s.to_string()).collect();
+        let filter = FirstWords::new(&patterns, &[true; 3]);
+        let mut random = crate::matcher::tests::Lcg(5);
+        let mut others = 0;
+        for _ in 0..2_000 {
+            let chunk: [u8; 64] = std::array::from_fn(|_| b"abcx"[random.below(4)]);
+            let heads = filter.heads_in(&chunk);
+            for i in 0..64 {
+                let begins = stems.iter().any(|stem| {
+                    let n = stem.len().min(64 - i).min(2);
+                    chunk[i..i + n] == stem.as_bytes()[..n]
+                });
+                if begins {
+                    assert!(
+                        heads >> i & 1 == 1,
+                        "byte {i} of {:?}",
+                        String::from_utf8_lossy(&chunk)
+                    );
+                }
+                others += usize::from(!begins && heads >> i & 1 == 1);
+            }
+        }
+        if filter.head_pairs.is_some() {
+            assert_eq!(others, 0, "bytes that begin no stem's first two bytes");
+        }
     }
 
     /// The word loop's question (`may_begin_in`, which asks the first two bytes and the length

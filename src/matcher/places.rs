@@ -192,7 +192,10 @@ impl Places {
                 return (place, Some(next));
             }
             if stems.is_some_and(|stems| {
-                stems.may_begin_in(bytes, (place.start, place.end), place.hash)
+                // The window's answer for a word that starts in it, or the word's own.
+                let at = place.start.wrapping_sub(window.at);
+                (at >= 64 || window.stem_heads >> at & 1 != 0)
+                    && stems.may_begin_in(bytes, (place.start, place.end), place.hash)
             }) {
                 self.window = window;
                 return (place, Some(next));
@@ -257,6 +260,9 @@ struct Window {
     end: usize,
     word: u64,
     starts: u64,
+    /// Bytes that may begin a prefix-entry stem (`FirstWords::heads_in`; all where there are
+    /// no stems or the window cannot say).
+    stem_heads: u64,
 }
 
 impl Window {
@@ -265,6 +271,7 @@ impl Window {
         end: 0,
         word: 0,
         starts: 0,
+        stem_heads: u64::MAX,
     };
 
     #[inline(always)]
@@ -292,11 +299,16 @@ impl Window {
                 other &= other - 1;
             }
         }
+        let stem_heads = automaton
+            .openings()
+            .and_then(|(_, stems)| stems)
+            .map_or(u64::MAX, |stems| stems.heads_in(chunk));
         Window {
             at,
             end: at + 64,
             word,
             starts,
+            stem_heads,
         }
     }
 
