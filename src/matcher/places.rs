@@ -14,12 +14,15 @@
 //!
 //! Most words need nothing but the filter of openings (`openings`): it rejects them from the
 //! word and the next one. Over such words the search runs a lean loop of its own
-//! (`pass_quiet_words`) that finds a word in the window, hashes it, and asks the filter about
-//! the word before it with one test and no branch, and hands back to the full step (the next
-//! place, the look-ups, the trie) only where the filter passes a word or the window cannot say.
-//! Each place is looked up as soon as the next one is found, and the line of the next word's
-//! filter is fetched meanwhile. Looking a block of places up only after all were found (the
-//! places first, then all their filter probes, then the look-ups) measured slower; see
+//! (`pass_quiet_words`) that takes a window's words together (`Batch`): their starts and ends
+//! popped from two masks, each hashed from one load, each asked of the filter with the word
+//! after it, the answers or-ed into a mask without a branch, so that the words' questions do
+//! not wait on one another. The loop hands back to the full step (the next place, the
+//! look-ups, the trie) only where the filter passes a word or the window cannot say, and goes
+//! on from the word after it with the answers it already has. Whether a word may begin a
+//! prefix-entry stem is asked once a window for all its bytes (`Window::stem_heads`), so that
+//! a word asks its own question only where one may. The look-ups themselves stay one place at
+//! a time: looking a block of places up only after all were found measured slower; see
 //! docs/performance.md.
 
 use super::first_words::{hash_short, hash_word, FirstWords};
@@ -63,6 +66,9 @@ pub(super) struct Places {
     /// The place found after the last hit's, with the byte it was looked for from: the next
     /// call, which mostly starts between the two, begins there without finding it again.
     ahead: Option<(usize, Place)>,
+    /// The words of the window last read by the lean loop, and which of them the filters
+    /// pass: after a pass the loop goes on from the word after it with the answers it has.
+    batch: Batch,
 }
 
 impl Default for Places {
@@ -72,6 +78,7 @@ impl Default for Places {
             window: Window::EMPTY,
             long_way_until: 0,
             ahead: None,
+            batch: Batch::EMPTY,
         }
     }
 }
@@ -92,6 +99,7 @@ impl Places {
             self.text = this_text;
             self.ahead = None;
             self.window = Window::EMPTY;
+            self.batch = Batch::EMPTY;
             // Windows say nothing of spaces: a pattern that begins with one needs the long way.
             self.long_way_until = if automaton.begins_other(b' ') {
                 usize::MAX
@@ -132,9 +140,9 @@ impl Places {
     /// not reject on its own (with the word after it), and that next word, which is the next
     /// place; or the last word place before the search needs more than the filter: a byte
     /// that begins a pattern of the trie, a window that is not ASCII, a word that runs on past
-    /// 64 bytes. The loop of the search where most of its time goes, kept lean: each word is
-    /// found in the window's bit masks, hashed from one load, and tested without a branch
-    /// (`Openings::may_open`).
+    /// 64 bytes. The loop of the search where most of its time goes, kept lean: a window's
+    /// words are found in its bit masks, hashed from one load each and tested together without
+    /// a branch (`Batch`, `Openings::may_open`).
     #[inline(always)]
     fn pass_quiet_words(
         &mut self,
@@ -149,13 +157,28 @@ impl Places {
         let bytes = text.as_bytes();
         let mut window = self.window;
         loop {
-            let from = place.end;
-            if !window.holds(from) {
-                window = Window::at(automaton, bytes, from);
-                if !window.holds(from) {
+            if !window.holds(place.end) {
+                window = Window::at(automaton, bytes, place.end);
+                if !window.holds(place.end) {
                     break;
                 }
             }
+            let from_word = match self.batch.index_of(window.at, place) {
+                Some(i) => i,
+                None => {
+                    self.batch.fill(&window, bytes, (openings, stems), place);
+                    0
+                }
+            };
+            let (reached, passed) = self.batch.answer(from_word);
+            if let Some(next) = passed {
+                // The look-up that follows reads the table's slot first: on its way meanwhile.
+                automaton.prefetch_table(key_of(reached.hash));
+                self.window = window;
+                return (reached, Some(next));
+            }
+            place = reached;
+            let from = place.end;
             let offset = from - window.at;
             let words = window.word >> offset;
             let gap = words.trailing_zeros() as usize;
@@ -246,6 +269,168 @@ impl Places {
             end,
             hash: hash_word(&bytes[place.start..end]),
         })
+    }
+}
+
+/// The words of a window from one word place on, and which of them the filters of openings
+/// and stems pass with the word after them. All the window's words are found, hashed and
+/// tested before any answer is acted on, each test or-ed into a mask without a branch: the
+/// words' tests do not wait on one another, so the processor runs them side by side. A pass
+/// hands its word to the full step; the lean loop then goes on from the word after it with
+/// the answers it has (`index_of`, `answer`).
+#[derive(Clone, Copy, Debug)]
+struct Batch {
+    /// Where the window of the words begins (`usize::MAX`: no batch).
+    window_at: usize,
+    /// The word place asked from (word 0).
+    first: Place,
+    /// The window's words after it (words 1 to `len`): each that ends in the window, up to
+    /// the first whose gap has a byte that begins a pattern of the trie; their starts and
+    /// ends from the window's start, and their `hash_word`s.
+    starts: [u8; 32],
+    ends: [u8; 32],
+    hashes: [u64; 32],
+    /// How many words follow the first.
+    len: usize,
+    /// Bit `i`: the filters pass word `i` with word `i + 1` after it.
+    passes: u64,
+    /// The word after the last pass answered: where the search mostly goes on.
+    cursor: usize,
+}
+
+impl Batch {
+    const EMPTY: Batch = Batch {
+        window_at: usize::MAX,
+        first: Place {
+            start: 0,
+            end: 0,
+            hash: 0,
+        },
+        starts: [0; 32],
+        ends: [0; 32],
+        hashes: [0; 32],
+        len: 0,
+        passes: 0,
+        cursor: 0,
+    };
+
+    /// Word `i` (0: the place asked from).
+    #[inline(always)]
+    fn word(&self, i: usize) -> Place {
+        match i.checked_sub(1) {
+            None => self.first,
+            Some(k) => Place {
+                start: self.window_at + usize::from(self.starts[k]),
+                end: self.window_at + usize::from(self.ends[k]),
+                hash: self.hashes[k],
+            },
+        }
+    }
+
+    /// The words of `window` from the word place `place`, whose word ends in the window.
+    /// Needs eight bytes of text past the window to read a word from one load; without them
+    /// it holds `place` alone.
+    #[inline(always)]
+    fn fill(
+        &mut self,
+        window: &Window,
+        bytes: &[u8],
+        (openings, stems): (&Openings, Option<&FirstWords>),
+        place: Place,
+    ) {
+        self.window_at = window.at;
+        self.first = place;
+        self.len = 0;
+        self.passes = 0;
+        self.cursor = 0;
+        let Some(chunk) = bytes.get(window.at..window.at + 72) else {
+            return;
+        };
+        let chunk: &[u8; 72] = chunk.try_into().expect("72 bytes");
+        // The eight bytes from `i` (at most 64) as one little-endian number, the first `len`
+        // (1 to 8) of them kept.
+        let read = |i: usize, len: usize| {
+            let eight = u64::from_le_bytes(chunk[i..i + 8].try_into().expect("eight bytes"));
+            eight & (u64::MAX >> (64 - 8 * len))
+        };
+        let offset = place.end - window.at;
+        let after = (u64::MAX << offset) << 1;
+        // Bytes of the gaps from `place` on that begin a pattern of the trie: words past the
+        // first of them are the full step's.
+        let trie = window.starts & (u64::MAX << offset);
+        let before_trie = (trie & trie.wrapping_neg()).wrapping_sub(1);
+        let mut starts = window.word & !(window.word << 1) & after & before_trie;
+        let mut ends = !window.word & (window.word << 1) & after;
+        let len = starts.count_ones().min(ends.count_ones()) as usize;
+        let mut first = key_of(place.hash);
+        let mut gap_from = offset;
+        let mut passes = 0u64;
+        let mut stem_heads = 0u64;
+        for i in 0..len {
+            let start = starts.trailing_zeros() as usize;
+            let end = ends.trailing_zeros() as usize;
+            starts &= starts - 1;
+            ends &= ends - 1;
+            let hash = match end - start {
+                len @ 1..=8 => hash_short(read(start, len), len),
+                _ => hash_word(&chunk[start..end]),
+            };
+            let gap_key = match start - gap_from {
+                len @ 1..=8 => short_gap_key(read(gap_from, len), len),
+                _ => gap_key(&chunk[gap_from..start]),
+            };
+            let opens = openings.may_open(first, run_key_of_gap(first, gap_key, hash));
+            passes |= u64::from(opens) << i;
+            stem_heads |= (window.stem_heads >> start & 1) << (i + 1);
+            self.starts[i] = start as u8;
+            self.ends[i] = end as u8;
+            self.hashes[i] = hash;
+            first = key_of(hash);
+            gap_from = end;
+        }
+        self.len = len;
+        if let Some(stems) = stems {
+            // The words that may begin a stem, by the window's answer (`Window::stem_heads`),
+            // word 0 by its own where it starts before the window; each then asked in full.
+            let first_at = place.start.wrapping_sub(window.at);
+            let first = first_at >= 64 || window.stem_heads >> first_at & 1 != 0;
+            let mut ask = (stem_heads | u64::from(first)) & !passes & (u64::MAX >> (63 - len) >> 1);
+            while ask != 0 {
+                let i = ask.trailing_zeros() as usize;
+                ask &= ask - 1;
+                let word = self.word(i);
+                let stem = stems.may_begin_in(bytes, (word.start, word.end), word.hash);
+                passes |= u64::from(stem) << i;
+            }
+        }
+        self.passes = passes;
+    }
+
+    /// Where `place` is among the words, if they are of the window at `window_at`.
+    #[inline(always)]
+    fn index_of(&self, window_at: usize, place: Place) -> Option<usize> {
+        if window_at != self.window_at {
+            return None;
+        }
+        (self.cursor..=self.len).find(|&i| self.word(i).start == place.start)
+    }
+
+    /// From word `i` on, the first word that the filters pass and the word after it; or,
+    /// when they pass none, the last word, whose next word the window cannot say (it runs on
+    /// past the window, or a byte of its gap begins a pattern of the trie).
+    #[inline(always)]
+    fn answer(&mut self, i: usize) -> (Place, Option<Place>) {
+        match self.passes >> i << i {
+            0 => {
+                self.cursor = self.len;
+                (self.word(self.len), None)
+            }
+            passes => {
+                let pass = passes.trailing_zeros() as usize;
+                self.cursor = pass + 1;
+                (self.word(pass), Some(self.word(pass + 1)))
+            }
+        }
     }
 }
 
