@@ -365,7 +365,8 @@ impl Batch {
         let mut first = key_of(place.hash);
         let mut gap_from = offset;
         let mut passes = 0u64;
-        let mut stem_heads = 0u64;
+        // Bit `i`: word `i` begins where the window says a stem may begin.
+        let mut stem_words = 0u64;
         for i in 0..len {
             let start = starts.trailing_zeros() as usize;
             let end = ends.trailing_zeros() as usize;
@@ -381,7 +382,7 @@ impl Batch {
             };
             let opens = openings.may_open(first, run_key_of_gap(first, gap_key, hash));
             passes |= u64::from(opens) << i;
-            stem_heads |= (window.stem_heads >> start & 1) << (i + 1);
+            stem_words |= (window.stem_heads >> start & 1) << (i + 1);
             self.starts[i] = start as u8;
             self.ends[i] = end as u8;
             self.hashes[i] = hash;
@@ -394,7 +395,8 @@ impl Batch {
             // word 0 by its own where it starts before the window; each then asked in full.
             let first_at = place.start.wrapping_sub(window.at);
             let first = first_at >= 64 || window.stem_heads >> first_at & 1 != 0;
-            let mut ask = (stem_heads | u64::from(first)) & !passes & (u64::MAX >> (63 - len) >> 1);
+            let words = u64::MAX >> (63 - len) >> 1;
+            let mut ask = (stem_words | u64::from(first)) & !passes & words;
             while ask != 0 {
                 let i = ask.trailing_zeros() as usize;
                 ask &= ask - 1;
