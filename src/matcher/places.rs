@@ -27,7 +27,7 @@
 
 use super::first_words::{hash_short, hash_word, FirstWords};
 use super::openings::Openings;
-use super::word_sequences::{gap_key, key_of, prefetch, run_key_of_gap, short_gap_key};
+use super::word_sequences::{gap_key, key_of, run_key_of_gap, short_gap_key};
 use super::word_starts::{word_end, AnchoredAutomaton};
 use aho_corasick::PatternID;
 
@@ -181,49 +181,25 @@ impl Places {
             let from = place.end;
             let offset = from - window.at;
             let words = window.word >> offset;
-            let gap = words.trailing_zeros() as usize;
-            let start = from + gap;
+            let start = from + words.trailing_zeros() as usize;
             let len = if words == 0 {
                 0
             } else {
                 (!(window.word >> (start - window.at))).trailing_zeros() as usize
             };
-            if words == 0 || start + len >= window.end {
-                // The gap or the next word runs on past the window: a window from the gap, but
-                // only once.
-                if window.at == from {
-                    break;
-                }
-                window = Window::EMPTY;
-                continue;
-            }
-            if (window.starts >> offset) & ((1 << gap) - 1) != 0 {
-                // A byte in the gap begins a pattern of the trie: the full step's.
+            if words != 0 && start + len < window.end {
+                // The batch took every word of the window up to the first byte that begins a
+                // pattern of the trie: the next word is whole, so that byte is in its gap.
+                debug_assert!(window.starts >> offset & ((1 << (start - from)) - 1) != 0);
                 self.window = window;
                 return (place, None);
             }
-            let end = start + len;
-            let hash = hash_of_span(bytes, start, end);
-            prefetch(openings.line_for(key_of(hash)));
-            let gap_key = gap_key_of_span(bytes, from, start);
-            let first = key_of(place.hash);
-            let next = Place { start, end, hash };
-            if openings.may_open(first, run_key_of_gap(first, gap_key, hash)) {
-                // The look-up that follows reads the table's slot first: on its way meanwhile.
-                automaton.prefetch_table(first);
-                self.window = window;
-                return (place, Some(next));
+            // The gap or the next word runs on past the window: a window from the gap, but
+            // only once.
+            if window.at == from {
+                break;
             }
-            if stems.is_some_and(|stems| {
-                // The window's answer for a word that starts in it, or the word's own.
-                let at = place.start.wrapping_sub(window.at);
-                (at >= 64 || window.stem_heads >> at & 1 != 0)
-                    && stems.may_begin_in(bytes, (place.start, place.end), place.hash)
-            }) {
-                self.window = window;
-                return (place, Some(next));
-            }
-            place = next;
+            window = Window::EMPTY;
         }
         self.window = window;
         (place, None)
@@ -328,8 +304,6 @@ impl Batch {
     }
 
     /// The words of `window` from the word place `place`, whose word ends in the window.
-    /// Needs eight bytes of text past the window to read a word from one load; without them
-    /// it holds `place` alone.
     #[inline(always)]
     fn fill(
         &mut self,
@@ -343,10 +317,19 @@ impl Batch {
         self.len = 0;
         self.passes = 0;
         self.cursor = 0;
-        let Some(chunk) = bytes.get(window.at..window.at + 72) else {
-            return;
+        // The window and the eight bytes after it, so that a word or gap of the window reads
+        // from one load; zeros past the text's end (a load keeps only its span's bytes).
+        let padded: [u8; 72];
+        let chunk: &[u8; 72] = match bytes.get(window.at..window.at + 72) {
+            Some(chunk) => chunk.try_into().expect("72 bytes"),
+            None => {
+                let rest = &bytes[window.at..];
+                let mut bytes = [0; 72];
+                bytes[..rest.len()].copy_from_slice(rest);
+                padded = bytes;
+                &padded
+            }
         };
-        let chunk: &[u8; 72] = chunk.try_into().expect("72 bytes");
         // The eight bytes from `i` (at most 64) as one little-endian number, the first `len`
         // (1 to 8) of them kept.
         let read = |i: usize, len: usize| {
@@ -545,16 +528,6 @@ fn hash_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
     match short_span(bytes, start, end) {
         Some(number) => hash_short(number, end - start),
         None => hash_word(&bytes[start..end]),
-    }
-}
-
-/// `gap_key` of the gap `bytes[start..end]` (not empty), a short gap from one load
-/// (`short_span`).
-#[inline(always)]
-fn gap_key_of_span(bytes: &[u8], start: usize, end: usize) -> u64 {
-    match short_span(bytes, start, end) {
-        Some(number) => short_gap_key(number, end - start),
-        None => gap_key(&bytes[start..end]),
     }
 }
 
