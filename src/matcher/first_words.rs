@@ -224,10 +224,13 @@ fn hash_mix(h: u64, chunk: u64) -> u64 {
     (h ^ chunk).wrapping_mul(HASH_K).rotate_left(31)
 }
 
+/// The multiplier of `hash_finish`.
+const FINISH_K: u64 = 0xBF58_476D_1CE4_E5B9;
+
 #[inline(always)]
 fn hash_finish(mut h: u64) -> u64 {
     h ^= h >> 29;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h = h.wrapping_mul(FINISH_K);
     h ^ (h >> 32)
 }
 
@@ -275,6 +278,29 @@ pub(super) fn short_number(bytes: &[u8]) -> u64 {
 #[inline(always)]
 pub(super) fn hash_short(bytes: u64, len: usize) -> u64 {
     hash_finish(hash_mix(len as u64, bytes))
+}
+
+/// `hash_short` of eight words at once (lanes of 64 bits: the words' bytes as numbers, and
+/// their lengths), for the word loop's batch (`places`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+pub(super) fn hash_short_x8(
+    bytes: std::arch::x86_64::__m512i,
+    len: std::arch::x86_64::__m512i,
+) -> std::arch::x86_64::__m512i {
+    use std::arch::x86_64::{
+        _mm512_mullo_epi64, _mm512_rol_epi64, _mm512_set1_epi64, _mm512_srli_epi64,
+        _mm512_xor_si512,
+    };
+    let h = _mm512_rol_epi64::<31>(_mm512_mullo_epi64(
+        _mm512_xor_si512(len, bytes),
+        _mm512_set1_epi64(HASH_K as i64),
+    ));
+    // `hash_finish`
+    let h = _mm512_xor_si512(h, _mm512_srli_epi64::<29>(h));
+    let h = _mm512_mullo_epi64(h, _mm512_set1_epi64(FINISH_K as i64));
+    _mm512_xor_si512(h, _mm512_srli_epi64::<32>(h))
 }
 
 #[cfg(test)]

@@ -212,6 +212,91 @@ impl Openings {
         flag(Flag::Alone) | (flag(Flag::Opens) & in_line) | (busy & in_busy)
     }
 
+    /// `may_open` of eight pairs of keys at once (lanes of 64 bits), for the lanes of `lanes`:
+    /// bit `i` of the answer is lane `i`'s. The word loop's batch asks this (`places`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    pub(super) fn may_open_x8(
+        &self,
+        first: std::arch::x86_64::__m512i,
+        pair: std::arch::x86_64::__m512i,
+        lanes: std::arch::x86_64::__mmask8,
+    ) -> std::arch::x86_64::__mmask8 {
+        use std::arch::x86_64::{
+            __m512i, __mmask8, _mm512_and_si512, _mm512_mask_cmpeq_epi64_mask,
+            _mm512_mask_i64gather_epi64, _mm512_or_si512, _mm512_set1_epi64, _mm512_setzero_si512,
+            _mm512_slli_epi64, _mm512_sllv_epi64, _mm512_srli_epi64, _mm512_srlv_epi64,
+            _mm512_xor_si512,
+        };
+        // `mark` of eight keys: the word of the line, and the four bits.
+        let mark = |key: __m512i| {
+            let word = _mm512_and_si512(_mm512_srli_epi64::<20>(key), _mm512_set1_epi64(7));
+            let six = _mm512_set1_epi64(63);
+            let one = _mm512_set1_epi64(1);
+            let bit = |shifted: __m512i| _mm512_sllv_epi64(one, _mm512_and_si512(shifted, six));
+            let bits = _mm512_or_si512(
+                _mm512_or_si512(
+                    bit(_mm512_srli_epi64::<23>(key)),
+                    bit(_mm512_srli_epi64::<29>(key)),
+                ),
+                _mm512_or_si512(
+                    bit(_mm512_srli_epi64::<35>(key)),
+                    bit(_mm512_srli_epi64::<41>(key)),
+                ),
+            );
+            (word, bits)
+        };
+        let words = self.lines.as_ptr().cast::<i64>();
+        // The first word of each key's line, counted in 64-bit words: every key has a line
+        // (`shift` keeps exactly the bits that number them).
+        let line = _mm512_slli_epi64::<3>(_mm512_srlv_epi64(
+            first,
+            _mm512_set1_epi64(i64::from(self.shift)),
+        ));
+        let (word, bits) = mark(first);
+        // SAFETY (all the gathers): every index is a word of a line (line < lines, word < 8),
+        // or of the busy filter (masked by `busy_mask`).
+        let read = |at: __m512i, lanes: __mmask8| unsafe {
+            _mm512_mask_i64gather_epi64::<8>(_mm512_setzero_si512(), lanes, at, words)
+        };
+        let has = |word: __m512i, bits: __m512i, lanes: __mmask8| {
+            _mm512_mask_cmpeq_epi64_mask(lanes, _mm512_and_si512(word, bits), bits)
+        };
+        let flag = |flag: Flag| {
+            let at = _mm512_or_si512(line, _mm512_xor_si512(word, _mm512_set1_epi64(flag as i64)));
+            has(read(at, lanes), bits, lanes)
+        };
+        let alone = flag(Flag::Alone);
+        let opens = flag(Flag::Opens);
+        let busy = flag(Flag::Busy);
+        // The second word's tests read for every lane, not only where the first word's flags
+        // ask for them: so they do not wait on the flags' loads (the busy filter's word then
+        // read for every word, which the one-by-one test avoids: there it would miss the
+        // cache on most words, here the eight lanes' misses overlap).
+        let (pair_word, pair_bits) = mark(pair);
+        let in_line = has(
+            read(_mm512_or_si512(line, pair_word), lanes),
+            pair_bits,
+            lanes,
+        );
+        let busy_at = _mm512_and_si512(
+            _mm512_srli_epi64::<47>(pair),
+            _mm512_set1_epi64(self.busy_mask as i64),
+        );
+        // SAFETY: as above.
+        let busy_words = unsafe {
+            _mm512_mask_i64gather_epi64::<8>(
+                _mm512_setzero_si512(),
+                lanes,
+                busy_at,
+                self.busy.as_ptr().cast::<i64>(),
+            )
+        };
+        let in_busy: __mmask8 = has(busy_words, pair_bits, lanes);
+        alone | (opens & in_line) | (busy & in_busy)
+    }
+
     /// Which of the two structures may hold a pattern that begins with a text word with key
     /// `first`, followed by the run of two words with key `pair` when a word follows near
     /// enough. Each false only when that structure holds none.

@@ -17,7 +17,11 @@
 //! (`pass_quiet_words`) that takes a window's words together (`Batch`): their starts and ends
 //! popped from two masks, each hashed from one load, each asked of the filter with the word
 //! after it, the answers or-ed into a mask without a branch, so that the words' questions do
-//! not wait on one another. The loop hands back to the full step (the next place, the
+//! not wait on one another. Where the processor has AVX-512 the batch takes its words eight
+//! at a time (`Batch::words_eight_at_once`): starts and ends compressed out of the masks, the
+//! words' and gaps' bytes permuted out of the window, hashes and keys computed in lanes, the
+//! filter's words gathered; the one-by-one loop stays as the reference it is tested against
+//! and as the way elsewhere. The loop hands back to the full step (the next place, the
 //! look-ups, the trie) only where the filter passes a word or the window cannot say, and goes
 //! on from the word after it with the answers it already has. Whether a word may begin a
 //! prefix-entry stem is asked once a window for all its bytes (`Window::stem_heads`), so that
@@ -25,9 +29,13 @@
 //! a time: looking a block of places up only after all were found measured slower; see
 //! docs/performance.md.
 
+#[cfg(target_arch = "x86_64")]
+use super::first_words::hash_short_x8;
 use super::first_words::{hash_short, hash_word, FirstWords};
 use super::openings::Openings;
 use super::word_sequences::{gap_key, key_of, run_key_of_gap, short_gap_key};
+#[cfg(target_arch = "x86_64")]
+use super::word_sequences::{key_of_x8, run_key_of_short_gap_x8};
 use super::word_starts::{word_end, AnchoredAutomaton};
 use aho_corasick::PatternID;
 
@@ -69,6 +77,8 @@ pub(super) struct Places {
     /// The words of the window last read by the lean loop, and which of them the filters
     /// pass: after a pass the loop goes on from the word after it with the answers it has.
     batch: Batch,
+    /// Whether the batch takes its words eight at a time (`Batch::words_eight_at_once`).
+    eight_at_once: bool,
 }
 
 impl Default for Places {
@@ -79,6 +89,7 @@ impl Default for Places {
             long_way_until: 0,
             ahead: None,
             batch: Batch::EMPTY,
+            eight_at_once: false,
         }
     }
 }
@@ -100,6 +111,7 @@ impl Places {
             self.ahead = None;
             self.window = Window::EMPTY;
             self.batch = Batch::EMPTY;
+            self.eight_at_once = eight_at_once_here();
             // Windows say nothing of spaces: a pattern that begins with one needs the long way.
             self.long_way_until = if automaton.begins_other(b' ') {
                 usize::MAX
@@ -166,7 +178,8 @@ impl Places {
             let from_word = match self.batch.index_of(window.at, place) {
                 Some(i) => i,
                 None => {
-                    self.batch.fill(&window, bytes, (openings, stems), place);
+                    self.batch
+                        .fill(&window, bytes, (openings, stems), place, self.eight_at_once);
                     0
                 }
             };
@@ -248,6 +261,23 @@ impl Places {
     }
 }
 
+/// Whether this processor has what `Batch::words_eight_at_once` needs (AVX-512 with its
+/// byte permutes and compresses, and BMI2).
+fn eight_at_once_here() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        has!("avx512f")
+            && has!("avx512bw")
+            && has!("avx512dq")
+            && has!("avx512vbmi")
+            && has!("avx512vbmi2")
+            && has!("bmi2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 /// The words of a window from one word place on, and which of them the filters of openings
 /// and stems pass with the word after them. All the window's words are found, hashed and
 /// tested before any answer is acted on, each test or-ed into a mask without a branch: the
@@ -311,6 +341,7 @@ impl Batch {
         bytes: &[u8],
         (openings, stems): (&Openings, Option<&FirstWords>),
         place: Place,
+        eight_at_once: bool,
     ) {
         self.window_at = window.at;
         self.first = place;
@@ -330,48 +361,50 @@ impl Batch {
                 &padded
             }
         };
-        // The eight bytes from `i` (at most 64) as one little-endian number, the first `len`
-        // (1 to 8) of them kept.
-        let read = |i: usize, len: usize| {
-            let eight = u64::from_le_bytes(chunk[i..i + 8].try_into().expect("eight bytes"));
-            eight & (u64::MAX >> (64 - 8 * len))
-        };
         let offset = place.end - window.at;
         let after = (u64::MAX << offset) << 1;
         // Bytes of the gaps from `place` on that begin a pattern of the trie: words past the
         // first of them are the full step's.
         let trie = window.starts & (u64::MAX << offset);
         let before_trie = (trie & trie.wrapping_neg()).wrapping_sub(1);
-        let mut starts = window.word & !(window.word << 1) & after & before_trie;
-        let mut ends = !window.word & (window.word << 1) & after;
+        let starts = window.word & !(window.word << 1) & after & before_trie;
+        let ends = !window.word & (window.word << 1) & after;
         let len = starts.count_ones().min(ends.count_ones()) as usize;
-        let mut first = key_of(place.hash);
-        let mut gap_from = offset;
-        let mut passes = 0u64;
-        // Bit `i`: word `i` begins where the window says a stem may begin.
-        let mut stem_words = 0u64;
-        for i in 0..len {
-            let start = starts.trailing_zeros() as usize;
-            let end = ends.trailing_zeros() as usize;
-            starts &= starts - 1;
-            ends &= ends - 1;
-            let hash = match end - start {
-                len @ 1..=8 => hash_short(read(start, len), len),
-                _ => hash_word(&chunk[start..end]),
-            };
-            let gap_key = match start - gap_from {
-                len @ 1..=8 => short_gap_key(read(gap_from, len), len),
-                _ => gap_key(&chunk[gap_from..start]),
-            };
-            let opens = openings.may_open(first, run_key_of_gap(first, gap_key, hash));
-            passes |= u64::from(opens) << i;
-            stem_words |= (window.stem_heads >> start & 1) << (i + 1);
-            self.starts[i] = start as u8;
-            self.ends[i] = end as u8;
-            self.hashes[i] = hash;
-            first = key_of(hash);
-            gap_from = end;
-        }
+        #[cfg(target_arch = "x86_64")]
+        let (mut passes, stem_words) = if eight_at_once {
+            // SAFETY: `eight_at_once` only where the processor has what it needs.
+            unsafe {
+                self.words_eight_at_once(
+                    chunk,
+                    (starts, ends, len),
+                    place,
+                    offset,
+                    openings,
+                    window.stem_heads,
+                )
+            }
+        } else {
+            self.words_one_by_one(
+                chunk,
+                (starts, ends, len),
+                place,
+                offset,
+                openings,
+                window.stem_heads,
+            )
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let (mut passes, stem_words) = {
+            let _ = eight_at_once;
+            self.words_one_by_one(
+                chunk,
+                (starts, ends, len),
+                place,
+                offset,
+                openings,
+                window.stem_heads,
+            )
+        };
         self.len = len;
         if let Some(stems) = stems {
             // The words that may begin a stem, by the window's answer (`Window::stem_heads`),
@@ -389,6 +422,186 @@ impl Batch {
             }
         }
         self.passes = passes;
+    }
+
+    /// The words `(starts, ends, len)` of a window (`chunk`: its bytes and the eight after)
+    /// after the word place `place`, whose word ends at `offset` in it: each word's start,
+    /// end and hash kept, and each tested with the filter of openings after the word before
+    /// it. Returns the passes (bit `i`: word `i` with word `i + 1`) and the words that begin
+    /// where the window says a stem may begin (bit `i`: word `i`).
+    #[inline(always)]
+    fn words_one_by_one(
+        &mut self,
+        chunk: &[u8; 72],
+        (mut starts, mut ends, len): (u64, u64, usize),
+        place: Place,
+        offset: usize,
+        openings: &Openings,
+        stem_heads: u64,
+    ) -> (u64, u64) {
+        let mut first = key_of(place.hash);
+        let mut gap_from = offset;
+        let mut passes = 0u64;
+        let mut stem_words = 0u64;
+        for i in 0..len {
+            let start = starts.trailing_zeros() as usize;
+            let end = ends.trailing_zeros() as usize;
+            starts &= starts - 1;
+            ends &= ends - 1;
+            let hash = match end - start {
+                len @ 1..=8 => hash_short(read_short(chunk, start, len), len),
+                _ => hash_word(&chunk[start..end]),
+            };
+            let gap_key = match start - gap_from {
+                len @ 1..=8 => short_gap_key(read_short(chunk, gap_from, len), len),
+                _ => gap_key(&chunk[gap_from..start]),
+            };
+            let opens = openings.may_open(first, run_key_of_gap(first, gap_key, hash));
+            passes |= u64::from(opens) << i;
+            stem_words |= (stem_heads >> start & 1) << (i + 1);
+            self.starts[i] = start as u8;
+            self.ends[i] = end as u8;
+            self.hashes[i] = hash;
+            first = key_of(hash);
+            gap_from = end;
+        }
+        (passes, stem_words)
+    }
+
+    /// `words_one_by_one` eight words at a time (AVX-512): the words' starts and ends
+    /// compressed out of the masks, their bytes and their gaps' permuted out of the window,
+    /// hashed, keyed and tested with gathers from the filter's lines, eight lanes together.
+    /// A word or gap of more than eight bytes (few) is hashed on its own.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi2")]
+    fn words_eight_at_once(
+        &mut self,
+        chunk: &[u8; 72],
+        (starts, ends, len): (u64, u64, usize),
+        place: Place,
+        offset: usize,
+        openings: &Openings,
+        stem_heads: u64,
+    ) -> (u64, u64) {
+        use std::arch::x86_64::{
+            __m512i, _mm256_storeu_si256, _mm512_add_epi8, _mm512_alignr_epi64, _mm512_and_si512,
+            _mm512_castsi128_si512, _mm512_castsi512_si256, _mm512_cvtepu8_epi64,
+            _mm512_loadu_si512, _mm512_mask_cmpgt_epu64_mask, _mm512_maskz_compress_epi8,
+            _mm512_permutex2var_epi8, _mm512_set1_epi64, _mm512_shuffle_epi8, _mm512_slli_epi64,
+            _mm512_srlv_epi64, _mm512_storeu_si512, _mm512_sub_epi64, _mm_loadl_epi64, _pext_u64,
+        };
+        const IOTA: [u8; 64] = {
+            let mut iota = [0; 64];
+            let mut i = 0;
+            while i < 64 {
+                iota[i] = i as u8;
+                i += 1;
+            }
+            iota
+        };
+        // Within each 64-bit lane: its low byte eight times, then plus 0 to 7.
+        const LOW_BYTE: [u8; 64] = {
+            let mut index = [0; 64];
+            let mut i = 0;
+            while i < 64 {
+                index[i] = (i / 8 % 2 * 8) as u8;
+                i += 1;
+            }
+            index
+        };
+        // SAFETY (the loads and stores): each reads or writes within the array it names
+        // (`chunk` is 72 bytes, `starts` and `ends` 32, `hashes` 32 numbers).
+        unsafe {
+            let iota = _mm512_loadu_si512(IOTA.as_ptr().cast());
+            let low_byte = _mm512_loadu_si512(LOW_BYTE.as_ptr().cast());
+            let spread = _mm512_set1_epi64(0x0706_0504_0302_0100);
+            let starts_at = _mm512_maskz_compress_epi8(starts, iota);
+            let ends_at = _mm512_maskz_compress_epi8(ends, iota);
+            _mm256_storeu_si256(
+                self.starts.as_mut_ptr().cast(),
+                _mm512_castsi512_si256(starts_at),
+            );
+            _mm256_storeu_si256(
+                self.ends.as_mut_ptr().cast(),
+                _mm512_castsi512_si256(ends_at),
+            );
+            let low = _mm512_loadu_si512(chunk.as_ptr().cast());
+            // Bytes 64 to 71 (indices 64 to 71 of the two registers together).
+            let high = _mm512_castsi128_si512(_mm_loadl_epi64(chunk[64..].as_ptr().cast()));
+            // The eight bytes from each lane's position (at most 63) as one number.
+            let eight_at = |at: __m512i| {
+                let index = _mm512_add_epi8(_mm512_shuffle_epi8(at, low_byte), spread);
+                _mm512_permutex2var_epi8(low, index, high)
+            };
+            let short = |number: __m512i, len: __m512i| {
+                let drop = _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_slli_epi64::<3>(len));
+                _mm512_and_si512(number, _mm512_srlv_epi64(_mm512_set1_epi64(-1), drop))
+            };
+            let eight = _mm512_set1_epi64(8);
+            let mut carry_end = offset as i64;
+            let mut carry_hash = place.hash as i64;
+            let mut passes = 0u64;
+            for group in 0..len.div_ceil(8) {
+                let lanes = (u16::MAX >> (16 - (len - 8 * group).min(8))) as u8;
+                let start =
+                    _mm512_cvtepu8_epi64(_mm_loadl_epi64(self.starts[8 * group..].as_ptr().cast()));
+                let end =
+                    _mm512_cvtepu8_epi64(_mm_loadl_epi64(self.ends[8 * group..].as_ptr().cast()));
+                let word_len = _mm512_sub_epi64(end, start);
+                let hashes = self.hashes[8 * group..].as_mut_ptr();
+                _mm512_storeu_si512(
+                    hashes.cast(),
+                    hash_short_x8(short(eight_at(start), word_len), word_len),
+                );
+                let mut long = _mm512_mask_cmpgt_epu64_mask(lanes, word_len, eight);
+                while long != 0 {
+                    let lane = long.trailing_zeros() as usize;
+                    long &= long - 1;
+                    let i = 8 * group + lane;
+                    self.hashes[i] =
+                        hash_word(&chunk[usize::from(self.starts[i])..usize::from(self.ends[i])]);
+                }
+                let hash = _mm512_loadu_si512(hashes.cast());
+                let gap_from = _mm512_alignr_epi64::<7>(end, _mm512_set1_epi64(carry_end));
+                let gap_len = _mm512_sub_epi64(start, gap_from);
+                let first = key_of_x8(_mm512_alignr_epi64::<7>(
+                    hash,
+                    _mm512_set1_epi64(carry_hash),
+                ));
+                let pair = run_key_of_short_gap_x8(
+                    first,
+                    (short(eight_at(gap_from), gap_len), gap_len),
+                    hash,
+                );
+                let mut opens = openings.may_open_x8(first, pair, lanes);
+                // A gap of more than eight bytes: its lane asked again with its gap's key.
+                let mut long = _mm512_mask_cmpgt_epu64_mask(lanes, gap_len, eight);
+                while long != 0 {
+                    let lane = long.trailing_zeros() as usize;
+                    long &= long - 1;
+                    let i = 8 * group + lane;
+                    let gap_from = if i == 0 {
+                        offset
+                    } else {
+                        usize::from(self.ends[i - 1])
+                    };
+                    let first = key_of(if i == 0 {
+                        place.hash
+                    } else {
+                        self.hashes[i - 1]
+                    });
+                    let gap = gap_key(&chunk[gap_from..usize::from(self.starts[i])]);
+                    let pass = openings.may_open(first, run_key_of_gap(first, gap, self.hashes[i]));
+                    opens = opens & !(1 << lane) | u8::from(pass) << lane;
+                }
+                passes |= u64::from(opens) << (8 * group);
+                carry_end = i64::from(self.ends[8 * group + 7]);
+                carry_hash = self.hashes[8 * group + 7] as i64;
+            }
+            let words = (u64::MAX >> (63 - len)) >> 1;
+            let stem_words = (_pext_u64(stem_heads, starts) & words) << 1;
+            (passes, stem_words)
+        }
     }
 
     /// Where `place` is among the words, if they are of the window at `window_at`.
@@ -519,6 +732,13 @@ impl Window {
             hash: hash_of_span(bytes, start, end),
         })
     }
+}
+
+/// The `len` (1 to 8) bytes of `chunk` from `at` (at most 64) as one little-endian number.
+#[inline(always)]
+fn read_short(chunk: &[u8; 72], at: usize, len: usize) -> u64 {
+    let eight = u64::from_le_bytes(chunk[at..at + 8].try_into().expect("eight bytes"));
+    eight & (u64::MAX >> (64 - 8 * len))
 }
 
 /// `hash_word` of `bytes[start..end]` (not empty), a short span from one load
@@ -739,5 +959,123 @@ mod tests {
             );
             assert_eq!(by_windows, one_at_a_time, "{text:?}");
         }
+    }
+
+    /// A window's words taken eight at a time (AVX-512) give what they give one by one: the
+    /// same starts, ends and hashes, the same passes of the filter (a small lexicon's filter
+    /// has two lines, so that many words pass, rightly or not), the same stem words; with
+    /// words and gaps of more than eight bytes, up to 32 words in a window, and the first
+    /// word's end anywhere in it. Where the processor lacks AVX-512 there is nothing to
+    /// compare.
+    #[test]
+    fn words_eight_at_once_are_words_one_by_one() {
+        if !eight_at_once_here() {
+            return;
+        }
+        // `the` opens more patterns than a line holds: a busy first word.
+        let mut patterns: Vec<String> = [
+            "new",
+            "new york",
+            "york",
+            "the valley",
+            "a b",
+            "saint-denis",
+        ]
+        .map(String::from)
+        .to_vec();
+        patterns.extend((0..60).map(|i| format!("the w{i}")));
+        let stems = vec![false; patterns.len()];
+        let automaton = AnchoredAutomaton::for_word_starts(&patterns, &stems).expect("automaton");
+        let (openings, _) = automaton.openings().expect("word sequences");
+        let words = [
+            "new",
+            "york",
+            "the",
+            "valley",
+            "a",
+            "b",
+            "saint",
+            "denis",
+            "x",
+            "abcdefgh",
+            "abcdefghi",
+            "zzzzzzzzzzzzzzzzzzz",
+            "7",
+            "the",
+            "w7",
+            "w59",
+            "w60",
+        ];
+        let gaps = [
+            " ",
+            " ",
+            ", ",
+            "-",
+            "'",
+            " -- ",
+            "\n",
+            "          ",
+            ". (",
+            "?",
+        ];
+        let mut rng = crate::matcher::tests::Lcg(0x9E37_79B9_7F4A_7C15);
+        let mut agreed_on_passes = 0;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            while text.len() < 80 {
+                text.push_str(words[rng.below(words.len())]);
+                text.push_str(gaps[rng.below(gaps.len())]);
+            }
+            let chunk: [u8; 72] = text.as_bytes()[..72].try_into().expect("72 bytes");
+            let window: [u8; 64] = chunk[..64].try_into().expect("64 bytes");
+            let (word, _) = classify(&window).expect("ASCII");
+            // The first word's end: a byte after a word character that is none, or the
+            // window's start where that is no word character (the window then begins where
+            // the first word ends, as `pass_quiet_words` reads one).
+            let word_ends: Vec<usize> = (1..64)
+                .filter(|&i| word >> (i - 1) & 1 == 1 && word >> i & 1 == 0)
+                .chain((word & 1 == 0).then_some(0))
+                .collect();
+            let offset = word_ends[rng.below(word_ends.len())];
+            let after = (u64::MAX << offset) << 1;
+            let starts = word & !(word << 1) & after;
+            let ends = !word & (word << 1) & after;
+            let len = starts.count_ones().min(ends.count_ones()) as usize;
+            let place = Place {
+                start: 0,
+                end: offset,
+                hash: (rng.below(1 << 30) as u64) << 34 | rng.below(1 << 30) as u64,
+            };
+            let stem_heads = (rng.below(1 << 30) as u64) << 32 | rng.below(1 << 30) as u64;
+            let mut one = Batch::EMPTY;
+            let mut eight = Batch::EMPTY;
+            let by_one = one.words_one_by_one(
+                &chunk,
+                (starts, ends, len),
+                place,
+                offset,
+                openings,
+                stem_heads,
+            );
+            // SAFETY: the processor has AVX-512 (checked above).
+            let by_eight = unsafe {
+                eight.words_eight_at_once(
+                    &chunk,
+                    (starts, ends, len),
+                    place,
+                    offset,
+                    openings,
+                    stem_heads,
+                )
+            };
+            let text = &text[..72];
+            assert_eq!(by_eight, by_one, "{text:?} from {offset}");
+            assert_eq!(eight.starts[..len], one.starts[..len], "{text:?}");
+            assert_eq!(eight.ends[..len], one.ends[..len], "{text:?}");
+            assert_eq!(eight.hashes[..len], one.hashes[..len], "{text:?}");
+            agreed_on_passes += usize::from(by_one.0 != 0);
+        }
+        // The comparison saw passes, not only empty masks.
+        assert!(agreed_on_passes > 1000, "{agreed_on_passes}");
     }
 }

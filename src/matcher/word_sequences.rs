@@ -126,8 +126,43 @@ pub(super) fn short_gap_key(bytes: u64, len: usize) -> u64 {
 /// words but for chance, and every hit is checked against the pattern's bytes anyway.
 #[inline(always)]
 pub(super) fn run_key_of_gap(run: u64, gap: u64, word: u64) -> u64 {
-    key_of((run.rotate_left(25) ^ gap).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ word)
+    key_of((run.rotate_left(25) ^ gap).wrapping_mul(RUN_K) ^ word)
 }
+
+/// `run_key_of_gap` of eight runs at once, each with its gap given as `short_gap_key` of its
+/// bytes (`bytes`, the numbers of the gaps' bytes) and lengths (`len`), as the word loop's
+/// batch takes them (`places`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+pub(super) fn run_key_of_short_gap_x8(
+    run: std::arch::x86_64::__m512i,
+    (bytes, len): (std::arch::x86_64::__m512i, std::arch::x86_64::__m512i),
+    word: std::arch::x86_64::__m512i,
+) -> std::arch::x86_64::__m512i {
+    use std::arch::x86_64::{
+        _mm512_mullo_epi64, _mm512_rol_epi64, _mm512_set1_epi64, _mm512_slli_epi64,
+        _mm512_xor_si512,
+    };
+    let gap = _mm512_xor_si512(bytes, _mm512_slli_epi64::<60>(len));
+    let mixed = _mm512_mullo_epi64(
+        _mm512_xor_si512(_mm512_rol_epi64::<25>(run), gap),
+        _mm512_set1_epi64(RUN_K as i64),
+    );
+    key_of_x8(_mm512_xor_si512(mixed, word))
+}
+
+/// `key_of` of eight hashes at once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+pub(super) fn key_of_x8(hash: std::arch::x86_64::__m512i) -> std::arch::x86_64::__m512i {
+    use std::arch::x86_64::{_mm512_max_epu64, _mm512_set1_epi64};
+    _mm512_max_epu64(hash, _mm512_set1_epi64(1))
+}
+
+/// The multiplier of `run_key_of_gap`.
+const RUN_K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Whether a pattern's key alone says that a text word is the pattern, so its slot can hold
 /// its id instead of a record to compare: a pattern of one word of at most eight bytes whose
