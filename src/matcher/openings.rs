@@ -17,7 +17,7 @@
 //!
 //! So a text word that begins no pattern, or begins only patterns of several words none of
 //! which goes on with the text's next word, costs one or two probes of filters that stay in the
-//! L2 cache (about a megabyte for a million aliases), and that test (`may_open`) has no branch
+//! L2 cache (two megabytes for a million aliases, far less for fewer), and that test (`may_open`) has no branch
 //! for the word loop to mispredict. The filter never rejects a word that opens a pattern, so
 //! the look-ups then find exactly what they found before.
 //!
@@ -28,9 +28,17 @@
 /// crowd the line they share with other first words.
 const MAX_OPENINGS_IN_LINE: usize = 48;
 
-/// Bits of the filter per mark, at least (8 to 16: about 2% to 0.3% of probes pass that should
-/// not, per test; a megabyte, half the L2 cache, for a million aliases).
-const BITS_PER_MARK: usize = 8;
+/// Bits of the filter per mark, where the lines fit in `MOST_LINES` (8, 16, 32: about 2%,
+/// 0.3%, 0.01% of probes pass that should not, per test): a probe that passes wrongly costs a
+/// look-up in the table, far more than a probe of lines that stay in the L2 cache.
+const BITS_PER_MARK: usize = 32;
+
+/// The most lines that `BITS_PER_MARK` may ask for (2 MiB): beyond that, fewer bits a mark,
+/// down to `LEAST_BITS_PER_MARK`.
+const MOST_LINES: usize = 1 << 15;
+
+/// Bits of the filter per mark, at least, however many marks there are.
+const LEAST_BITS_PER_MARK: usize = 8;
 
 /// Bits of the busy first words' filter per opening (an opening's four `mark` bits in one 64-bit
 /// word: about 1% of probes pass that should not).
@@ -131,7 +139,11 @@ impl Openings {
             }
         }
         // A power of two, at least two lines (the shift to a line stays under 64).
-        let n_lines = (marks * BITS_PER_MARK / 512).max(2).next_power_of_two();
+        let lines_for =
+            |bits_per_mark: usize| (marks * bits_per_mark / 512).max(2).next_power_of_two();
+        let n_lines = lines_for(BITS_PER_MARK)
+            .min(MOST_LINES)
+            .max(lines_for(LEAST_BITS_PER_MARK));
         let busy_words = (busy_openings * BITS_PER_BUSY_OPENING / 64)
             .max(1)
             .next_power_of_two();
