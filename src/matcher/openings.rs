@@ -17,8 +17,8 @@
 //!
 //! So a text word that begins no pattern, or begins only patterns of several words none of
 //! which goes on with the text's next word, costs one or two probes of filters that stay in the
-//! L2 cache (two megabytes for a million aliases, far less for fewer), and that test (`may_open`) has no branch
-//! for the word loop to mispredict. The filter never rejects a word that opens a pattern, so
+//! L2 cache (two megabytes for a million aliases, far less for fewer), and that test
+//! (`may_open`) has no branch for the word loop to mispredict. The filter never rejects a word that opens a pattern, so
 //! the look-ups then find exactly what they found before.
 //!
 //! The flags of a first word share their bit positions and differ in the word of the line they
