@@ -280,23 +280,40 @@ pub(super) fn hash_short(bytes: u64, len: usize) -> u64 {
     hash_finish(hash_mix(len as u64, bytes))
 }
 
-/// `hash_short` of eight words at once (lanes of 64 bits: the words' bytes as numbers, and
-/// their lengths), for the word loop's batch (`places`).
+/// `hash_word` of eight words at once, each of 1 to 16 bytes (other lanes: any value), for the
+/// word loop's batch (`places`): `first` the eight bytes from each word's start, `last` the
+/// eight bytes that end where it ends (lanes of 64 bits, each read as a little-endian number),
+/// `len` the words' lengths. A word of up to eight bytes is its first bytes alone
+/// (`hash_short`); a longer one mixes its first eight and its last eight, as `hash_word` does.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
 #[inline]
-pub(super) fn hash_short_x8(
-    bytes: std::arch::x86_64::__m512i,
+pub(super) fn hash_word_x8(
+    first: std::arch::x86_64::__m512i,
+    last: std::arch::x86_64::__m512i,
     len: std::arch::x86_64::__m512i,
 ) -> std::arch::x86_64::__m512i {
     use std::arch::x86_64::{
-        _mm512_mullo_epi64, _mm512_rol_epi64, _mm512_set1_epi64, _mm512_srli_epi64,
-        _mm512_xor_si512,
+        __m512i, _mm512_and_si512, _mm512_cmpgt_epu64_mask, _mm512_mask_blend_epi64,
+        _mm512_max_epi64, _mm512_mullo_epi64, _mm512_rol_epi64, _mm512_set1_epi64,
+        _mm512_setzero_si512, _mm512_slli_epi64, _mm512_srli_epi64, _mm512_srlv_epi64,
+        _mm512_sub_epi64, _mm512_xor_si512,
     };
-    let h = _mm512_rol_epi64::<31>(_mm512_mullo_epi64(
-        _mm512_xor_si512(len, bytes),
-        _mm512_set1_epi64(HASH_K as i64),
-    ));
+    let mix = |h: __m512i, chunk: __m512i| {
+        _mm512_rol_epi64::<31>(_mm512_mullo_epi64(
+            _mm512_xor_si512(h, chunk),
+            _mm512_set1_epi64(HASH_K as i64),
+        ))
+    };
+    // The first eight bytes, of a short word only its own: the bytes past it dropped.
+    let dropped = _mm512_max_epi64(
+        _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_slli_epi64::<3>(len)),
+        _mm512_setzero_si512(),
+    );
+    let first = _mm512_and_si512(first, _mm512_srlv_epi64(_mm512_set1_epi64(-1), dropped));
+    let once = mix(len, first);
+    let longer = _mm512_cmpgt_epu64_mask(len, _mm512_set1_epi64(8));
+    let h = _mm512_mask_blend_epi64(longer, once, mix(once, last));
     // `hash_finish`
     let h = _mm512_xor_si512(h, _mm512_srli_epi64::<29>(h));
     let h = _mm512_mullo_epi64(h, _mm512_set1_epi64(FINISH_K as i64));

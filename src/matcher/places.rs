@@ -30,7 +30,7 @@
 //! docs/performance.md.
 
 #[cfg(target_arch = "x86_64")]
-use super::first_words::hash_short_x8;
+use super::first_words::hash_word_x8;
 use super::first_words::{hash_short, hash_word, FirstWords};
 use super::openings::Openings;
 use super::word_sequences::{gap_key, key_of, run_key_of_gap, short_gap_key};
@@ -471,7 +471,8 @@ impl Batch {
     /// `words_one_by_one` eight words at a time (AVX-512): the words' starts and ends
     /// compressed out of the masks, their bytes and their gaps' permuted out of the window,
     /// hashed, keyed and tested with gathers from the filter's lines, eight lanes together.
-    /// A word or gap of more than eight bytes (few) is hashed on its own.
+    /// A word of more than sixteen bytes or a gap of more than eight (few) is hashed on its
+    /// own.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi2")]
     fn words_eight_at_once(
@@ -485,10 +486,11 @@ impl Batch {
     ) -> (u64, u64) {
         use std::arch::x86_64::{
             __m512i, _mm256_storeu_si256, _mm512_add_epi8, _mm512_alignr_epi64, _mm512_and_si512,
-            _mm512_castsi128_si512, _mm512_castsi512_si256, _mm512_cvtepu8_epi64,
-            _mm512_loadu_si512, _mm512_mask_cmpgt_epu64_mask, _mm512_maskz_compress_epi8,
-            _mm512_permutex2var_epi8, _mm512_set1_epi64, _mm512_shuffle_epi8, _mm512_slli_epi64,
-            _mm512_srlv_epi64, _mm512_storeu_si512, _mm512_sub_epi64, _mm_loadl_epi64, _pext_u64,
+            _mm512_castsi512_si256, _mm512_cvtepu8_epi64, _mm512_loadu_si512,
+            _mm512_mask_cmpgt_epu64_mask, _mm512_maskz_compress_epi8, _mm512_permutex2var_epi8,
+            _mm512_set1_epi64, _mm512_shuffle_epi8, _mm512_slli_epi64, _mm512_srlv_epi64,
+            _mm512_storeu_si512, _mm512_sub_epi64, _mm512_zextsi128_si512, _mm_loadl_epi64,
+            _pext_u64,
         };
         const IOTA: [u8; 64] = {
             let mut iota = [0; 64];
@@ -527,7 +529,7 @@ impl Batch {
             );
             let low = _mm512_loadu_si512(chunk.as_ptr().cast());
             // Bytes 64 to 71 (indices 64 to 71 of the two registers together).
-            let high = _mm512_castsi128_si512(_mm_loadl_epi64(chunk[64..].as_ptr().cast()));
+            let high = _mm512_zextsi128_si512(_mm_loadl_epi64(chunk[64..].as_ptr().cast()));
             // The eight bytes from each lane's position (at most 63) as one number.
             let eight_at = |at: __m512i| {
                 let index = _mm512_add_epi8(_mm512_shuffle_epi8(at, low_byte), spread);
@@ -549,19 +551,20 @@ impl Batch {
                     _mm512_cvtepu8_epi64(_mm_loadl_epi64(self.ends[8 * group..].as_ptr().cast()));
                 let word_len = _mm512_sub_epi64(end, start);
                 let hashes = self.hashes[8 * group..].as_mut_ptr();
-                _mm512_storeu_si512(
-                    hashes.cast(),
-                    hash_short_x8(short(eight_at(start), word_len), word_len),
-                );
-                let mut long = _mm512_mask_cmpgt_epu64_mask(lanes, word_len, eight);
-                while long != 0 {
-                    let lane = long.trailing_zeros() as usize;
-                    long &= long - 1;
-                    let i = 8 * group + lane;
-                    self.hashes[i] =
-                        hash_word(&chunk[usize::from(self.starts[i])..usize::from(self.ends[i])]);
+                let last_eight = eight_at(_mm512_sub_epi64(end, eight));
+                let mut hash = hash_word_x8(eight_at(start), last_eight, word_len);
+                _mm512_storeu_si512(hashes.cast(), hash);
+                let mut long = _mm512_mask_cmpgt_epu64_mask(lanes, word_len, _mm512_set1_epi64(16));
+                if long != 0 {
+                    while long != 0 {
+                        let lane = long.trailing_zeros() as usize;
+                        long &= long - 1;
+                        let i = 8 * group + lane;
+                        let word = usize::from(self.starts[i])..usize::from(self.ends[i]);
+                        self.hashes[i] = hash_word(&chunk[word]);
+                    }
+                    hash = _mm512_loadu_si512(hashes.cast());
                 }
-                let hash = _mm512_loadu_si512(hashes.cast());
                 let gap_from = _mm512_alignr_epi64::<7>(end, _mm512_set1_epi64(carry_end));
                 let gap_len = _mm512_sub_epi64(start, gap_from);
                 let first = key_of_x8(_mm512_alignr_epi64::<7>(
@@ -963,8 +966,8 @@ mod tests {
 
     /// A window's words taken eight at a time (AVX-512) give what they give one by one: the
     /// same starts, ends and hashes, the same passes of the filter (a small lexicon's filter
-    /// has two lines, so that many words pass, rightly or not), the same stem words; with
-    /// words and gaps of more than eight bytes, up to 32 words in a window, and the first
+    /// has few lines, so that many words pass, rightly or not), the same stem words; with
+    /// words of 1 to 19 bytes and gaps of more than eight, up to 32 words in a window, and the first
     /// word's end anywhere in it. Where the processor lacks AVX-512 there is nothing to
     /// compare.
     #[test]
@@ -1001,6 +1004,9 @@ mod tests {
             "abcdefghi",
             "zzzzzzzzzzzzzzzzzzz",
             "7",
+            "abcdefghijkl",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
             "the",
             "w7",
             "w59",
