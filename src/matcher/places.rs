@@ -679,6 +679,7 @@ impl Window {
         };
         let mut starts = 0;
         if automaton.begins_any_other() {
+            other &= automaton.begins_other_in(chunk);
             while other != 0 {
                 let i = other.trailing_zeros();
                 starts |= u64::from(automaton.begins_other_at(bytes, at + i as usize)) << i;
