@@ -5,7 +5,9 @@
 //! virtual machine each such miss walks two sets of page tables. Linux backs a region with
 //! huge pages when asked (`madvise(MADV_HUGEPAGE)`, which the default `madvise` setting of
 //! transparent huge pages requires) and when the region is aligned to them; elsewhere the
-//! slice is ordinary memory.
+//! slice is ordinary memory. The same holds, one read a match, for the table's records and
+//! filters of next runs (copied here once built) and the pass's patterns (a vector advised
+//! before it is filled, `advise_huge`).
 
 use std::alloc::{self, Layout};
 use std::ops::{Deref, DerefMut};
@@ -19,6 +21,11 @@ const HUGE_PAGE: usize = 2 << 20;
 /// # Safety
 /// An all-zero bit pattern must be a valid value of the type, and it must have no `Drop`.
 pub(super) unsafe trait Zeroable: Copy {}
+
+// SAFETY: zero is a valid u64 and a valid u8.
+unsafe impl Zeroable for u64 {}
+// SAFETY: as above.
+unsafe impl Zeroable for u8 {}
 
 /// A boxed slice of `T`, zeroed, aligned to huge pages when it is at least one.
 pub(super) struct HugeSlice<T: Zeroable> {
@@ -73,6 +80,41 @@ impl<T: Zeroable> HugeSlice<T> {
     }
 }
 
+impl<T: Zeroable> HugeSlice<T> {
+    /// A copy of `values` on huge pages where the system allows it.
+    pub(super) fn copy_of(values: &[T]) -> Self {
+        let mut copy = Self::zeroed(values.len());
+        copy.copy_from_slice(values);
+        copy
+    }
+}
+
+/// Asks the system to back the whole 2 MiB pages of `vec`'s allocation with huge pages, before
+/// its first values are written (pages written before stay small). A hint: refused, nothing
+/// changes.
+pub(super) fn advise_huge<T>(vec: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        let start = vec.as_ptr() as usize;
+        let end = start + vec.capacity() * std::mem::size_of::<T>();
+        let first = start.next_multiple_of(HUGE_PAGE);
+        let last = end / HUGE_PAGE * HUGE_PAGE;
+        if first < last {
+            // SAFETY: the range lies within the vector's allocation; the advice only changes
+            // how its pages are backed.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = vec;
+}
+
 impl<T: Zeroable> Drop for HugeSlice<T> {
     fn drop(&mut self) {
         let layout = Self::layout(self.len);
@@ -116,9 +158,6 @@ impl<T: Zeroable + std::fmt::Debug> std::fmt::Debug for HugeSlice<T> {
 mod tests {
     use super::*;
 
-    // SAFETY: zero is a valid u64.
-    unsafe impl Zeroable for u64 {}
-
     #[test]
     fn slices_start_zeroed_clone_and_drop() {
         for len in [0, 1, 1000, (HUGE_PAGE / 8) + 3] {
@@ -129,7 +168,13 @@ mod tests {
                 slice[len - 1] = 7;
                 let copy = slice.clone();
                 assert_eq!(copy[len - 1], 7);
+                assert_eq!(&HugeSlice::copy_of(&slice)[..], &slice[..]);
             }
+            // The advice leaves a vector's values as they are written.
+            let mut values: Vec<u64> = Vec::with_capacity(len);
+            advise_huge(&values);
+            values.extend(0..len as u64);
+            assert!(values.iter().enumerate().all(|(i, &v)| v == i as u64));
         }
     }
 }

@@ -2,6 +2,7 @@
 //! them. Which search a pass gets depends on the options and on the lexicon's size
 //! ([`build_pass`]); the searches themselves live in the sibling modules.
 
+use super::huge_pages;
 use super::options::MatchOptions;
 use super::prefixes::Prefixes;
 use super::table::{self, Table};
@@ -145,16 +146,20 @@ pub(super) fn build_pass(
     let (texts, slots) = folded_patterns(lexicon, fold, wanted)?;
     let (starts, aliases) = aliases_by_pattern(texts.len(), &slots);
     drop(slots);
-    let patterns: Vec<Pattern> = texts
-        .iter()
-        .zip(starts.windows(2))
-        .map(|(text, range)| Pattern {
-            aliases: Aliases::new(&aliases[range[0] as usize..range[1] as usize]),
-            word_at_start: text.chars().next().is_some_and(is_word_char),
-            word_at_end: text.chars().next_back().is_some_and(is_word_char),
-            may_stretch: text.bytes().any(|b| matches!(b, b' ' | b'\'' | b'"')),
-        })
-        .collect();
+    // Read at random, one entry a match: on huge pages, a TLB miss less for each.
+    let mut patterns: Vec<Pattern> = Vec::with_capacity(texts.len());
+    huge_pages::advise_huge(&patterns);
+    patterns.extend(
+        texts
+            .iter()
+            .zip(starts.windows(2))
+            .map(|(text, range)| Pattern {
+                aliases: Aliases::new(&aliases[range[0] as usize..range[1] as usize]),
+                word_at_start: text.chars().next().is_some_and(is_word_char),
+                word_at_end: text.chars().next_back().is_some_and(is_word_char),
+                may_stretch: text.bytes().any(|b| matches!(b, b' ' | b'\'' | b'"')),
+            }),
+    );
     drop((starts, aliases));
     if texts.is_empty() {
         return Ok(None);

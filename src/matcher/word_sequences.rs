@@ -78,10 +78,10 @@ pub(super) struct WordSequences {
     shift: u32,
     /// The filters of the runs one word longer than each slot's that has three or more
     /// (`Slot::next`).
-    next_filters: Box<[u64]>,
+    next_filters: HugeSlice<u64>,
     /// Each pattern as its id (4 bytes), its length (4 bytes) and its bytes, all
     /// little-endian: one cache line or two to check a hit.
-    records: Box<[u8]>,
+    records: HugeSlice<u8>,
     /// The longest run of non-word characters between two words of a pattern, in bytes.
     longest_gap: usize,
 }
@@ -316,8 +316,8 @@ impl WordSequences {
             slots: HugeSlice::zeroed(n_slots),
             mask: n_slots - 1,
             shift: 64 - n_slots.trailing_zeros(),
-            next_filters: Box::default(),
-            records: Box::default(),
+            next_filters: HugeSlice::zeroed(0),
+            records: HugeSlice::zeroed(0),
             longest_gap,
         };
         let mut records = Vec::new();
@@ -374,8 +374,10 @@ impl WordSequences {
                 _ => 0,
             };
         }
-        table.next_filters = next_filters.into_boxed_slice();
-        table.records = records.into_boxed_slice();
+        table.next_filters = HugeSlice::copy_of(&next_filters);
+        drop(next_filters);
+        table.records = HugeSlice::copy_of(&records);
+        drop(records);
         (table, taken)
     }
     /// The slot holding `key`, or the empty slot where it would go.
