@@ -370,40 +370,14 @@ impl Batch {
         let starts = window.word & !(window.word << 1) & after & before_trie;
         let ends = !window.word & (window.word << 1) & after;
         let len = starts.count_ones().min(ends.count_ones()) as usize;
-        #[cfg(target_arch = "x86_64")]
-        let (mut passes, stem_words) = if eight_at_once {
+        let masks = (starts, ends, len);
+        let (mut passes, stem_words) = match eight_at_once {
             // SAFETY: `eight_at_once` only where the processor has what it needs.
-            unsafe {
-                self.words_eight_at_once(
-                    chunk,
-                    (starts, ends, len),
-                    place,
-                    offset,
-                    openings,
-                    window.stem_heads,
-                )
-            }
-        } else {
-            self.words_one_by_one(
-                chunk,
-                (starts, ends, len),
-                place,
-                offset,
-                openings,
-                window.stem_heads,
-            )
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let (mut passes, stem_words) = {
-            let _ = eight_at_once;
-            self.words_one_by_one(
-                chunk,
-                (starts, ends, len),
-                place,
-                offset,
-                openings,
-                window.stem_heads,
-            )
+            #[cfg(target_arch = "x86_64")]
+            true => unsafe {
+                self.words_eight_at_once(chunk, masks, place, offset, openings, window.stem_heads)
+            },
+            _ => self.words_one_by_one(chunk, masks, place, offset, openings, window.stem_heads),
         };
         self.len = len;
         if let Some(stems) = stems {
