@@ -30,18 +30,47 @@ pub fn zero_then_fill<'a>(
     out: &'a mut [MaybeUninit<u8>],
     fill: impl FnOnce(&mut [u8]) + Send,
 ) -> &'a mut [u8] {
-    // One hand-off to the pool for both steps: each costs tens of microseconds, and a frame
-    // of a small scan is a dozen buffers.
+    let mut filled = zero_then_fill_many(pool, vec![(out, Box::new(fill) as Fill<'_>)]);
+    filled.pop().expect("one buffer in, one out")
+}
+
+/// What writes one buffer: given its bytes, zeroed, it writes them.
+pub type Fill<'a> = Box<dyn FnOnce(&mut [u8]) + Send + 'a>;
+
+/// [`zero_then_fill`] for several buffers with one hand-off to the pool: each hand-off wakes
+/// a thread of the pool and waits for it (tens of microseconds), and a frame of a small scan
+/// is a dozen buffers, so one hand-off each came to more than writing them. The buffers are
+/// zeroed and filled in turn, each on all of the pool's threads.
+///
+/// ```
+/// use lexiscan::buffers::{fill_little_endian, zero_then_fill_many, Fill};
+/// use std::mem::MaybeUninit;
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+/// let (mut a, mut b) = ([MaybeUninit::<u8>::uninit(); 4], [MaybeUninit::<u8>::uninit(); 2]);
+/// let filled = zero_then_fill_many(&pool, vec![
+///     (&mut a[..], Box::new(|o: &mut [u8]| fill_little_endian(o, &[7u32], u32::to_le_bytes)) as Fill),
+///     (&mut b[..], Box::new(|o: &mut [u8]| o[1] = 9)),
+/// ]);
+/// assert_eq!(filled, [&[7, 0, 0, 0][..], &[0, 9][..]]);
+/// ```
+pub fn zero_then_fill_many<'a>(
+    pool: &ThreadPool,
+    jobs: Vec<(&'a mut [MaybeUninit<u8>], Fill<'_>)>,
+) -> Vec<&'a mut [u8]> {
     pool.install(move || {
-        out.par_chunks_mut(PIECE).for_each(|piece| {
-            populate(piece);
-            piece.fill(MaybeUninit::new(0));
-        });
-        // SAFETY: every byte was initialised just above, and `MaybeUninit<u8>` has the layout
-        // of `u8`; the slice keeps `out`'s borrow.
-        let out = unsafe { &mut *(out as *mut [MaybeUninit<u8>] as *mut [u8]) };
-        fill(out);
-        out
+        jobs.into_iter()
+            .map(|(out, fill)| {
+                out.par_chunks_mut(PIECE).for_each(|piece| {
+                    populate(piece);
+                    piece.fill(MaybeUninit::new(0));
+                });
+                // SAFETY: every byte was initialised just above, and `MaybeUninit<u8>` has the
+                // layout of `u8`; the slice keeps `out`'s borrow.
+                let out = unsafe { &mut *(out as *mut [MaybeUninit<u8>] as *mut [u8]) };
+                fill(out);
+                out
+            })
+            .collect()
     })
 }
 
@@ -137,6 +166,43 @@ mod tests {
                 .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
                 .collect();
             assert_eq!(back, values);
+        }
+    }
+
+    /// Several buffers in one hand-off: each read back as written, whatever its size; the
+    /// bytes a fill leaves alone are zero, also in memory that held something before.
+    #[test]
+    fn many_buffers_each_read_back() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let sizes = [0, 1, 7, PIECE - 1, PIECE + 3, 3 * PIECE];
+        let mut buffers: Vec<Vec<MaybeUninit<u8>>> = sizes
+            .iter()
+            .map(|&n| vec![MaybeUninit::new(0xAA); n])
+            .collect();
+        let jobs = buffers
+            .iter_mut()
+            .enumerate()
+            .map(|(i, b)| {
+                let fill: Fill<'_> = Box::new(move |out: &mut [u8]| {
+                    // Every other byte: its buffer's number and its place.
+                    for (at, byte) in out.iter_mut().enumerate().step_by(2) {
+                        *byte = (i + at) as u8;
+                    }
+                });
+                (&mut b[..], fill)
+            })
+            .collect();
+        let filled = zero_then_fill_many(&pool, jobs);
+        assert_eq!(filled.len(), sizes.len());
+        for (i, (bytes, &n)) in filled.iter().zip(&sizes).enumerate() {
+            assert_eq!(bytes.len(), n);
+            for (at, &byte) in bytes.iter().enumerate() {
+                let expected = if at % 2 == 0 { (i + at) as u8 } else { 0 };
+                assert_eq!(byte, expected, "buffer {i}, byte {at}");
+            }
         }
     }
 }

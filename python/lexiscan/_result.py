@@ -121,12 +121,14 @@ class ScanResult:
     def _column(self, name: str, dtype: str) -> np.ndarray:
         return np.frombuffer(self._native.column(name), dtype=dtype)
 
-    def _signed(self, name: str) -> np.ndarray:
-        """A column as signed ints of its width (int64 doc/start/end, int32 entity/alias): a
-        writable view of a buffer made for this call alone; its values are far below the
-        signed limits."""
-        dtype = "<i4" if name in ("entity", "alias") else "<i8"
-        return np.frombuffer(self._native.column(name), dtype=dtype)
+    def _signed(self, *names: str) -> list[np.ndarray]:
+        """Columns as signed ints of their width (int64 doc/start/end, int32 entity/alias),
+        made together (one hand-off to the core's threads): each a writable view of a buffer
+        made for this call alone; their values are far below the signed limits."""
+        return [
+            np.frombuffer(buffer, dtype="<i4" if name in ("entity", "alias") else "<i8")
+            for name, buffer in zip(names, self._native.columns(list(names)))
+        ]
 
     def _has_typos(self) -> bool:
         """Whether the matcher also found typos (`max_edits`): then rows carry `edits`."""
@@ -162,9 +164,8 @@ class ScanResult:
         """
         if _ARROW_STRINGS:
             return self._to_pandas_via_arrow()
-        doc = self._column("doc", "<u8").astype(np.int64)
-        entity = self._column("entity", "<u4").astype(np.intp)
-        alias = self._column("alias", "<u4").astype(np.intp)
+        doc, entity, alias, start, end = self._signed("doc", "entity", "alias", "start", "end")
+        entity, alias = entity.astype(np.intp), alias.astype(np.intp)
         names = np.array([name for name, _ in self._entities] or [""], dtype=object)
         labels = np.array([label for _, label in self._entities] or [None], dtype=object)
         alias_texts = np.array(self._alias_texts or [""], dtype=object)
@@ -174,8 +175,8 @@ class ScanResult:
                 "entity": names.take(entity),
                 "label": labels.take(entity),
                 "alias": alias_texts.take(alias),
-                "start": self._column("start", "<u8").astype(np.int64),
-                "end": self._column("end", "<u8").astype(np.int64),
+                "start": start,
+                "end": end,
                 "text": np.array(self._native.surfaces(), dtype=object),
                 **self._edits(),
                 **self._resolved(),
@@ -205,7 +206,7 @@ class ScanResult:
         return {name: text(*column) for name, column in zip(names, buffers)}
 
     def _to_pandas_via_arrow(self) -> pd.DataFrame:
-        doc = self._signed("doc")
+        doc, start, end = self._signed("doc", "start", "end")
         dtype = pd.StringDtype("pyarrow", na_value=np.nan)
         strings = {
             name: pd.arrays.ArrowStringArray(array, dtype=dtype)
@@ -217,8 +218,8 @@ class ScanResult:
             {
                 "doc": self._doc_keys(doc),
                 **{k: strings[k] for k in ("entity", "label", "alias")},
-                "start": self._signed("start"),
-                "end": self._signed("end"),
+                "start": start,
+                "end": end,
                 "text": strings["text"],
                 **self._edits(),
                 **self._resolved(),
@@ -238,7 +239,7 @@ class ScanResult:
         """
         pa = require("pyarrow", "to_arrow", "arrow")
 
-        doc = self._signed("doc")
+        doc, start, end = self._signed("doc", "start", "end")
         keys = self._doc_keys(doc)
         columns = self._arrow_columns()
         return pa.table(
@@ -247,8 +248,8 @@ class ScanResult:
                 "entity": columns["entity"],
                 "label": columns["label"],
                 "alias": columns["alias"],
-                "start": pa.array(self._signed("start")),
-                "end": pa.array(self._signed("end")),
+                "start": pa.array(start),
+                "end": pa.array(end),
                 "text": columns["text"],
                 **{k: pa.array(v) for k, v in self._edits().items()},
                 **{k: pa.array(np.asarray(v)) for k, v in self._resolved().items()},

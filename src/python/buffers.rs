@@ -1,8 +1,10 @@
 //! New Python `bytes` and `bytearray` objects written by the core in parallel with the GIL
 //! released: the only unsafe code of the binding. pyo3's `new_with` zeroes and fills under the
-//! GIL on one thread; a column of a large scan is hundreds of megabytes.
+//! GIL on one thread; a column of a large scan is hundreds of megabytes. The buffers of one
+//! call are made together and written in one hand-off to the pool: a frame of a small scan is
+//! a dozen buffers, and a hand-off each cost more than writing them.
 
-use crate::buffers::{fill_little_endian, zero_then_fill, ThreadPool};
+use crate::buffers::{fill_little_endian, zero_then_fill_many, Fill, ThreadPool};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes};
@@ -13,34 +15,58 @@ type Make = unsafe extern "C" fn(*const std::ffi::c_char, ffi::Py_ssize_t) -> *m
 /// The C accessor of a buffer object's data.
 type Data = unsafe extern "C" fn(*mut ffi::PyObject) -> *mut std::ffi::c_char;
 
-/// A new Python buffer object of `len` bytes made by `make`, its data found by `data`, zeroed
-/// and written by `fill` on `pool` with the GIL released.
+/// New Python buffer objects of the lengths of `jobs`, made by `make`, their data found by
+/// `data`, each zeroed and written by its fill, all on `pool` in one hand-off with the GIL
+/// released (`zero_then_fill_many`).
 ///
 /// # Safety
 ///
 /// `make` must return a new reference to an object of type `T` (or NULL with an exception
-/// set) whose `data` pointer is valid for writes of `len` bytes, as
+/// set) whose `data` pointer is valid for writes of the length asked, as
 /// `PyBytes_FromStringAndSize`/`PyBytes_AsString` and
 /// `PyByteArray_FromStringAndSize`/`PyByteArray_AsString` do.
-unsafe fn new_buffer<'py, T>(
+unsafe fn new_buffers<'py, T>(
     py: Python<'py>,
     pool: &ThreadPool,
-    len: usize,
     make: Make,
     data: Data,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, T>> {
-    // SAFETY: a NULL source makes an object of `len` uninitialised bytes (caller: of type
-    // `T`, its data valid for `len` bytes); it is ours alone until returned, so nothing else
-    // reads or writes the bytes while the core fills them without the GIL.
+    jobs: Vec<(usize, Fill<'_>)>,
+) -> PyResult<Vec<Bound<'py, T>>> {
+    let mut objects = Vec::with_capacity(jobs.len());
+    let mut writes = Vec::with_capacity(jobs.len());
+    for (len, fill) in jobs {
+        // SAFETY: a NULL source makes an object of `len` uninitialised bytes (caller: of type
+        // `T`, its data valid for `len` bytes); it is ours alone until returned, so nothing
+        // else reads or writes the bytes while the core fills them without the GIL.
+        unsafe {
+            let object = Bound::from_owned_ptr_or_err(py, make(std::ptr::null(), len as _))?;
+            let start = data(object.as_ptr()) as *mut MaybeUninit<u8>;
+            writes.push((std::slice::from_raw_parts_mut(start, len), fill));
+            objects.push(object.cast_into_unchecked::<T>());
+        }
+    }
+    py.detach(|| {
+        zero_then_fill_many(pool, writes);
+    });
+    Ok(objects)
+}
+
+/// New `bytes` objects, one of each length of `jobs`, written by its fill on `pool` with the
+/// GIL released, in one hand-off to the pool.
+pub fn new_bytes_many<'py>(
+    py: Python<'py>,
+    pool: &ThreadPool,
+    jobs: Vec<(usize, Fill<'_>)>,
+) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    // SAFETY: these make a `bytes` object and give its data.
     unsafe {
-        let object = Bound::from_owned_ptr_or_err(py, make(std::ptr::null(), len as _))?;
-        let start = data(object.as_ptr()) as *mut MaybeUninit<u8>;
-        let bytes = std::slice::from_raw_parts_mut(start, len);
-        py.detach(|| {
-            zero_then_fill(pool, bytes, fill);
-        });
-        Ok(object.cast_into_unchecked::<T>())
+        new_buffers(
+            py,
+            pool,
+            ffi::PyBytes_FromStringAndSize,
+            ffi::PyBytes_AsString,
+            jobs,
+        )
     }
 }
 
@@ -51,36 +77,25 @@ pub fn new_bytes<'py>(
     len: usize,
     fill: impl FnOnce(&mut [u8]) + Send,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: these make a `bytes` object and give its data.
-    unsafe {
-        new_buffer(
-            py,
-            pool,
-            len,
-            ffi::PyBytes_FromStringAndSize,
-            ffi::PyBytes_AsString,
-            fill,
-        )
-    }
+    let mut made = new_bytes_many(py, pool, vec![(len, Box::new(fill) as Fill<'_>)])?;
+    Ok(made.pop().expect("one buffer asked, one made"))
 }
 
-/// A new `bytearray` of `len`, written as `new_bytes` is. numpy views of it are writable, so a
-/// DataFrame can hold them without a copy and its user can still assign into them.
-pub fn new_bytearray<'py>(
+/// New `bytearray`s, written as `new_bytes_many` writes. numpy views of them are writable, so
+/// a DataFrame can hold them without a copy and its user can still assign into them.
+pub fn new_bytearrays<'py>(
     py: Python<'py>,
     pool: &ThreadPool,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, PyByteArray>> {
+    jobs: Vec<(usize, Fill<'_>)>,
+) -> PyResult<Vec<Bound<'py, PyByteArray>>> {
     // SAFETY: these make a `bytearray` object and give its data.
     unsafe {
-        new_buffer(
+        new_buffers(
             py,
             pool,
-            len,
             ffi::PyByteArray_FromStringAndSize,
             ffi::PyByteArray_AsString,
-            fill,
+            jobs,
         )
     }
 }

@@ -2,14 +2,14 @@
 //! analyses of `crate::analysis` on them (the documents are kept, as Python strings, for those
 //! that need text). Converts and releases the GIL; the work is the core's.
 
-use super::buffers::{little_endian, new_bytearray, new_bytes};
+use super::buffers::{little_endian, new_bytearrays, new_bytes_many};
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::matcher::PyMatcher;
 use crate::analysis;
 use crate::analysis::context::{drawn_rows, kwic};
 use crate::analysis::cooccurrence::{cooccurrence, Window};
-use crate::buffers::{u32_from_little_endian, ThreadPool};
+use crate::buffers::{u32_from_little_endian, Fill, ThreadPool};
 use crate::columns::TextColumn;
 use crate::scan::thread_pool;
 use crate::scan::Column;
@@ -84,22 +84,46 @@ type TextBuffers<'py> = (
     Option<Bound<'py, PyBytes>>,
 );
 
-/// A text column's Arrow buffers, each a new `bytes` written on `pool`.
+/// The text columns' Arrow buffers, each a new `bytes`, all written on `pool` in one hand-off.
 fn text_buffers<'py>(
     py: Python<'py>,
     pool: &ThreadPool,
-    column: &TextColumn<'_>,
-) -> PyResult<TextBuffers<'py>> {
-    let offsets = new_bytes(py, pool, column.offsets_len(), |b| column.write_offsets(b))?;
-    let data = new_bytes(py, pool, column.data_len(), |b| column.write_data(b))?;
-    let validity = if column.has_nulls() {
-        Some(new_bytes(py, pool, column.validity_len(), |b| {
-            column.write_validity(b)
-        })?)
-    } else {
-        None
-    };
-    Ok((offsets, data, validity))
+    columns: &[TextColumn<'_>],
+) -> PyResult<Vec<TextBuffers<'py>>> {
+    let mut jobs: Vec<(usize, Fill<'_>)> = Vec::with_capacity(3 * columns.len());
+    for column in columns {
+        jobs.push((column.offsets_len(), Box::new(|b| column.write_offsets(b))));
+        jobs.push((column.data_len(), Box::new(|b| column.write_data(b))));
+        if column.has_nulls() {
+            jobs.push((
+                column.validity_len(),
+                Box::new(|b| column.write_validity(b)),
+            ));
+        }
+    }
+    let mut made = new_bytes_many(py, pool, jobs)?.into_iter();
+    let mut next = || made.next().expect("a buffer for each job");
+    Ok(columns
+        .iter()
+        .map(|column| {
+            let (offsets, data) = (next(), next());
+            let validity = column.has_nulls().then(&mut next);
+            (offsets, data, validity)
+        })
+        .collect())
+}
+
+/// The column of a result that `name` names.
+fn column_named(name: &str) -> PyResult<Column> {
+    Ok(match name {
+        "doc" => Column::Doc,
+        "start" => Column::Start,
+        "end" => Column::End,
+        "entity" => Column::Entity,
+        "alias" => Column::Alias,
+        "edits" => Column::Edits,
+        other => return Err(PyKeyError::new_err(format!("no column {other:?}"))),
+    })
 }
 
 #[pymethods]
@@ -240,19 +264,26 @@ impl PyScanResult {
     /// A column as a little-endian `bytearray` of its own: doc, start, end (uint64); entity,
     /// alias (uint32); edits (uint8).
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyByteArray>> {
-        let column = match name {
-            "doc" => Column::Doc,
-            "start" => Column::Start,
-            "end" => Column::End,
-            "entity" => Column::Entity,
-            "alias" => Column::Alias,
-            "edits" => Column::Edits,
-            other => return Err(PyKeyError::new_err(format!("no column {other:?}"))),
-        };
+        let mut made = self.columns(py, vec![name.to_owned()])?;
+        Ok(made.pop().expect("one column asked, one made"))
+    }
+
+    /// Several columns as `column` gives each, written in one hand-off to the pool.
+    fn columns<'py>(
+        &self,
+        py: Python<'py>,
+        names: Vec<String>,
+    ) -> PyResult<Vec<Bound<'py, PyByteArray>>> {
         let r = &self.inner;
-        new_bytearray(py, &*self.pool()?, r.len() * column.width(), |b| {
-            r.write_column(column, b)
-        })
+        let jobs = names
+            .iter()
+            .map(|name| {
+                let column = column_named(name)?;
+                let fill: Fill<'_> = Box::new(move |b| r.write_column(column, b));
+                Ok((r.len() * column.width(), fill))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        new_bytearrays(py, &*self.pool()?, jobs)
     }
 
     /// The entity, label and alias of every match (looked up in `matcher`'s lexicon) and its
@@ -288,10 +319,7 @@ impl PyScanResult {
         let columns = py
             .detach(|| TextColumn::new_many_on(&pool, codes, tables))
             .expect("a form for every code");
-        columns
-            .iter()
-            .map(|column| text_buffers(py, &pool, column))
-            .collect()
+        text_buffers(py, &pool, &columns)
     }
 
     /// The matched texts, in match order. Equal texts share one Python `str` (matches repeat
