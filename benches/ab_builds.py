@@ -15,7 +15,9 @@ The native API used (`Lexicon.add`, `Matcher(lexicon)`, `Matcher.scan(docs, n_th
 `len(result)`) is the one every build since the first has had; `--to-pandas` also times each
 result's `to_pandas()` (the Python face's, over that build's own native result),
 `--after-build` builds each round's matcher anew, as bench_scan.py times the first scan after
-a build, and `--convert-only` times `to_pandas()` alone (one scan per build, frames compared).
+a build, `--collect` collects garbage before each timed scan as bench_scan.py does (the pool's
+threads are then asleep, so each hand-off of work to them costs a wake-up), and
+`--convert-only` times `to_pandas()` alone (one scan per build, frames compared).
 `--old-face` gives build A the `_result.py` of its own commit (`git show
 REV:python/lexiscan/_result.py`) where the native calls of `to_pandas()` changed. Row counts
 are printed for both: equal where the change under test should not change what is found. The
@@ -154,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         help="time each scan by the process's CPU time, not the wall clock (a loaded machine)",
     )  # fmt: skip
     parser.add_argument(
+        "--collect", action="store_true",
+        help="gc.collect() before each timed scan, as bench_scan.py does: the pool's threads "
+        "have then gone to sleep, and each hand-off of work to them wakes one",
+    )  # fmt: skip
+    parser.add_argument(
         "--to-pandas", action="store_true",
         help="time to_pandas() of each result too (the end to end cost, as bench_scan.py)",
     )  # fmt: skip
@@ -187,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         timed += ", scan and to_pandas()"
     if args.after_build:
         timed += ", the first scan after a build"
+    if args.collect:
+        timed += ", garbage collected before each (the pool's threads asleep)"
     face_a = f" (Python face {args.old_face})" if args.old_face else ""
     print(
         f"A = {args.old}{face_a}\nB = {args.new}\n{len(docs):,} documents ({args.corpus}), "
@@ -222,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                     del matchers[key]
                     gc.collect()
                     matchers[key] = native_matchers({key: builds[key]}, spec)[key]
+                if args.collect:
+                    gc.collect()
                 started = clock()
                 for _ in range(args.passes):
                     result = matchers[key].scan(docs, n_threads=1)
