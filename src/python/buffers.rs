@@ -70,17 +70,6 @@ pub fn new_bytes_many<'py>(
     }
 }
 
-/// A new `bytes` of `len`, written by `fill` on `pool` with the GIL released.
-pub fn new_bytes<'py>(
-    py: Python<'py>,
-    pool: &ThreadPool,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let mut made = new_bytes_many(py, pool, vec![(len, Box::new(fill) as Fill<'_>)])?;
-    Ok(made.pop().expect("one buffer asked, one made"))
-}
-
 /// New `bytearray`s, written as `new_bytes_many` writes. numpy views of them are writable, so
 /// a DataFrame can hold them without a copy and its user can still assign into them.
 pub fn new_bytearrays<'py>(
@@ -100,14 +89,25 @@ pub fn new_bytearrays<'py>(
     }
 }
 
-/// `values` as a little-endian `bytes` (for `numpy.frombuffer`).
-pub fn little_endian<'py, T: Copy + Sync, const N: usize>(
+/// The job of writing `values` as little-endian bytes (for `numpy.frombuffer`): its length and
+/// its fill, for `new_bytes_many`.
+pub fn little_endian<'a, T: Copy + Sync, const N: usize>(
+    values: &'a [T],
+    to_bytes: fn(T) -> [u8; N],
+) -> (usize, Fill<'a>) {
+    let fill: Fill<'a> = Box::new(move |b| fill_little_endian(b, values, to_bytes));
+    (values.len() * N, fill)
+}
+
+/// The `bytes` of jobs that must make exactly `K` (a call's columns, each `little_endian`),
+/// written in one hand-off.
+pub fn new_bytes_array<'py, const K: usize>(
     py: Python<'py>,
     pool: &ThreadPool,
-    values: &[T],
-    to_bytes: fn(T) -> [u8; N],
-) -> PyResult<Bound<'py, PyBytes>> {
-    new_bytes(py, pool, values.len() * N, |b| {
-        fill_little_endian(b, values, to_bytes)
-    })
+    jobs: [(usize, Fill<'_>); K],
+) -> PyResult<[Bound<'py, PyBytes>; K]> {
+    let made = new_bytes_many(py, pool, jobs.into())?;
+    Ok(made
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("a buffer for each job")))
 }

@@ -5,7 +5,7 @@
 //! by older builds, full columns. Conversions only: the checks live in the core's
 //! `ScanResult::from_parts` and `ScanResult::from_columns`.
 
-use super::buffers::little_endian;
+use super::buffers::{little_endian, new_bytes_array};
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::result::PyScanResult;
@@ -91,14 +91,16 @@ pub fn result_parts<'py>(py: Python<'py>, result: &PyScanResult) -> PyResult<Bou
     parts.set_item("run_rows", PyBytes::new(py, &rows))?;
     // The two columns of a row each, written on the result's threads.
     let pool = result.pool()?;
-    parts.set_item(
-        "start",
-        little_endian(py, &pool, r.starts(), u64::to_le_bytes)?,
+    let [start, codes] = new_bytes_array(
+        py,
+        &pool,
+        [
+            little_endian(r.starts(), u64::to_le_bytes),
+            little_endian(r.form_codes(), u32::to_le_bytes),
+        ],
     )?;
-    parts.set_item(
-        "codes",
-        little_endian(py, &pool, r.form_codes(), u32::to_le_bytes)?,
-    )?;
+    parts.set_item("start", start)?;
+    parts.set_item("codes", codes)?;
     parts.set_item(
         "entity",
         PyBytes::new(py, &le(forms().map(|f| f.entity), u32::to_le_bytes)),

@@ -2,7 +2,7 @@
 //! analyses of `crate::analysis` on them (the documents are kept, as Python strings, for those
 //! that need text). Converts and releases the GIL; the work is the core's.
 
-use super::buffers::{little_endian, new_bytearrays, new_bytes_many};
+use super::buffers::{little_endian, new_bytearrays, new_bytes_array, new_bytes_many};
 use super::documents::DocText;
 use super::errors::{run_detached, to_py_err};
 use super::matcher::PyMatcher;
@@ -163,11 +163,16 @@ impl PyScanResult {
         let key = u32_column(key, self.inner.len(), "key")?;
         let result = &self.inner;
         let counts = run_detached(py, || Ok(analysis::counts(result.doc_runs(), &key)))?;
-        Ok((
-            little_endian(py, &pool, &counts.doc, u64::to_le_bytes)?,
-            little_endian(py, &pool, &counts.key, u32::to_le_bytes)?,
-            little_endian(py, &pool, &counts.count, u32::to_le_bytes)?,
-        ))
+        let [doc, key, count] = new_bytes_array(
+            py,
+            &pool,
+            [
+                little_endian(&counts.doc, u64::to_le_bytes),
+                little_endian(&counts.key, u32::to_le_bytes),
+                little_endian(&counts.count, u32::to_le_bytes),
+            ],
+        )?;
+        Ok((doc, key, count))
     }
 
     /// Mentions and documents per (group, key), flattened group-major (u64 each).
@@ -189,10 +194,15 @@ impl PyScanResult {
         let f = run_detached(py, || {
             analysis::frequency(result.doc_runs(), &key, groups.as_deref(), n_keys, n_groups)
         })?;
-        Ok((
-            little_endian(py, &pool, &f.mentions, u64::to_le_bytes)?,
-            little_endian(py, &pool, &f.documents, u64::to_le_bytes)?,
-        ))
+        let [mentions, documents] = new_bytes_array(
+            py,
+            &pool,
+            [
+                little_endian(&f.mentions, u64::to_le_bytes),
+                little_endian(&f.documents, u64::to_le_bytes),
+            ],
+        )?;
+        Ok((mentions, documents))
     }
 
     /// Pairs of keys appearing together: `window` is "document", "sentence" or a number of
@@ -217,11 +227,16 @@ impl PyScanResult {
         let result = &self.inner;
         let n_threads = self.n_threads;
         let pairs = run_detached(py, || cooccurrence(result, &texts, &key, window, n_threads))?;
-        Ok((
-            little_endian(py, &pool, &pairs.a, u32::to_le_bytes)?,
-            little_endian(py, &pool, &pairs.b, u32::to_le_bytes)?,
-            little_endian(py, &pool, &pairs.n, u64::to_le_bytes)?,
-        ))
+        let [a, b, n] = new_bytes_array(
+            py,
+            &pool,
+            [
+                little_endian(&pairs.a, u32::to_le_bytes),
+                little_endian(&pairs.b, u32::to_le_bytes),
+                little_endian(&pairs.n, u64::to_le_bytes),
+            ],
+        )?;
+        Ok((a, b, n))
     }
 
     /// Left and right context of the matches at `rows`.
