@@ -4,12 +4,13 @@ use super::documents::{from_arrow_stream, DocText};
 use super::errors::{run_detached, run_interruptible, to_py_err};
 use super::lexicon::PyLexicon;
 use super::result::PyScanResult;
-use crate::scan::checked_thread_count;
+use crate::scan::{checked_thread_count, ScanDocument};
 use crate::{persist, AccentMode, CaseMode, MatchOptions, Matcher};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 #[pyclass(name = "Matcher", module = "lexiscan._lexiscan", frozen)]
@@ -145,6 +146,10 @@ fn document(item: &Bound<'_, PyAny>, position: u64) -> PyResult<Option<DocText>>
     )))
 }
 
+/// Documents of at most this many bytes in all are scanned without watching for Ctrl-C: a
+/// millisecond or two at the slowest (typo-tolerant matching, ~40 MB/s).
+const QUICK_SCAN_BYTES: usize = 64 << 10;
+
 impl PyMatcher {
     fn scan_documents(
         &self,
@@ -155,9 +160,18 @@ impl PyMatcher {
         keep_text: bool,
     ) -> PyResult<PyScanResult> {
         let matcher = self.inner.clone();
-        let result = run_interruptible(py, |cancel| {
+        let scan = |cancel: &AtomicBool| {
             crate::scan::scan_cancellable(&matcher, &docs, first_doc, n_threads, cancel)
-        })?;
+        };
+        // A few short documents are scanned before a Ctrl-C could be looked at: on this
+        // thread, without the helper thread that watching for one needs (starting it and
+        // waiting on it cost more than such a scan).
+        let bytes: usize = docs.iter().flatten().map(ScanDocument::size_hint).sum();
+        let result = if bytes <= QUICK_SCAN_BYTES {
+            run_detached(py, || scan(&AtomicBool::new(false)))?
+        } else {
+            run_interruptible(py, scan)?
+        };
         let n_docs = docs.len();
         Ok(PyScanResult {
             inner: result,

@@ -157,6 +157,10 @@ impl ScanResult {
         parts: Vec<ScanResult>,
         n_threads: Option<usize>,
     ) -> crate::Result<ScanResult> {
+        if parts.len() <= 1 {
+            // Nothing to join: no hand-off to the pool (a wake-up of its threads).
+            return Ok(ScanResult::concat(parts));
+        }
         let pool = super::thread_pool(n_threads)?;
         Ok(pool.install(|| ScanResult::concat(parts)))
     }

@@ -37,54 +37,81 @@ pub fn scan_cancellable<S: ScanDocument>(
     // its consecutive chunks to one partial result, so each distinct form of a match enters
     // one table per run of chunks, not one per chunk (and the join has fewer tables to merge).
     let bounds = chunk_bounds(docs, pool.current_num_threads());
+    let one_small_chunk = bounds.len() == 2
+        && docs
+            .iter()
+            .flatten()
+            .all(|doc| doc.text().is_some_and(|text| text.len() < 2 * PIECE_BYTES));
+    if one_small_chunk {
+        // One worker would match it all anyway, and handing it over costs a wake-up of the
+        // pool's thread (tens of microseconds, more than a few short documents take): it is
+        // matched here. Its documents all have their text and none is cut in pieces, so
+        // nothing below reaches for the pool.
+        return scan_chunk(
+            matcher,
+            docs,
+            (0, docs.len()),
+            first_doc,
+            ScanResult::default(),
+            cancel,
+        );
+    }
     // Joining runs on the pool too: after a fork the global pool has no threads.
     pool.install(|| {
         bounds
             .par_windows(2)
-            .try_fold(ScanResult::default, |mut partial, w| {
-                // Short documents are matched a few at a time (`Matcher::find_many`), long
-                // ones in pieces on every core.
-                let mut pending: Vec<(u64, &str)> = Vec::new();
-                for (j, doc) in docs[w[0]..w[1]].iter().enumerate() {
-                    let Some(doc) = doc else { continue };
-                    let position = first_doc + (w[0] + j) as u64;
-                    let Some(text) = doc.text() else {
-                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                        let pieces = doc.pieces().expect("a document without text has pieces");
-                        let piece_chars = READ_CHARS.min(pieces.max_piece_chars());
-                        matcher
-                            .for_matches_in_stream(
-                                pieces,
-                                piece_chars,
-                                cancel,
-                                |surfaces, found| partial.push_document(position, surfaces, &found),
-                            )
-                            .map_err(|e| at_document(e, position))?;
-                        continue;
-                    };
-                    if text.len() >= 2 * PIECE_BYTES {
-                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                        // Rows go to the result a few pieces at a time: never all of a
-                        // huge document's matches twice over (bench_memory).
-                        matcher
-                            .for_matches_in_pieces(text, PIECE_BYTES, |matches| {
-                                partial.push_document(position, text, &matches)
-                            })
-                            .map_err(|e| at_document(e, position))?;
-                        continue;
-                    }
-                    pending.push((position, text));
-                    let pending_bytes: usize = pending.iter().map(|(_, t)| t.len()).sum();
-                    if pending.len() == TOGETHER_DOCS || pending_bytes >= TOGETHER_BYTES {
-                        match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                    }
-                }
-                match_pending(matcher, &mut pending, &mut partial, cancel)?;
-                Ok(partial)
+            .try_fold(ScanResult::default, |partial, w| {
+                scan_chunk(matcher, docs, (w[0], w[1]), first_doc, partial, cancel)
             })
             .collect::<Result<Vec<_>>>()
             .map(ScanResult::concat)
     })
+}
+
+/// The documents `docs[from..to]` matched into `partial`: short documents a few at a time
+/// (`Matcher::find_many`), long ones in pieces on every core of the current pool.
+fn scan_chunk<S: ScanDocument>(
+    matcher: &Matcher,
+    docs: &[Option<S>],
+    (from, to): (usize, usize),
+    first_doc: u64,
+    mut partial: ScanResult,
+    cancel: &AtomicBool,
+) -> Result<ScanResult> {
+    let mut pending: Vec<(u64, &str)> = Vec::new();
+    for (j, doc) in docs[from..to].iter().enumerate() {
+        let Some(doc) = doc else { continue };
+        let position = first_doc + (from + j) as u64;
+        let Some(text) = doc.text() else {
+            match_pending(matcher, &mut pending, &mut partial, cancel)?;
+            let pieces = doc.pieces().expect("a document without text has pieces");
+            let piece_chars = READ_CHARS.min(pieces.max_piece_chars());
+            matcher
+                .for_matches_in_stream(pieces, piece_chars, cancel, |surfaces, found| {
+                    partial.push_document(position, surfaces, &found)
+                })
+                .map_err(|e| at_document(e, position))?;
+            continue;
+        };
+        if text.len() >= 2 * PIECE_BYTES {
+            match_pending(matcher, &mut pending, &mut partial, cancel)?;
+            // Rows go to the result a few pieces at a time: never all of a huge document's
+            // matches twice over (bench_memory).
+            matcher
+                .for_matches_in_pieces(text, PIECE_BYTES, |matches| {
+                    partial.push_document(position, text, &matches)
+                })
+                .map_err(|e| at_document(e, position))?;
+            continue;
+        }
+        pending.push((position, text));
+        let pending_bytes: usize = pending.iter().map(|(_, t)| t.len()).sum();
+        if pending.len() == TOGETHER_DOCS || pending_bytes >= TOGETHER_BYTES {
+            match_pending(matcher, &mut pending, &mut partial, cancel)?;
+        }
+    }
+    match_pending(matcher, &mut pending, &mut partial, cancel)?;
+    Ok(partial)
 }
 
 /// Where `docs` is cut into chunks for the workers: `0`, the cuts, `docs.len()`. Chunks hold
