@@ -56,12 +56,17 @@ impl<'a> TextColumn<'a> {
         Self::new_many(codes, [values]).map(|[column]| column)
     }
 
-    /// [`TextColumn::new_many`] on `pool` (the caller's threads) instead of the current pool.
+    /// [`TextColumn::new_many`] on `pool` (the caller's threads) instead of the current pool;
+    /// rows of one piece here, without handing them to the pool (a wake-up of its threads,
+    /// more than reading them takes).
     pub fn new_many_on<const N: usize>(
         pool: &rayon::ThreadPool,
         codes: &'a [u32],
         values: [&'a [Option<&'a str>]; N],
     ) -> Option<[Self; N]> {
+        if codes.len() <= ROWS_PER_PIECE {
+            return Self::new_many(codes, values);
+        }
         pool.install(|| Self::new_many(codes, values))
     }
 
@@ -94,19 +99,22 @@ impl<'a> TextColumn<'a> {
                 Some(lens)
             })
             .collect();
-        let piece_lens: Vec<Option<[usize; N]>> = codes
-            .par_chunks(ROWS_PER_PIECE)
-            .map(|piece| {
-                let mut sums = [0; N];
-                for &code in piece {
-                    let lens = (*lens.get(code as usize)?)?;
-                    for (sum, len) in sums.iter_mut().zip(lens) {
-                        *sum += len;
-                    }
+        let piece_sums = |piece: &[u32]| {
+            let mut sums = [0; N];
+            for &code in piece {
+                let lens = (*lens.get(code as usize)?)?;
+                for (sum, len) in sums.iter_mut().zip(lens) {
+                    *sum += len;
                 }
-                Some(sums)
-            })
-            .collect();
+            }
+            Some(sums)
+        };
+        // One piece is read here: no parallel iterator, so none reaches for a pool.
+        let piece_lens: Vec<Option<[usize; N]>> = if codes.len() <= ROWS_PER_PIECE {
+            codes.chunks(ROWS_PER_PIECE).map(piece_sums).collect()
+        } else {
+            codes.par_chunks(ROWS_PER_PIECE).map(piece_sums).collect()
+        };
         let mut piece_starts: [Vec<usize>; N] =
             std::array::from_fn(|_| Vec::with_capacity(piece_lens.len() + 1));
         let mut ends = [0; N];
@@ -134,10 +142,13 @@ impl<'a> TextColumn<'a> {
     ) -> Self {
         // Only a table with a missing value can give a null (few do: labels): rows are read
         // for it a piece at a time, never a row at a time through rayon.
+        let missing = |piece: &[u32]| piece.iter().any(|&c| values[c as usize].is_none());
         let has_nulls = values.iter().any(Option::is_none)
-            && codes
-                .par_chunks(ROWS_PER_PIECE)
-                .any(|piece| piece.iter().any(|&c| values[c as usize].is_none()));
+            && if codes.len() <= ROWS_PER_PIECE {
+                missing(codes)
+            } else {
+                codes.par_chunks(ROWS_PER_PIECE).any(missing)
+            };
         let padded = values
             .iter()
             .map(|value| {
