@@ -12,35 +12,15 @@ pub use rayon::ThreadPool;
 /// Bytes per piece of parallel work.
 const PIECE: usize = 1 << 20;
 
-/// Zero `out` and then `fill` it, both on `pool`: the zeroing maps fresh pages a piece at a
-/// time (`populate`) and spreads that first touch over the pool's threads, and `fill` runs
-/// inside the pool so its parallel iterators do.
-/// `out` may be uninitialised memory (a buffer just made by another language).
-///
-/// ```
-/// use lexiscan::buffers::{fill_little_endian, zero_then_fill};
-/// use std::mem::MaybeUninit;
-/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-/// let mut out = [MaybeUninit::<u8>::uninit(); 8];
-/// let bytes = zero_then_fill(&pool, &mut out, |b| fill_little_endian(b, &[1u32, 2], u32::to_le_bytes));
-/// assert_eq!(bytes, [1, 0, 0, 0, 2, 0, 0, 0]);
-/// ```
-pub fn zero_then_fill<'a>(
-    pool: &ThreadPool,
-    out: &'a mut [MaybeUninit<u8>],
-    fill: impl FnOnce(&mut [u8]) + Send,
-) -> &'a mut [u8] {
-    let mut filled = zero_then_fill_many(pool, vec![(out, Box::new(fill) as Fill<'_>)]);
-    filled.pop().expect("one buffer in, one out")
-}
-
 /// What writes one buffer: given its bytes, zeroed, it writes them.
 pub type Fill<'a> = Box<dyn FnOnce(&mut [u8]) + Send + 'a>;
 
-/// [`zero_then_fill`] for several buffers with one hand-off to the pool: each hand-off wakes
-/// a thread of the pool and waits for it (tens of microseconds), and a frame of a small scan
-/// is a dozen buffers, so one hand-off each came to more than writing them. The buffers are
-/// zeroed and filled in turn, each on all of the pool's threads.
+/// Zero each buffer of `jobs` and then fill it, all on `pool` in one hand-off: the zeroing maps
+/// fresh pages a piece at a time (`populate`) and spreads that first touch over the pool's
+/// threads, and each fill runs inside the pool so its parallel iterators do. The buffers may
+/// be uninitialised memory (buffers just made by another language). One hand-off for all:
+/// each wakes a thread of the pool and waits for it (tens of microseconds), and a frame of a
+/// small scan is a dozen buffers, so one hand-off each came to more than writing them.
 ///
 /// ```
 /// use lexiscan::buffers::{fill_little_endian, zero_then_fill_many, Fill};
@@ -103,7 +83,7 @@ fn populate(piece: &mut [MaybeUninit<u8>]) {
 }
 
 /// `values` as little-endian bytes into `out` (`values.len() * N` bytes), on the current rayon
-/// pool (the caller's, inside [`zero_then_fill`]).
+/// pool (the caller's, inside [`zero_then_fill_many`]).
 ///
 /// ```
 /// use lexiscan::buffers::fill_little_endian;
@@ -158,9 +138,8 @@ mod tests {
                 .map(|v| v.wrapping_mul(2_654_435_761))
                 .collect();
             let mut out = vec![MaybeUninit::uninit(); n * 4];
-            let bytes = zero_then_fill(&pool, &mut out, |b| {
-                fill_little_endian(b, &values, u32::to_le_bytes)
-            });
+            let fill: Fill<'_> = Box::new(|b| fill_little_endian(b, &values, u32::to_le_bytes));
+            let bytes = zero_then_fill_many(&pool, vec![(&mut out[..], fill)]).remove(0);
             let back: Vec<u32> = bytes
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
