@@ -17,7 +17,7 @@ use super::lockstep::{width_for, Found, Lockstep, Piece, MIN_STREAM_BYTES};
 use super::pass::{NextStart, Pass, Search};
 use super::places::Places;
 use super::prefixes::Prefixes;
-use super::split::cut_points;
+use super::split::{cut_points, CutBytes};
 use super::table::Table;
 use super::unfolded::Unfolded;
 use super::word_sequences::prefetch;
@@ -112,7 +112,7 @@ pub(super) fn find_many(
     passes: &[Pass],
     folded: &[Vec<Folded>],
     whole_words: bool,
-    cut_after: &[bool; 128],
+    cut_after: &CutBytes,
 ) -> Vec<Vec<Candidate>> {
     if let [pass] = passes {
         if let Search::Unanchored {
@@ -215,7 +215,7 @@ pub(super) fn find_in_lockstep<S: Searched>(
     prefixes: &Prefixes,
     folded: &[&S],
     whole_words: bool,
-    cut_after: &[bool; 128],
+    cut_after: &CutBytes,
 ) -> Vec<Vec<Candidate>> {
     let width = width_for(table);
     // About four pieces a stream, so that the streams end close together; short texts

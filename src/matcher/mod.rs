@@ -61,7 +61,7 @@ pub struct Matcher {
     options: MatchOptions,
     passes: Vec<Pass>,
     /// ASCII bytes after which a document may be cut into pieces (`split`).
-    cut_after: [bool; 128],
+    cut_after: split::CutBytes,
 }
 
 impl Matcher {
@@ -94,7 +94,7 @@ impl Matcher {
                 passes.push(pass);
             }
         }
-        let cut_after = split::cut_bytes(&passes);
+        let cut_after = split::CutBytes::new(&passes);
         heap::after_build(lexicon.aliases().len());
         Ok(Self {
             lexicon,

@@ -21,6 +21,7 @@
 //! the group was handed on, made every write of the conversion miss the cache.
 
 use super::code_points::Match;
+use super::split::CutBytes;
 use crate::error::{Error, Result};
 use crate::scan::TextPieces;
 use rayon::prelude::*;
@@ -114,7 +115,7 @@ pub(super) struct Schedule {
 /// looked at between groups.
 pub(super) fn for_matches_in_stream(
     source: &dyn TextPieces,
-    cut_after: &[bool; 128],
+    cut_after: &CutBytes,
     schedule: Schedule,
     cancel: &AtomicBool,
     find: impl Fn(&str) -> Result<Vec<Match>> + Sync,
@@ -192,16 +193,12 @@ fn hand_on(done: Vec<Found>, sink: &mut impl FnMut(&str, Vec<Match>)) {
 /// when it is empty.
 fn read_piece(
     source: &dyn TextPieces,
-    cut_after: &[bool; 128],
+    cut_after: &CutBytes,
     range: Range<usize>,
     mut text: String,
 ) -> Result<Option<Piece>> {
     let total = source.chars();
-    let first_cut = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .position(|&b| b < 128 && cut_after[usize::from(b)])
-    };
+    let first_cut = |bytes: &[u8]| cut_after.first_in(bytes);
     // Most characters of most texts are one byte; a little more room saves a copy or two.
     text.clear();
     text.reserve(range.len() + range.len() / 16 + 4 * TAIL_CHARS);
