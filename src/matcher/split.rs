@@ -27,11 +27,11 @@ fn may_cut_after(byte: u8) -> bool {
 ///
 /// A million place names use nearly every ASCII punctuation byte, so the few left (`%`, `|`,
 /// `{`) come tens of kilobytes apart in news text: finding the next one reads every byte in
-/// between, once for the pieces and once for the parts of each. Read a byte at a time that was
-/// a tenth of the search of one large document; sixteen or thirty-two bytes at a time it is
-/// the speed of memory. Each byte is looked up by its two halves: `low[b & 15]` has bit `h`
-/// set when the byte with high half `h` and low half `b & 15` is a cut byte, and the high half
-/// picks that bit (none for bytes from 0x80, which are never cut bytes).
+/// between, once for the pieces and once for the parts of each, so it must go at the speed of
+/// memory, thirty-two bytes a step, not a byte at a time. Each byte is looked up by its two
+/// halves: `low[b & 15]` has bit `h` set when the byte with high half `h` and low half
+/// `b & 15` is a cut byte, and the high half picks that bit (none for bytes from 0x80, which
+/// are never cut bytes).
 #[derive(Clone, Debug)]
 pub(super) struct CutBytes {
     table: [bool; 128],
