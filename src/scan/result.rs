@@ -165,10 +165,12 @@ impl ScanResult {
         Ok(pool.install(|| ScanResult::concat(parts)))
     }
 
-    /// The results of consecutive batches of documents as one, in order. The starts and
-    /// codes are each one allocation, filled by all cores of the current rayon pool: joining
-    /// the batches of a million-alias scan moves hundreds of megabytes, too much for one
-    /// thread to copy. The forms of all parts are merged into one table first (they are few).
+    /// The results of consecutive batches of documents as one, in order. The later batches'
+    /// starts and codes are appended to the first batch's columns, written by all cores of the
+    /// current rayon pool: joining the batches of a million-alias scan moves hundreds of
+    /// megabytes, too much for one thread to copy, and the first batch (half of a one-thread
+    /// scan) stays where it is instead of being copied to new pages. The forms of the later
+    /// parts are merged into the first one's table (they are few).
     ///
     /// ```
     /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions, ScanResult};
@@ -185,15 +187,18 @@ impl ScanResult {
         if parts.len() <= 1 {
             return parts.pop().unwrap_or_default();
         }
-        let mut forms = Forms::default();
-        let codes: Vec<Vec<u32>> = parts.iter().map(|p| forms.merge(&p.forms)).collect();
-        let mut runs = DocRuns::default();
-        for part in &parts {
+        // The later parts go after the first, whose columns, forms and codes stay as they are.
+        let first = std::mem::take(&mut parts[0]);
+        let later = &parts[1..];
+        let mut forms = first.forms;
+        let codes: Vec<Vec<u32>> = later.iter().map(|p| forms.merge(&p.forms)).collect();
+        let mut runs = first.runs;
+        for part in later {
             runs.append(&part.runs, 0);
         }
-        let sizes: Vec<usize> = parts.iter().map(ScanResult::len).collect();
-        let (start, form) = filled(&sizes, |k, start, form| {
-            let (part, codes) = (&parts[k], &codes[k]);
+        let sizes: Vec<usize> = later.iter().map(ScanResult::len).collect();
+        let (start, form) = filled_after(first.start, first.form, &sizes, |k, start, form| {
+            let (part, codes) = (&later[k], &codes[k]);
             start.copy_from_slice(&part.start);
             for (to, &code) in form.iter_mut().zip(&part.form) {
                 *to = codes[code as usize];
@@ -408,20 +413,28 @@ impl ScanResult {
 }
 
 /// Starts and codes of consecutive pieces of `sizes[k]` rows, piece `k` written by
-/// `fill(k, starts, codes)` on all cores of the current rayon pool. Each column is one
-/// allocation, zeroed: allocations of this size come from the system untouched (calloc), so
-/// the workers' writes are the first to them.
+/// `fill(k, starts, codes)` on all cores of the current rayon pool.
 fn filled(
     sizes: &[usize],
     fill: impl Fn(usize, &mut [u64], &mut [u32]) + Sync,
 ) -> (Vec<u64>, Vec<u32>) {
-    let rows: usize = sizes.iter().sum();
-    let mut start = vec![0; rows];
-    let mut form = vec![0; rows];
+    filled_after(Vec::new(), Vec::new(), sizes, fill)
+}
+
+/// `start` and `form` with the rows of `filled` after their own.
+fn filled_after(
+    mut start: Vec<u64>,
+    mut form: Vec<u32>,
+    sizes: &[usize],
+    fill: impl Fn(usize, &mut [u64], &mut [u32]) + Sync,
+) -> (Vec<u64>, Vec<u32>) {
+    let (kept, rows) = (start.len(), sizes.iter().sum());
+    extend_zeroed(&mut start, rows);
+    extend_zeroed(&mut form, rows);
     let mut targets = Vec::with_capacity(sizes.len());
     {
-        let mut start = &mut start[..];
-        let mut form = &mut form[..];
+        let mut start = &mut start[kept..];
+        let mut form = &mut form[kept..];
         for &n in sizes {
             targets.push((take_front(&mut start, n), take_front(&mut form, n)));
         }
@@ -431,6 +444,22 @@ fn filled(
         .enumerate()
         .for_each(|(k, (start, form))| fill(k, start, form));
     (start, form)
+}
+
+/// `column` with `n` zeros more, so that the pool's workers are the first to touch them: a new
+/// column is one zeroed allocation (from the system untouched, as calloc gives one this size);
+/// a column with rows zeroes its new room on all cores.
+fn extend_zeroed<T: Copy + Default + Send>(column: &mut Vec<T>, n: usize) {
+    if column.is_empty() {
+        *column = vec![T::default(); n];
+        return;
+    }
+    column.reserve_exact(n);
+    column.spare_capacity_mut()[..n]
+        .par_chunks_mut(1 << 16)
+        .for_each(|piece| piece.fill(std::mem::MaybeUninit::new(T::default())));
+    // SAFETY: the `n` items after the column's rows were all written just above.
+    unsafe { column.set_len(column.len() + n) };
 }
 
 /// The first `n` items of `rest`, which keeps the others.
