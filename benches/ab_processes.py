@@ -107,10 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                 runs[key] += [json.loads(line) for line in out.splitlines()[1:]]
         for key in ("A", "B"):
             median = {k: statistics.median(run[k] for run in runs[key]) for k in runs[key][0]}
-            rows = {run["rows"] for run in runs[key]}
+            rows = ", ".join(f"{n:,}" for n in sorted({run["rows"] for run in runs[key]}))
             print(
                 f"| {lexicon} | {key} | {median['scan']:.3f} | {median['to_pandas']:.3f} "
-                f"| {median['sys']:.3f} | {median['faults']:,.0f} | {', '.join(f'{n:,}' for n in sorted(rows))} |"
+                f"| {median['sys']:.3f} | {median['faults']:,.0f} | {rows} |"
             )
     return 0
 
