@@ -168,9 +168,9 @@ impl ScanResult {
     /// The results of consecutive batches of documents as one, in order. The later batches'
     /// starts and codes are appended to the first batch's columns, written by all cores of the
     /// current rayon pool: joining the batches of a million-alias scan moves hundreds of
-    /// megabytes, too much for one thread to copy, and the first batch (half of a one-thread
-    /// scan) stays where it is instead of being copied to new pages. The forms of the later
-    /// parts are merged into the first one's table (they are few).
+    /// megabytes, too much for one thread to copy, and the first batch's rows stay where they
+    /// are instead of being copied to new pages. The forms of the later parts are merged into
+    /// the first one's table (they are few).
     ///
     /// ```
     /// use lexiscan::{scan::scan, Lexicon, Matcher, MatchOptions, ScanResult};
