@@ -61,7 +61,7 @@ impl CutBytes {
 
     /// Whether `byte` is a cut byte.
     #[inline]
-    pub(super) fn is_cut(&self, byte: u8) -> bool {
+    fn is_cut(&self, byte: u8) -> bool {
         byte < 128 && self.table[usize::from(byte)]
     }
 

@@ -59,13 +59,11 @@ pub fn scan_cancellable<S: ScanDocument>(
     // Joining runs on the pool too: after a fork the global pool has no threads.
     pool.install(|| {
         if rayon::current_num_threads() == 1 {
-            // One worker: one partial result, with nothing to join (rayon would still split
-            // the chunks in two, and joining the halves wrote the second half's rows again).
-            return bounds
-                .windows(2)
-                .try_fold(ScanResult::default(), |partial, w| {
-                    scan_chunk(matcher, docs, (w[0], w[1]), first_doc, partial, cancel)
-                });
+            // One worker: all documents in one partial result, with nothing to join (rayon
+            // would still split the chunks in two, and joining the halves wrote the second
+            // half's rows again).
+            let all = (0, docs.len());
+            return scan_chunk(matcher, docs, all, first_doc, ScanResult::default(), cancel);
         }
         bounds
             .par_windows(2)
